@@ -1,0 +1,57 @@
+"""Glue used by the Snakemake scripts: load all curated data and write tables atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import data_io
+from .comparisons import select_readings
+
+
+def load_curated(config: dict) -> dict[str, pd.DataFrame]:
+    """Load and validate every table named in ``config['data']``; raise on the first bad file."""
+    paths = config["data"]
+    summary = data_io.load_summary_stats(paths["summary_stats"])
+    studies = data_io.load_studies(paths["studies"])
+    data_io.check_references(summary, studies, paths["summary_stats"])
+    return {
+        "summary_all": summary,
+        "summary": select_readings(summary, config.get("reading_overrides") or {}),
+        "studies": studies,
+        "levels": data_io.load_levels(paths["levels"]),
+        "claims": data_io.load_claims(paths["claims"]),
+    }
+
+
+def _atomic_write(path: str | Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """CSV with fixed float formatting so identical inputs give byte-identical files."""
+    _atomic_write(path, df.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
+
+
+TABLE_CSS = """<style>
+body{font-family:system-ui,sans-serif;font-size:13px;margin:1em}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}
+th{background:#f0f0f0}p.note{max-width:60em;color:#333}
+</style>"""
+
+
+def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str = "") -> None:
+    """A standalone HTML page holding one table (for the Snakemake report)."""
+    body = df.to_html(index=False, float_format=lambda x: f"{x:.3f}", na_rep="", border=0)
+    text = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
+            f"{TABLE_CSS}</head><body><h2>{title}</h2><p class='note'>{note}</p>{body}</body></html>")
+    _atomic_write(path, text)

@@ -1,0 +1,16 @@
+rule effect_sizes:
+    """Effect sizes (Hedges' g / SMCR, benefit-positive) at the assumptions' default values."""
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+    output:
+        csv="results/effect_sizes.csv",
+        html=report(
+            "results/tables/effect_sizes.html",
+            caption="../report/effect_sizes.rst",
+            category="4. Effect sizes",
+        ),
+    log:
+        "logs/effect_sizes.log",
+    script:
+        "../scripts/effect_sizes.py"

@@ -1,0 +1,50 @@
+rule meta_frequentist:
+    """Random-effects meta-analysis (REML/DL/PM, Knapp-Hartung) of each configured pooling set."""
+    input:
+        effects="results/effect_sizes.csv",
+    output:
+        csv="results/meta_frequentist.csv",
+        html=report(
+            "results/tables/meta_frequentist.html",
+            caption="../report/meta_frequentist.rst",
+            category="5. Meta-analysis (frequentist)",
+        ),
+    log:
+        "logs/meta_frequentist.log",
+    script:
+        "../scripts/meta_frequentist.py"
+
+
+rule sensitivity:
+    """Primary-method pooled results with each named assumption moved to the ends of its range."""
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+    output:
+        csv="results/sensitivity.csv",
+        html=report(
+            "results/tables/sensitivity.html",
+            caption="../report/sensitivity.rst",
+            category="5. Meta-analysis (frequentist)",
+        ),
+    log:
+        "logs/sensitivity.log",
+    script:
+        "../scripts/sensitivity.py"
+
+
+rule forest_plot:
+    input:
+        effects="results/effect_sizes.csv",
+        pooled="results/meta_frequentist.csv",
+    output:
+        report(
+            "results/figures/forest.{ext}",
+            caption="../report/forest.rst",
+            category="1. Overview",
+            labels={"figure": "forest plot", "format": "{ext}"},
+        ),
+    log:
+        "logs/forest_plot.{ext}.log",
+    script:
+        "../scripts/forest_plot.py"
