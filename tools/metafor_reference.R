@@ -11,3 +11,5 @@ r <- rma(yi, vi, data=dat, method="REML", test="knha"); cat("knha", sprintf("%.8
 # Borenstein worked example SMD
 e <- escalc("SMD", m1i=103, m2i=100, sd1i=5.5, sd2i=4.5, n1i=50, n2i=50, vtype="LS2"); cat("SMD LS2", sprintf("%.6f", c(e$yi, e$vi)), "\n")
 e <- escalc("SMCR", m1i=5.1, m2i=5.7, sd1i=1.3, ni=12, ri=0.5); cat("SMCR", sprintf("%.6f", c(e$yi, e$vi)), "\n")
+# Q-profile CIs at a tight root-finding tolerance (metafor's default uniroot tol is ~1e-4)
+r <- rma(yi, vi, data=dat, method="REML"); print(confint(r, digits=8, control=list(tol=1e-12)))

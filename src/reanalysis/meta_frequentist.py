@@ -77,15 +77,31 @@ def tau2_dl(yi, vi) -> float:
     yi, vi = _check(yi, vi)
     if yi.size < 2:
         return 0.0
-    return max(0.0, float(combine_effects(yi, vi, method_re="dl").tau2))
+    with np.errstate(invalid="ignore"):  # statsmodels takes sqrt of its untruncated tau²
+        return max(0.0, float(combine_effects(yi, vi, method_re="dl").tau2))
 
 
 def tau2_pm(yi, vi) -> float:
-    """Paule-Mandel tau² (statsmodels ``combine_effects(method_re="pm")``, tight tolerance)."""
+    """Paule-Mandel tau²: the root of Q(tau²) = k - 1 (Paule & Mandel 1982), 0 if Q(0) < k - 1.
+
+    statsmodels' ``combine_effects(method_re="pm")`` is used first; its Newton iteration returns 0
+    when a step overshoots the root (seen with statsmodels 0.15), so its answer is checked against
+    the estimating equation and, if it fails, the root is bracketed instead.
+    """
     yi, vi = _check(yi, vi)
-    if yi.size < 2:
+    k = yi.size
+    if k < 2 or generalized_q(yi, vi, 0.0) <= k - 1:
         return 0.0
-    return max(0.0, float(combine_effects(yi, vi, method_re="pm", atol=1e-12, maxiter=1000).tau2))
+    with np.errstate(invalid="ignore"):
+        fit = combine_effects(yi, vi, method_re="pm", atol=1e-12, maxiter=1000)
+    tau2 = max(0.0, float(fit.tau2))
+    if abs(generalized_q(yi, vi, tau2) - (k - 1)) < 1e-8:
+        return tau2
+    hi = max(1.0, 10.0 * np.var(yi))
+    while generalized_q(yi, vi, hi) > k - 1:
+        hi *= 10.0
+    return float(optimize.brentq(lambda t2: generalized_q(yi, vi, t2) - (k - 1), 0.0, hi,
+                                 xtol=1e-14))
 
 
 def tau2_reml(yi, vi, tol: float = 1e-12, maxiter: int = 1000) -> float:

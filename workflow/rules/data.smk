@@ -11,5 +11,7 @@ rule validate_data:
         ),
     log:
         "logs/validate_data.log",
+    conda:
+        "../envs/reanalysis.yaml"
     script:
         "../scripts/validate_data.py"

@@ -12,5 +12,7 @@ rule effect_sizes:
         ),
     log:
         "logs/effect_sizes.log",
+    conda:
+        "../envs/reanalysis.yaml"
     script:
         "../scripts/effect_sizes.py"

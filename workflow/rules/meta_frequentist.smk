@@ -11,6 +11,8 @@ rule meta_frequentist:
         ),
     log:
         "logs/meta_frequentist.log",
+    conda:
+        "../envs/reanalysis.yaml"
     script:
         "../scripts/meta_frequentist.py"
 
@@ -29,6 +31,8 @@ rule sensitivity:
         ),
     log:
         "logs/sensitivity.log",
+    conda:
+        "../envs/reanalysis.yaml"
     script:
         "../scripts/sensitivity.py"
 
@@ -46,5 +50,7 @@ rule forest_plot:
         ),
     log:
         "logs/forest_plot.{ext}.log",
+    conda:
+        "../envs/reanalysis.yaml"
     script:
         "../scripts/forest_plot.py"

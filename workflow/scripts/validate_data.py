@@ -2,11 +2,18 @@
 
 import sys
 
+from reanalysis.data_io import DataValidationError
 from reanalysis.pipeline import load_curated, write_html_table
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+log = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.config  # noqa: F821
-tables = load_curated(cfg)
+try:
+    tables = load_curated(cfg)
+except DataValidationError as err:
+    message = f"DATA VALIDATION FAILED - no results written.\n{err}\n"
+    log.write(message)
+    sys.__stderr__.write(message)
+    sys.exit(1)
 summary = tables["summary_all"]
 cols = ["row_id", "study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "value", "n",
         "reading", "status", "source", "location", "note"]
@@ -18,3 +25,4 @@ write_html_table(
 )
 with open(snakemake.output.ok, "w") as fh:  # noqa: F821
     fh.write(f"{len(summary)} summary rows, {len(tables['studies'])} studies validated\n")
+log.write("ok\n")

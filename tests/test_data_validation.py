@@ -1,0 +1,91 @@
+"""Curated data: the shipped tables are valid and bad input gets a clear, located error."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from reanalysis import data_io
+
+
+@pytest.fixture
+def summary_copy(root, tmp_path):
+    return pd.read_csv(root / "data/summary_stats.csv", dtype=str, keep_default_na=False)
+
+
+def _write(df, tmp_path, name="summary_stats.csv"):
+    path = tmp_path / name
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_shipped_data_is_valid(root):
+    summary = data_io.load_summary_stats(root / "data/summary_stats.csv")
+    studies = data_io.load_studies(root / "data/studies.csv")
+    data_io.check_references(summary, studies, "summary")
+    data_io.load_levels(root / "data/levels.csv")
+    data_io.load_claims(root / "data/claims.csv")
+    assert summary["source"].str.len().min() > 0
+    assert set(summary["status"]) <= set(data_io.STATUSES)
+
+
+def test_every_number_has_source_and_status(root):
+    for name in ("summary_stats", "studies", "levels", "claims"):
+        df = pd.read_csv(root / f"data/{name}.csv", dtype=str, keep_default_na=False)
+        assert (df["source"] != "").all(), name
+        assert df["status"].isin(data_io.STATUSES).all(), name
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value", "expect"),
+    [
+        (3, "value", "abc", "field 'value'"),
+        (5, "value", "-1.5", "sd must be >= 0"),
+        (2, "value", "55", "outside the scale"),
+        (4, "source", "", "field 'source'"),
+        (6, "status", "guessed", "field 'status'"),
+        (7, "n", "-3", "field 'n'"),
+    ],
+)
+def test_bad_value_is_located(summary_copy, tmp_path, line, field, value, expect):
+    df = summary_copy
+    idx = line - 2
+    if expect == "sd must be >= 0":
+        assert df.at[idx, "statistic"] == "sd"
+    df.at[idx, field] = value
+    path = _write(df, tmp_path)
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_summary_stats(path)
+    msg = str(err.value)
+    assert str(path) in msg and f"line {line} (row_id {df.at[idx, 'row_id']})" in msg
+    assert expect in msg
+
+
+def test_all_problems_reported_at_once(summary_copy, tmp_path):
+    summary_copy.at[0, "status"] = "x"
+    summary_copy.at[5, "status"] = "y"
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_summary_stats(_write(summary_copy, tmp_path))
+    assert len(err.value.problems) == 2
+
+
+def test_missing_column_and_unknown_study(summary_copy, root, tmp_path):
+    with pytest.raises(data_io.DataValidationError, match="source"):
+        data_io.load_summary_stats(_write(summary_copy.drop(columns="source"), tmp_path))
+    summary_copy.at[0, "study_id"] = "nosuchstudy"
+    path = _write(summary_copy, tmp_path)
+    with pytest.raises(data_io.DataValidationError, match="unknown study 'nosuchstudy'"):
+        data_io.check_references(data_io.load_summary_stats(path),
+                                 data_io.load_studies(root / "data/studies.csv"), path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(data_io.DataValidationError, match="file not found"):
+        data_io.load_claims(tmp_path / "nope.csv")
+
+
+def test_broken_fixture_is_rejected(root, tmp_path):
+    shutil.copy(root / "tests/fixtures/broken_summary_stats.csv", tmp_path / "s.csv")
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_summary_stats(tmp_path / "s.csv")
+    assert "line 3 (row_id mac_str_all_mg_end_sd), field 'value'" in str(err.value)
