@@ -38,7 +38,8 @@ def test_workflow_produces_results(pipeline_run):
     assert set(pooled["set"]) == {"controlled_whole_sample", "controlled_subgroup_pain",
                                   "uncontrolled_magnesium_prepost"}
     for f in ("figures/forest.png", "figures/forest.svg", "sensitivity.csv",
-              "tables/provenance.html"):
+              "tables/provenance.html", "bayes/prior_sensitivity.csv",
+              "tables/bayes_prior_sensitivity.html"):
         assert (res / f).stat().st_size > 0, f
 
 

@@ -1,0 +1,43 @@
+# ruff: noqa: E501
+"""Whole-process timings on the BCG data (issue #3 targets: exact <= 1 s, NUTS <= 10 s on 2 cores).
+
+Run: make bench   (or python benchmarks/run_benchmarks.py [repeats]). Prints a table; not a test.
+"""
+
+import subprocess
+import sys
+import time
+
+SETUP = """
+import numpy as np
+tpos=np.array([4,6,3,62,33,180,8,505,29,17,186,5,27]); tneg=np.array([119,300,228,13536,5036,1361,2537,87886,7470,1699,50448,2493,16886])
+cpos=np.array([11,29,11,248,47,372,10,499,45,65,141,3,29]); cneg=np.array([128,274,209,12619,5761,1079,619,87892,7232,1600,27197,2338,17825])
+yi=np.log((tpos/(tpos+tneg))/(cpos/(cpos+cneg))); vi=1/tpos-1/(tpos+tneg)+1/cpos-1/(cpos+cneg)
+from reanalysis.priors import TauPrior
+"""
+CASES = {
+    "exact posterior (grid)": SETUP + """
+from reanalysis.bayes_exact import posterior_exact
+p = posterior_exact(yi, vi, TauPrior("half_normal", 1.0), 2.0); p.mu_quantiles(); p.tau_quantiles()
+""",
+    "NUTS 4x2000 incl. import+compile": SETUP + """
+from reanalysis.bayes_nuts import posterior_nuts
+posterior_nuts(yi, vi, TauPrior("half_normal", 1.0), 2.0, target_accept=0.99, seed=1)
+""",
+}
+
+
+def main(repeats: int = 3) -> None:
+    print(f"{'case':40s} {'best s':>8s} {'median s':>9s}")
+    for name, code in CASES.items():
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        print(f"{name:40s} {times[0]:8.2f} {times[len(times) // 2]:9.2f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

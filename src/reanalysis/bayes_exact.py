@@ -1,0 +1,121 @@
+"""Exact posterior of the normal-normal random-effects model by integration over tau.
+
+The bayesmeta method (Röver 2020, J Stat Softw 93(6)): with mu ~ N(m0, s0²) and y_i ~ N(mu, v_i + tau²)
+after integrating out the study effects, p(tau | y) is known up to a constant on a grid, and
+mu | tau, y ~ N(M(tau), V(tau)) with V = 1 / (1/s0² + Σ w), M = V (m0/s0² + Σ w y), w = 1/(v + tau²).
+Marginals of mu, a new study's effect and the shrunken study effects are normal mixtures over the grid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy import optimize, stats
+
+from .priors import TauPrior
+
+QUANTILES = (0.025, 0.5, 0.975)
+
+
+@dataclasses.dataclass(frozen=True)
+class ExactPosterior:
+    tau_grid: np.ndarray
+    weights: np.ndarray  # posterior probability mass of each grid cell (sums to 1)
+    mu_mean_given_tau: np.ndarray
+    mu_var_given_tau: np.ndarray
+    yi: np.ndarray
+    vi: np.ndarray
+    tau_edges: np.ndarray
+
+    # --- mixtures ----------------------------------------------------------------------------
+    def _mix_cdf(self, x, means, variances) -> np.ndarray:
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        z = (x[:, None] - means[None, :]) / np.sqrt(variances)[None, :]
+        return stats.norm.cdf(z) @ self.weights
+
+    def _mix_quantiles(self, q, means, variances) -> np.ndarray:
+        sd = np.sqrt(variances.max() + np.var(means))
+        lo, hi = means.min() - 12 * sd, means.max() + 12 * sd
+        return np.array([optimize.brentq(lambda x, p=p: self._mix_cdf(x, means, variances)[0] - p,
+                                         lo, hi, xtol=1e-10) for p in np.atleast_1d(q)])
+
+    # --- mu ----------------------------------------------------------------------------------
+    def mu_mean(self) -> float:
+        return float(self.weights @ self.mu_mean_given_tau)
+
+    def mu_sd(self) -> float:
+        m = self.mu_mean()
+        second = self.weights @ (self.mu_var_given_tau + self.mu_mean_given_tau**2)
+        return float(np.sqrt(second - m**2))
+
+    def mu_quantiles(self, q=QUANTILES) -> np.ndarray:
+        return self._mix_quantiles(q, self.mu_mean_given_tau, self.mu_var_given_tau)
+
+    def prob_mu_above(self, threshold: float) -> float:
+        return float(1.0 - self._mix_cdf(threshold, self.mu_mean_given_tau,
+                                         self.mu_var_given_tau)[0])
+
+    # --- tau ---------------------------------------------------------------------------------
+    def tau_mean(self) -> float:
+        return float(self.weights @ self.tau_grid)
+
+    def tau_quantiles(self, q=QUANTILES) -> np.ndarray:
+        cdf = np.concatenate([[0.0], np.cumsum(self.weights)])
+        return np.interp(np.atleast_1d(q), cdf, self.tau_edges)
+
+    # --- predictions and shrinkage -----------------------------------------------------------
+    def predictive_quantiles(self, q=QUANTILES) -> np.ndarray:
+        """Effect in a new study: N(M(tau), V(tau) + tau²) mixed over tau."""
+        return self._mix_quantiles(q, self.mu_mean_given_tau,
+                                   self.mu_var_given_tau + self.tau_grid**2)
+
+    def prob_new_study_above(self, threshold: float) -> float:
+        return float(1.0 - self._mix_cdf(threshold, self.mu_mean_given_tau,
+                                         self.mu_var_given_tau + self.tau_grid**2)[0])
+
+    def shrunken(self, q=QUANTILES) -> np.ndarray:
+        """Study effects theta_i | y: mean B M + (1-B) y_i, var v(1-B) + B² V, B = v/(v + tau²)."""
+        out = []
+        for y, v in zip(self.yi, self.vi, strict=True):
+            b = v / (v + self.tau_grid**2)
+            means = b * self.mu_mean_given_tau + (1 - b) * y
+            variances = v * (1 - b) + b**2 * self.mu_var_given_tau
+            out.append(np.concatenate([[self.weights @ means], self._mix_quantiles(q, means,
+                                                                                     variances)]))
+        return np.array(out)
+
+
+def _log_marginal(tau, yi, vi, m0, s0):
+    """log p(y | tau) up to a constant, mu integrated out analytically."""
+    w = 1.0 / (vi[None, :] + tau[:, None] ** 2)
+    prec = 1.0 / s0**2 + w.sum(axis=1)
+    mean = (m0 / s0**2 + (w * yi).sum(axis=1)) / prec
+    quad = (w * yi**2).sum(axis=1) + m0**2 / s0**2 - prec * mean**2
+    return 0.5 * (np.log(w).sum(axis=1) - np.log(prec) - quad), mean, 1.0 / prec
+
+
+def posterior_exact(
+    yi, vi, tau_prior: TauPrior, mu_prior_sd: float, mu_prior_mean: float = 0.0,
+    n_grid: int = 3000,
+) -> ExactPosterior:
+    """Exact posterior on a log-spaced tau grid.
+
+    Each cell's prior mass comes from the prior CDF (exact, also for priors with a spike near 0),
+    times the marginal likelihood at the cell's geometric midpoint. A first cell [0, tau_min]
+    holds the prior mass below tau_min (the likelihood is flat there). tau_max covers the prior's
+    99.999% quantile and 20 × the spread of the data; doubling the grid moves quantiles < 1e-4.
+    """
+    yi = np.asarray(yi, dtype=float)
+    vi = np.asarray(vi, dtype=float)
+    spread = np.ptp(yi) + np.sqrt(vi.max())
+    tau_max = min(max(float(tau_prior.quantile(0.99999)), 20.0 * spread), 1e3)
+    tau_min = 1e-6 * spread
+    edges = np.concatenate([[0.0], np.geomspace(tau_min, tau_max, n_grid)])
+    tau = np.concatenate([[0.0], np.sqrt(edges[1:-1] * edges[2:])])
+    prior_mass = np.diff(tau_prior.cdf(edges))
+    loglik, mean, var = _log_marginal(tau, yi, vi, mu_prior_mean, mu_prior_sd)
+    with np.errstate(divide="ignore"):
+        logpost = loglik + np.log(prior_mass)
+    w = np.exp(logpost - logpost.max())
+    return ExactPosterior(tau, w / w.sum(), mean, var, yi, vi, edges)

@@ -1,0 +1,94 @@
+"""Bayesian random-effects meta-analysis: exact grid vs brute force, references, NUTS agreement."""
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from reanalysis.bayes_exact import posterior_exact
+from reanalysis.priors import TauPrior
+
+HN1 = TauPrior("half_normal", 1.0)
+
+
+def test_bcg_reference_values(bcg):
+    # issue #3: half-normal(1) on tau, N(0, 2²) on mu -> E[mu] about -0.70, E[tau] about 0.62
+    post = posterior_exact(*bcg, HN1, 2.0)
+    assert post.mu_mean() == pytest.approx(-0.70, abs=0.015)
+    assert post.tau_mean() == pytest.approx(0.62, abs=0.01)
+
+
+def test_exact_matches_bruteforce_2d_quadrature():
+    yi, vi = np.array([0.3, 0.8, -0.1]), np.array([0.05, 0.1, 0.08])
+    prior = TauPrior("half_cauchy", 0.5)
+
+    def joint(mu, tau):
+        return (np.exp(prior.logpdf(tau)) * stats.norm.pdf(mu, 0, 2.0)
+                * np.prod(stats.norm.pdf(yi, mu, np.sqrt(vi + tau**2))))
+
+    def integral(f):
+        return integrate.dblquad(lambda mu, tau: f(mu, tau) * joint(mu, tau), 0, 50, -5, 5,
+                                 epsabs=1e-11, epsrel=1e-9)[0]
+
+    z = integral(lambda m, t: 1.0)
+    post = posterior_exact(yi, vi, prior, 2.0)
+    assert post.mu_mean() == pytest.approx(integral(lambda m, t: m) / z, abs=1e-4)
+    assert post.tau_mean() == pytest.approx(integral(lambda m, t: t) / z, abs=1e-3)
+    assert post.prob_mu_above(0.0) == pytest.approx(integral(lambda m, t: float(m > 0)) / z,
+                                                    abs=1e-3)
+
+
+def test_grid_is_converged(bcg):
+    a = posterior_exact(*bcg, HN1, 2.0, n_grid=3000)
+    b = posterior_exact(*bcg, HN1, 2.0, n_grid=9000)
+    assert np.allclose(a.mu_quantiles(), b.mu_quantiles(), atol=1e-4)
+    assert np.allclose(a.tau_quantiles(), b.tau_quantiles(), atol=1e-3)
+
+
+@pytest.mark.parametrize("prior", [
+    TauPrior("half_normal", 0.5), TauPrior("half_cauchy", 0.5),
+    TauPrior("lognormal_tau2", 1.5, -2.0), TauPrior("logt_tau2", 2.5, -3.16),
+])
+def test_prior_density_integrates_to_one_and_matches_cdf(prior):
+    total = integrate.quad(lambda t: np.exp(prior.logpdf(t)), 0, np.inf, limit=500)[0]
+    assert total == pytest.approx(1.0, abs=1e-5)
+    part = integrate.quad(lambda t: np.exp(prior.logpdf(t)), 0, 0.3, limit=500)[0]
+    assert part == pytest.approx(float(prior.cdf(0.3)), abs=1e-6)
+    assert float(prior.cdf(prior.quantile(0.7))) == pytest.approx(0.7)
+
+
+def test_single_study_posterior_shrinks_and_is_proper():
+    post = posterior_exact([0.6], [0.2], TauPrior("half_normal", 0.5), 2.0)
+    lo, med, hi = post.mu_quantiles()
+    assert lo < med < hi and 0 < med < 0.6  # shrunk towards the prior mean 0
+    plo, _, phi = post.predictive_quantiles()
+    assert plo < lo and phi > hi  # a new study is less certain than mu
+
+
+def test_shrunken_effects_lie_between_study_and_pooled(bcg):
+    post = posterior_exact(*bcg, HN1, 2.0)
+    means = post.shrunken()[:, 0]
+    yi = bcg[0]
+    m = post.mu_mean()
+    assert np.all((means - yi) * (means - m) <= 1e-9)
+
+
+def test_nuts_agrees_with_exact_and_passes_diagnostics(bcg):
+    from reanalysis.bayes_nuts import check_diagnostics, posterior_nuts, summary_table
+    from reanalysis.bayes_tables import crosscheck
+
+    tree = posterior_nuts(*bcg, HN1, 2.0, draws=1000, tune=1000, target_accept=0.99, seed=3)
+    check_diagnostics(tree)
+    summ = summary_table(tree)
+    assert "eti95_lb" in summ.columns
+    post = tree["posterior"]
+    table = crosscheck(summ, {v: post[v].values.ravel() for v in ("mu", "tau")},
+                       posterior_exact(*bcg, HN1, 2.0), multiple=4)
+    assert table["ok"].all(), table
+
+
+def test_failed_diagnostics_name_the_check(bcg):
+    from reanalysis.bayes_nuts import DiagnosticsError, check_diagnostics, posterior_nuts
+
+    tree = posterior_nuts(*bcg, HN1, 2.0, draws=30, tune=30, chains=2, seed=1)
+    with pytest.raises(DiagnosticsError, match="ess_bulk|R-hat|divergent"):
+        check_diagnostics(tree)
