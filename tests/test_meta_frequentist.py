@@ -74,6 +74,15 @@ def test_reml_maximises_restricted_likelihood(bcg):
     assert tau2_reml(yi, vi) == pytest.approx(opt.x, abs=1e-6)
 
 
+def test_reml_on_the_boundary_converges():
+    # hypothesis counterexample: Fisher scoring crept along tau² = 0 without converging
+    yi, vi = np.array([0.0, 1.0, 1.0, 1.0, 1.0]), np.array([0.125, 1.0, 1.0, 1.0, 1.0])
+    t2 = tau2_reml(yi, vi)
+    grid = np.linspace(0, 2, 20001)
+    assert _neg_restricted_loglik(t2, yi, vi) <= min(_neg_restricted_loglik(g, yi, vi)
+                                                     for g in grid) + 1e-9
+
+
 def test_single_study_returns_the_study():
     r = fit_random_effects([0.5], [0.04], knha=False)
     assert r.mu == 0.5 and r.tau2 == 0.0 and r.se == pytest.approx(0.2)

@@ -129,7 +129,20 @@ def tau2_reml(yi, vi, tol: float = 1e-12, maxiter: int = 1000) -> float:
         tau2 += step
         if abs(step) < tol:
             return float(max(tau2, 0.0))
-    raise RuntimeError("REML did not converge")
+    # Fisher scoring can creep along the tau² = 0 boundary; maximise the restricted likelihood
+    # directly instead (bounded Brent search).
+    upper = max(10.0 * float(np.var(yi)), 10.0 * float(vi.max()))
+    opt = optimize.minimize_scalar(_neg_restricted_loglik, bounds=(0.0, upper), args=(yi, vi),
+                                   method="bounded", options={"xatol": 1e-12})
+    best = 0.0 if _neg_restricted_loglik(0.0, yi, vi) <= opt.fun else float(opt.x)
+    return best
+
+
+def _neg_restricted_loglik(tau2, yi, vi) -> float:
+    """-2 x REML log-likelihood / 2, up to a constant (Viechtbauer 2005 eq. 10)."""
+    w = 1.0 / (vi + tau2)
+    mu = np.sum(w * yi) / w.sum()
+    return 0.5 * float(np.sum(np.log(vi + tau2)) + np.log(w.sum()) + np.sum(w * (yi - mu) ** 2))
 
 
 _TAU2 = {"REML": tau2_reml, "DL": tau2_dl, "PM": tau2_pm}
