@@ -6,7 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from reanalysis.meta_frequentist import fit_random_effects, generalized_q, tau2_reml
+from reanalysis.meta_frequentist import (
+    _neg_restricted_loglik,
+    fit_random_effects,
+    generalized_q,
+    tau2_reml,
+)
 
 TOL = 1e-5
 
@@ -59,12 +64,6 @@ def test_pm_is_order_independent_where_statsmodels_overshoots():
                                                                      [5, 4, 3, 2, 1, 0])]
     assert fits[0].tau2 == pytest.approx(fits[1].tau2, abs=1e-10) and fits[0].tau2 > 0
     assert generalized_q(yi, vi, fits[0].tau2) == pytest.approx(5.0, abs=1e-8)
-
-
-def _neg_restricted_loglik(tau2, yi, vi):
-    w = 1 / (vi + tau2)
-    mu = np.sum(w * yi) / w.sum()
-    return 0.5 * (np.sum(np.log(vi + tau2)) + np.log(w.sum()) + np.sum(w * (yi - mu) ** 2))
 
 
 def test_reml_maximises_restricted_likelihood(bcg):

@@ -97,11 +97,7 @@ def tau2_pm(yi, vi) -> float:
     tau2 = max(0.0, float(fit.tau2))
     if abs(generalized_q(yi, vi, tau2) - (k - 1)) < 1e-8:
         return tau2
-    hi = max(1.0, 10.0 * np.var(yi))
-    while generalized_q(yi, vi, hi) > k - 1:
-        hi *= 10.0
-    return float(optimize.brentq(lambda t2: generalized_q(yi, vi, t2) - (k - 1), 0.0, hi,
-                                 xtol=1e-14))
+    return _solve_generalized_q(yi, vi, k - 1, xtol=1e-14)
 
 
 def tau2_reml(yi, vi, tol: float = 1e-12, maxiter: int = 1000) -> float:
@@ -160,6 +156,14 @@ def generalized_q(yi, vi, tau2: float) -> float:
     return float(np.sum(w * (yi - np.sum(w * yi) / w.sum()) ** 2))
 
 
+def _solve_generalized_q(yi, vi, target: float, xtol: float = 1e-12) -> float:
+    """The tau² > 0 where Q(tau²) = target (Q decreases in tau²; needs Q(0) >= target)."""
+    hi = max(1.0, 10.0 * np.var(yi))
+    while generalized_q(yi, vi, hi) > target:
+        hi *= 10.0
+    return float(optimize.brentq(lambda t2: generalized_q(yi, vi, t2) - target, 0.0, hi, xtol=xtol))
+
+
 def tau2_qprofile_ci(yi, vi, level: float = 0.95) -> tuple[float, float]:
     """Q-profile CI for tau²: the tau² where Q(tau²) hits the χ²_{k-1} quantiles (Viechtbauer 2007)."""
     yi, vi = _check(yi, vi)
@@ -171,12 +175,7 @@ def tau2_qprofile_ci(yi, vi, level: float = 0.95) -> tuple[float, float]:
     crit_for_high = stats.chi2.ppf(alpha / 2.0, k - 1)
 
     def solve(crit: float) -> float:
-        if generalized_q(yi, vi, 0.0) < crit:
-            return 0.0
-        hi = max(1.0, 10.0 * np.var(yi))
-        while generalized_q(yi, vi, hi) > crit:
-            hi *= 10.0
-        return optimize.brentq(lambda t2: generalized_q(yi, vi, t2) - crit, 0.0, hi, xtol=1e-12)
+        return 0.0 if generalized_q(yi, vi, 0.0) < crit else _solve_generalized_q(yi, vi, crit)
 
     return solve(crit_for_low), solve(crit_for_high)
 
