@@ -130,8 +130,18 @@ def tau2_reml(yi, vi, tol: float = 1e-12, maxiter: int = 1000) -> float:
     upper = max(10.0 * float(np.var(yi)), 10.0 * float(vi.max()))
     opt = optimize.minimize_scalar(_neg_restricted_loglik, bounds=(0.0, upper), args=(yi, vi),
                                    method="bounded", options={"xatol": 1e-12})
-    best = 0.0 if _neg_restricted_loglik(0.0, yi, vi) <= opt.fun else float(opt.x)
-    return best
+    if _neg_restricted_loglik(0.0, yi, vi) <= opt.fun:
+        return 0.0
+
+    def score(t2):  # d/dtau² of the REML log-likelihood x 2: y'PPy - tr P
+        w = 1.0 / (vi + t2)
+        r = yi - np.sum(w * yi) / w.sum()
+        return np.sum(w**2 * r**2) - (w.sum() - (w**2).sum() / w.sum())
+
+    lo, hi = max(0.0, opt.x * 0.9 - 1e-6), opt.x * 1.1 + 1e-6
+    if score(lo) > 0 > score(hi):  # polish Brent's ~1e-8 answer to the score's root
+        return float(optimize.brentq(score, lo, hi, xtol=1e-15))
+    return float(opt.x)
 
 
 def _neg_restricted_loglik(tau2, yi, vi) -> float:
