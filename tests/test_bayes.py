@@ -77,7 +77,9 @@ def test_nuts_agrees_with_exact_and_passes_diagnostics(bcg):
     from reanalysis.bayes_tables import crosscheck
 
     tree = posterior_nuts(*bcg, HN1, 2.0, draws=1000, tune=1000, target_accept=0.99, seed=3)
-    check_diagnostics(tree)
+    diag = check_diagnostics(tree)
+    assert diag["pass"].all() and diag["parameter"].iloc[-1] == "divergent transitions: 0"
+    assert {"mu", "tau", "theta[0]"} <= set(diag["parameter"])
     summ = summary_table(tree)
     assert "eti95_lb" in summ.columns
     post = tree["posterior"]

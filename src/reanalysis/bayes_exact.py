@@ -56,7 +56,18 @@ class ExactPosterior:
         return float(1.0 - self._mix_cdf(threshold, self.mu_mean_given_tau,
                                          self.mu_var_given_tau)[0])
 
+    def mu_density(self, x) -> np.ndarray:
+        """p(mu | y) at x: the normal mixture sum_j w_j N(x; M_j, V_j)."""
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        sd = np.sqrt(self.mu_var_given_tau)
+        return stats.norm.pdf((x[:, None] - self.mu_mean_given_tau) / sd) / sd @ self.weights
+
     # --- tau ---------------------------------------------------------------------------------
+    def log_tau_density(self) -> tuple[np.ndarray, np.ndarray]:
+        """(tau, p(log tau | y)) per grid cell: cell mass / cell width in log tau (the first cell
+        [0, tau_min] dropped). On the log scale priors with a spike near 0 stay readable."""
+        return self.tau_grid[1:], self.weights[1:] / np.diff(np.log(self.tau_edges[1:]))
+
     def tau_mean(self) -> float:
         return float(self.weights @ self.tau_grid)
 

@@ -61,23 +61,38 @@ def summary_table(tree, var_names=("mu", "tau", "theta_new"), prob: float = 0.95
     return az.summary(tree, var_names=list(var_names), ci_prob=prob, ci_kind="eti", round_to="none")
 
 
+def diagnostics_table(tree, thresholds: DiagnosticThresholds = DiagnosticThresholds(),
+                      var_names=("mu", "tau", "theta")) -> pd.DataFrame:
+    """One row per scalar parameter: R-hat, bulk/tail ESS, MCSE and whether each passes; plus a
+    row for the divergent transitions of the whole fit."""
+    summ = az.summary(tree, var_names=list(var_names), kind="diagnostics", round_to="none")
+    table = summ[["r_hat", "ess_bulk", "ess_tail", "mcse_mean"]].reset_index(names="parameter")
+    table["pass"] = ((table["r_hat"] < thresholds.max_rhat)
+                     & (table[["ess_bulk", "ess_tail"]].min(axis=1) >= thresholds.min_ess))
+    div = int(tree["sample_stats"]["diverging"].sum())
+    table.loc[len(table)] = {"parameter": f"divergent transitions: {div}",
+                             "pass": div <= thresholds.max_divergences}
+    return table
+
+
 def check_diagnostics(tree, thresholds: DiagnosticThresholds = DiagnosticThresholds(),
                       var_names=("mu", "tau", "theta")) -> pd.DataFrame:
-    """Raise :class:`DiagnosticsError` naming every failed check; return the summary otherwise."""
-    summ = az.summary(tree, var_names=list(var_names), kind="diagnostics", round_to="none")
+    """Raise :class:`DiagnosticsError` naming every failed check; return the diagnostics table."""
+    table = diagnostics_table(tree, thresholds, var_names)
+    params = table.iloc[:-1].set_index("parameter")
     failures = []
-    worst_rhat = float(summ["r_hat"].max())
+    worst_rhat = float(params["r_hat"].max())
     if not worst_rhat < thresholds.max_rhat:
         failures.append(f"R-hat {worst_rhat:.4f} >= {thresholds.max_rhat} "
-                        f"({summ['r_hat'].idxmax()})")
+                        f"({params['r_hat'].idxmax()})")
     for col in ("ess_bulk", "ess_tail"):
-        worst = float(summ[col].min())
+        worst = float(params[col].min())
         if worst < thresholds.min_ess:
-            failures.append(f"{col} {worst:.0f} < {thresholds.min_ess:.0f} ({summ[col].idxmin()})")
+            failures.append(f"{col} {worst:.0f} < {thresholds.min_ess:.0f} ({params[col].idxmin()})")
     div = int(tree["sample_stats"]["diverging"].sum())
     if div > thresholds.max_divergences:
         failures.append(f"{div} divergent transitions (allowed {thresholds.max_divergences}); "
                         "raise target_accept or reparameterise")
     if failures:
         raise DiagnosticsError("NUTS diagnostics failed: " + "; ".join(failures))
-    return summ
+    return table

@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
-from .bayes_exact import posterior_exact
+from .bayes_exact import ExactPosterior, posterior_exact
 from .comparisons import select_for_pooling
 from .priors import TauPrior
 
 
-def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: TauPrior,
-                    mu_prior_sd: float, mcid_smd: float | None = None) -> pd.DataFrame:
-    """Posterior of mu, tau and a new study's effect for every pooling set under one tau prior."""
-    rows = []
+@dataclasses.dataclass(frozen=True)
+class McidMapping:
+    """MCID on the natural scale and the SD that maps it to the SMD scale (MCID_smd = MCID / SD)."""
+
+    outcome: str
+    value: float
+    reference_sd: float
+    sd_range: tuple[float, float]
+
+    @classmethod
+    def for_set(cls, spec: dict, mcid_cfg: dict) -> McidMapping | None:
+        outcome = spec.get("mcid_outcome")
+        if outcome is None:
+            return None
+        try:
+            m = mcid_cfg[outcome]
+            sd = m["reference_sd"]
+        except KeyError as err:
+            raise KeyError(f"pooling set asks for mcid_outcome {outcome!r} but config mcid has no "
+                           f"{outcome!r} entry with a reference_sd") from err
+        return cls(outcome, float(m["value"]), float(sd["value"]),
+                   (float(sd["range"][0]), float(sd["range"][1])))
+
+    def smd(self, sd: float | None = None) -> float:
+        return self.value / (self.reference_sd if sd is None else sd)
+
+
+def fit_sets(effects: pd.DataFrame, sets: dict, prior: TauPrior, mu_prior_sd: float
+             ) -> dict[str, tuple[pd.DataFrame, ExactPosterior | None]]:
+    """Exact posterior of every pooling set: name -> (pooled effects, posterior or None if k=0)."""
+    out = {}
     for name, spec in sets.items():
         chosen = select_for_pooling(effects, spec)
+        out[name] = (chosen, posterior_exact(chosen["yi"], chosen["vi"], prior, mu_prior_sd)
+                     if len(chosen) else None)
+    return out
+
+
+def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: TauPrior,
+                    mu_prior_sd: float, mcid_cfg: dict | None = None) -> pd.DataFrame:
+    """Posterior of mu, tau and a new study's effect for every pooling set under one tau prior.
+
+    Where a set names an ``mcid_outcome``, adds P(mu > MCID) with MCID_smd = MCID / reference SD
+    (also at both ends of the SD's range) and mu on the natural scale (mu_smd × reference SD).
+    """
+    rows = []
+    for name, (chosen, post) in fit_sets(effects, sets, prior, mu_prior_sd).items():
+        spec = sets[name]
         row = {"set": name, "prior": prior_name, "prior_label": prior.label, "k": len(chosen)}
-        if len(chosen):
-            post = posterior_exact(chosen["yi"], chosen["vi"], prior, mu_prior_sd)
+        if post is not None:
             mq, tq, pq = post.mu_quantiles(), post.tau_quantiles(), post.predictive_quantiles()
             row |= {
                 "mu_mean": post.mu_mean(), "mu_sd": post.mu_sd(), "mu_q025": mq[0],
@@ -28,8 +71,20 @@ def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: T
                 "p_mu_gt_0": post.prob_mu_above(0.0),
                 "p_new_gt_0": post.prob_new_study_above(0.0),
             }
-            if mcid_smd is not None:
-                row["p_mu_gt_mcid_smd"] = post.prob_mu_above(mcid_smd)
+            mcid = McidMapping.for_set(spec, mcid_cfg or {})
+            if mcid is not None:
+                lo, hi = mcid.sd_range
+                row |= {
+                    "mcid_outcome": mcid.outcome, "mcid_natural": mcid.value,
+                    "reference_sd": mcid.reference_sd, "mcid_smd": mcid.smd(),
+                    "p_mu_gt_mcid": post.prob_mu_above(mcid.smd()),
+                    "p_mu_gt_mcid_sd_low": post.prob_mu_above(mcid.smd(lo)),
+                    "p_mu_gt_mcid_sd_high": post.prob_mu_above(mcid.smd(hi)),
+                    "p_new_gt_mcid": post.prob_new_study_above(mcid.smd()),
+                    "mu_natural_q025": mq[0] * mcid.reference_sd,
+                    "mu_natural_q50": mq[1] * mcid.reference_sd,
+                    "mu_natural_q975": mq[2] * mcid.reference_sd,
+                }
         rows.append(row)
     return pd.DataFrame(rows)
 

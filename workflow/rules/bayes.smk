@@ -44,11 +44,17 @@ rule bayes_nuts:
         effects="results/effect_sizes.csv",
     output:
         summary="results/bayes/nuts_{set}_{prior}.csv",
+        diagnostics=report(
+            "results/tables/bayes_diagnostics_{set}_{prior}.html",
+            caption="../report/bayes_diagnostics.rst",
+            category="6. Meta-analysis (Bayesian)",
+            labels={"table": "NUTS diagnostics", "set": "{set}", "prior": "{prior}"},
+        ),
         crosscheck=report(
             "results/tables/bayes_crosscheck_{set}_{prior}.html",
             caption="../report/bayes_crosscheck.rst",
             category="6. Meta-analysis (Bayesian)",
-            labels={"set": "{set}", "prior": "{prior}"},
+            labels={"table": "NUTS vs exact", "set": "{set}", "prior": "{prior}"},
         ),
     log:
         "logs/bayes_nuts_{set}_{prior}.log",
@@ -59,3 +65,35 @@ rule bayes_nuts:
         "../envs/reanalysis.yaml"
     script:
         "../scripts/bayes_nuts.py"
+
+
+rule bayes_figures:
+    """Forest plot with shrunken effects and prediction interval, posterior densities of mu and
+    tau under every tau prior, and a shrinkage plot (exact posterior)."""
+    input:
+        effects="results/effect_sizes.csv",
+    output:
+        forest=report(
+            "results/figures/bayes_forest.png",
+            caption="../report/bayes_forest.rst",
+            category="6. Meta-analysis (Bayesian)",
+            labels={"figure": "Bayesian forest plot"},
+        ),
+        densities=report(
+            "results/figures/bayes_densities.png",
+            caption="../report/bayes_densities.rst",
+            category="6. Meta-analysis (Bayesian)",
+            labels={"figure": "posterior densities per prior"},
+        ),
+        shrinkage=report(
+            "results/figures/bayes_shrinkage.png",
+            caption="../report/bayes_shrinkage.rst",
+            category="6. Meta-analysis (Bayesian)",
+            labels={"figure": "shrinkage"},
+        ),
+    log:
+        "logs/bayes_figures.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/bayes_figures.py"

@@ -13,5 +13,5 @@ cfg = snakemake.config  # noqa: F821
 name = snakemake.wildcards.prior  # noqa: F821
 table = exact_summaries(pd.read_csv(snakemake.input.effects), cfg["meta_analysis"]["sets"],  # noqa: F821
                         name, TauPrior.from_config(cfg["bayes"]["priors"][name]),
-                        cfg["bayes"]["mu_prior_sd"])
+                        cfg["bayes"]["mu_prior_sd"], cfg.get("mcid"))
 write_csv(table, snakemake.output[0])  # noqa: F821

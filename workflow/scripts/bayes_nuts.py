@@ -2,12 +2,14 @@
 
 import sys
 
+import arviz as az
 import pandas as pd
 
 from reanalysis.bayes_exact import posterior_exact
 from reanalysis.bayes_nuts import (
     DiagnosticThresholds,
     check_diagnostics,
+    diagnostics_table,
     posterior_nuts,
     summary_table,
 )
@@ -26,8 +28,16 @@ nuts = bcfg["nuts"]
 tree = posterior_nuts(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"], draws=nuts["draws"],
                       tune=nuts["tune"], chains=nuts["chains"], cores=snakemake.threads,  # noqa: F821
                       target_accept=nuts["target_accept"], seed=cfg["seed"])
+thresholds = DiagnosticThresholds(nuts["max_rhat"], nuts["min_ess"], 0)
+write_html_table(
+    diagnostics_table(tree, thresholds), snakemake.output.diagnostics,  # noqa: F821
+    f"NUTS diagnostics: {wc.set}, {wc.prior}",
+    f"ArviZ {az.__version__}: rank-normalised split R-hat (must be < {thresholds.max_rhat}), "
+    f"bulk and tail ESS (must be >= {thresholds.min_ess}) per parameter; zero divergent "
+    f"transitions allowed. {nuts['chains']} chains x {nuts['draws']} draws after {nuts['tune']} "
+    f"tuning steps, target_accept {nuts['target_accept']}, seed {cfg['seed']}.")
 try:
-    check_diagnostics(tree, DiagnosticThresholds(nuts["max_rhat"], nuts["min_ess"], 0))
+    check_diagnostics(tree, thresholds)
 except Exception as err:
     sys.__stderr__.write(f"{wc.set}/{wc.prior}: {err}\n")
     raise

@@ -1,0 +1,125 @@
+"""Figures of the exact Bayesian posteriors: forest with shrinkage and prediction, densities per
+prior, and a shrinkage plot. Each function returns a matplotlib Figure; saving is the caller's job."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from .bayes_exact import ExactPosterior
+from .plots import plt
+
+Fits = dict[str, tuple[pd.DataFrame, ExactPosterior | None]]
+PRIOR_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
+
+
+def _study_label(r: pd.Series) -> str:
+    label = f"{r['study_id']} · {r['outcome']} · {r['subgroup']}"
+    return label if r["arm"] == "between" else label + f" · {r['arm']} arm"
+
+
+def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str):
+    """Per pooling set: observed effects (95% CI, black), posterior shrunken study effects (95% CrI,
+    blue), the pooled mu (diamond, 95% CrI) and the 95% predictive interval of a new study (red)."""
+    lines = []
+    for name, (chosen, post) in fits.items():
+        if post is None:
+            continue
+        title = textwrap.fill(f"{sets[name]['label']} (k={len(chosen)})", 70)
+        lines.append(("header", title, None))
+        shrunk = post.shrunken()
+        for (_, r), s in zip(chosen.iterrows(), shrunk, strict=True):
+            se = np.sqrt(r["vi"])
+            lines.append(("study", _study_label(r),
+                          (r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se, s[2], s[1], s[3])))
+        mq, pq = post.mu_quantiles(), post.predictive_quantiles()
+        lines.append(("pooled", "pooled mu (posterior median, 95% CrI)", tuple(mq)))
+        lines.append(("predict", "new study (95% predictive interval)", tuple(pq)))
+    height = 0.34 * len(lines) + 1.4
+    fig, ax = plt.subplots(figsize=(11, height))
+    n = len(lines)
+    for i, (kind, label, v) in enumerate(lines):
+        pos = n - i
+        ax.text(-0.02, pos, label, transform=ax.get_yaxis_transform(), ha="right", va="center",
+                fontsize=8, fontweight="bold" if kind == "header" else "normal")
+        if kind == "study":
+            y, lo, hi, sm, slo, shi = v
+            ax.plot([lo, hi], [pos + 0.12] * 2, color="black", lw=1)
+            ax.plot(y, pos + 0.12, "s", color="black", ms=4)
+            ax.plot([slo, shi], [pos - 0.12] * 2, color="tab:blue", lw=1)
+            ax.plot(sm, pos - 0.12, "o", color="tab:blue", ms=4)
+        elif kind == "pooled":
+            lo, med, hi = v
+            ax.fill([lo, med, hi, med], [pos, pos + 0.3, pos, pos - 0.3], color="tab:blue")
+        elif kind == "predict":
+            lo, med, hi = v
+            ax.plot([lo, hi], [pos, pos], color="tab:red", lw=2.5)
+            ax.plot(med, pos, "|", color="tab:red", ms=10)
+    ax.axvline(0, color="grey", lw=0.8, ls="--")
+    ax.plot([], [], "s", color="black", label="observed (95% CI)")
+    ax.plot([], [], "o", color="tab:blue", label="shrunken by the model (95% CrI)")
+    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.set_yticks([])
+    ax.set_ylim(0.3, n + 0.7)
+    ax.set_xlabel(f"Standardised effect, positive = improvement with magnesium\nprior on tau: "
+                  f"{prior_label}", fontsize=9)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    fig.subplots_adjust(left=0.5, right=0.97, top=0.98, bottom=0.9 / height)
+    return fig
+
+
+def posterior_density_plot(fits_by_prior: dict[str, Fits], sets: dict, labels: dict[str, str]):
+    """Rows: pooling sets with k > 0; columns: p(mu | y) and p(tau | y); one line per tau prior."""
+    names = [s for s in sets if any(f[s][1] is not None for f in fits_by_prior.values())]
+    fig, axes = plt.subplots(len(names), 2, figsize=(10, 2.6 * len(names) + 0.6), squeeze=False)
+    for row, name in enumerate(names):
+        ax_mu, ax_tau = axes[row]
+        posts = {p: f[name][1] for p, f in fits_by_prior.items()}
+        lo = min(p.mu_quantiles((0.005,))[0] for p in posts.values())
+        hi = max(p.mu_quantiles((0.995,))[0] for p in posts.values())
+        x = np.linspace(lo, hi, 400)
+        tau_lo = max(min(p.tau_quantiles((0.01,))[0] for p in posts.values()), 1e-3)
+        tau_hi = max(p.tau_quantiles((0.995,))[0] for p in posts.values())
+        for (prior, post), colour in zip(posts.items(), PRIOR_COLOURS, strict=False):
+            ax_mu.plot(x, post.mu_density(x), color=colour, label=labels[prior])
+            t, d = post.log_tau_density()
+            keep = (t >= tau_lo) & (t <= tau_hi)
+            ax_tau.plot(t[keep], d[keep], color=colour)
+        ax_tau.set_xscale("log")
+        ax_mu.axvline(0, color="grey", lw=0.8, ls="--")
+        ax_mu.set_title(f"{name}: pooled effect mu", fontsize=9)
+        ax_tau.set_title(f"{name}: between-study SD tau (density of log tau)", fontsize=9)
+        for ax in (ax_mu, ax_tau):
+            ax.set_yticks([])
+            ax.tick_params(labelsize=8)
+    axes[0, 0].legend(fontsize=7, frameon=False, loc="upper left")
+    axes[-1, 0].set_xlabel("mu (standardised, + = improvement)", fontsize=9)
+    axes[-1, 1].set_xlabel("tau (log scale)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def shrinkage_plot(fits: Fits, sets: dict):
+    """Observed effect (top) joined to its posterior mean (bottom) for every study in each set;
+    the dashed line is the posterior mean of mu."""
+    names = [s for s in sets if fits[s][1] is not None]
+    fig, axes = plt.subplots(len(names), 1, figsize=(9, 1.9 * len(names) + 0.5), squeeze=False)
+    for ax, name in zip(axes[:, 0], names, strict=True):
+        chosen, post = fits[name]
+        shrunk = post.shrunken()[:, 0]
+        for (_, r), s in zip(chosen.iterrows(), shrunk, strict=True):
+            ax.annotate("", xy=(s, 0), xytext=(r["yi"], 1),
+                        arrowprops={"arrowstyle": "->", "color": "tab:blue"})
+            ax.text(r["yi"], 1.08, r["study_id"], ha="center", fontsize=7)
+        ax.axvline(post.mu_mean(), color="tab:blue", ls="--", lw=0.8)
+        ax.axvline(0, color="grey", lw=0.6)
+        ax.set_yticks([0, 1], ["posterior", "observed"], fontsize=8)
+        ax.set_ylim(-0.3, 1.4)
+        ax.set_title(sets[name]["label"], fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+    axes[-1, 0].set_xlabel("Standardised effect, + = improvement with magnesium", fontsize=9)
+    fig.tight_layout()
+    return fig
