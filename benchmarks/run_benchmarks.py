@@ -1,9 +1,14 @@
 # ruff: noqa: E501
-"""Whole-process timings on the BCG data (issue #3 targets: exact <= 1 s, NUTS <= 10 s on 2 cores).
+"""Benchmarks (not tests).
+
+1. Whole-process timings on the BCG data (issue #3 targets: exact <= 1 s, NUTS <= 10 s on 2 cores).
+2. Subgroup simulator throughput on the Macian design (10 + 10 per arm, 6 outcomes, 18 tests;
+   issue #4 target >= 1e5 trials/s on 2 cores) and peak memory for 1e6 replicates in chunks.
 
 Run: make bench   (or python benchmarks/run_benchmarks.py [repeats]). Prints a table; not a test.
 """
 
+import json
 import subprocess
 import sys
 import time
@@ -27,6 +32,25 @@ posterior_nuts(yi, vi, TauPrior("half_normal", 1.0), 2.0, target_accept=0.99, se
 }
 
 
+SIMULATOR = """
+import json, resource, time
+from reanalysis.subgroup_sim import Scenario, TrialDesign, simulate
+design = TrialDesign(n_sub=10, n_comp=10, n_outcomes=6, outcome_correlation=0.3)
+simulate(design, Scenario(0, 0), 20_000, seed=0)  # warm-up
+t = time.perf_counter()
+simulate(design, Scenario(0, 0), {reps}, seed=1, chunk=20_000, workers={workers})
+el = time.perf_counter() - t
+print(json.dumps({{"rate": {reps} / el, "seconds": el,
+                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def simulator(reps: int, workers: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", SIMULATOR.format(reps=reps, workers=workers)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main(repeats: int = 3) -> None:
     print(f"{'case':40s} {'best s':>8s} {'median s':>9s}")
     for name, code in CASES.items():
@@ -37,6 +61,12 @@ def main(repeats: int = 3) -> None:
             times.append(time.perf_counter() - t)
         times.sort()
         print(f"{name:40s} {times[0]:8.2f} {times[len(times) // 2]:9.2f}")
+    print()
+    print(f"{'subgroup simulator (Macian design)':40s} {'trials/s':>10s} {'seconds':>8s} {'peak RSS MB':>12s}")
+    for reps, workers in ((200_000, 1), (200_000, 2), (1_000_000, 2)):
+        r = simulator(reps, workers)
+        name = f"{reps:,} trials, {workers} thread(s)"
+        print(f"{name:40s} {r['rate']:10,.0f} {r['seconds']:8.2f} {r['peak_rss_mb']:12.0f}")
 
 
 if __name__ == "__main__":

@@ -1,25 +1,13 @@
 """End-to-end: run the Snakemake workflow on the shipped data in a temporary directory."""
 
 import shutil
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from helpers import project_copy as _project_copy
+from helpers import run_snakemake as _snakemake
 
 pytestmark = pytest.mark.workflow
-
-
-def _project_copy(root, dest):
-    for part in ("workflow", "config", "data"):
-        shutil.copytree(root / part, dest / part)
-    return dest
-
-
-def _snakemake(workdir, *args):
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--directory", str(workdir),
-           "--snakefile", str(workdir / "workflow/Snakefile"), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
 
 
 @pytest.fixture(scope="module")

@@ -85,13 +85,21 @@ class ExactPosterior:
         return float(1.0 - self._mix_cdf(threshold, self.mu_mean_given_tau,
                                          self.mu_var_given_tau + self.tau_grid**2)[0])
 
+    def _shrunken_mixture(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        y, v = self.yi[i], self.vi[i]
+        b = v / (v + self.tau_grid**2)
+        return b * self.mu_mean_given_tau + (1 - b) * y, v * (1 - b) + b**2 * self.mu_var_given_tau
+
+    def prob_shrunken_above(self, i: int, threshold: float) -> float:
+        """P(theta_i > threshold | y) for study i's shrunken effect."""
+        means, variances = self._shrunken_mixture(i)
+        return float(1.0 - self._mix_cdf(threshold, means, variances)[0])
+
     def shrunken(self, q=QUANTILES) -> np.ndarray:
         """Study effects theta_i | y: mean B M + (1-B) y_i, var v(1-B) + B² V, B = v/(v + tau²)."""
         out = []
-        for y, v in zip(self.yi, self.vi, strict=True):
-            b = v / (v + self.tau_grid**2)
-            means = b * self.mu_mean_given_tau + (1 - b) * y
-            variances = v * (1 - b) + b**2 * self.mu_var_given_tau
+        for i in range(len(self.yi)):
+            means, variances = self._shrunken_mixture(i)
             out.append(np.concatenate([[self.weights @ means], self._mix_quantiles(q, means,
                                                                                      variances)]))
         return np.array(out)

@@ -1,0 +1,90 @@
+"""Figures of the subgroup simulations and the vote count (each returns a matplotlib Figure)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .plots import plt
+
+STYLE = {"no_effect": "tab:grey", "uniform": "tab:green", "subgroup_only": "tab:blue"}
+
+
+def false_positive_plot(scenarios: pd.DataFrame, n_outcomes: int):
+    """P(at least one of the first k tests 'finds' something) vs k, under no effect."""
+    null = scenarios[scenarios["scenario"] == "no_effect"]
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for metric, label, style in (
+        ("p_any_significant", "any test p < 0.05 (either direction)", "-o"),
+        ("p_any_benefit", "any test p < 0.05 favouring magnesium", "-s"),
+        ("independent_tests_reference", "1 - 0.95^k (independent tests)", ":"),
+    ):
+        part = null[null["metric"] == metric]
+        ax.plot(part["k"], part["value"], style, ms=3, label=label)
+    for boundary, name in ((n_outcomes, "whole sample"), (2 * n_outcomes, "+ mild/moderate")):
+        ax.axvline(boundary + 0.5, color="grey", lw=0.6, ls="--")
+        ax.text(boundary + 0.3, 0.02, name, rotation=90, fontsize=7, ha="right", va="bottom")
+    ax.set_xlabel("number of tests examined (outcomes in whole sample, then subgroups)", fontsize=9)
+    ax.set_ylabel("probability with no true effect", fontsize=9)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def power_plot(power: pd.DataFrame, reported: float):
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    titles = {"subgroup_only": "effect only in the subgroup", "uniform": "same effect in everyone"}
+    for ax, (pattern, part) in zip(axes, power.groupby("pattern", sort=False), strict=True):
+        ax.plot(part["effect"], part["power_subgroup"], "-o", ms=3,
+                label="subgroup test (benefit, p < 0.05)")
+        ax.plot(part["effect"], part["power_interaction"], "-s", ms=3, label="interaction test")
+        ax.plot(part["effect"], part["power_whole_sample"], "-^", ms=3, label="whole-sample test")
+        ax.axvline(reported, color="grey", ls="--", lw=0.8)
+        ax.text(reported, 0.98, " reported", fontsize=7, va="top")
+        ax.axhline(0.8, color="grey", lw=0.5, ls=":")
+        ax.set_title(titles.get(pattern, pattern), fontsize=9)
+        ax.set_xlabel("true SMD of change in the subgroup", fontsize=9)
+    axes[0].set_ylabel("power", fontsize=9)
+    axes[0].set_ylim(0, 1)
+    axes[0].legend(fontsize=7, frameon=False, loc="center right")
+    fig.tight_layout()
+    return fig
+
+
+def subgroup_estimate_plot(scenarios: pd.DataFrame, labels: dict[str, str], reported: float):
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    for name, part in scenarios[scenarios["metric"] == "subgroup_estimate_density"].groupby(
+            "scenario", sort=False):
+        width = float(part["x"].diff().iloc[1])
+        ax.step(part["x"] + width / 2, part["value"], where="mid",
+                color=STYLE.get(name), label=labels.get(name, name))
+        p = scenarios[(scenarios["scenario"] == name)
+                      & (scenarios["metric"] == "p_subgroup_estimate_at_least_reported")]
+        if name == "no_effect" and not p.empty:
+            ax.text(reported + 0.05, ax.get_ylim()[1] * 0.5 if ax.get_ylim()[1] else 0.5,
+                    f"P(estimate >= reported | no effect) = {float(p['value'].iloc[0]):.3f}",
+                    fontsize=7)
+    ax.axvline(reported, color="black", ls="--", lw=0.8)
+    ax.set_xlabel("estimated subgroup SMD (first outcome)", fontsize=9)
+    ax.set_ylabel("density over simulated trials", fontsize=9)
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def vote_count_plot(curve: pd.DataFrame, positive: int, total: int):
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    titles = {"significant": "'improvement' = significant (p < 0.05)",
+              "direction": "'improvement' = any change in the right direction"}
+    for ax, (criterion, part) in zip(axes, curve.groupby("criterion", sort=False), strict=True):
+        for level, sub in part.groupby("nonspecific_improvement"):
+            ax.plot(sub["delta"], sub["p_at_least_k_exact"], "-o", ms=3,
+                    label=f"placebo response + RTM = {level:g} SD")
+        ax.axvline(0, color="grey", lw=0.6)
+        ax.set_title(titles.get(criterion, criterion), fontsize=9)
+        ax.set_xlabel("true effect of magnesium (SMD of change)", fontsize=9)
+    axes[0].set_ylabel(f"P(at least {positive} of {total} studies report improvement)", fontsize=9)
+    axes[0].set_ylim(0, 1.02)
+    axes[0].legend(fontsize=7, frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig

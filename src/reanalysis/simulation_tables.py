@@ -1,0 +1,159 @@
+"""Tables from the subgroup simulator and the vote count, built from the configuration."""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+
+import numpy as np
+import pandas as pd
+
+from . import subgroup_sim as sim
+from . import vote_count as vc
+from .comparisons import Assumptions
+
+
+def stable_seed(seed: int, *names: str) -> list[int]:
+    """Seed material for one named job: the config seed plus CRC32s of its names (stable across
+    runs and Python versions, unlike hash())."""
+    return [seed, *(zlib.crc32(n.encode()) for n in names)]
+
+
+def design_from_config(cfg: dict, a: Assumptions, outcome_correlation: float | None = None
+                       ) -> sim.TrialDesign:
+    s = cfg["subgroup_simulation"]
+    n_sub = a.n_for(s["study_id"], s["subgroup"], "magnesium")
+    n_all = a.n_for(s["study_id"], "all", "magnesium")
+    if n_sub is None or n_all is None:
+        raise ValueError(f"assumptions.sample_sizes needs {s['study_id']} n per arm for 'all' and "
+                         f"{s['subgroup']!r}")
+    rho = s["outcome_correlation"]["value"] if outcome_correlation is None else outcome_correlation
+    return sim.TrialDesign(n_sub=n_sub, n_comp=n_all - n_sub,
+                           n_outcomes=int(s["outcomes_examined"]["value"]),
+                           outcome_correlation=float(rho), alpha=float(s["alpha"]))
+
+
+def reported_effect(effects: pd.DataFrame, es_id: str) -> float:
+    hit = effects.loc[effects["es_id"] == es_id, "yi"]
+    if hit.empty or not np.isfinite(hit.iloc[0]):
+        raise ValueError(f"subgroup_simulation.reported_effect_es_id {es_id!r} is not an "
+                         "estimable row of results/effect_sizes.csv")
+    return float(hit.iloc[0])
+
+
+def scenario_from_config(spec: dict, reported: float) -> sim.Scenario:
+    def value(v):
+        return reported if v == "reported" else float(v)
+    return sim.Scenario(value(spec["effect_sub"]), value(spec["effect_comp"]))
+
+
+def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float) -> pd.DataFrame:
+    """Long table (metric, k, x, value, mcse) of one scenario's simulated frequencies."""
+    s = cfg["subgroup_simulation"]
+    scenario = scenario_from_config(s["scenarios"][name], reported)
+    design = design_from_config(cfg, a)
+    res = sim.simulate(design, scenario, int(s["reps"]), stable_seed(cfg["seed"], name),
+                       chunk=int(s["chunk"]), reported_d_sub=reported, workers=int(s["workers"]))
+    rows = []
+
+    def add(metric, value, k=np.nan, x=np.nan, reps=res.reps):
+        rows.append({"metric": metric, "k": k, "x": x, "value": value,
+                     "mcse": float(np.sqrt(value * (1 - value) / reps)) if 0 <= value <= 1
+                     else np.nan})
+
+    for k in range(1, design.n_tests + 1):
+        add("p_any_significant", res.p_any_significant_by_k[k - 1], k=k)
+        add("p_any_benefit", res.p_any_benefit_by_k[k - 1], k=k)
+        add("independent_tests_reference", sim.familywise_error_independent(k, design.alpha), k=k)
+    add("p_primary_significant", res.p_primary_significant)
+    add("p_subgroup_benefit", res.p_subgroup_significant)
+    add("p_interaction_significant", res.p_interaction_significant)
+    add("p_subgroup_estimate_at_least_reported", res.p_subgroup_at_least, x=reported)
+    for q, v in zip((0.025, 0.25, 0.5, 0.75, 0.975), res.d_sub_quantiles, strict=True):
+        rows.append({"metric": "subgroup_estimate_quantile", "k": np.nan, "x": q, "value": v,
+                     "mcse": np.nan})
+    counts, edges = res.d_sub_histogram
+    for left, c in zip(edges[:-1], counts, strict=True):
+        rows.append({"metric": "subgroup_estimate_density", "k": np.nan, "x": left,
+                     "value": c / res.reps / np.diff(edges)[0], "mcse": np.nan})
+    for rho in s["outcome_correlation"]["range"]:
+        other = sim.simulate(design_from_config(cfg, a, rho), scenario, int(s["power_reps"]),
+                             stable_seed(cfg["seed"], name, f"rho={rho}"), chunk=int(s["chunk"]),
+                             workers=int(s["workers"]))
+        add(f"p_any_benefit_at_outcome_correlation_{rho:g}",
+            other.p_any_benefit_by_k[-1], k=design.n_tests, reps=other.reps)
+    out = pd.DataFrame(rows)
+    out.insert(0, "scenario", name)
+    return out
+
+
+def power_table(cfg: dict, a: Assumptions) -> pd.DataFrame:
+    """Power of the subgroup, interaction and whole-sample tests (first outcome) over a grid of
+    true subgroup effects, for an effect in the subgroup only and for a uniform effect."""
+    s = cfg["subgroup_simulation"]
+    design = dataclasses.replace(design_from_config(cfg, a), n_outcomes=1)
+    rows = []
+    for pattern in ("subgroup_only", "uniform"):
+        for effect in s["power_grid"]:
+            scenario = sim.Scenario(float(effect), float(effect) if pattern == "uniform" else 0.0)
+            res = sim.simulate(design, scenario, int(s["power_reps"]),
+                               stable_seed(cfg["seed"], "power", pattern, str(effect)),
+                               chunk=int(s["chunk"]), workers=int(s["workers"]))
+            rows.append({
+                "pattern": pattern, "effect": float(effect),
+                "power_subgroup": res.p_subgroup_significant,
+                "power_interaction": res.p_interaction_significant,
+                "power_whole_sample": res.p_primary_significant,
+                "exact_power_subgroup_two_sided": sim.power_two_sample(
+                    float(effect), design.n_sub, design.n_sub, design.alpha),
+                "reps": res.reps,
+            })
+    return pd.DataFrame(rows)
+
+
+def vote_studies(cfg: dict) -> list[vc.VoteStudy]:
+    return [vc.VoteStudy(s["label"], int(s["n"]), s["design"])
+            for s in cfg["vote_count"]["studies"]["list"]]
+
+
+def vote_count_tables(cfg: dict, summary_all: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary, curve): the binomial view of k of n, and P(>= k positive | delta) per level of
+    non-specific improvement, exact and simulated."""
+    v = cfg["vote_count"]
+    ids = v["claim_row_ids"]
+
+    def figure(row_id):
+        hit = summary_all.loc[summary_all["row_id"] == row_id, "value"]
+        if hit.empty:
+            raise ValueError(f"vote_count.claim_row_ids: no data row {row_id!r}")
+        return int(hit.iloc[0])
+
+    positive, total = figure(ids["positive"]), figure(ids["total"])
+    studies = vote_studies(cfg)
+    if len(studies) != total:
+        raise ValueError(f"vote_count.studies lists {len(studies)} studies but the claim counts "
+                         f"{total}")
+    summary = vc.binomial_summary(positive, total, tuple(v["beta_prior"]))
+    ns = v["nonspecific_improvement"]
+    summary["uncontrolled_studies"] = sum(s.design == "uncontrolled" for s in studies)
+    lo, hi = (float(x) for x in ns["range"])
+    for criterion in vc.CRITERIA:
+        for tag, level in (("", ns["value"]), ("_low_nonspecific", lo), ("_high_nonspecific", hi)):
+            summary[f"p_at_least_k_if_no_effect_{criterion}{tag}"] = vc.prob_at_least(
+                studies, positive, 0.0, float(level), v["alpha"], criterion)
+    rows = []
+    levels = sorted({float(ns["value"]), lo, hi})
+    for criterion in vc.CRITERIA:
+        for level in levels:
+            for delta in v["delta_grid"]:
+                exact = vc.prob_at_least(studies, positive, float(delta), level, v["alpha"],
+                                         criterion)
+                simulated = vc.simulate_at_least(
+                    studies, positive, float(delta), level, int(v["reps"]),
+                    stable_seed(cfg["seed"], "vote", criterion, str(level), str(delta)),
+                    v["alpha"], criterion)
+                rows.append({"criterion": criterion, "nonspecific_improvement": level,
+                             "delta": float(delta), "p_at_least_k_exact": exact,
+                             "p_at_least_k_simulated": simulated,
+                             "mcse": float(np.sqrt(exact * (1 - exact) / int(v["reps"])))})
+    return pd.DataFrame([summary]), pd.DataFrame(rows)

@@ -1,0 +1,96 @@
+"""Subgroup effects from p-values, the interaction test, and the credibility table on the data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from reanalysis.comparisons import Assumptions
+from reanalysis.pipeline import load_curated
+from reanalysis.priors import TauPrior
+from reanalysis.subgroup_credibility import (
+    credibility_table,
+    g_from_p,
+    interaction_test,
+    shrinkage_table,
+    subgroup_pair,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1e-4, 0.999), st.integers(3, 60), st.integers(3, 60), st.sampled_from([-1, 1]))
+def test_g_from_p_recovers_the_p_value(p, n1, n2, sign):
+    g, v = g_from_p(p, n1, n2, sign, exact=True)
+    from reanalysis.effect_sizes import hedges_j
+
+    d = g / float(hedges_j(n1 + n2 - 2))
+    t = d / np.sqrt(1 / n1 + 1 / n2)
+    assert 2 * stats.t.sf(abs(t), n1 + n2 - 2) == pytest.approx(p, rel=1e-8)
+    assert np.sign(g) == sign and v > 0
+
+
+def test_interaction_test_is_the_z_test_of_a_difference():
+    z, p = interaction_test(0.8, 0.04, 0.2, 0.05)
+    assert z == pytest.approx(0.6 / 0.3)
+    assert p == pytest.approx(2 * stats.norm.sf(2.0))
+    assert interaction_test(0.2, 0.05, 0.8, 0.04) == pytest.approx((-z, p))
+
+
+@pytest.fixture(scope="module")
+def shipped(root):
+    cfg = yaml.safe_load((root / "config/config.yaml").read_text())
+    cfg["data"] = {k: str(root / v) for k, v in cfg["data"].items()}
+    return cfg, load_curated(cfg)
+
+
+def test_subgroup_pair_uses_the_reported_p_values_and_assumed_sizes(shipped):
+    cfg, data = shipped
+    s = cfg["subgroup_simulation"]
+    pair = subgroup_pair(data["summary"], s, Assumptions.from_config(cfg), "stress", -1)
+    assert (pair.p_sub, pair.p_comp) == (0.003, 0.32)
+    assert pair.g_sub > 0 > pair.g_comp  # subgroup favours magnesium (12.3 vs 22.9 at day 28)
+    assert (pair.n_sub, pair.n_comp) == (10, 10)  # 20 per arm, 10 in the subgroup
+
+
+def test_shrinkage_pulls_the_subgroup_towards_the_other(shipped):
+    cfg, data = shipped
+    pair = subgroup_pair(data["summary"], cfg["subgroup_simulation"],
+                         Assumptions.from_config(cfg), "stress", -1)
+    row = shrinkage_table(pair, TauPrior("half_normal", 0.5), 2.0, "x")
+    assert pair.g_comp < row["shrunken_sub_mean"] < pair.g_sub
+    assert pair.g_comp < row["shrunken_comp_mean"] < pair.g_sub
+
+
+def _sim(metric_values):
+    return pd.DataFrame([{"metric": m, "k": k, "x": 0.66, "value": v}
+                         for m, k, v in metric_values])
+
+
+def test_credibility_table_on_the_shipped_data(shipped):
+    cfg, data = shipped
+    s = cfg["subgroup_simulation"]
+    a = Assumptions.from_config(cfg)
+    shrink = pd.DataFrame([shrinkage_table(subgroup_pair(data["summary"], s, a, "stress", sign),
+                                           TauPrior("half_normal", 0.5), 2.0, f"sign {sign}")
+                           for sign in (-1, 1)])
+    null = _sim([("p_any_benefit", 1, 0.025), ("p_any_benefit", 18, 0.26)])
+    only = _sim([("p_interaction_significant", np.nan, 0.17),
+                 ("p_subgroup_estimate_at_least_reported", np.nan, 0.5)])
+    table = credibility_table(data["summary"], s, shrink, null, only).set_index("criterion")
+    assert table.loc["Was the subgroup analysis pre-specified, with its direction?", "answer"] == "no"
+    assert "p = 0.93" in table.loc["Is the overall (whole-sample) result consistent with a benefit?",
+                                   "evidence"]
+    assert table.loc["Could multiplicity explain it?", "answer"] == "yes"
+    assert table.loc["Could the trial detect the interaction it implies?", "answer"] == "no"
+    assert (table["source"].str.len() > 0).all()
+
+
+def test_missing_subgroup_p_value_is_a_clear_error(shipped):
+    cfg, data = shipped
+    summary = data["summary"][data["summary"]["row_id"] != "mac_str_sev_between_p"]
+    with pytest.raises(ValueError, match="p-values of both subgroups"):
+        subgroup_pair(summary, cfg["subgroup_simulation"], Assumptions.from_config(cfg),
+                      "stress", -1)

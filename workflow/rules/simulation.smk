@@ -1,0 +1,125 @@
+SCENARIOS = list(config["subgroup_simulation"]["scenarios"])
+SIM = "results/simulation"
+
+
+rule subgroup_scenario:
+    """Simulate replicate trials under one scenario (wildcard); vectorised, chunked, seeded."""
+    input:
+        effects="results/effect_sizes.csv",
+    output:
+        f"{SIM}/subgroup_{{scenario}}.csv",
+    log:
+        "logs/subgroup_scenario_{scenario}.log",
+    wildcard_constraints:
+        scenario="|".join(SCENARIOS),
+    threads: 2
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/subgroup_scenario.py"
+
+
+rule subgroup_power:
+    output:
+        f"{SIM}/subgroup_power.csv",
+    log:
+        "logs/subgroup_power.log",
+    threads: 2
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/subgroup_power.py"
+
+
+rule subgroup_credibility:
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+        no_effect=f"{SIM}/subgroup_no_effect.csv",
+        subgroup_only=f"{SIM}/subgroup_subgroup_only.csv",
+    output:
+        shrinkage=f"{SIM}/subgroup_shrinkage.csv",
+        credibility=f"{SIM}/subgroup_credibility.csv",
+        shrinkage_html=report(
+            "results/tables/subgroup_shrinkage.html",
+            caption="../report/subgroup_shrinkage.rst",
+            category="7. Subgroup simulations",
+            labels={"table": "interaction and shrinkage"},
+        ),
+        credibility_html=report(
+            "results/tables/subgroup_credibility.html",
+            caption="../report/subgroup_credibility.rst",
+            category="7. Subgroup simulations",
+            labels={"table": "credibility of the subgroup claim"},
+        ),
+    log:
+        "logs/subgroup_credibility.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/subgroup_credibility.py"
+
+
+rule subgroup_figures:
+    input:
+        effects="results/effect_sizes.csv",
+        scenarios=expand(f"{SIM}/subgroup_{{scenario}}.csv", scenario=SCENARIOS),
+        power=f"{SIM}/subgroup_power.csv",
+    output:
+        fpr=report(
+            "results/figures/subgroup_false_positives.png",
+            caption="../report/subgroup_false_positives.rst",
+            category="7. Subgroup simulations",
+            labels={"figure": "false positives vs number of tests"},
+        ),
+        power=report(
+            "results/figures/subgroup_power.png",
+            caption="../report/subgroup_power.rst",
+            category="7. Subgroup simulations",
+            labels={"figure": "power curves"},
+        ),
+        estimates=report(
+            "results/figures/subgroup_estimates.png",
+            caption="../report/subgroup_estimates.rst",
+            category="7. Subgroup simulations",
+            labels={"figure": "subgroup estimate by scenario"},
+        ),
+    log:
+        "logs/subgroup_figures.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/subgroup_figures.py"
+
+
+rule vote_count:
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+    output:
+        summary="results/vote_count/summary.csv",
+        curve="results/vote_count/curve.csv",
+        html=report(
+            "results/tables/vote_count.html",
+            caption="../report/vote_count.rst",
+            category="8. Vote count",
+            labels={"table": "vote count"},
+        ),
+        figure=report(
+            "results/figures/vote_count.png",
+            caption="../report/vote_count_curve.rst",
+            category="8. Vote count",
+            labels={"figure": "P(at least k positive) vs true effect"},
+        ),
+    log:
+        "logs/vote_count.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/vote_count.py"

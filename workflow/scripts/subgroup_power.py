@@ -1,0 +1,11 @@
+"""Snakemake script: power of the subgroup, interaction and whole-sample tests over effect sizes."""
+
+import sys
+
+from reanalysis.comparisons import Assumptions
+from reanalysis.pipeline import write_csv
+from reanalysis.simulation_tables import power_table
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+cfg = snakemake.config  # noqa: F821
+write_csv(power_table(cfg, Assumptions.from_config(cfg)), snakemake.output[0])  # noqa: F821

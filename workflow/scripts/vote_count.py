@@ -1,0 +1,23 @@
+"""Snakemake script: the "k of n studies" vote count — binomial view and simulation curve."""
+
+import sys
+
+from reanalysis.pipeline import load_curated, write_csv, write_html_table
+from reanalysis.simulation_plots import vote_count_plot
+from reanalysis.simulation_tables import vote_count_tables
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+cfg = snakemake.config  # noqa: F821
+summary, curve = vote_count_tables(cfg, load_curated(cfg)["summary_all"])
+out = snakemake.output  # noqa: F821
+write_csv(summary, out.summary)
+write_csv(curve, out.curve)
+row = summary.iloc[0]
+write_html_table(
+    summary.T.reset_index().set_axis(["quantity", "value"], axis=1), out.html,
+    f"Vote count: {row['positive']} of {row['total']} studies reported improvement",
+    "Exact (Clopper-Pearson) interval and sign test for the share of positive studies; Beta "
+    "posterior under a uniform prior; and the probability of at least this many positive studies "
+    "when magnesium has no effect, for each meaning of 'improvement' and each level of placebo "
+    "response + regression to the mean (config vote_count).")
+vote_count_plot(curve, int(row["positive"]), int(row["total"])).savefig(out.figure, dpi=110)
