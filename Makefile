@@ -6,7 +6,7 @@ CORES   ?= 2
 export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
 export MPLBACKEND := Agg
 
-.PHONY: env report workflow test test-all lint bench clean
+.PHONY: env browser report workflow notebooks test test-all lint bench clean
 
 env: $(VENV)/.installed
 
@@ -23,11 +23,23 @@ report: workflow
 	$(VENV)/bin/snakemake --cores $(CORES) --report results/report.html
 	@echo "report: results/report.html"
 
-test: env
-	$(PY) -m pytest -m "not slow"
+# The report test opens results/report.html in Debian's chromium; install it when missing
+# (as root or with sudo). Where that is impossible the test is skipped, never silently passed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the report test"; \
+	  if [ "$$(id -u)" = 0 ]; then S=; else S=sudo; fi; \
+	  { $$S apt-get update -qq && $$S apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "WARNING: could not install chromium; the browser test will be skipped"; }
 
-test-all: env
-	$(PY) -m pytest
+notebooks: report
+	$(PY) -m reanalysis.notebooks results
+
+test: env browser
+	$(if $(shell command -v chromium),REQUIRE_BROWSER=1,) $(PY) -m pytest -m "not slow"
+
+test-all: env browser
+	$(if $(shell command -v chromium),REQUIRE_BROWSER=1,) $(PY) -m pytest
 
 lint: env
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,26 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def pipeline_run(root, tmp_path_factory):
+    """The whole workflow run once per session in a temporary copy of the project."""
+    from helpers import project_copy, run_snakemake
+
+    work = project_copy(root, tmp_path_factory.mktemp("wf"))
+    proc = run_snakemake(work)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return work
+
+
+@pytest.fixture(scope="session")
+def report_html(pipeline_run):
+    from helpers import run_snakemake
+
+    proc = run_snakemake(pipeline_run, "--report", "results/report.html")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return pipeline_run / "results/report.html"
+
+
+@pytest.fixture(scope="session")
 def bcg():
     """metafor's dat.bcg as log risk ratios (escalc measure="RR"), 13 trials."""
     tpos = np.array([4, 6, 3, 62, 33, 180, 8, 505, 29, 17, 186, 5, 27])

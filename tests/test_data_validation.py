@@ -89,3 +89,42 @@ def test_broken_fixture_is_rejected(root, tmp_path):
     with pytest.raises(data_io.DataValidationError) as err:
         data_io.load_summary_stats(tmp_path / "s.csv")
     assert "line 3 (row_id mac_str_all_mg_end_sd), field 'value'" in str(err.value)
+
+
+def test_false_in_a_csv_reads_as_false(root):
+    # regression: pandas turns any non-empty text, "false" included, into True
+    studies = data_io.load_studies(root / "data/studies.csv").set_index("study_id")
+    assert not studies.loc["bagis2013", "controlled"]
+    assert studies.loc["macian2022", "controlled"]
+    assert studies.loc["abdelfattah2024", "blinded"] is pd.NA
+    summary = data_io.load_summary_stats(root / "data/summary_stats.csv").set_index("row_id")
+    assert not summary.loc["mac_qol_all_between_p", "lower_is_better"]
+
+
+def test_a_non_boolean_is_located(root, tmp_path):
+    text = (root / "data/studies.csv").read_text().splitlines()
+    text[2] = text[2].replace(",false,false,false,active", ",maybe,false,false,active")
+    bad = tmp_path / "studies.csv"
+    bad.write_text("\n".join(text) + "\n")
+    with pytest.raises(data_io.DataValidationError,
+                       match=r"line 3 \(study_id bagis2013\), field 'controlled': expected true or "
+                             r"false, got 'maybe'"):
+        data_io.load_studies(bad)
+
+
+@pytest.mark.parametrize("loader,name", [(data_io.load_score_ranges, "score_ranges.csv"),
+                                         (data_io.load_instruments, "instruments.csv")])
+def test_range_tables_are_valid_and_reject_min_above_max(root, tmp_path, loader, name):
+    df = loader(root / "data" / name)
+    assert (df["min"] < df["max"]).all()
+    lines = (root / "data" / name).read_text().splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    # swap min and max of the first row (columns named min and max; no quoted commas before them)
+    i, j = header.index("min"), header.index("max")
+    assert float(row[i]) < float(row[j])
+    row[i], row[j] = row[j], row[i]
+    lines[1] = ",".join(row)
+    (tmp_path / name).write_text("\n".join(lines) + "\n")
+    with pytest.raises(data_io.DataValidationError, match="line 2 .*field 'max'"):
+        loader(tmp_path / name)

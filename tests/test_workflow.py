@@ -10,14 +10,6 @@ from helpers import run_snakemake as _snakemake
 pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-def pipeline_run(root, tmp_path_factory):
-    work = _project_copy(root, tmp_path_factory.mktemp("wf"))
-    proc = _snakemake(work)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return work
-
-
 def test_workflow_produces_results(pipeline_run):
     res = pipeline_run / "results"
     effects = pd.read_csv(res / "effect_sizes.csv")
@@ -27,21 +19,37 @@ def test_workflow_produces_results(pipeline_run):
                                   "uncontrolled_magnesium_prepost"}
     for f in ("figures/forest.png", "figures/forest.svg", "sensitivity.csv",
               "tables/provenance.html", "bayes/prior_sensitivity.csv",
-              "tables/bayes_prior_sensitivity.html"):
+              "tables/bayes_prior_sensitivity.html", "figures/bayes_forest.png",
+              "figures/bayes_densities.png", "figures/bayes_shrinkage.png",
+              "tables/bayes_diagnostics_uncontrolled_magnesium_prepost_halfnormal_0.5.html",
+              "figures/subgroup_false_positives.png", "figures/subgroup_power.png",
+              "figures/subgroup_estimates.png", "figures/vote_count.png",
+              "tables/subgroup_credibility.html", "tables/forensics.html", "tables/ledger.html",
+              "overview.html"):
         assert (res / f).stat().st_size > 0, f
+    # the flagged SD (11.9 in a 19-25 range) is marked and kept out of every pooled set
+    forensics = pd.read_csv(res / "forensics.csv").set_index("row_id")
+    assert forensics.loc["mac_str_mm_pl_base_sd", "verdict"] == "flag"
+    flagged = effects[effects["forensic_flags"].fillna("") != ""]["es_id"]
+    assert len(flagged) and not any(e in " ".join(pooled["studies"].fillna("")) for e in flagged)
+    ledger = pd.read_csv(res / "ledger.csv").set_index("claim_id")
+    claims = pd.read_csv(pipeline_run / "data/claims.csv")
+    assert set(ledger.index) == set(claims["claim_id"])
+    assert ledger.loc["trial_2024_mg_vitd_omega3", "verdict"] == "untraceable"
 
 
-def test_report_is_built(pipeline_run):
-    proc = _snakemake(pipeline_run, "--report", "results/report.html")
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    html = (pipeline_run / "results/report.html").read_text(errors="replace")
-    assert "forest" in html and "Effect sizes" in html
+def test_report_is_built(report_html):
+    html = report_html.read_text(errors="replace")
+    assert "forest" in html and "Effect sizes" in html and "Claims ledger" in html
 
 
 def test_rerun_is_byte_identical(pipeline_run):
     res = pipeline_run / "results"
-    before = {f: (res / f).read_bytes() for f in ("effect_sizes.csv", "meta_frequentist.csv",
-                                                  "sensitivity.csv", "figures/forest.svg")}
+    files = ("effect_sizes.csv", "meta_frequentist.csv", "sensitivity.csv", "figures/forest.svg",
+             "forensics.csv", "ledger.csv", "overview.html", "bayes/prior_sensitivity.csv",
+             "simulation/subgroup_no_effect.csv", "simulation/subgroup_power.csv",
+             "simulation/subgroup_credibility.csv", "vote_count/curve.csv")
+    before = {f: (res / f).read_bytes() for f in files}
     proc = _snakemake(pipeline_run, "--forceall")
     assert proc.returncode == 0, proc.stderr[-4000:]
     for f, content in before.items():

@@ -24,6 +24,7 @@ from . import sd_recovery as sdr
 COLUMNS = [
     "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "controlled",
     "md", "md_var", "yi", "vi", "n1", "n2", "basis", "status", "assumptions", "source_rows",
+    "forensic_flags",
 ]
 
 
@@ -118,8 +119,13 @@ def _arm_n(cell: _Cell, study: str, subgroup: str, arm: str, a: Assumptions, not
     return n
 
 
-def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
-    """Compute every estimable effect size; unestimable comparisons get a row with NaN yi."""
+def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
+                       flagged: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+    """Compute every estimable effect size; unestimable comparisons get a row with NaN yi.
+
+    ``flagged``: row_ids that failed a forensic check; rows built from them list them in
+    ``forensic_flags`` and :func:`select_for_pooling` leaves them out.
+    """
     controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
     out = []
     for (study, subgroup, outcome), rows in summary.groupby(
@@ -131,6 +137,8 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
         out += _between(cell, base, a)
         out += _within(cell, base, a)
     df = pd.DataFrame(out, columns=COLUMNS)
+    df["forensic_flags"] = [" ".join(r for r in src.split() if r in flagged)
+                            for src in df["source_rows"].fillna("")]
     return df.sort_values(["estimand", "study_id", "subgroup", "outcome", "arm"]).reset_index(
         drop=True
     )
@@ -230,6 +238,8 @@ def _within(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
 def select_for_pooling(effects: pd.DataFrame, spec: dict) -> pd.DataFrame:
     """Apply one configured pooling set: filters, then one effect per study by priority order."""
     df = effects[np.isfinite(effects["yi"].astype(float))]
+    if "forensic_flags" in df.columns:  # values that failed a forensic check are never pooled
+        df = df[df["forensic_flags"].fillna("").str.len() == 0]
     df = df[df["estimand"].isin(spec["estimands"]) & df["subgroup"].isin(spec["subgroups"])]
     df = df[df["arm"].isin(spec["arms"]) & df["outcome"].isin(spec["outcomes"])]
     if spec["controlled_only"]:

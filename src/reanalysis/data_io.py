@@ -74,7 +74,7 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
         "design": _text(),
         "controlled": pa.Column(bool),
         "randomized": pa.Column(bool),
-        "blinded": pa.Column(bool, nullable=True),
+        "blinded": pa.Column("boolean", nullable=True),
         "n_total": pa.Column(float, pa.Check.gt(0), nullable=True),
         "duration_weeks": pa.Column(float, pa.Check.gt(0), nullable=True),
         **_SOURCE,
@@ -102,6 +102,9 @@ LEVELS_SCHEMA = pa.DataFrameSchema(
     coerce=True,
 )
 
+CLAIM_TYPES = ["within_arm_change", "subgroup_effect", "vote_count", "uncontrolled_proportion",
+               "untraceable_citation", "levels"]
+
 CLAIMS_SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _text(unique=True),
@@ -109,12 +112,51 @@ CLAIMS_SCHEMA = pa.DataFrameSchema(
         "quote": _text(),
         "figure_asserted": _text(),
         "study_id": pa.Column(str, nullable=True),
-        "claim_type": _text(),
+        "outcome": pa.Column(str, nullable=True),
+        "claim_type": pa.Column(str, pa.Check.isin(CLAIM_TYPES)),
         **_SOURCE,
     },
     strict=True,
     coerce=True,
 )
+
+
+SCORE_RANGES_SCHEMA = pa.DataFrameSchema(
+    {
+        "range_id": _text(unique=True),
+        "study_id": _text(),
+        "subgroup": _text(),
+        "outcome": _text(),
+        "timepoint": pa.Column(str, pa.Check.isin(TIMEPOINTS)),
+        "min": pa.Column(float),
+        "max": pa.Column(float),
+        "basis": _text(),
+        **_SOURCE,
+    },
+    strict=True,
+    coerce=True,
+)
+
+INSTRUMENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "instrument": _text(unique=True),
+        "min": pa.Column(float),
+        "max": pa.Column(float),
+        "granularity": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "items": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "scoring": _text(),
+        **_SOURCE,
+    },
+    strict=True,
+    coerce=True,
+)
+
+
+def _min_below_max(id_col: str):
+    def check(df: pd.DataFrame) -> list[str]:
+        return [f"{_where(df, idx, id_col)}, field 'max': max {r['max']} must exceed min {r['min']}"
+                for idx, r in df.iterrows() if not r["min"] < r["max"]]
+    return check
 
 
 def _where(df: pd.DataFrame, idx, id_col: str | None) -> str:
@@ -148,8 +190,27 @@ def _read(path: str | Path) -> pd.DataFrame:
         raise DataValidationError(path, [f"not a readable CSV: {err}"]) from err
 
 
+def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None
+                    ) -> list[str]:
+    """Turn 'true'/'false' text into booleans in place (pandas would read any non-empty text,
+    'false' included, as True); anything else is a problem naming line and field."""
+    problems = []
+    for name, col in schema.columns.items():
+        if name not in raw.columns or str(col.dtype) not in ("bool", "boolean"):
+            continue
+        text = raw[name].str.strip().str.lower()
+        bad = raw[name].notna() & ~text.isin(["true", "false"])
+        problems += [f"{_where(raw, idx, id_col)}, field '{name}': expected true or false, got "
+                     f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
+        raw[name] = pd.array(text.map({"true": True, "false": False}), dtype="boolean")
+    return problems
+
+
 def _load(path, schema, id_col, extra_checks=None) -> pd.DataFrame:
     raw = _read(path)
+    problems = _parse_booleans(raw, schema, id_col)
+    if problems:
+        raise DataValidationError(path, problems)
     problems = _schema_problems(raw, schema, id_col)
     if not problems:
         df = schema.validate(raw)
@@ -202,6 +263,16 @@ def load_levels(path: str | Path) -> pd.DataFrame:
 
 def load_claims(path: str | Path) -> pd.DataFrame:
     return _load(path, CLAIMS_SCHEMA, "claim_id")
+
+
+def load_score_ranges(path: str | Path) -> pd.DataFrame:
+    """Ranges narrower than the instrument's, implied by inclusion criteria or subgroup cut-offs."""
+    return _load(path, SCORE_RANGES_SCHEMA, "range_id", _min_below_max("range_id"))
+
+
+def load_instruments(path: str | Path) -> pd.DataFrame:
+    """Instrument ranges and score granularity (for SD-bound and GRIM checks)."""
+    return _load(path, INSTRUMENTS_SCHEMA, "instrument", _min_below_max("instrument"))
 
 
 def check_references(summary: pd.DataFrame, studies: pd.DataFrame, path: str | Path) -> None:

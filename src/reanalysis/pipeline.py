@@ -24,10 +24,12 @@ def load_curated(config: dict) -> dict[str, pd.DataFrame]:
         "studies": studies,
         "levels": data_io.load_levels(paths["levels"]),
         "claims": data_io.load_claims(paths["claims"]),
+        "score_ranges": data_io.load_score_ranges(paths["score_ranges"]),
+        "instruments": data_io.load_instruments(paths["instruments"]),
     }
 
 
-def _atomic_write(path: str | Path, text: str) -> None:
+def atomic_write(path: str | Path, text: str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -39,7 +41,7 @@ def _atomic_write(path: str | Path, text: str) -> None:
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     """CSV with fixed float formatting so identical inputs give byte-identical files."""
-    _atomic_write(path, df.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
+    atomic_write(path, df.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
 
 
 TABLE_CSS = """<style>
@@ -54,4 +56,4 @@ def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str =
     body = df.to_html(index=False, float_format=lambda x: f"{x:.3f}", na_rep="", border=0)
     text = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
             f"{TABLE_CSS}</head><body><h2>{title}</h2><p class='note'>{note}</p>{body}</body></html>")
-    _atomic_write(path, text)
+    atomic_write(path, text)

@@ -34,6 +34,8 @@ def forest_plot(effects: pd.DataFrame, pooled: pd.DataFrame, sets: dict, level: 
             label = f"{r['study_id']} · {r['outcome']} · {r['subgroup']}"
             if r["arm"] != "between":
                 label += f" · {r['arm']} arm"
+            if isinstance(r.get("forensic_flags"), str) and r["forensic_flags"]:
+                label += "  [flagged input, not pooled]"
             if np.isfinite(r["yi"]):
                 se = np.sqrt(r["vi"])
                 lines.append(("study", label, r["yi"], r["yi"] - z * se, r["yi"] + z * se))

@@ -53,12 +53,13 @@ def sensitivity_points(config: dict) -> list[tuple[str, float, Assumptions]]:
     return points
 
 
-def sensitivity(summary: pd.DataFrame, studies: pd.DataFrame, config: dict) -> pd.DataFrame:
+def sensitivity(summary: pd.DataFrame, studies: pd.DataFrame, config: dict,
+                flagged: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
     """Primary-method pooled results at every sensitivity point (one assumption varied at a time)."""
     meta = config["meta_analysis"] | {"methods": [config["meta_analysis"]["primary_method"]]}
     frames = []
     for name, value, assumptions in sensitivity_points(config):
-        pooled = pool_sets(build_effect_sizes(summary, studies, assumptions), meta)
+        pooled = pool_sets(build_effect_sizes(summary, studies, assumptions, flagged), meta)
         frames.append(pooled.assign(assumption=name, assumption_value=value))
     cols = ["assumption", "assumption_value", "set", "k", "mu", "ci_low", "ci_high", "tau2"]
     return pd.concat(frames, ignore_index=True)[cols]

@@ -26,7 +26,8 @@ rule bayes_prior_sensitivity:
         html=report(
             "results/tables/bayes_prior_sensitivity.html",
             caption="../report/bayes_prior_sensitivity.rst",
-            category="6. Meta-analysis (Bayesian)",
+            category="5. Meta-analysis (Bayesian)",
+            labels={"item": "prior sensitivity"},
         ),
     log:
         "logs/bayes_prior_sensitivity.log",
@@ -47,14 +48,14 @@ rule bayes_nuts:
         diagnostics=report(
             "results/tables/bayes_diagnostics_{set}_{prior}.html",
             caption="../report/bayes_diagnostics.rst",
-            category="6. Meta-analysis (Bayesian)",
-            labels={"table": "NUTS diagnostics", "set": "{set}", "prior": "{prior}"},
+            category="5. Meta-analysis (Bayesian)",
+            labels={"item": "NUTS diagnostics", "set": "{set}", "prior": "{prior}"},
         ),
         crosscheck=report(
             "results/tables/bayes_crosscheck_{set}_{prior}.html",
             caption="../report/bayes_crosscheck.rst",
-            category="6. Meta-analysis (Bayesian)",
-            labels={"table": "NUTS vs exact", "set": "{set}", "prior": "{prior}"},
+            category="5. Meta-analysis (Bayesian)",
+            labels={"item": "NUTS vs exact", "set": "{set}", "prior": "{prior}"},
         ),
     log:
         "logs/bayes_nuts_{set}_{prior}.log",
@@ -76,20 +77,20 @@ rule bayes_figures:
         forest=report(
             "results/figures/bayes_forest.png",
             caption="../report/bayes_forest.rst",
-            category="6. Meta-analysis (Bayesian)",
-            labels={"figure": "Bayesian forest plot"},
+            category="5. Meta-analysis (Bayesian)",
+            labels={"item": "Bayesian forest plot"},
         ),
         densities=report(
             "results/figures/bayes_densities.png",
             caption="../report/bayes_densities.rst",
-            category="6. Meta-analysis (Bayesian)",
-            labels={"figure": "posterior densities per prior"},
+            category="5. Meta-analysis (Bayesian)",
+            labels={"item": "posterior densities per prior"},
         ),
         shrinkage=report(
             "results/figures/bayes_shrinkage.png",
             caption="../report/bayes_shrinkage.rst",
-            category="6. Meta-analysis (Bayesian)",
-            labels={"figure": "shrinkage"},
+            category="5. Meta-analysis (Bayesian)",
+            labels={"item": "shrinkage"},
         ),
     log:
         "logs/bayes_figures.log",

@@ -1,1 +1,1 @@
-DATA_FILES = [config["data"][k] for k in ("summary_stats", "studies", "levels", "claims")]
+DATA_FILES = list(config["data"].values())

@@ -3,12 +3,14 @@ rule effect_sizes:
     input:
         ok="results/data/validated.ok",
         data=DATA_FILES,
+        forensics="results/forensics.csv",
     output:
         csv="results/effect_sizes.csv",
         html=report(
             "results/tables/effect_sizes.html",
             caption="../report/effect_sizes.rst",
-            category="4. Effect sizes",
+            category="3. Effect sizes",
+            labels={"item": "effect sizes"},
         ),
     log:
         "logs/effect_sizes.log",

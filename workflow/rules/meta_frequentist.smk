@@ -7,7 +7,8 @@ rule meta_frequentist:
         html=report(
             "results/tables/meta_frequentist.html",
             caption="../report/meta_frequentist.rst",
-            category="5. Meta-analysis (frequentist)",
+            category="4. Meta-analysis (frequentist)",
+            labels={"item": "random-effects meta-analysis"},
         ),
     log:
         "logs/meta_frequentist.log",
@@ -22,12 +23,14 @@ rule sensitivity:
     input:
         ok="results/data/validated.ok",
         data=DATA_FILES,
+        forensics="results/forensics.csv",
     output:
         csv="results/sensitivity.csv",
         html=report(
             "results/tables/sensitivity.html",
             caption="../report/sensitivity.rst",
-            category="5. Meta-analysis (frequentist)",
+            category="4. Meta-analysis (frequentist)",
+            labels={"item": "sensitivity"},
         ),
     log:
         "logs/sensitivity.log",
@@ -46,7 +49,7 @@ rule forest_plot:
             "results/figures/forest.{ext}",
             caption="../report/forest.rst",
             category="1. Overview",
-            labels={"figure": "forest plot", "format": "{ext}"},
+            labels={"item": "forest plot", "format": "{ext}"},
         ),
     log:
         "logs/forest_plot.{ext}.log",

@@ -23,6 +23,10 @@ rule subgroup_scenario:
 
 
 rule subgroup_power:
+    """Power over a grid of true effects (needs only the config, but waits for valid data so a
+    failed validation leaves results/ empty)."""
+    input:
+        ok="results/data/validated.ok",
     output:
         f"{SIM}/subgroup_power.csv",
     log:
@@ -49,14 +53,14 @@ rule subgroup_credibility:
         shrinkage_html=report(
             "results/tables/subgroup_shrinkage.html",
             caption="../report/subgroup_shrinkage.rst",
-            category="7. Subgroup simulations",
-            labels={"table": "interaction and shrinkage"},
+            category="6. Subgroup simulations",
+            labels={"item": "interaction and shrinkage"},
         ),
         credibility_html=report(
             "results/tables/subgroup_credibility.html",
             caption="../report/subgroup_credibility.rst",
-            category="7. Subgroup simulations",
-            labels={"table": "credibility of the subgroup claim"},
+            category="6. Subgroup simulations",
+            labels={"item": "credibility of the subgroup claim"},
         ),
     log:
         "logs/subgroup_credibility.log",
@@ -75,20 +79,20 @@ rule subgroup_figures:
         fpr=report(
             "results/figures/subgroup_false_positives.png",
             caption="../report/subgroup_false_positives.rst",
-            category="7. Subgroup simulations",
-            labels={"figure": "false positives vs number of tests"},
+            category="6. Subgroup simulations",
+            labels={"item": "false positives vs number of tests"},
         ),
         power=report(
             "results/figures/subgroup_power.png",
             caption="../report/subgroup_power.rst",
-            category="7. Subgroup simulations",
-            labels={"figure": "power curves"},
+            category="6. Subgroup simulations",
+            labels={"item": "power curves"},
         ),
         estimates=report(
             "results/figures/subgroup_estimates.png",
             caption="../report/subgroup_estimates.rst",
-            category="7. Subgroup simulations",
-            labels={"figure": "subgroup estimate by scenario"},
+            category="6. Subgroup simulations",
+            labels={"item": "subgroup estimate by scenario"},
         ),
     log:
         "logs/subgroup_figures.log",
@@ -108,14 +112,14 @@ rule vote_count:
         html=report(
             "results/tables/vote_count.html",
             caption="../report/vote_count.rst",
-            category="8. Vote count",
-            labels={"table": "vote count"},
+            category="7. Vote count",
+            labels={"item": "vote count"},
         ),
         figure=report(
             "results/figures/vote_count.png",
             caption="../report/vote_count_curve.rst",
-            category="8. Vote count",
-            labels={"figure": "P(at least k positive) vs true effect"},
+            category="7. Vote count",
+            labels={"item": "P(at least k positive) vs true effect"},
         ),
     log:
         "logs/vote_count.log",

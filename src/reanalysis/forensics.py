@@ -1,0 +1,233 @@
+"""Consistency checks on every reported mean and SD, and p-value recomputation.
+
+* SD bound: for values confined to [a, b] with mean m, the sample SD cannot exceed
+  sqrt((b - m)(m - a) n / (n - 1)) (Bhatia & Davis 2000, Amer Math Monthly 107:353, with the
+  n/(n-1) of the sample variance). Ranges come from the instrument or, tighter, from inclusion
+  criteria and subgroup cut-offs (data/score_ranges.csv). A mean outside the range is flagged too.
+* GRIM (Brown & Heathers 2017, Soc Psychol Personal Sci 8:363): a mean of n scores on a grid of
+  step g, reported to d decimals, must equal round(k g / n, d) for some integer k. Informative only
+  when n < 10^d / g; with n unknown, every n in the assumed range is tried.
+* p recomputation: the pooled two-sample t-test from reported means/SDs (end-of-treatment scores,
+  or change scores with SDs imputed from a pre-post correlation), over the assumption ranges of n
+  and r; a reported p outside the attainable range is flagged.
+
+Verdicts: ``ok``, ``flag`` (impossible or unattainable under every assumption), ``inconclusive``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .comparisons import Assumptions
+from .effect_sizes import sd_change
+
+COLUMNS = ["check", "row_id", "value", "verdict", "detail"]
+
+
+def max_sd(mean: float, lo: float, hi: float, n: float = math.inf) -> float:
+    """Largest possible sample SD of n values in [lo, hi] with this mean (Bhatia-Davis)."""
+    if not lo <= mean <= hi:
+        return float("nan")
+    factor = n / (n - 1) if math.isfinite(n) else 1.0
+    return math.sqrt((hi - mean) * (mean - lo) * factor)
+
+
+def decimals(x: float) -> int:
+    """Decimals as reported (from the shortest repr of the float: 21.80 reads as 21.8)."""
+    text = repr(float(x))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def grim_consistent(mean: float, n: int, granularity: float = 1.0, d: int | None = None) -> bool:
+    """True if some integer total k gives round(k * granularity / n, d) == mean."""
+    d = decimals(mean) if d is None else d
+    half = 0.5 * 10.0**-d
+    k_lo = math.floor((mean - half) * n / granularity) - 1
+    k_hi = math.ceil((mean + half) * n / granularity) + 1
+    return any(abs(round(k * granularity / n, d) - mean) < 1e-9 for k in range(k_lo, k_hi + 1))
+
+
+def grim_informative(mean: float, n: int, granularity: float = 1.0) -> bool:
+    return n * 10.0 ** -decimals(mean) < granularity
+
+
+def t_test_p(m1, sd1, n1, m2, sd2, n2) -> float:
+    """Two-sided p of the pooled-variance two-sample t-test from summary statistics."""
+    sp = math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
+    t = (m1 - m2) / (sp * math.sqrt(1 / n1 + 1 / n2))
+    return float(2 * stats.t.sf(abs(t), n1 + n2 - 2))
+
+
+# --- helpers over the long summary table ---------------------------------------------------------
+def _ranges_for(row: pd.Series, instruments: pd.DataFrame, ranges: pd.DataFrame):
+    """The tightest known range for a row: (lo, hi, basis)."""
+    out = []
+    if pd.notna(row["scale_min"]) and pd.notna(row["scale_max"]):
+        out.append((row["scale_min"], row["scale_max"], f"{row['instrument']} scale"))
+    hit = ranges[(ranges["study_id"] == row["study_id"]) & (ranges["subgroup"] == row["subgroup"])
+                 & (ranges["outcome"] == row["outcome"]) & (ranges["timepoint"] == row["timepoint"])]
+    for _, r in hit.iterrows():
+        out.append((r["min"], r["max"], f"{r['basis']} ({r['range_id']})"))
+    return min(out, key=lambda t: t[1] - t[0]) if out else None
+
+
+def _n_candidates(row: pd.Series, a: Assumptions, config: dict) -> tuple[list[int], str]:
+    if pd.notna(row["n"]):
+        return [int(row["n"])], "reported n"
+    for s in config["assumptions"]["sample_sizes"]:
+        if (s["study_id"], s["subgroup"], s["arm"]) == (row["study_id"], row["subgroup"],
+                                                        row["arm"]):
+            lo, hi = (int(v) for v in s["range"])
+            return list(range(lo, hi + 1)), f"n not reported; assumed range {lo}-{hi}"
+    return [], "n unknown"
+
+
+def _partner(summary: pd.DataFrame, row: pd.Series, statistic: str):
+    """The row with ``statistic`` for the same cell and reading (else the primary reading)."""
+    same = summary[(summary["study_id"] == row["study_id"]) & (summary["arm"] == row["arm"])
+                   & (summary["subgroup"] == row["subgroup"])
+                   & (summary["outcome"] == row["outcome"])
+                   & (summary["timepoint"] == row["timepoint"])
+                   & (summary["statistic"] == statistic)]
+    for reading in (row["reading"], "primary"):
+        hit = same[same["reading"] == reading]
+        if not hit.empty:
+            return hit.iloc[0]
+    return None
+
+
+def sd_checks(summary: pd.DataFrame, instruments: pd.DataFrame, ranges: pd.DataFrame,
+              a: Assumptions, config: dict) -> list[dict]:
+    rows = []
+    for _, sd_row in summary[summary["statistic"] == "sd"].iterrows():
+        mean_row = _partner(summary, sd_row, "mean")
+        rng = _ranges_for(sd_row, instruments, ranges)
+        if mean_row is None or rng is None:
+            continue
+        lo, hi, basis = rng
+        m, sd = float(mean_row["value"]), float(sd_row["value"])
+        if not lo <= m <= hi:
+            rows.append({"check": "mean_in_range", "row_id": mean_row["row_id"], "value": m,
+                         "verdict": "flag", "detail": f"mean {m} outside [{lo:g}, {hi:g}] ({basis})"})
+            continue
+        bound_any = max_sd(m, lo, hi, 2)
+        ns, n_note = _n_candidates(sd_row, a, config)
+        bound_n = max_sd(m, lo, hi, min(ns)) if ns else bound_any
+        if sd > bound_any:
+            verdict = "flag"
+            detail = (f"SD {sd:g} impossible: with mean {m:g} in [{lo:g}, {hi:g}] ({basis}) the SD "
+                      f"cannot exceed {max_sd(m, lo, hi):.2f} (large n) or {bound_any:.2f} (n = 2)")
+        elif sd > bound_n:
+            verdict = "flag"
+            detail = (f"SD {sd:g} exceeds the maximum {bound_n:.2f} for n >= {min(ns)} "
+                      f"({n_note}); mean {m:g} in [{lo:g}, {hi:g}] ({basis})")
+        else:
+            verdict = "ok"
+            detail = (f"SD {sd:g} <= maximum {bound_n:.2f} for mean {m:g} in [{lo:g}, {hi:g}] "
+                      f"({basis}; {n_note})")
+        rows.append({"check": "sd_possible", "row_id": sd_row["row_id"], "value": sd,
+                     "verdict": verdict, "detail": detail})
+    return rows
+
+
+def grim_checks(summary: pd.DataFrame, instruments: pd.DataFrame, a: Assumptions,
+                config: dict) -> list[dict]:
+    rows = []
+    grid = dict(zip(instruments["instrument"], instruments["granularity"], strict=True))
+    for _, r in summary[summary["statistic"] == "mean"].iterrows():
+        g = grid.get(r["instrument"])
+        if g is None or pd.isna(g):
+            continue
+        ns, n_note = _n_candidates(r, a, config)
+        if not ns:
+            continue
+        m = float(r["value"])
+        informative = [n for n in ns if grim_informative(m, n, g)]
+        if not informative:
+            verdict, detail = "inconclusive", (
+                f"GRIM cannot test a mean with {decimals(m)} decimal(s) on a grid of {g:g} at "
+                f"n >= {min(ns)} ({n_note})")
+        else:
+            bad = [n for n in informative if not grim_consistent(m, n, g)]
+            good = [n for n in ns if n not in bad]
+            if not good:
+                verdict, detail = "flag", f"mean {m:g} is impossible for every n in {ns} ({n_note})"
+            elif bad:
+                verdict, detail = "ok", (f"mean {m:g} is impossible for n in {bad} but possible "
+                                         f"for the other n ({n_note})")
+            else:
+                verdict, detail = "ok", f"mean {m:g} possible for every n tested ({n_note})"
+        rows.append({"check": "grim", "row_id": r["row_id"], "value": m, "verdict": verdict,
+                     "detail": detail})
+    return rows
+
+
+def p_value_checks(summary: pd.DataFrame, a: Assumptions, config: dict) -> list[dict]:
+    """Recompute between-arm p-values from means/SDs over the n (and r) assumption ranges."""
+    rows = []
+    r_range = [float(x) for x in config["assumptions"]["prepost_correlation"]["range"]]
+    for _, p_row in summary[(summary["arm"] == "between")
+                            & (summary["statistic"] == "p_value")].iterrows():
+        key = (summary["study_id"] == p_row["study_id"]) & (
+            summary["subgroup"] == p_row["subgroup"]) & (summary["outcome"] == p_row["outcome"])
+        cell = summary[key]
+
+        def get(arm, tp, stat, cell=cell):
+            hit = cell[(cell["arm"] == arm) & (cell["timepoint"] == tp)
+                       & (cell["statistic"] == stat)]
+            return None if hit.empty else float(hit["value"].iloc[0])
+
+        n_mg, _ = _n_candidates(cell[cell["arm"] == "magnesium"].iloc[0], a, config) if (
+            cell["arm"] == "magnesium").any() else ([], "")
+        if not n_mg:
+            continue
+        analyses = []
+        end = [get(arm, "end", s) for arm in ("magnesium", "placebo") for s in ("mean", "sd")]
+        if None not in end:
+            analyses.append(("end-of-treatment scores",
+                             [t_test_p(end[0], end[1], n, end[2], end[3], n) for n in n_mg]))
+        base = [get(arm, "baseline", s) for arm in ("magnesium", "placebo") for s in ("mean", "sd")]
+        if None not in base and None not in end:
+            ps = []
+            for n in n_mg:
+                for r in np.linspace(r_range[0], r_range[1], 7):
+                    sd1 = float(sd_change(base[1], end[1], r))
+                    sd2 = float(sd_change(base[3], end[3], r))
+                    ps.append(t_test_p(end[0] - base[0], sd1, n, end[2] - base[2], sd2, n))
+            analyses.append((f"change scores, r in [{r_range[0]:g}, {r_range[1]:g}]", ps))
+        if not analyses:
+            continue
+        reported = float(p_row["value"])
+        parts, attainable = [], False
+        for name, ps in analyses:
+            lo, hi = min(ps), max(ps)
+            ok = lo * 0.95 <= reported <= hi * 1.05 + 5e-4  # allow for rounding of inputs and p
+            attainable |= ok
+            parts.append(f"{name}: p from {lo:.3g} to {hi:.3g}")
+        rows.append({
+            "check": "p_recomputed", "row_id": p_row["row_id"], "value": reported,
+            "verdict": "ok" if attainable else "flag",
+            "detail": (f"reported p = {reported:g}; t-test over n per arm {min(n_mg)}-{max(n_mg)}: "
+                       + "; ".join(parts)
+                       + ("" if attainable else " — reported p not attainable (the trial may "
+                          "have used another analysis, e.g. ANCOVA)")),
+        })
+    return rows
+
+
+def run_checks(tables: dict, config: dict) -> pd.DataFrame:
+    """All checks on every reading (primary and alternative) of the summary table."""
+    a = Assumptions.from_config(config)
+    summary = tables["summary_all"]
+    rows = (sd_checks(summary, tables["instruments"], tables["score_ranges"], a, config)
+            + grim_checks(summary, tables["instruments"], a, config)
+            + p_value_checks(summary[summary["reading"] == "primary"], a, config))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def flagged_rows(forensics: pd.DataFrame) -> set[str]:
+    return set(forensics.loc[forensics["verdict"] == "flag", "row_id"])

@@ -1,0 +1,15 @@
+"""Snakemake script: the plain-language overview page of the report."""
+
+import sys
+
+import pandas as pd
+
+from reanalysis.overview import overview_html
+from reanalysis.pipeline import atomic_write
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+cfg = snakemake.config  # noqa: F821
+inp = snakemake.input  # noqa: F821
+page = overview_html(pd.read_csv(inp.ledger), pd.read_csv(inp.pooled), pd.read_csv(inp.forensics),
+                     cfg["meta_analysis"]["sets"], cfg["meta_analysis"]["primary_method"])
+atomic_write(snakemake.output[0], page)  # noqa: F821
