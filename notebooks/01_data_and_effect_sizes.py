@@ -24,6 +24,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from reanalysis.comparisons import has_forensic_flag
+
 RESULTS = Path(os.environ.get("RESULTS_DIR", "../results"))
 effects = pd.read_csv(RESULTS / "effect_sizes.csv")
 forensics = pd.read_csv(RESULTS / "forensics.csv")
@@ -45,7 +47,7 @@ effects[["es_id", "estimand", "yi", "vi", "basis", "assumptions", "forensic_flag
 # %%
 flagged = forensics[forensics["verdict"] == "flag"]
 print(flagged[["row_id", "detail"]].to_string(index=False))
-used = effects[effects["forensic_flags"].fillna("") != ""]
+used = effects[has_forensic_flag(effects)]
 for _, r in used.iterrows():
     # the rule: an effect built on a flagged value is never in a pooled set
     assert r["es_id"] not in " ".join(pooled["studies"].fillna("")), r["es_id"]

@@ -136,3 +136,16 @@ def test_nuts_is_calibrated():
             ranks[name].append((np.sum(draws < truth) + rng.uniform()) / (len(draws) + 1))
     for name, u in ranks.items():
         assert stats.kstest(u, "uniform").pvalue > 0.001, name
+
+
+def test_shrunken_table_has_one_row_per_pooled_study_between_data_and_mean():
+    from reanalysis.bayes_tables import shrunken_table
+
+    table = shrunken_table(_effects(), SET, "hn", HN, 2.0)
+    assert list(table["es_id"]) == ["a", "b", "c"]
+    assert (table["theta_q025"] < table["theta_mean"]).all()
+    assert (table["theta_mean"] < table["theta_q975"]).all()
+    row = exact_summaries(_effects(), SET, "hn", HN, 2.0, MCID).iloc[0]
+    lo = np.minimum(table["yi"], row["mu_mean"])
+    hi = np.maximum(table["yi"], row["mu_mean"])
+    assert ((table["theta_mean"] >= lo - 1e-9) & (table["theta_mean"] <= hi + 1e-9)).all()

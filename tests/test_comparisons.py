@@ -117,3 +117,19 @@ def test_build_is_deterministic(curated):
     a = Assumptions.from_config(cfg)
     pd.testing.assert_frame_equal(build_effect_sizes(summary, studies, a),
                                   build_effect_sizes(summary, studies, a))
+
+
+def test_effects_built_on_a_flagged_value_are_marked_and_never_pooled(curated):
+    cfg, summary, studies = curated
+    a = Assumptions.from_config(cfg)
+    flagged = build_effect_sizes(select_readings(summary, {}), studies, a,
+                                 {"mac_pain_mm_mg_base_sd"})
+    marked = flagged[flagged["forensic_flags"] == "mac_pain_mm_mg_base_sd"]["es_id"]
+    assert set(marked) == {"macian2022.mild_moderate.pain.between_change.between",
+                           "macian2022.mild_moderate.pain.within_change.magnesium"}
+    spec = cfg["meta_analysis"]["sets"]["controlled_subgroup_pain"]
+    assert len(select_for_pooling(flagged, spec)) == 0
+    unflagged = build_effect_sizes(select_readings(summary, {}), studies, a)
+    assert len(select_for_pooling(unflagged, spec)) == 1
+    # read back from CSV, an all-empty flag column is float NaN: still "no flag"
+    assert len(select_for_pooling(unflagged.assign(forensic_flags=np.nan), spec)) == 1

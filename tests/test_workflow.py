@@ -7,6 +7,8 @@ import pytest
 from helpers import project_copy as _project_copy
 from helpers import run_snakemake as _snakemake
 
+from reanalysis.comparisons import has_forensic_flag
+
 pytestmark = pytest.mark.workflow
 
 
@@ -30,7 +32,7 @@ def test_workflow_produces_results(pipeline_run):
     # the flagged SD (11.9 in a 19-25 range) is marked and kept out of every pooled set
     forensics = pd.read_csv(res / "forensics.csv").set_index("row_id")
     assert forensics.loc["mac_str_mm_pl_base_sd", "verdict"] == "flag"
-    flagged = effects[effects["forensic_flags"].fillna("") != ""]["es_id"]
+    flagged = effects[has_forensic_flag(effects)]["es_id"]
     assert len(flagged) and not any(e in " ".join(pooled["studies"].fillna("")) for e in flagged)
     ledger = pd.read_csv(res / "ledger.csv").set_index("claim_id")
     claims = pd.read_csv(pipeline_run / "data/claims.csv")

@@ -89,6 +89,20 @@ def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: T
     return pd.DataFrame(rows)
 
 
+def shrunken_table(effects: pd.DataFrame, sets: dict, prior_name: str, prior: TauPrior,
+                   mu_prior_sd: float) -> pd.DataFrame:
+    """Study-level posterior (shrunken) effects theta_i | y per pooling set under one prior."""
+    rows = []
+    for name, (chosen, post) in fit_sets(effects, sets, prior, mu_prior_sd).items():
+        if post is None:
+            continue
+        for (_, r), s in zip(chosen.iterrows(), post.shrunken(), strict=True):
+            rows.append({"set": name, "prior": prior_name, "es_id": r["es_id"], "yi": r["yi"],
+                         "vi": r["vi"], "theta_mean": s[0], "theta_q025": s[1], "theta_q50": s[2],
+                         "theta_q975": s[3]})
+    return pd.DataFrame(rows)
+
+
 def crosscheck(nuts_summary: pd.DataFrame, draws: dict[str, np.ndarray], exact, multiple: float):
     """Compare NUTS quantiles (2.5/50/97.5%) of mu and tau with the exact ones.
 

@@ -235,11 +235,18 @@ def _within(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
     return out
 
 
+def has_forensic_flag(effects: pd.DataFrame) -> pd.Series:
+    """True where an effect rests on a value that failed a forensic check (column read back from
+    CSV is float NaN when empty, text otherwise)."""
+    flags = effects["forensic_flags"]
+    return flags.notna() & (flags.astype(str).str.strip() != "")
+
+
 def select_for_pooling(effects: pd.DataFrame, spec: dict) -> pd.DataFrame:
     """Apply one configured pooling set: filters, then one effect per study by priority order."""
     df = effects[np.isfinite(effects["yi"].astype(float))]
     if "forensic_flags" in df.columns:  # values that failed a forensic check are never pooled
-        df = df[df["forensic_flags"].fillna("").str.len() == 0]
+        df = df[~has_forensic_flag(df)]
     df = df[df["estimand"].isin(spec["estimands"]) & df["subgroup"].isin(spec["subgroups"])]
     df = df[df["arm"].isin(spec["arms"]) & df["outcome"].isin(spec["outcomes"])]
     if spec["controlled_only"]:

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .comparisons import has_forensic_flag
+
 VERDICTS = {
     "supported": "The figure is traceable and placebo-controlled evidence supports it: the "
                  "interval excludes no effect, and the claim does not go beyond that.",
@@ -24,8 +26,8 @@ VERDICTS = {
                                             "effect.",
     "untraceable": "No study matching the claim was found in the sources.",
 }
-COLUMNS = ["claim_id", "quote", "source_file", "claim_type", "traced_to", "verdict", "numbers",
-           "estimate", "ci_low", "ci_high", "p_exceeds_mcid"]
+COLUMNS = ["claim_id", "quote", "source_file", "claim_type", "traced_to", "verdict", "plain",
+           "numbers", "estimate", "ci_low", "ci_high", "p_exceeds_mcid"]
 
 
 @dataclasses.dataclass
@@ -42,6 +44,7 @@ class Evidence:
     credibility: pd.DataFrame
     shrinkage: pd.DataFrame
     forensics: pd.DataFrame
+    no_effect: pd.DataFrame  # simulation/subgroup_no_effect.csv
     config: dict
 
     def effect(self, es_id: str) -> pd.Series | None:
@@ -68,13 +71,15 @@ def _fmt_ci(est, lo, hi, digits=2) -> str:
     return f"{est:.{digits}f} (95% CI {lo:.{digits}f} to {hi:.{digits}f})"
 
 
-def _result(claim, traced_to, verdict, numbers, estimate=np.nan, lo=np.nan, hi=np.nan,
+def _result(claim, traced_to, verdict, numbers, plain, estimate=np.nan, lo=np.nan, hi=np.nan,
             p_mcid=np.nan) -> dict:
+    """One ledger row; ``plain`` says the same as ``numbers`` for a reader without statistics."""
     if verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
     return {"claim_id": claim["claim_id"], "quote": claim["quote"],
             "source_file": claim["source_file"], "claim_type": claim["claim_type"],
-            "traced_to": traced_to, "verdict": verdict, "numbers": numbers, "estimate": estimate,
+            "traced_to": traced_to, "verdict": verdict, "plain": plain, "numbers": numbers,
+            "estimate": estimate,
             "ci_low": lo, "ci_high": hi, "p_exceeds_mcid": p_mcid}
 
 
@@ -100,11 +105,13 @@ def within_arm_change(claim, ev: Evidence) -> dict:
             est, lo, hi = r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se
             parts.append(f"within-arm SMCR for {r['outcome']} {_fmt_ci(est, lo, hi)} "
                          f"({r['basis']}; {r['assumptions']})")
+        plain = ("This study had no placebo group, so its improvement cannot be told apart from "
+                 "the improvement people show with any treatment, or with time alone.")
         return _result(claim, traced, "not supported by controlled evidence", "; ".join(parts),
-                       est, lo, hi)
+                       plain, est, lo, hi)
     sub = ev.effects[(ev.effects["study_id"] == claim["study_id"])
                      & (ev.effects["estimand"] == "between_change")
-                     & (ev.effects["forensic_flags"].fillna("") == "")
+                     & ~has_forensic_flag(ev.effects)
                      & ev.effects["md"].notna()]
     outcome = claim["outcome"]
     r = sub[sub["outcome"] == outcome].iloc[0]
@@ -132,8 +139,15 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     if r["subgroup"] != "all":
         parts.append(f"the comparison exists only in a post hoc {r['subgroup']} subgroup")
     supported = lo > 0 and p_mcid >= 0.5 and r["subgroup"] == "all"
+    plain = (f"Compared with placebo, the difference was {r['md']:.1f} points (the data allow "
+             f"anything from {lo:.1f} to {hi:.1f}). A change patients notice is about {mcid:g} "
+             f"points; the chance the true difference is that large is about {p_mcid:.0%}.")
+    if within["placebo"] is not None and within["placebo"]["md"] < 0:
+        plain += " Patients on placebo got slightly worse, which makes magnesium look better."
+    if r["subgroup"] != "all":
+        plain += " The comparison exists only in a group of patients picked after the trial."
     return _result(claim, traced, "supported" if supported else "overstated",
-                   "; ".join(p for p in parts if p), r["md"], lo, hi, p_mcid)
+                   "; ".join(p for p in parts if p), plain, r["md"], lo, hi, p_mcid)
 
 
 def subgroup_effect(claim, ev: Evidence) -> dict:
@@ -158,8 +172,16 @@ def subgroup_effect(claim, ev: Evidence) -> dict:
     if not flags.empty:
         parts.append("forensics: " + "; ".join(flags["detail"]))
     weak = (p_whole >= 0.05) or cred.iloc[1] != "yes"
+    benefit = ev.no_effect[ev.no_effect["metric"] == "p_any_benefit"]
+    null_rate = f"{float(benefit.loc[benefit['k'].idxmax(), 'value']):.0%}"
+    plain = (f"On the question it was designed to answer, the trial found no difference "
+             f"(p = {p_whole:.2f}). The benefit appears only in a subgroup chosen after the "
+             f"results were in; with as many comparisons as this trial made, a chance 'finding' "
+             f"like it turns up in about {null_rate} of trials of a treatment that does nothing.")
+    if not flags.empty:
+        plain += " One of the subgroup's reported numbers is impossible."
     return _result(claim, _citation(ev, claim["study_id"]), "overstated" if weak else "supported",
-                   "; ".join(parts), sh["g_sub"], sh["g_sub_ci_low"], sh["g_sub_ci_high"])
+                   "; ".join(parts), plain, sh["g_sub"], sh["g_sub_ci_low"], sh["g_sub_ci_high"])
 
 
 def vote_count(claim, ev: Evidence) -> dict:
@@ -184,7 +206,14 @@ def vote_count(claim, ev: Evidence) -> dict:
     controlled_null = controlled["ci_low"] <= 0
     verdict = ("not supported by controlled evidence" if uncontrolled_majority or controlled_null
                else "supported")
-    return _result(claim, _citation(ev, claim["study_id"]), verdict, "; ".join(parts),
+    plain = (f"Counting studies does not measure an effect. {v['uncontrolled_studies']:.0f} of "
+             f"the {v['total']:.0f} studies had no placebo group; even if magnesium did nothing, "
+             f"at least {v['positive']:.0f} of {v['total']:.0f} would report some improvement "
+             f"about {v['p_at_least_k_if_no_effect_direction']:.0%} of the time if patients "
+             f"improve by {ns['value']:g} SD without treatment, as assumed "
+             f"({v['p_at_least_k_if_no_effect_direction_low_nonspecific']:.0%} if they do not "
+             "improve at all). The only placebo-controlled numbers show no difference.")
+    return _result(claim, _citation(ev, claim["study_id"]), verdict, "; ".join(parts), plain,
                    v["share"], v["ci_low"], v["ci_high"])
 
 
@@ -208,7 +237,12 @@ def uncontrolled_proportion(claim, ev: Evidence) -> dict:
             controlled_null |= rows["ci_low"] <= 0
     verdict = ("not supported by controlled evidence" if not bool(study["controlled"])
                or controlled_null else "supported")
-    return _result(claim, _citation(ev, sid), verdict, "; ".join(parts), k / n, ci.low, ci.high)
+    plain = (f"The {k / n:.0%} comes from {n} patients in a study without a placebo group "
+             f"({study['population']}). Where a placebo group was used, no clear benefit was "
+             "found." if controlled_null else
+             f"The {k / n:.0%} comes from {n} patients in a study without a placebo group.")
+    return _result(claim, _citation(ev, sid), verdict, "; ".join(parts), plain, k / n, ci.low,
+                   ci.high)
 
 
 def untraceable_citation(claim, ev: Evidence) -> dict:
@@ -216,7 +250,8 @@ def untraceable_citation(claim, ev: Evidence) -> dict:
     note = "; ".join(f"closest: {r['citation']} — {r['design']}" for _, r in same_year.iterrows())
     return _result(claim, "", "untraceable",
                    "no matching study in data/studies.csv or the evidence dossier"
-                   + (f"; {note}" if note else ""))
+                   + (f"; {note}" if note else ""),
+                   "We could not find this trial in any of the sources.")
 
 
 def levels(claim, ev: Evidence) -> dict:
@@ -235,9 +270,12 @@ def levels(claim, ev: Evidence) -> dict:
     lower = counts.get("lower in fibromyalgia", 0)
     known = counts.drop("direction not in our sources", errors="ignore").sum()
     verdict = "supported" if known and lower == known else "overstated"
+    plain = (f"The studies disagree: of {known} with a clear result, {lower} found lower levels "
+             "in fibromyalgia and the rest did not. And lower levels alone would not show that "
+             "taking magnesium helps.")
     return _result(claim, f"{len(ev.levels)} case-control comparisons (data/levels.csv)", verdict,
                    f"of {len(ev.levels)} studies: " + ", ".join(parts)
-                   + "; levels are cross-sectional and say nothing about supplementation",
+                   + "; levels are cross-sectional and say nothing about supplementation", plain,
                    lower / known if known else np.nan)
 
 

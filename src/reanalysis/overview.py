@@ -29,7 +29,8 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
         parts.append(
             f"<div class='claim'><p><b>Claimed:</b> “{e(r['quote'])}”<br>"
             f"<b>Verdict:</b> <span style='color:{colour};font-weight:bold'>{e(r['verdict'])}"
-            f"</span><br><b>What the data show:</b> {e(r['numbers'])}<br>"
+            f"</span><br><b>In plain words:</b> {e(r['plain'])}<br>"
+            f"<small><b>The numbers:</b> {e(r['numbers'])}</small><br>"
             f"<small>Traced to: {e(r['traced_to']) or 'nothing found'}</small></p></div>")
     rows = pooled[(pooled["method"] == primary_method) & (pooled["k"] > 0)]
     items = "".join(

@@ -7,7 +7,8 @@ rule bayes_exact:
     input:
         effects="results/effect_sizes.csv",
     output:
-        "results/bayes/exact_{prior}.csv",
+        summary="results/bayes/exact_{prior}.csv",
+        shrunken="results/bayes/shrunken_{prior}.csv",
     log:
         "logs/bayes_exact_{prior}.log",
     wildcard_constraints:

@@ -9,6 +9,7 @@ rule ledger:
         vote="results/vote_count/summary.csv",
         credibility="results/simulation/subgroup_credibility.csv",
         shrinkage="results/simulation/subgroup_shrinkage.csv",
+        no_effect="results/simulation/subgroup_no_effect.csv",
         forensics="results/forensics.csv",
     output:
         csv="results/ledger.csv",

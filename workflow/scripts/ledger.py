@@ -16,13 +16,13 @@ ev = Evidence(
     effects=pd.read_csv(inp.effects), pooled=pd.read_csv(inp.pooled),
     bayes=pd.read_csv(inp.bayes), vote=pd.read_csv(inp.vote),
     credibility=pd.read_csv(inp.credibility), shrinkage=pd.read_csv(inp.shrinkage),
-    forensics=pd.read_csv(inp.forensics), config=cfg,
+    forensics=pd.read_csv(inp.forensics), no_effect=pd.read_csv(inp.no_effect), config=cfg,
 )
 ledger = build_ledger(tables["claims"], ev)
 write_csv(ledger, snakemake.output.csv)  # noqa: F821
 definitions = " ".join(f"<b>{k}</b>: {v}" for k, v in VERDICTS.items())
 write_html_table(
-    ledger[["claim_id", "quote", "verdict", "numbers", "traced_to", "source_file"]],
+    ledger[["claim_id", "quote", "verdict", "plain", "numbers", "traced_to", "source_file"]],
     snakemake.output.html, "Claims ledger",  # noqa: F821
     f"Each claim from the source articles with a verdict computed from the data. {definitions}",
 )
