@@ -47,13 +47,16 @@ def scenario_from_config(spec: dict, reported: float) -> sim.Scenario:
     return sim.Scenario(value(spec["effect_sub"]), value(spec["effect_comp"]))
 
 
-def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float) -> pd.DataFrame:
-    """Long table (metric, k, x, value, mcse) of one scenario's simulated frequencies."""
+def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, workers: int = 1
+                   ) -> pd.DataFrame:
+    """Long table (metric, k, x, value, mcse) of one scenario's simulated frequencies.
+
+    ``workers`` threads (the rule's threads) do not change the result, only the speed."""
     s = cfg["subgroup_simulation"]
     scenario = scenario_from_config(s["scenarios"][name], reported)
     design = design_from_config(cfg, a)
     res = sim.simulate(design, scenario, int(s["reps"]), stable_seed(cfg["seed"], name),
-                       chunk=int(s["chunk"]), reported_d_sub=reported, workers=int(s["workers"]))
+                       chunk=int(s["chunk"]), reported_d_sub=reported, workers=workers)
     rows = []
 
     def add(metric, value, k=np.nan, x=np.nan, reps=res.reps):
@@ -79,7 +82,7 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float) -> pd.
     for rho in s["outcome_correlation"]["range"]:
         other = sim.simulate(design_from_config(cfg, a, rho), scenario, int(s["power_reps"]),
                              stable_seed(cfg["seed"], name, f"rho={rho}"), chunk=int(s["chunk"]),
-                             workers=int(s["workers"]))
+                             workers=workers)
         add(f"p_any_benefit_at_outcome_correlation_{rho:g}",
             other.p_any_benefit_by_k[-1], k=design.n_tests, reps=other.reps)
     out = pd.DataFrame(rows)
@@ -87,7 +90,7 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float) -> pd.
     return out
 
 
-def power_table(cfg: dict, a: Assumptions) -> pd.DataFrame:
+def power_table(cfg: dict, a: Assumptions, workers: int = 1) -> pd.DataFrame:
     """Power of the subgroup, interaction and whole-sample tests (first outcome) over a grid of
     true subgroup effects, for an effect in the subgroup only and for a uniform effect."""
     s = cfg["subgroup_simulation"]
@@ -98,7 +101,7 @@ def power_table(cfg: dict, a: Assumptions) -> pd.DataFrame:
             scenario = sim.Scenario(float(effect), float(effect) if pattern == "uniform" else 0.0)
             res = sim.simulate(design, scenario, int(s["power_reps"]),
                                stable_seed(cfg["seed"], "power", pattern, str(effect)),
-                               chunk=int(s["chunk"]), workers=int(s["workers"]))
+                               chunk=int(s["chunk"]), workers=workers)
             rows.append({
                 "pattern": pattern, "effect": float(effect),
                 "power_subgroup": res.p_subgroup_significant,

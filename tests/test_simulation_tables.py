@@ -1,0 +1,59 @@
+"""Config -> simulation tables: design from the named assumptions, seeds, and clear errors."""
+
+import copy
+
+import pandas as pd
+import pytest
+
+from reanalysis import simulation_tables as st
+from reanalysis.comparisons import Assumptions
+from reanalysis.config import load_config
+from reanalysis.pipeline import load_curated
+
+
+@pytest.fixture(scope="module")
+def cfg(root):
+    c = load_config(root / "config/config.yaml")
+    c["data"] = {k: str(root / v) for k, v in c["data"].items()}
+    return c
+
+
+def test_design_comes_from_the_named_sample_size_assumptions(cfg):
+    d = st.design_from_config(cfg, Assumptions.from_config(cfg))
+    sizes = {(s["subgroup"], s["arm"]): s["value"] for s in cfg["assumptions"]["sample_sizes"]}
+    assert d.n_sub == sizes[("mild_moderate", "magnesium")]
+    assert d.n_comp == sizes[("all", "magnesium")] - d.n_sub
+    assert d.n_outcomes == cfg["subgroup_simulation"]["outcomes_examined"]["value"]
+
+
+def test_scenarios_read_reported_from_the_effect_table(cfg):
+    spec = cfg["subgroup_simulation"]["scenarios"]["subgroup_only"]
+    sc = st.scenario_from_config(spec, 0.66)
+    assert (sc.effect_sub, sc.effect_comp) == (0.66, 0.0)
+    effects = pd.DataFrame({"es_id": ["a"], "yi": [float("nan")]})
+    with pytest.raises(ValueError, match="not an estimable row"):
+        st.reported_effect(effects, "a")
+
+
+def test_seeds_are_stable_and_distinct():
+    assert st.stable_seed(1, "no_effect") == st.stable_seed(1, "no_effect")
+    assert st.stable_seed(1, "no_effect") != st.stable_seed(1, "uniform")
+
+
+def test_small_scenario_table_is_deterministic(cfg):
+    small = copy.deepcopy(cfg)
+    small["subgroup_simulation"] |= {"reps": 3000, "chunk": 1000, "power_reps": 500}
+    a = Assumptions.from_config(small)
+    t1 = st.scenario_table(small, a, "no_effect", 0.66, workers=1)
+    t2 = st.scenario_table(small, a, "no_effect", 0.66, workers=2)
+    pd.testing.assert_frame_equal(t1, t2)
+    k = t1[t1["metric"] == "p_any_benefit"]["k"]
+    assert list(k) == list(range(1, 19))
+
+
+def test_vote_count_study_list_must_match_the_claim(cfg):
+    bad = copy.deepcopy(cfg)
+    bad["vote_count"]["studies"]["list"] = bad["vote_count"]["studies"]["list"][:6]
+    summary_all = load_curated(cfg)["summary_all"]
+    with pytest.raises(ValueError, match="lists 6 studies but the claim counts 7"):
+        st.vote_count_tables(bad, summary_all)
