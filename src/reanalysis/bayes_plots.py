@@ -60,7 +60,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str):
     ax.axvline(0, color="grey", lw=0.8, ls="--")
     ax.plot([], [], "s", color="black", label="observed (95% CI)")
     ax.plot([], [], "o", color="tab:blue", label="shrunken by the model (95% CrI)")
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    fig.legend(loc="lower left", fontsize=7, frameon=False)
     ax.set_yticks([])
     ax.set_ylim(0.3, n + 0.7)
     ax.set_xlabel(f"Standardised effect, positive = improvement with magnesium\nprior on tau: "
@@ -104,20 +104,33 @@ def posterior_density_plot(fits_by_prior: dict[str, Fits], sets: dict, labels: d
 
 def shrinkage_plot(fits: Fits, sets: dict):
     """Observed effect (top) joined to its posterior mean (bottom) for every study in each set;
-    the dashed line is the posterior mean of mu."""
+    the dashed line is the posterior mean of mu. Panels share one x-axis."""
     names = [s for s in sets if fits[s][1] is not None]
-    fig, axes = plt.subplots(len(names), 1, figsize=(9, 1.9 * len(names) + 0.5), squeeze=False)
+    values = [0.0]
+    for name in names:
+        chosen, post = fits[name]
+        values += [*chosen["yi"], *post.shrunken()[:, 0], post.mu_mean()]
+    lo, hi = min(values), max(values)
+    pad = 0.12 * (hi - lo or 1.0)
+    fig, axes = plt.subplots(len(names), 1, figsize=(9, 1.9 * len(names) + 0.5), squeeze=False,
+                             sharex=True)
     for ax, name in zip(axes[:, 0], names, strict=True):
         chosen, post = fits[name]
         shrunk = post.shrunken()[:, 0]
-        for (_, r), s in zip(chosen.iterrows(), shrunk, strict=True):
-            ax.annotate("", xy=(s, 0), xytext=(r["yi"], 1),
+        order = np.argsort(chosen["yi"].to_numpy())
+        for rank, i in enumerate(order):
+            y, s = chosen["yi"].iloc[i], shrunk[i]
+            ax.annotate("", xy=(s, 0), xytext=(y, 1),
                         arrowprops={"arrowstyle": "->", "color": "tab:blue"})
-            ax.text(r["yi"], 1.08, r["study_id"], ha="center", fontsize=7)
+            ax.plot([y], [1], "s", color="black", ms=4)
+            ax.plot([s], [0], "o", color="tab:blue", ms=4)
+            ax.text(y, 1.12 + 0.16 * (rank % 2), chosen["study_id"].iloc[i], ha="center",
+                    fontsize=7)
         ax.axvline(post.mu_mean(), color="tab:blue", ls="--", lw=0.8)
         ax.axvline(0, color="grey", lw=0.6)
         ax.set_yticks([0, 1], ["posterior", "observed"], fontsize=8)
-        ax.set_ylim(-0.3, 1.4)
+        ax.set_ylim(-0.3, 1.5)
+        ax.set_xlim(lo - pad, hi + pad)
         ax.set_title(sets[name]["label"], fontsize=9)
         ax.tick_params(axis="x", labelsize=8)
     axes[-1, 0].set_xlabel("Standardised effect, + = improvement with magnesium", fontsize=9)
