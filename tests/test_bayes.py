@@ -94,3 +94,10 @@ def test_failed_diagnostics_name_the_check(bcg):
     tree = posterior_nuts(*bcg, HN1, 2.0, draws=30, tune=30, chains=2, seed=1)
     with pytest.raises(DiagnosticsError, match="ess_bulk|R-hat|divergent"):
         check_diagnostics(tree)
+
+
+def test_unknown_sampler_is_refused(bcg):
+    from reanalysis.bayes_nuts import posterior_nuts
+
+    with pytest.raises(ValueError, match="sampler must be"):
+        posterior_nuts(*bcg, HN1, 2.0, sampler="stan")

@@ -27,14 +27,16 @@ prior = TauPrior.from_config(bcfg["priors"][wc.prior])
 nuts = bcfg["nuts"]
 tree = posterior_nuts(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"], draws=nuts["draws"],
                       tune=nuts["tune"], chains=nuts["chains"], cores=snakemake.threads,  # noqa: F821
-                      target_accept=nuts["target_accept"], seed=cfg["seed"])
+                      target_accept=nuts["target_accept"], seed=cfg["seed"],
+                      sampler=nuts.get("sampler", "nutpie"))
 thresholds = DiagnosticThresholds(nuts["max_rhat"], nuts["min_ess"], 0)
 write_html_table(
     diagnostics_table(tree, thresholds), snakemake.output.diagnostics,  # noqa: F821
     f"NUTS diagnostics: {wc.set}, {wc.prior}",
     f"ArviZ {az.__version__}: rank-normalised split R-hat (must be < {thresholds.max_rhat}), "
     f"bulk and tail ESS (must be >= {thresholds.min_ess}) per parameter; zero divergent "
-    f"transitions allowed. {nuts['chains']} chains x {nuts['draws']} draws after {nuts['tune']} "
+    f"transitions allowed. Sampler {nuts.get('sampler', 'nutpie')}, {nuts['chains']} chains x "
+    f"{nuts['draws']} draws after {nuts['tune']} "
     f"tuning steps, target_accept {nuts['target_accept']}, seed {cfg['seed']}.")
 try:
     check_diagnostics(tree, thresholds)
