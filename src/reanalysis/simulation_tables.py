@@ -33,6 +33,16 @@ def design_from_config(cfg: dict, a: Assumptions, outcome_correlation: float | N
                            outcome_correlation=float(rho), alpha=float(s["alpha"]))
 
 
+def _subgroup_size_range(cfg: dict) -> list[int]:
+    """Ends of the assumed range of patients per arm in the subgroup (used for both subgroups)."""
+    s = cfg["subgroup_simulation"]
+    for spec in cfg["assumptions"]["sample_sizes"]:
+        if (spec["study_id"], spec["subgroup"], spec["arm"]) == (s["study_id"], s["subgroup"],
+                                                                 "magnesium"):
+            return [int(v) for v in spec["range"]]
+    return []
+
+
 def reported_effect(effects: pd.DataFrame, es_id: str) -> float:
     hit = effects.loc[effects["es_id"] == es_id, "yi"]
     if hit.empty or not np.isfinite(hit.iloc[0]):
@@ -85,6 +95,21 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, worker
                              workers=workers)
         add(f"p_any_benefit_at_outcome_correlation_{rho:g}",
             other.p_any_benefit_by_k[-1], k=design.n_tests, reps=other.reps)
+    # the other named assumptions at the ends of their ranges (power_reps replicates each)
+    for n_out in s["outcomes_examined"]["range"]:
+        fewer = dataclasses.replace(design, n_outcomes=int(n_out))
+        other = sim.simulate(fewer, scenario, int(s["power_reps"]),
+                             stable_seed(cfg["seed"], name, f"outcomes={n_out}"),
+                             chunk=int(s["chunk"]), workers=workers)
+        add(f"p_any_benefit_with_{int(n_out)}_outcomes", other.p_any_benefit_by_k[-1],
+            k=fewer.n_tests, reps=other.reps)
+    for n_sub in _subgroup_size_range(cfg):
+        sized = dataclasses.replace(design, n_sub=n_sub, n_comp=n_sub, n_outcomes=1)
+        other = sim.simulate(sized, scenario, int(s["power_reps"]),
+                             stable_seed(cfg["seed"], name, f"n_sub={n_sub}"),
+                             chunk=int(s["chunk"]), workers=workers)
+        add(f"p_interaction_significant_at_{n_sub}_per_cell", other.p_interaction_significant,
+            x=n_sub, reps=other.reps)
     out = pd.DataFrame(rows)
     out.insert(0, "scenario", name)
     return out

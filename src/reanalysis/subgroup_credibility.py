@@ -121,6 +121,11 @@ def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
 
     fwer = metric(null_sim, "p_any_benefit", k_max)
     power = metric(subgroup_only_sim, "p_interaction_significant")
+    at_n = subgroup_only_sim[subgroup_only_sim["metric"].str.startswith(
+        "p_interaction_significant_at_")].sort_values("x")
+    power_range = "" if at_n.empty else "; " + ", ".join(
+        f"{v:.0%} with {int(n)} per arm in each subgroup" for n, v in zip(at_n["x"], at_n["value"],
+                                                                         strict=True))
     effect_x = float(subgroup_only_sim.loc[
         subgroup_only_sim["metric"] == "p_subgroup_estimate_at_least_reported", "x"].iloc[0])
     default = shrink.iloc[0]
@@ -155,7 +160,7 @@ def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
         ("Could the trial detect the interaction it implies?", "no" if power < 0.8 else "yes",
          f"Power of the interaction test when the reported effect (SMD {effect_x:.2f}, "
          f"{cfg['reported_effect_es_id']}) exists only in the subgroup: {power:.0%} "
-         "(assumed sizes).", "results/simulation/subgroup_subgroup_only.csv"),
+         f"(assumed sizes){power_range}.", "results/simulation/subgroup_subgroup_only.csv"),
         ("Does the subgroup effect survive shrinkage?",
          "weakened" if default["shrunken_sub_mean"] < 0.8 * default["g_sub"] else "yes",
          "; ".join(f"{r['scenario']}: g = {r['g_sub']:.2f} shrinks to {r['shrunken_sub_mean']:.2f} "
