@@ -55,6 +55,33 @@ class Assumptions:
                 return n
         return None
 
+    def subgroup_sizes(self, study: str, subgroup: str) -> tuple[int, int]:
+        """Per-arm n inside ``subgroup`` and outside it (= n of 'all' minus n of the subgroup)."""
+        n_sub, n_all = self.n_for(study, subgroup, "magnesium"), self.n_for(study, "all",
+                                                                             "magnesium")
+        if n_sub is None or n_all is None or n_all - n_sub < 2:
+            raise ValueError(f"{study}: assumptions.sample_sizes must give n per arm for 'all' and "
+                             f"{subgroup!r}, with at least 2 patients per arm left outside it")
+        return n_sub, n_all - n_sub
+
+
+def sample_size_range(config: dict, study: str, subgroup: str, arm: str) -> tuple[int, int] | None:
+    """The assumed range of a per-arm sample size (config assumptions.sample_sizes), if any."""
+    for s in config["assumptions"]["sample_sizes"]:
+        if (s["study_id"], s["subgroup"], s["arm"]) == (study, subgroup, arm):
+            lo, hi = (int(v) for v in s["range"])
+            return lo, hi
+    return None
+
+
+def find_row(summary: pd.DataFrame, **criteria) -> pd.Series | None:
+    """The first row of the long summary table whose columns equal ``criteria``, or None."""
+    mask = np.ones(len(summary), dtype=bool)
+    for column, value in criteria.items():
+        mask &= (summary[column] == value).to_numpy()
+    hit = summary[mask]
+    return None if hit.empty else hit.iloc[0]
+
 
 def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
     """Keep the primary reading of each figure, or the alternative named in ``overrides``.
@@ -86,12 +113,7 @@ class _Cell:
         self.instrument = first["instrument"]
 
     def get(self, arm: str, timepoint: str, stat: str):
-        hit = self.rows[
-            (self.rows["arm"] == arm)
-            & (self.rows["timepoint"] == timepoint)
-            & (self.rows["statistic"] == stat)
-        ]
-        return None if hit.empty else hit.iloc[0]
+        return find_row(self.rows, arm=arm, timepoint=timepoint, statistic=stat)
 
     def has(self, arm: str, *pairs: tuple[str, str]) -> bool:
         return all(self.get(arm, t, s) is not None for t, s in pairs)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparisons import Assumptions
+from .comparisons import find_row, sample_size_range
 from .effect_sizes import sd_change
 
 COLUMNS = ["check", "row_id", "value", "verdict", "detail"]
@@ -63,7 +63,7 @@ def t_test_p(m1, sd1, n1, m2, sd2, n2) -> float:
 
 
 # --- helpers over the long summary table ---------------------------------------------------------
-def _ranges_for(row: pd.Series, instruments: pd.DataFrame, ranges: pd.DataFrame):
+def _ranges_for(row: pd.Series, ranges: pd.DataFrame):
     """The tightest known range for a row: (lo, hi, basis)."""
     out = []
     if pd.notna(row["scale_min"]) and pd.notna(row["scale_max"]):
@@ -75,37 +75,30 @@ def _ranges_for(row: pd.Series, instruments: pd.DataFrame, ranges: pd.DataFrame)
     return min(out, key=lambda t: t[1] - t[0]) if out else None
 
 
-def _n_candidates(row: pd.Series, a: Assumptions, config: dict) -> tuple[list[int], str]:
+def _n_candidates(row: pd.Series, config: dict) -> tuple[list[int], str]:
     if pd.notna(row["n"]):
         return [int(row["n"])], "reported n"
-    for s in config["assumptions"]["sample_sizes"]:
-        if (s["study_id"], s["subgroup"], s["arm"]) == (row["study_id"], row["subgroup"],
-                                                        row["arm"]):
-            lo, hi = (int(v) for v in s["range"])
-            return list(range(lo, hi + 1)), f"n not reported; assumed range {lo}-{hi}"
-    return [], "n unknown"
+    rng = sample_size_range(config, row["study_id"], row["subgroup"], row["arm"])
+    if rng is None:
+        return [], "n unknown"
+    return list(range(rng[0], rng[1] + 1)), f"n not reported; assumed range {rng[0]}-{rng[1]}"
 
 
 def _partner(summary: pd.DataFrame, row: pd.Series, statistic: str):
     """The row with ``statistic`` for the same cell and reading (else the primary reading)."""
-    same = summary[(summary["study_id"] == row["study_id"]) & (summary["arm"] == row["arm"])
-                   & (summary["subgroup"] == row["subgroup"])
-                   & (summary["outcome"] == row["outcome"])
-                   & (summary["timepoint"] == row["timepoint"])
-                   & (summary["statistic"] == statistic)]
+    cell = {c: row[c] for c in ("study_id", "arm", "subgroup", "outcome", "timepoint")}
     for reading in (row["reading"], "primary"):
-        hit = same[same["reading"] == reading]
-        if not hit.empty:
-            return hit.iloc[0]
+        hit = find_row(summary, **cell, statistic=statistic, reading=reading)
+        if hit is not None:
+            return hit
     return None
 
 
-def sd_checks(summary: pd.DataFrame, instruments: pd.DataFrame, ranges: pd.DataFrame,
-              a: Assumptions, config: dict) -> list[dict]:
+def sd_checks(summary: pd.DataFrame, ranges: pd.DataFrame, config: dict) -> list[dict]:
     rows = []
     for _, sd_row in summary[summary["statistic"] == "sd"].iterrows():
         mean_row = _partner(summary, sd_row, "mean")
-        rng = _ranges_for(sd_row, instruments, ranges)
+        rng = _ranges_for(sd_row, ranges)
         if mean_row is None or rng is None:
             continue
         lo, hi, basis = rng
@@ -115,7 +108,7 @@ def sd_checks(summary: pd.DataFrame, instruments: pd.DataFrame, ranges: pd.DataF
                          "verdict": "flag", "detail": f"mean {m} outside [{lo:g}, {hi:g}] ({basis})"})
             continue
         bound_any = max_sd(m, lo, hi, 2)
-        ns, n_note = _n_candidates(sd_row, a, config)
+        ns, n_note = _n_candidates(sd_row, config)
         bound_n = max_sd(m, lo, hi, min(ns)) if ns else bound_any
         if sd > bound_any:
             verdict = "flag"
@@ -134,15 +127,14 @@ def sd_checks(summary: pd.DataFrame, instruments: pd.DataFrame, ranges: pd.DataF
     return rows
 
 
-def grim_checks(summary: pd.DataFrame, instruments: pd.DataFrame, a: Assumptions,
-                config: dict) -> list[dict]:
+def grim_checks(summary: pd.DataFrame, instruments: pd.DataFrame, config: dict) -> list[dict]:
     rows = []
     grid = dict(zip(instruments["instrument"], instruments["granularity"], strict=True))
     for _, r in summary[summary["statistic"] == "mean"].iterrows():
         g = grid.get(r["instrument"])
         if g is None or pd.isna(g):
             continue
-        ns, n_note = _n_candidates(r, a, config)
+        ns, n_note = _n_candidates(r, config)
         if not ns:
             continue
         m = float(r["value"])
@@ -166,7 +158,7 @@ def grim_checks(summary: pd.DataFrame, instruments: pd.DataFrame, a: Assumptions
     return rows
 
 
-def p_value_checks(summary: pd.DataFrame, a: Assumptions, config: dict) -> list[dict]:
+def p_value_checks(summary: pd.DataFrame, config: dict) -> list[dict]:
     """Recompute between-arm p-values from means/SDs over the n (and r) assumption ranges."""
     rows = []
     r_range = [float(x) for x in config["assumptions"]["prepost_correlation"]["range"]]
@@ -177,12 +169,11 @@ def p_value_checks(summary: pd.DataFrame, a: Assumptions, config: dict) -> list[
         cell = summary[key]
 
         def get(arm, tp, stat, cell=cell):
-            hit = cell[(cell["arm"] == arm) & (cell["timepoint"] == tp)
-                       & (cell["statistic"] == stat)]
-            return None if hit.empty else float(hit["value"].iloc[0])
+            hit = find_row(cell, arm=arm, timepoint=tp, statistic=stat)
+            return None if hit is None else float(hit["value"])
 
-        n_mg, _ = _n_candidates(cell[cell["arm"] == "magnesium"].iloc[0], a, config) if (
-            cell["arm"] == "magnesium").any() else ([], "")
+        mg_row = find_row(cell, arm="magnesium")
+        n_mg = [] if mg_row is None else _n_candidates(mg_row, config)[0]
         if not n_mg:
             continue
         analyses = []
@@ -221,11 +212,10 @@ def p_value_checks(summary: pd.DataFrame, a: Assumptions, config: dict) -> list[
 
 def run_checks(tables: dict, config: dict) -> pd.DataFrame:
     """All checks on every reading (primary and alternative) of the summary table."""
-    a = Assumptions.from_config(config)
     summary = tables["summary_all"]
-    rows = (sd_checks(summary, tables["instruments"], tables["score_ranges"], a, config)
-            + grim_checks(summary, tables["instruments"], a, config)
-            + p_value_checks(summary[summary["reading"] == "primary"], a, config))
+    rows = (sd_checks(summary, tables["score_ranges"], config)
+            + grim_checks(summary, tables["instruments"], config)
+            + p_value_checks(summary[summary["reading"] == "primary"], config))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

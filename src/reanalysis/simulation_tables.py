@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import subgroup_sim as sim
 from . import vote_count as vc
-from .comparisons import Assumptions
+from .comparisons import Assumptions, sample_size_range
 
 
 def stable_seed(seed: int, *names: str) -> list[int]:
@@ -22,25 +22,11 @@ def stable_seed(seed: int, *names: str) -> list[int]:
 def design_from_config(cfg: dict, a: Assumptions, outcome_correlation: float | None = None
                        ) -> sim.TrialDesign:
     s = cfg["subgroup_simulation"]
-    n_sub = a.n_for(s["study_id"], s["subgroup"], "magnesium")
-    n_all = a.n_for(s["study_id"], "all", "magnesium")
-    if n_sub is None or n_all is None:
-        raise ValueError(f"assumptions.sample_sizes needs {s['study_id']} n per arm for 'all' and "
-                         f"{s['subgroup']!r}")
+    n_sub, n_comp = a.subgroup_sizes(s["study_id"], s["subgroup"])
     rho = s["outcome_correlation"]["value"] if outcome_correlation is None else outcome_correlation
-    return sim.TrialDesign(n_sub=n_sub, n_comp=n_all - n_sub,
+    return sim.TrialDesign(n_sub=n_sub, n_comp=n_comp,
                            n_outcomes=int(s["outcomes_examined"]["value"]),
                            outcome_correlation=float(rho), alpha=float(s["alpha"]))
-
-
-def _subgroup_size_range(cfg: dict) -> list[int]:
-    """Ends of the assumed range of patients per arm in the subgroup (used for both subgroups)."""
-    s = cfg["subgroup_simulation"]
-    for spec in cfg["assumptions"]["sample_sizes"]:
-        if (spec["study_id"], spec["subgroup"], spec["arm"]) == (s["study_id"], s["subgroup"],
-                                                                 "magnesium"):
-            return [int(v) for v in spec["range"]]
-    return []
 
 
 def reported_effect(effects: pd.DataFrame, es_id: str) -> float:
@@ -103,7 +89,7 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, worker
                              chunk=int(s["chunk"]), workers=workers)
         add(f"p_any_benefit_with_{int(n_out)}_outcomes", other.p_any_benefit_by_k[-1],
             k=fewer.n_tests, reps=other.reps)
-    for n_sub in _subgroup_size_range(cfg):
+    for n_sub in sample_size_range(cfg, s["study_id"], s["subgroup"], "magnesium") or ():
         sized = dataclasses.replace(design, n_sub=n_sub, n_comp=n_sub, n_outcomes=1)
         other = sim.simulate(sized, scenario, int(s["power_reps"]),
                              stable_seed(cfg["seed"], name, f"n_sub={n_sub}"),

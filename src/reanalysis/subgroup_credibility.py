@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from .bayes_exact import posterior_exact
-from .comparisons import Assumptions
+from .comparisons import Assumptions, find_row
 from .effect_sizes import hedges_j
 from .priors import TauPrior
 from .sd_recovery import t_from_p
@@ -48,10 +48,8 @@ class SubgroupPair:
 
 def _row(summary: pd.DataFrame, study: str, subgroup: str, outcome: str, arm: str,
          timepoint: str, statistic: str):
-    hit = summary[(summary["study_id"] == study) & (summary["subgroup"] == subgroup)
-                  & (summary["outcome"] == outcome) & (summary["arm"] == arm)
-                  & (summary["timepoint"] == timepoint) & (summary["statistic"] == statistic)]
-    return None if hit.empty else hit.iloc[0]
+    return find_row(summary, study_id=study, subgroup=subgroup, outcome=outcome, arm=arm,
+                    timepoint=timepoint, statistic=statistic)
 
 
 def subgroup_direction(summary: pd.DataFrame, study: str, subgroup: str, outcome: str) -> float:
@@ -73,11 +71,7 @@ def subgroup_pair(summary: pd.DataFrame, cfg: dict, a: Assumptions, outcome: str
     p_comp = _row(summary, study, comp, outcome, "between", "end", "p_value")
     if p_sub is None or p_comp is None:
         raise ValueError(f"{study}/{outcome}: p-values of both subgroups ({sub}, {comp}) needed")
-    n_sub, n_all = a.n_for(study, sub, "magnesium"), a.n_for(study, "all", "magnesium")
-    if n_sub is None or n_all is None or n_all - n_sub < 2:
-        raise ValueError(f"{study}: assumptions.sample_sizes must give n per arm for 'all' and "
-                         f"{sub!r}, with at least 2 patients per arm left for {comp!r}")
-    n_comp = n_all - n_sub
+    n_sub, n_comp = a.subgroup_sizes(study, sub)
     g1, v1 = g_from_p(float(p_sub["value"]), n_sub, n_sub,
                       subgroup_direction(summary, study, sub, outcome))
     g2, v2 = g_from_p(float(p_comp["value"]), n_comp, n_comp, comp_sign)
