@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparisons import has_forensic_flag
+from .comparisons import find_row, has_forensic_flag
+from .subgroup_credibility import INTERACTION_POWER, MULTIPLICITY, PRESPECIFIED
 
 VERDICTS = {
     "supported": "The figure is traceable and placebo-controlled evidence supports it: the "
@@ -51,10 +52,6 @@ class Evidence:
         hit = self.effects[self.effects["es_id"] == es_id]
         return None if hit.empty else hit.iloc[0]
 
-    def value(self, row_id: str) -> float | None:
-        hit = self.summary.loc[self.summary["row_id"] == row_id, "value"]
-        return None if hit.empty else float(hit.iloc[0])
-
     def study(self, study_id: str) -> pd.Series | None:
         hit = self.studies[self.studies["study_id"] == study_id]
         return None if hit.empty else hit.iloc[0]
@@ -62,9 +59,6 @@ class Evidence:
     def pooled_set(self, name: str) -> pd.Series:
         primary = self.config["meta_analysis"]["primary_method"]
         return self.pooled[(self.pooled["set"] == name) & (self.pooled["method"] == primary)].iloc[0]
-
-    def bayes_set(self, name: str) -> pd.Series:
-        return self.bayes[self.bayes["set"] == name].iloc[0]
 
 
 def _fmt_ci(est, lo, hi, digits=2) -> str:
@@ -153,10 +147,9 @@ def within_arm_change(claim, ev: Evidence) -> dict:
 def subgroup_effect(claim, ev: Evidence) -> dict:
     cred = ev.credibility.set_index("criterion")["answer"]
     cfg = ev.config["subgroup_simulation"]
-    whole = ev.summary[(ev.summary["study_id"] == claim["study_id"])
-                       & (ev.summary["subgroup"] == "all") & (ev.summary["arm"] == "between")
-                       & (ev.summary["statistic"] == "p_value")]
-    p_whole = float(whole["value"].iloc[0]) if not whole.empty else np.nan
+    whole = find_row(ev.summary, study_id=claim["study_id"], subgroup="all", arm="between",
+                     statistic="p_value")
+    p_whole = np.nan if whole is None else float(whole["value"])
     sh = ev.shrinkage.iloc[0]
     flags = ev.forensics[(ev.forensics["verdict"] == "flag")
                          & ev.forensics["row_id"].str.startswith("mac_")]
@@ -164,14 +157,14 @@ def subgroup_effect(claim, ev: Evidence) -> dict:
     evidence = evidence.str.rstrip(".")
     parts = [f"primary outcome in the whole sample: p = {p_whole:.2f}",
              f"benefit only in the {cfg['subgroup']} subgroup "
-             f"(pre-specified: {cred.iloc[1]})",
-             evidence["Could multiplicity explain it?"],
+             f"(pre-specified: {cred[PRESPECIFIED]})",
+             evidence[MULTIPLICITY],
              f"subgroup g {sh['g_sub']:.2f} shrinks to {sh['shrunken_sub_mean']:.2f} "
              f"(95% CrI {sh['shrunken_sub_q025']:.2f} to {sh['shrunken_sub_q975']:.2f})",
-             evidence["Could the trial detect the interaction it implies?"]]
+             evidence[INTERACTION_POWER]]
     if not flags.empty:
         parts.append("forensics: " + "; ".join(flags["detail"]))
-    weak = (p_whole >= 0.05) or cred.iloc[1] != "yes"
+    weak = (p_whole >= 0.05) or cred[PRESPECIFIED] != "yes"
     benefit = ev.no_effect[ev.no_effect["metric"] == "p_any_benefit"]
     null_rate = f"{float(benefit.loc[benefit['k'].idxmax(), 'value']):.0%}"
     plain = (f"On the question it was designed to answer, the trial found no difference "

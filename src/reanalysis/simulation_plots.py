@@ -61,9 +61,9 @@ def subgroup_estimate_plot(scenarios: pd.DataFrame, labels: dict[str, str], repo
         p = scenarios[(scenarios["scenario"] == name)
                       & (scenarios["metric"] == "p_subgroup_estimate_at_least_reported")]
         if name == "no_effect" and not p.empty:
-            ax.text(reported + 0.05, ax.get_ylim()[1] * 0.5 if ax.get_ylim()[1] else 0.5,
+            ax.text(reported + 0.05, 0.5,
                     f"P(estimate >= reported | no effect) = {float(p['value'].iloc[0]):.3f}",
-                    fontsize=7)
+                    fontsize=7, transform=ax.get_xaxis_transform())
     ax.axvline(reported, color="black", ls="--", lw=0.8)
     ax.set_xlabel("estimated subgroup SMD (first outcome)", fontsize=9)
     ax.set_ylabel("density over simulated trials", fontsize=9)

@@ -16,6 +16,11 @@ from .effect_sizes import hedges_j
 from .priors import TauPrior
 from .sd_recovery import t_from_p
 
+# Criteria the ledger quotes by name
+PRESPECIFIED = "Was the subgroup analysis pre-specified, with its direction?"
+MULTIPLICITY = "Could multiplicity explain it?"
+INTERACTION_POWER = "Could the trial detect the interaction it implies?"
+
 
 def g_from_p(p: float, n1: int, n2: int, sign: float, exact: bool = True) -> tuple[float, float]:
     """Hedges' g from a two-sided two-sample t-test p-value: d = t_{1-p/2, df} sqrt(1/n1 + 1/n2)
@@ -126,7 +131,7 @@ def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
     rows = [
         ("Is the subgroup variable a baseline characteristic?", "yes",
          cfg["subgroup_variable"], "config subgroup_simulation.subgroup_variable"),
-        ("Was the subgroup analysis pre-specified, with its direction?",
+        (PRESPECIFIED,
          "no" if post_hoc else "not reported",
          f"The source describes the subgroup as: '{note}'." if note else
          "No statement of pre-specification in the sources.",
@@ -147,11 +152,11 @@ def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
           else "") + f"{len(others)} other outcomes "
          f"({', '.join(others['outcome'])}) 'not significantly different' in the whole sample; "
          "their subgroup results are not reported.", "data/summary_stats.csv"),
-        ("Could multiplicity explain it?", "yes" if fwer > 0.2 else "unlikely",
+        (MULTIPLICITY, "yes" if fwer > 0.2 else "unlikely",
          f"With {k_max} tests (outcomes x whole sample and two subgroups) and no true effect, at "
          f"least one 'benefit' at p < 0.05 occurs in {fwer:.0%} of simulated trials.",
          "results/simulation/subgroup_no_effect.csv"),
-        ("Could the trial detect the interaction it implies?", "no" if power < 0.8 else "yes",
+        (INTERACTION_POWER, "no" if power < 0.8 else "yes",
          f"Power of the interaction test when the reported effect (SMD {effect_x:.2f}, "
          f"{cfg['reported_effect_es_id']}) exists only in the subgroup: {power:.0%} "
          f"(assumed sizes){power_range}.", "results/simulation/subgroup_subgroup_only.csv"),

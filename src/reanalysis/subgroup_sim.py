@@ -144,10 +144,6 @@ class SimulationSummary:
     d_sub_quantiles: np.ndarray  # 2.5, 25, 50, 75, 97.5 %
     d_sub_histogram: tuple[np.ndarray, np.ndarray]  # counts, edges
 
-    def mcse(self, p: float) -> float:
-        """Monte Carlo SE of an estimated probability: sqrt(p(1-p)/reps)."""
-        return float(np.sqrt(p * (1.0 - p) / self.reps))
-
 
 HIST_EDGES = np.linspace(-3.0, 3.0, 61)
 
