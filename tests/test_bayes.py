@@ -101,3 +101,22 @@ def test_unknown_sampler_is_refused(bcg):
 
     with pytest.raises(ValueError, match="sampler must be"):
         posterior_nuts(*bcg, HN1, 2.0, sampler="stan")
+
+
+@pytest.mark.parametrize("prior", [TauPrior("half_cauchy", 0.5), TauPrior("logt_tau2", 2.5, -3.16),
+                                   TauPrior("half_normal", 0.5)])
+def test_single_study_tau_mean_matches_quadrature(prior):
+    # k = 1: p(y | tau) = N(y; m0, s0² + v + tau²). A heavy-tailed prior's far tail must be on the
+    # grid (its 99.999% quantile), or E[tau | y] is biased (~1e-3 when the grid stopped at 1000).
+    y, v, s0 = 0.6, 0.2, 2.0
+
+    def integral(f):  # over u = log tau, in pieces: the log-t prior spans dozens of decades
+        def g(u):
+            t = np.exp(u)
+            return f(t) * np.exp(prior.logpdf(t)) * stats.norm.pdf(y, 0.0, np.sqrt(s0**2 + v + t**2)) * t
+        cuts = np.linspace(-60.0, 120.0, 37)
+        return sum(integrate.quad(g, a, b, epsabs=1e-14, epsrel=1e-12)[0]
+                   for a, b in zip(cuts[:-1], cuts[1:], strict=True))
+
+    expected = integral(lambda t: t) / integral(lambda t: 1.0)
+    assert posterior_exact([y], [v], prior, s0).tau_mean() == pytest.approx(expected, abs=2e-4)

@@ -123,14 +123,17 @@ def posterior_exact(
     Each cell's prior mass comes from the prior CDF (exact, also for priors with a spike near 0),
     times the marginal likelihood at the cell's geometric midpoint. A first cell [0, tau_min]
     holds the prior mass below tau_min (the likelihood is flat there). tau_max covers the prior's
-    99.999% quantile and 20 × the spread of the data; doubling the grid moves quantiles < 1e-4.
+    99.999% quantile and 20 × the spread of the data, with at least n_grid/10 cells per decade of
+    tau; doubling the grid moves quantiles < 1e-4.
     """
     yi = np.asarray(yi, dtype=float)
     vi = np.asarray(vi, dtype=float)
     spread = np.ptp(yi) + np.sqrt(vi.max())
-    tau_max = min(max(float(tau_prior.quantile(0.99999)), 20.0 * spread), 1e3)
+    tau_max = max(float(tau_prior.quantile(0.99999)), 20.0 * spread)
     tau_min = 1e-6 * spread
-    edges = np.concatenate([[0.0], np.geomspace(tau_min, tau_max, n_grid)])
+    # heavy-tailed priors (half-Cauchy, log-t) reach far: keep >= n_grid / 10 cells per decade
+    n_cells = max(n_grid, int(np.ceil(n_grid / 10 * np.log10(tau_max / tau_min))))
+    edges = np.concatenate([[0.0], np.geomspace(tau_min, tau_max, n_cells)])
     tau = np.concatenate([[0.0], np.sqrt(edges[1:-1] * edges[2:])])
     prior_mass = np.diff(tau_prior.cdf(edges))
     loglik, mean, var = _log_marginal(tau, yi, vi, mu_prior_mean, mu_prior_sd)

@@ -44,6 +44,11 @@ class RandomEffectsResult:
     q_df: int
     q_pval: float
     level: float
+    knha_scale: float = np.nan
+    knha_truncated: bool = False
+    ci_low_knha_raw: float = np.nan
+    ci_high_knha_raw: float = np.nan
+    pval_knha_raw: float = np.nan
 
     @property
     def tau(self) -> float:
@@ -101,13 +106,55 @@ def tau2_pm(yi, vi) -> float:
 
 
 def tau2_reml(yi, vi, tol: float = 1e-12, maxiter: int = 1000) -> float:
-    """REML tau² by Fisher scoring with step halving (Viechtbauer 2005 eq. 12; metafor's algorithm).
+    """REML tau²: the global maximiser of the restricted log-likelihood over [0, inf).
 
-    Update: tau² += (y'PPy - tr P) / tr(PP), with P = W - W11'W / Σw, W = diag(1/(v + tau²)).
+    The REML log-likelihood (Viechtbauer 2005 eq. 10) can have an interior local maximum below
+    its value at the boundary tau² = 0, where Fisher scoring (metafor's algorithm, eq. 12) may stop.
+    So every candidate is compared: the Fisher-scoring answer, every local maximum bracketed by a
+    sign change of the score y'PPy - tr P on a dense grid over [0, U], and tau² = 0. U is beyond
+    every mode: for tau² >> max v the likelihood is that of equal variances, maximal at
+    tau² + v = S/(k-1) (S = Σ(y - ȳ)²), and the score is checked to be negative from U on.
     """
     yi, vi = _check(yi, vi)
     if yi.size < 2:
         return 0.0
+    candidates = [0.0, *_reml_local_maxima(yi, vi)]
+    fisher = _tau2_reml_fisher(yi, vi, tol, maxiter)
+    if fisher is not None:
+        candidates.append(fisher)
+    loglik = [-_neg_restricted_loglik(t2, yi, vi) for t2 in candidates]
+    return float(candidates[int(np.argmax(loglik))])
+
+
+def _reml_score(tau2, yi, vi):
+    """d/dtau² of the REML log-likelihood, times 2: y'PPy - tr P (vectorised over tau²)."""
+    t2 = np.atleast_1d(np.asarray(tau2, dtype=float))
+    w = 1.0 / (vi[:, None] + t2[None, :])
+    sw, sw2 = w.sum(axis=0), (w**2).sum(axis=0)
+    resid = yi[:, None] - (w * yi[:, None]).sum(axis=0) / sw
+    return (w**2 * resid**2).sum(axis=0) - (sw - sw2 / sw)
+
+
+def _reml_local_maxima(yi, vi, points: int = 2000) -> list[float]:
+    """Every interior local maximum of the REML log-likelihood: roots of the score where it
+    turns from positive to negative, bracketed on a grid (0, log-spaced 1e-8 U .. U, linear)."""
+    k = yi.size
+    spread = float(np.sum((yi - yi.mean()) ** 2)) / (k - 1)
+    upper = 4.0 * (spread + float(vi.max())) + 1e-8
+    while _reml_score(upper, yi, vi)[0] > 0:  # never taken in theory; a guard, not a search
+        upper *= 4.0
+    grid = np.unique(np.concatenate([
+        [0.0], np.geomspace(1e-8 * upper, upper, points), np.linspace(0.0, upper, points)]))
+    score = _reml_score(grid, yi, vi)
+    turns = np.flatnonzero((score[:-1] > 0) & (score[1:] <= 0))
+    return [float(optimize.brentq(lambda t2: _reml_score(t2, yi, vi)[0], grid[i], grid[i + 1],
+                                  xtol=1e-15, rtol=4 * np.finfo(float).eps)) for i in turns]
+
+
+def _tau2_reml_fisher(yi, vi, tol: float, maxiter: int) -> float | None:
+    """Fisher scoring with step halving (Viechtbauer 2005 eq. 12; metafor's algorithm), started at
+    the DL estimate: tau² += (y'PPy - tr P) / tr(PP), P = W - W11'W / Σw, W = diag(1/(v + tau²)).
+    None if it does not converge (it can creep along the boundary tau² = 0)."""
     tau2 = tau2_dl(yi, vi)
     for _ in range(maxiter):
         w = 1.0 / (vi + tau2)
@@ -125,27 +172,17 @@ def tau2_reml(yi, vi, tol: float = 1e-12, maxiter: int = 1000) -> float:
         tau2 += step
         if abs(step) < tol:
             return float(max(tau2, 0.0))
-    # Fisher scoring can creep along the tau² = 0 boundary; maximise the restricted likelihood
-    # directly instead (bounded Brent search).
-    upper = max(10.0 * float(np.var(yi)), 10.0 * float(vi.max()))
-    opt = optimize.minimize_scalar(_neg_restricted_loglik, bounds=(0.0, upper), args=(yi, vi),
-                                   method="bounded", options={"xatol": 1e-12})
-    if _neg_restricted_loglik(0.0, yi, vi) <= opt.fun:
-        return 0.0
+    return None
 
-    def score(t2):  # d/dtau² of the REML log-likelihood x 2: y'PPy - tr P
-        w = 1.0 / (vi + t2)
-        r = yi - np.sum(w * yi) / w.sum()
-        return np.sum(w**2 * r**2) - (w.sum() - (w**2).sum() / w.sum())
 
-    lo, hi = max(0.0, opt.x * 0.9 - 1e-6), opt.x * 1.1 + 1e-6
-    if score(lo) > 0 > score(hi):  # polish Brent's ~1e-8 answer to the score's root
-        return float(optimize.brentq(score, lo, hi, xtol=1e-15))
-    return float(opt.x)
+def restricted_loglik(tau2, yi, vi) -> float:
+    """REML log-likelihood up to a constant (Viechtbauer 2005 eq. 10)."""
+    yi, vi = _check(yi, vi)
+    return -_neg_restricted_loglik(tau2, yi, vi)
 
 
 def _neg_restricted_loglik(tau2, yi, vi) -> float:
-    """-2 x REML log-likelihood / 2, up to a constant (Viechtbauer 2005 eq. 10)."""
+    """-(REML log-likelihood) up to a constant: ½[Σ log(v + tau²) + log Σw + Σ w (y - μ̂)²]."""
     w = 1.0 / (vi + tau2)
     mu = np.sum(w * yi) / w.sum()
     return 0.5 * float(np.sum(np.log(vi + tau2)) + np.log(w.sum()) + np.sum(w * (yi - mu) ** 2))
@@ -191,15 +228,19 @@ def tau2_qprofile_ci(yi, vi, level: float = 0.95) -> tuple[float, float]:
 
 
 def fit_random_effects(
-    yi, vi, method: str = "REML", knha: bool = False, level: float = 0.95, pi_method: str = "metafor"
+    yi, vi, method: str = "REML", knha: bool = False, level: float = 0.95,
+    pi_method: str = "metafor", knha_adhoc: bool = True,
 ) -> RandomEffectsResult:
     """Random-effects meta-analysis of effects ``yi`` with sampling variances ``vi``.
 
-    mu = Σ w y / Σ w, w = 1/(v + tau²), se = 1/sqrt(Σ w); with ``knha`` the se is rescaled by
-    Σ w (y - mu)² / (k - 1) and t_{k-1} quantiles are used (Knapp & Hartung 2003; no truncation,
-    as metafor 3.8). Prediction interval (metafor ``predict``): mu ± crit sqrt(se² + tau²) with the
-    test's critical value; ``pi_method="higgins"`` uses t_{k-2} with the unadjusted se
-    (Higgins, Thompson & Spiegelhalter 2009). I² = tau² / (tau² + s²) (metafor).
+    mu = Σ w y / Σ w, w = 1/(v + tau²), se = 1/sqrt(Σ w). With ``knha`` the variance is multiplied
+    by s² = Σ w (y - mu)² / (k - 1) and t_{k-1} quantiles are used (Knapp & Hartung 2003; metafor
+    ``test="knha"``). With ``knha_adhoc`` (default) s² is truncated at 1 (Knapp & Hartung 2003 ad hoc
+    improvement, Röver, Knapp & Friede 2015; metafor ``test="adhoc"``), so the interval is never
+    narrower than the unadjusted one when Q/(k - 1) < 1; the untruncated interval and p are kept in
+    ``ci_*_knha_raw``/``pval_knha_raw``. Prediction interval (metafor ``predict``): mu ± crit
+    sqrt(se² + tau²) with the test's critical value; ``pi_method="higgins"`` uses t_{k-2} with the
+    unadjusted se (Higgins, Thompson & Spiegelhalter 2009). I² = tau² / (tau² + s²) (metafor).
     """
     yi, vi = _check(yi, vi)
     method = method.upper()
@@ -214,11 +255,18 @@ def fit_random_effects(
     mu = float(np.sum(w * yi) / w.sum())
     se_plain = float(np.sqrt(1.0 / w.sum()))
     alpha = 1.0 - level
+    knha_fields = {}
     if knha:
-        se = float(np.sqrt(np.sum(w * (yi - mu) ** 2) / ((k - 1) * w.sum())))
+        scale = float(np.sum(w * (yi - mu) ** 2) / (k - 1))
         crit = stats.t.ppf(1.0 - alpha / 2.0, k - 1)
-        stat = mu / se
-        pval = float(2.0 * stats.t.sf(abs(stat), k - 1))
+        se_raw = se_plain * np.sqrt(scale)
+        truncated = knha_adhoc and scale < 1.0
+        se = se_plain if truncated else float(se_raw)
+        stat, pval = _t_test(mu, se, k - 1)
+        knha_fields = {"knha_scale": scale, "knha_truncated": bool(truncated),
+                       "ci_low_knha_raw": float(mu - crit * se_raw),
+                       "ci_high_knha_raw": float(mu + crit * se_raw),
+                       "pval_knha_raw": _t_test(mu, se_raw, k - 1)[1]}
     else:
         se = se_plain
         crit = stats.norm.ppf(1.0 - alpha / 2.0)
@@ -254,5 +302,16 @@ def fit_random_effects(
         ci_low=mu - crit * se, ci_high=mu + crit * se, pi_low=float(pi_low), pi_high=float(pi_high),
         tau2=float(tau2), tau2_ci_low=float(t2_lo), tau2_ci_high=float(t2_hi),
         i2=float(i2), i2_ci_low=float(i2_lo), i2_ci_high=float(i2_hi), h2=float(h2),
-        q=q, q_df=k - 1, q_pval=q_p, level=level,
+        q=q, q_df=k - 1, q_pval=q_p, level=level, **knha_fields,
     )
+
+
+def _t_test(mu: float, se: float, df: int) -> tuple[float, float]:
+    """z = mu/se and its two-sided t_df p-value; se = 0 (identical effects under Knapp-Hartung)
+    gives z = ±inf and p = 0, or z = nan and p = 1 when mu = 0 too, as metafor does."""
+    if se > 0:
+        stat = mu / se
+    else:
+        stat = np.copysign(np.inf, mu) if mu != 0 else np.nan
+    pval = 1.0 if np.isnan(stat) else float(2.0 * stats.t.sf(abs(stat), df))
+    return float(stat), pval
