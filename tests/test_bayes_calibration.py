@@ -42,26 +42,41 @@ def test_mcid_probability_matches_the_normal_formula_when_tau_is_zero_and_prior_
     assert post.prob_mu_above(mcid.smd()) == pytest.approx(expected, abs=1e-6)
 
 
-def _effects():
+def _effects(**over):
+    """Three placebo-controlled SMDs on one instrument; md / yi = 1.2, 1.4, 1.6 points."""
     return pd.DataFrame({
         "es_id": ["a", "b", "c"], "study_id": ["s1", "s2", "s3"], "yi": [0.4, 0.7, 0.2],
-        "vi": [0.05, 0.08, 0.1], "estimand": "within_change", "subgroup": "all",
-        "arm": "magnesium", "outcome": "pain", "controlled": False})
+        "vi": [0.05, 0.08, 0.1], "md": [0.48, 0.98, 0.32], "estimand": "between_change",
+        "subgroup": "all", "arm": "between", "outcome": "pain", "instrument": "NRS 0-10",
+        "controlled": True} | over)
 
 
-SET = {"demo": {"label": "demo", "controlled_only": False, "estimands": ["within_change"],
-                "subgroups": ["all"], "arms": ["magnesium"], "outcomes": ["pain"],
+SET = {"demo": {"label": "demo", "controlled_only": False, "estimands": ["between_change"],
+                "subgroups": ["all"], "arms": ["between"], "outcomes": ["pain"],
                 "mcid_outcome": "pain"}}
 MCID = {"pain": {"value": 2.0, "source": "x",
                  "reference_sd": {"value": 1.5, "range": [1.0, 2.5], "why": "x"}}}
 
 
-def test_mcid_columns_scale_with_the_reference_sd():
+def test_mcid_uses_the_effects_own_standardiser():
     row = exact_summaries(_effects(), SET, "hn", HN, 2.0, MCID).iloc[0]
-    assert row["mcid_smd"] == pytest.approx(2.0 / 1.5)
+    sd = (1.2 / 0.05 + 1.4 / 0.08 + 1.6 / 0.1) / (1 / 0.05 + 1 / 0.08 + 1 / 0.1)
+    assert row["reference_sd"] == pytest.approx(sd)
+    assert row["mcid_smd"] == pytest.approx(2.0 / sd)
     # a larger SD makes the same 2 points a smaller SMD, so the probability can only grow
     assert row["p_mu_gt_mcid_sd_low"] <= row["p_mu_gt_mcid"] <= row["p_mu_gt_mcid_sd_high"]
-    assert row["mu_natural_q50"] == pytest.approx(row["mu_q50"] * 1.5)
+    assert row["mu_natural_q50"] == pytest.approx(row["mu_q50"] * sd)
+
+
+@pytest.mark.parametrize("over, reason", [
+    ({"controlled": False}, "not all placebo-controlled"),
+    ({"instrument": ["NRS 0-10", "VAS 0-100", "NRS 0-10"]}, "different instruments"),
+    ({"md": [0.48, np.nan, 0.32]}, "no mean difference"),
+])
+def test_mcid_is_not_computed_for_mixed_or_uncontrolled_sets(over, reason):
+    row = exact_summaries(_effects(**over), SET, "hn", HN, 2.0, MCID).iloc[0]
+    assert reason in row["mcid_note"]
+    assert "p_mu_gt_mcid" not in row or pd.isna(row["p_mu_gt_mcid"])
 
 
 def test_set_asking_for_an_unknown_mcid_outcome_fails_clearly():

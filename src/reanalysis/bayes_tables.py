@@ -50,12 +50,55 @@ def fit_sets(effects: pd.DataFrame, sets: dict, prior: TauPrior, mu_prior_sd: fl
     return out
 
 
+def mcid_standardiser(chosen: pd.DataFrame) -> tuple[float | None, str]:
+    """The SD that maps a natural-scale MCID onto the pooled SMDs, or None and the reason.
+
+    Only meaningful when every pooled effect is placebo-controlled (between-arm) and on one
+    instrument; each SMD's own standardiser is md / yi (the SD, divided by Hedges' J, that turned
+    its mean difference into g), so MCID / (md / yi) is on g's scale. Several studies: the
+    inverse-variance weighted mean of their standardisers.
+    """
+    if not len(chosen):
+        return None, "no pooled effect"
+    if not (chosen["controlled"].astype(bool).all()
+            and chosen["estimand"].astype(str).str.startswith("between").all()):
+        return None, "not computed: the pooled effects are not all placebo-controlled comparisons"
+    if chosen["instrument"].nunique() != 1:
+        return None, ("not computed: the pooled effects use different instruments ("
+                      + ", ".join(sorted(chosen["instrument"].astype(str).unique())) + ")")
+    md, yi, vi = (chosen[c].astype(float).to_numpy() for c in ("md", "yi", "vi"))
+    if not (np.all(np.isfinite(md)) and np.all(np.abs(yi) > 1e-12)):
+        return None, "not computed: an effect has no mean difference in instrument points"
+    w = 1.0 / vi
+    return float(np.sum(w * md / yi) / w.sum()), "the pooled SMDs' own standardiser (md / yi)"
+
+
+def _mcid_columns(post: ExactPosterior, chosen: pd.DataFrame, mcid: McidMapping, mq) -> dict:
+    """P(mu > MCID) with the MCID mapped by the effects' own standardiser; also at the ends of the
+    configured reference-SD range (a named assumption kept as a sensitivity analysis)."""
+    sd, why = mcid_standardiser(chosen)
+    cols = {"mcid_outcome": mcid.outcome, "mcid_natural": mcid.value, "mcid_note": why}
+    if sd is None:
+        return cols
+    lo, hi = mcid.sd_range
+    return cols | {
+        "reference_sd": sd, "mcid_smd": mcid.smd(sd),
+        "p_mu_gt_mcid": post.prob_mu_above(mcid.smd(sd)),
+        "p_mu_gt_mcid_sd_low": post.prob_mu_above(mcid.smd(lo)),
+        "p_mu_gt_mcid_sd_high": post.prob_mu_above(mcid.smd(hi)),
+        "p_new_gt_mcid": post.prob_new_study_above(mcid.smd(sd)),
+        "mu_natural_q025": mq[0] * sd, "mu_natural_q50": mq[1] * sd, "mu_natural_q975": mq[2] * sd,
+    }
+
+
 def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: TauPrior,
                     mu_prior_sd: float, mcid_cfg: dict | None = None) -> pd.DataFrame:
     """Posterior of mu, tau and a new study's effect for every pooling set under one tau prior.
 
-    Where a set names an ``mcid_outcome``, adds P(mu > MCID) with MCID_smd = MCID / reference SD
-    (also at both ends of the SD's range) and mu on the natural scale (mu_smd × reference SD).
+    Where a set names an ``mcid_outcome``, adds P(mu > MCID) with MCID_smd = MCID / SD, SD the
+    effects' own standardiser (:func:`mcid_standardiser`; also at both ends of the configured
+    reference SD's range), and mu on the natural scale (mu_smd × SD); ``mcid_note`` says why not
+    where the set mixes instruments or is not placebo-controlled.
     """
     rows = []
     for name, (chosen, post) in fit_sets(effects, sets, prior, mu_prior_sd).items():
@@ -73,18 +116,7 @@ def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: T
             }
             mcid = McidMapping.for_set(spec, mcid_cfg or {})
             if mcid is not None:
-                lo, hi = mcid.sd_range
-                row |= {
-                    "mcid_outcome": mcid.outcome, "mcid_natural": mcid.value,
-                    "reference_sd": mcid.reference_sd, "mcid_smd": mcid.smd(),
-                    "p_mu_gt_mcid": post.prob_mu_above(mcid.smd()),
-                    "p_mu_gt_mcid_sd_low": post.prob_mu_above(mcid.smd(lo)),
-                    "p_mu_gt_mcid_sd_high": post.prob_mu_above(mcid.smd(hi)),
-                    "p_new_gt_mcid": post.prob_new_study_above(mcid.smd()),
-                    "mu_natural_q025": mq[0] * mcid.reference_sd,
-                    "mu_natural_q50": mq[1] * mcid.reference_sd,
-                    "mu_natural_q975": mq[2] * mcid.reference_sd,
-                }
+                row |= _mcid_columns(post, chosen, mcid, mq)
         rows.append(row)
     return pd.DataFrame(rows)
 
