@@ -2,6 +2,7 @@
 
 import copy
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -26,13 +27,26 @@ def test_design_comes_from_the_named_sample_size_assumptions(cfg):
     assert d.n_outcomes == cfg["subgroup_simulation"]["outcomes_examined"]["value"]
 
 
-def test_scenarios_read_reported_from_the_effect_table(cfg):
+def test_scenarios_take_reported_from_the_claims_outcome_p_value(cfg):
     spec = cfg["subgroup_simulation"]["scenarios"]["subgroup_only"]
     sc = st.scenario_from_config(spec, 0.66)
     assert (sc.effect_sub, sc.effect_comp) == (0.66, 0.0)
-    effects = pd.DataFrame({"es_id": ["a"], "yi": [float("nan")]})
-    with pytest.raises(ValueError, match="not an estimable row"):
-        st.reported_effect(effects, "a")
+    a = Assumptions.from_config(cfg)
+    s = cfg["subgroup_simulation"]
+    summary = pd.DataFrame([
+        {"study_id": s["study_id"], "subgroup": s["subgroup"], "outcome": s["outcome"], "arm": arm,
+         "timepoint": "end", "statistic": stat, "value": v, "lower_is_better": True}
+        for arm, stat, v in (("between", "p_value", 0.01), ("magnesium", "mean", 10.0),
+                             ("placebo", "mean", 14.0))])
+    n, _ = a.subgroup_sizes(s["study_id"], s["subgroup"])
+    # Cochrane Handbook 6.5.2.3: t from the two-sided p with 2n - 2 df, d = t sqrt(2/n), g = J d
+    from scipy import stats as sps
+
+    from reanalysis.effect_sizes import hedges_j
+    d = sps.t.isf(0.005, 2 * n - 2) * np.sqrt(2.0 / n)
+    assert st.reported_effect(summary, cfg, a) == pytest.approx(float(hedges_j(2 * n - 2)) * d)
+    with pytest.raises(ValueError, match="p-value"):
+        st.reported_effect(summary[summary["statistic"] != "p_value"], cfg, a)
 
 
 def test_seeds_are_stable_and_distinct():

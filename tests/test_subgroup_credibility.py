@@ -85,6 +85,10 @@ def test_credibility_table_on_the_shipped_data(shipped):
                                    "evidence"]
     assert table.loc["Could multiplicity explain it?", "answer"] == "yes"
     assert table.loc["Could the trial detect the interaction it implies?", "answer"] == "no"
+    # the power row judges the claim's own outcome, not another one
+    assert s["outcome"] in table.loc["Could the trial detect the interaction it implies?", "evidence"]
+    related = table.loc["Is the effect consistent across related outcomes?", "evidence"]
+    assert "Pain in the same subgroup: p = 0.029" in related
     assert (table["source"].str.len() > 0).all()
 
 

@@ -29,12 +29,13 @@ def design_from_config(cfg: dict, a: Assumptions, outcome_correlation: float | N
                            outcome_correlation=float(rho), alpha=float(s["alpha"]))
 
 
-def reported_effect(effects: pd.DataFrame, es_id: str) -> float:
-    hit = effects.loc[effects["es_id"] == es_id, "yi"]
-    if hit.empty or not np.isfinite(hit.iloc[0]):
-        raise ValueError(f"subgroup_simulation.reported_effect_es_id {es_id!r} is not an "
-                         "estimable row of results/effect_sizes.csv")
-    return float(hit.iloc[0])
+def reported_effect(summary: pd.DataFrame, cfg: dict, a: Assumptions) -> float:
+    """The subgroup effect the scenarios call "reported": Hedges' g of the claim's outcome
+    (``subgroup_simulation.outcome``) in the subgroup, from its reported between-arm p-value at the
+    assumed subgroup sizes (:func:`subgroup_credibility.subgroup_effect`)."""
+    from .subgroup_credibility import subgroup_effect
+
+    return subgroup_effect(summary, cfg["subgroup_simulation"], a)[0]
 
 
 def scenario_from_config(spec: dict, reported: float) -> sim.Scenario:

@@ -68,6 +68,19 @@ def subgroup_direction(summary: pd.DataFrame, study: str, subgroup: str, outcome
     return float(np.sign(-diff if bool(mg["lower_is_better"]) else diff))
 
 
+def subgroup_effect(summary: pd.DataFrame, cfg: dict, a: Assumptions) -> tuple[float, float]:
+    """(g, var) of the claim's outcome (``cfg["outcome"]``) in the subgroup, from its reported
+    between-arm p-value at the assumed per-arm subgroup size, signed by the end-of-treatment means."""
+    study, sub, outcome = cfg["study_id"], cfg["subgroup"], cfg["outcome"]
+    p_sub = _row(summary, study, sub, outcome, "between", "end", "p_value")
+    if p_sub is None:
+        raise ValueError(f"{study}/{sub}/{outcome}: the subgroup claim's between-arm p-value "
+                         "(statistic p_value, arm between) is needed")
+    n_sub, _ = a.subgroup_sizes(study, sub)
+    return g_from_p(float(p_sub["value"]), n_sub, n_sub,
+                    subgroup_direction(summary, study, sub, outcome))
+
+
 def subgroup_pair(summary: pd.DataFrame, cfg: dict, a: Assumptions, outcome: str,
                   comp_sign: float) -> SubgroupPair:
     """Subgroup and complement g from their reported between-arm p-values and assumed sizes."""
@@ -105,13 +118,15 @@ def shrinkage_table(pair: SubgroupPair, prior: TauPrior, mu_prior_sd: float,
 def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
                       null_sim: pd.DataFrame, subgroup_only_sim: pd.DataFrame) -> pd.DataFrame:
     """One row per criterion: the question, the answer, the evidence with numbers, its source."""
-    study, sub, outcome = cfg["study_id"], cfg["subgroup"], "stress"
+    study, sub, outcome = cfg["study_id"], cfg["subgroup"], cfg["outcome"]
     p_row = _row(summary, study, sub, outcome, "between", "end", "p_value")
     note = str(p_row["note"]) if p_row is not None and pd.notna(p_row["note"]) else ""
     post_hoc = "post hoc" in note.lower()
     whole = _row(summary, study, "all", outcome, "between", "end", "p_value")
-    pain = _row(summary, study, sub, "pain", "between", "end", "p_value")
-    others = summary[(summary["study_id"] == study) & (summary["statistic"] == "p_above")]
+    in_study = summary[(summary["study_id"] == study) & (summary["arm"] == "between")]
+    related = in_study[(in_study["subgroup"] == sub) & (in_study["outcome"] != outcome)
+                       & (in_study["statistic"] == "p_value")]
+    others = in_study[in_study["statistic"] == "p_above"]
     k_max = int(null_sim["k"].max())
 
     def metric(sim, name, k=None):
@@ -148,8 +163,9 @@ def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
          f"Primary outcome, whole sample: p = {float(whole['value']):.2f}." if whole is not None
          else "not reported", f"data row {whole['row_id'] if whole is not None else '-'}"),
         ("Is the effect consistent across related outcomes?", "partly",
-         (f"Pain in the same subgroup: p = {float(pain['value']):.3f}. " if pain is not None
-          else "") + f"{len(others)} other outcomes "
+         "".join(f"{r['outcome'].replace('_', ' ').capitalize()} in the same subgroup: "
+                 f"p = {float(r['value']):.3f}. " for _, r in related.iterrows())
+         + f"{len(others)} other outcomes "
          f"({', '.join(others['outcome'])}) 'not significantly different' in the whole sample; "
          "their subgroup results are not reported.", "data/summary_stats.csv"),
         (MULTIPLICITY, "yes" if fwer > 0.2 else "unlikely",
@@ -158,7 +174,8 @@ def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
          "results/simulation/subgroup_no_effect.csv"),
         (INTERACTION_POWER, "no" if power < 0.8 else "yes",
          f"Power of the interaction test when the reported effect (SMD {effect_x:.2f}, "
-         f"{cfg['reported_effect_es_id']}) exists only in the subgroup: {power:.0%} "
+         f"{outcome.replace('_', ' ')}, from the subgroup's p-value) exists only in the subgroup: "
+         f"{power:.0%} "
          f"(assumed sizes){power_range}.", "results/simulation/subgroup_subgroup_only.csv"),
         ("Does the subgroup effect survive shrinkage?",
          "weakened" if default["shrunken_sub_mean"] < 0.8 * default["g_sub"] else "yes",

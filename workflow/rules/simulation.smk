@@ -5,7 +5,8 @@ SIM = "results/simulation"
 rule subgroup_scenario:
     """Simulate replicate trials under one scenario (wildcard); vectorised, chunked, seeded."""
     input:
-        effects="results/effect_sizes.csv",
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
     output:
         f"{SIM}/subgroup_{{scenario}}.csv",
     log:
@@ -72,7 +73,8 @@ rule subgroup_credibility:
 
 rule subgroup_figures:
     input:
-        effects="results/effect_sizes.csv",
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
         scenarios=expand(f"{SIM}/subgroup_{{scenario}}.csv", scenario=SCENARIOS),
         power=f"{SIM}/subgroup_power.csv",
     output:

@@ -20,7 +20,7 @@ default = s["complement_direction"]["value"]
 signs = [default] + [x for x in s["complement_direction"]["range"] if x != default]
 rows = []
 for sign in signs:
-    pair = subgroup_pair(data["summary"], s, a, "stress", sign)
+    pair = subgroup_pair(data["summary"], s, a, s["outcome"], sign)
     label = f"severe-subgroup direction {'+' if sign > 0 else '-'}1" + (
         " (default)" if sign == default else "")
     rows.append(shrinkage_table(pair, prior, b["mu_prior_sd"], label))

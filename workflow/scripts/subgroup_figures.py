@@ -4,6 +4,8 @@ import sys
 
 import pandas as pd
 
+from reanalysis.comparisons import Assumptions
+from reanalysis.pipeline import load_curated
 from reanalysis.simulation_plots import false_positive_plot, power_plot, subgroup_estimate_plot
 from reanalysis.simulation_tables import reported_effect
 
@@ -12,7 +14,7 @@ cfg = snakemake.config  # noqa: F821
 s = cfg["subgroup_simulation"]
 inp, out = snakemake.input, snakemake.output  # noqa: F821
 scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)
-reported = reported_effect(pd.read_csv(inp.effects), s["reported_effect_es_id"])
+reported = reported_effect(load_curated(cfg)["summary"], cfg, Assumptions.from_config(cfg))
 false_positive_plot(scenarios, int(s["outcomes_examined"]["value"])).savefig(out.fpr, dpi=110)
 power_plot(pd.read_csv(inp.power), reported).savefig(out.power, dpi=110)
 labels = {name: spec["label"] for name, spec in s["scenarios"].items()}
