@@ -6,15 +6,22 @@ import sys
 from pathlib import Path
 
 PROJECT_PARTS = ("workflow", "config", "data", "profiles")
+SMALL_CONFIG = Path(__file__).with_name("small_config.yaml")
 
 
 def project_copy(root: Path, dest: Path) -> Path:
     for part in PROJECT_PARTS:
         shutil.copytree(root / part, dest / part)
+    shutil.copy(SMALL_CONFIG, dest / SMALL_CONFIG.name)
     return dest
 
 
-def run_snakemake(workdir: Path, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess:
+def run_snakemake(workdir: Path, *args: str, timeout: int = 1200, small: bool = True
+                  ) -> subprocess.CompletedProcess:
+    """Run Snakemake in ``workdir``; ``small`` overlays tests/small_config.yaml on the shipped
+    config (unless the caller passes its own --configfile)."""
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--directory", str(workdir),
            "--snakefile", str(workdir / "workflow/Snakefile"), *args]
+    if small and "--configfile" not in args:
+        cmd += ["--configfile", "config/config.yaml", SMALL_CONFIG.name]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=workdir)

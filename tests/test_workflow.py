@@ -59,6 +59,17 @@ def test_rerun_is_byte_identical(pipeline_run):
         assert (res / f).read_bytes() == content, f
 
 
+@pytest.mark.slow
+def test_full_scale_run(root, tmp_path):
+    """The shipped configuration at full scale (simulation sizes, NUTS draws) runs to the end."""
+    work = _project_copy(root, tmp_path)
+    proc = _snakemake(work, small=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    curve = pd.read_csv(work / "results/vote_count/curve.csv")
+    assert len(curve) and curve.notna().any().all()
+    assert (work / "results/overview.html").stat().st_size > 0
+
+
 def test_broken_data_stops_before_any_result(root, tmp_path):
     work = _project_copy(root, tmp_path)
     shutil.copy(root / "tests/fixtures/broken_summary_stats.csv", work / "data/summary_stats.csv")
