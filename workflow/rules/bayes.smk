@@ -6,6 +6,8 @@ rule bayes_exact:
     """Exact posterior (grid over tau) for every pooling set under one tau prior."""
     input:
         effects="results/effect_sizes.csv",
+    params:
+        cfg=config_subset("bayes", "meta_analysis", "mcid"),
     output:
         summary="results/bayes/exact_{prior}.csv",
         shrunken="results/bayes/shrunken_{prior}.csv",
@@ -22,6 +24,8 @@ rule bayes_exact:
 rule bayes_prior_sensitivity:
     input:
         expand("results/bayes/exact_{prior}.csv", prior=PRIORS),
+    params:
+        mu_prior_sd=config["bayes"]["mu_prior_sd"],
     output:
         csv="results/bayes/prior_sensitivity.csv",
         html=report(
@@ -44,6 +48,8 @@ rule bayes_nuts:
     Fails, naming the check, if R-hat, ESS, divergences or the cross-check fail."""
     input:
         effects="results/effect_sizes.csv",
+    params:
+        cfg=config_subset("bayes", "meta_analysis", "seed"),
     output:
         summary="results/bayes/nuts_{set}_{prior}.csv",
         diagnostics=report(
@@ -62,6 +68,7 @@ rule bayes_nuts:
         "logs/bayes_nuts_{set}_{prior}.log",
     wildcard_constraints:
         prior="|".join(PRIORS),
+        set="|".join(NUTS_SETS),
     threads: 2
     conda:
         "../envs/reanalysis.yaml"
@@ -74,6 +81,8 @@ rule bayes_figures:
     tau under every tau prior, and a shrinkage plot (exact posterior)."""
     input:
         effects="results/effect_sizes.csv",
+    params:
+        cfg=config_subset("bayes", "meta_analysis"),
     output:
         forest=report(
             "results/figures/bayes_forest.png",

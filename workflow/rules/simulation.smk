@@ -7,6 +7,8 @@ rule subgroup_scenario:
     input:
         ok="results/data/validated.ok",
         data=DATA_FILES,
+    params:
+        cfg=config_subset("subgroup_simulation", "assumptions", "seed", "data", "reading_overrides"),
     output:
         f"{SIM}/subgroup_{{scenario}}.csv",
     log:
@@ -28,6 +30,8 @@ rule subgroup_power:
     failed validation leaves results/ empty)."""
     input:
         ok="results/data/validated.ok",
+    params:
+        cfg=config_subset("subgroup_simulation", "assumptions", "seed"),
     output:
         f"{SIM}/subgroup_power.csv",
     log:
@@ -48,6 +52,8 @@ rule subgroup_credibility:
         data=DATA_FILES,
         no_effect=f"{SIM}/subgroup_no_effect.csv",
         subgroup_only=f"{SIM}/subgroup_subgroup_only.csv",
+    params:
+        cfg=config_subset("subgroup_simulation", "assumptions", "bayes", "data", "reading_overrides"),
     output:
         shrinkage=f"{SIM}/subgroup_shrinkage.csv",
         credibility=f"{SIM}/subgroup_credibility.csv",
@@ -77,6 +83,8 @@ rule subgroup_figures:
         data=DATA_FILES,
         scenarios=expand(f"{SIM}/subgroup_{{scenario}}.csv", scenario=SCENARIOS),
         power=f"{SIM}/subgroup_power.csv",
+    params:
+        cfg=config_subset("subgroup_simulation", "assumptions", "data", "reading_overrides"),
     output:
         fpr=report(
             "results/figures/subgroup_false_positives.png",
@@ -108,6 +116,8 @@ rule vote_count:
     input:
         ok="results/data/validated.ok",
         data=DATA_FILES,
+    params:
+        cfg=config_subset("vote_count", "seed", "data", "reading_overrides"),
     output:
         summary="results/vote_count/summary.csv",
         curve="results/vote_count/curve.csv",

@@ -9,7 +9,7 @@ from reanalysis.pipeline import write_csv
 from reanalysis.priors import TauPrior
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 name = snakemake.wildcards.prior  # noqa: F821
 effects = pd.read_csv(snakemake.input.effects)  # noqa: F821
 sets, prior = cfg["meta_analysis"]["sets"], TauPrior.from_config(cfg["bayes"]["priors"][name])

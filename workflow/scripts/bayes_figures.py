@@ -10,7 +10,7 @@ from reanalysis.bayes_tables import fit_sets
 from reanalysis.priors import TauPrior
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 bcfg, sets = cfg["bayes"], cfg["meta_analysis"]["sets"]
 effects = pd.read_csv(snakemake.input.effects)  # noqa: F821
 priors = {name: TauPrior.from_config(spec) for name, spec in bcfg["priors"].items()}

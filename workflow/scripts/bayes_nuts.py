@@ -20,7 +20,7 @@ from reanalysis.priors import TauPrior
 
 log = open(snakemake.log[0], "w")  # noqa: F821
 sys.stderr = log
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 bcfg, wc = cfg["bayes"], snakemake.wildcards  # noqa: F821
 chosen = select_for_pooling(pd.read_csv(snakemake.input.effects), cfg["meta_analysis"]["sets"][wc.set])  # noqa: F821,E501
 prior = TauPrior.from_config(bcfg["priors"][wc.prior])

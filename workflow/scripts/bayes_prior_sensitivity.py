@@ -14,5 +14,5 @@ write_html_table(
     table, snakemake.output.html, "Bayesian random-effects meta-analysis: prior sensitivity",  # noqa: F821
     "Exact posterior (numerical integration over tau) of the pooled effect mu, the between-study "
     "SD tau and the effect in a new study, per pooling set and tau prior; mu ~ N(0, "
-    f"{snakemake.config['bayes']['mu_prior_sd']}²). p_mu_gt_0 = P(mu > 0 | data).",  # noqa: F821
+    f"{snakemake.params.mu_prior_sd}²). p_mu_gt_0 = P(mu > 0 | data).",  # noqa: F821
 )

@@ -11,7 +11,7 @@ from reanalysis.priors import TauPrior
 from reanalysis.subgroup_credibility import credibility_table, shrinkage_table, subgroup_pair
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 s, b = cfg["subgroup_simulation"], cfg["bayes"]
 data = load_curated(cfg)
 a = Assumptions.from_config(cfg)

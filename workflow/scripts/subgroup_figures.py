@@ -10,7 +10,7 @@ from reanalysis.simulation_plots import false_positive_plot, power_plot, subgrou
 from reanalysis.simulation_tables import reported_effect
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 s = cfg["subgroup_simulation"]
 inp, out = snakemake.input, snakemake.output  # noqa: F821
 scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)

@@ -7,7 +7,7 @@ from reanalysis.pipeline import load_curated, write_csv
 from reanalysis.simulation_tables import reported_effect, scenario_table
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 a = Assumptions.from_config(cfg)
 reported = reported_effect(load_curated(cfg)["summary"], cfg, a)
 table = scenario_table(cfg, a, snakemake.wildcards.scenario,  # noqa: F821

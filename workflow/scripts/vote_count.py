@@ -7,7 +7,7 @@ from reanalysis.simulation_plots import vote_count_plot
 from reanalysis.simulation_tables import vote_count_tables
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 summary, curve = vote_count_tables(cfg, load_curated(cfg)["summary_all"])
 out = snakemake.output  # noqa: F821
 write_csv(summary, out.summary)
