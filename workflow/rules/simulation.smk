@@ -110,32 +110,3 @@ rule subgroup_figures:
         "../envs/reanalysis.yaml"
     script:
         "../scripts/subgroup_figures.py"
-
-
-rule vote_count:
-    input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
-    params:
-        cfg=config_subset("vote_count", "seed", "data", "reading_overrides"),
-    output:
-        summary="results/vote_count/summary.csv",
-        curve="results/vote_count/curve.csv",
-        html=report(
-            "results/tables/vote_count.html",
-            caption="../report/vote_count.rst",
-            category="7. Vote count",
-            labels={"item": "vote count"},
-        ),
-        figure=report(
-            "results/figures/vote_count.png",
-            caption="../report/vote_count_curve.rst",
-            category="7. Vote count",
-            labels={"item": "P(at least k positive) vs true effect"},
-        ),
-    log:
-        "logs/vote_count.log",
-    conda:
-        "../envs/reanalysis.yaml"
-    script:
-        "../scripts/vote_count.py"
