@@ -20,7 +20,8 @@ def _study_label(r: pd.Series) -> str:
     return label if r["arm"] == "between" else label + f" · {r['arm']} arm"
 
 
-def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str):
+def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
+                      intervention: str = "the intervention"):
     """Per pooling set: observed effects (95% CI, black), posterior shrunken study effects (95% CrI,
     blue), the pooled mu (diamond, 95% CrI) and the 95% predictive interval of a new study (red)."""
     lines = []
@@ -63,7 +64,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str):
     fig.legend(loc="lower left", fontsize=7, frameon=False)
     ax.set_yticks([])
     ax.set_ylim(0.3, n + 0.7)
-    ax.set_xlabel(f"Standardised effect, positive = improvement with magnesium\nprior on tau: "
+    ax.set_xlabel(f"Standardised effect, positive = improvement with {intervention}\nprior on tau: "
                   f"{prior_label}", fontsize=9)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -102,7 +103,7 @@ def posterior_density_plot(fits_by_prior: dict[str, Fits], sets: dict, labels: d
     return fig
 
 
-def shrinkage_plot(fits: Fits, sets: dict):
+def shrinkage_plot(fits: Fits, sets: dict, intervention: str = "the intervention"):
     """Observed effect (top) joined to its posterior mean (bottom) for every study in each set;
     the dashed line is the posterior mean of mu. Panels share one x-axis."""
     names = [s for s in sets if fits[s][1] is not None]
@@ -133,6 +134,6 @@ def shrinkage_plot(fits: Fits, sets: dict):
         ax.set_xlim(lo - pad, hi + pad)
         ax.set_title(sets[name]["label"], fontsize=9)
         ax.tick_params(axis="x", labelsize=8)
-    axes[-1, 0].set_xlabel("Standardised effect, + = improvement with magnesium", fontsize=9)
+    axes[-1, 0].set_xlabel(f"Standardised effect, + = improvement with {intervention}", fontsize=9)
     fig.tight_layout()
     return fig

@@ -9,18 +9,19 @@ from .plots import plt
 STYLE = {"no_effect": "tab:grey", "uniform": "tab:green", "subgroup_only": "tab:blue"}
 
 
-def false_positive_plot(scenarios: pd.DataFrame, n_outcomes: int):
+def false_positive_plot(scenarios: pd.DataFrame, n_outcomes: int,
+                        intervention: str = "the intervention"):
     """P(at least one of the first k tests 'finds' something) vs k, under no effect."""
     null = scenarios[scenarios["scenario"] == "no_effect"]
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     for metric, label, style in (
         ("p_any_significant", "any test p < 0.05 (either direction)", "-o"),
-        ("p_any_benefit", "any test p < 0.05 favouring magnesium", "-s"),
+        ("p_any_benefit", f"any test p < 0.05 favouring {intervention}", "-s"),
         ("independent_tests_reference", "1 - 0.95^k (independent tests)", ":"),
     ):
         part = null[null["metric"] == metric]
         ax.plot(part["k"], part["value"], style, ms=3, label=label)
-    for boundary, name in ((n_outcomes, "whole sample"), (2 * n_outcomes, "+ mild/moderate")):
+    for boundary, name in ((n_outcomes, "whole sample"), (2 * n_outcomes, "+ subgroup")):
         ax.axvline(boundary + 0.5, color="grey", lw=0.6, ls="--")
         ax.text(boundary + 0.3, 0.02, name, rotation=90, fontsize=7, ha="right", va="bottom")
     ax.set_xlabel("number of tests examined (outcomes in whole sample, then subgroups)", fontsize=9)
@@ -72,17 +73,18 @@ def subgroup_estimate_plot(scenarios: pd.DataFrame, labels: dict[str, str], repo
     return fig
 
 
-def vote_count_plot(curve: pd.DataFrame, positive: int, total: int):
+def vote_count_plot(curve: pd.DataFrame, positive: int, total: int,
+                    intervention: str = "the intervention"):
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     titles = {"significant": "'improvement' = significant (p < 0.05)",
               "direction": "'improvement' = any change in the right direction"}
     for ax, (criterion, part) in zip(axes, curve.groupby("criterion", sort=False), strict=True):
         for level, sub in part.groupby("nonspecific_improvement"):
             ax.plot(sub["delta"], sub["p_at_least_k_exact"], "-o", ms=3,
-                    label=f"placebo response + RTM = {level:g} SD")
+                    label=f"non-specific improvement = {level:g} SD")
         ax.axvline(0, color="grey", lw=0.6)
         ax.set_title(titles.get(criterion, criterion), fontsize=9)
-        ax.set_xlabel("true effect of magnesium (SMD of change)", fontsize=9)
+        ax.set_xlabel(f"true effect of {intervention} (SMD of change)", fontsize=9)
     axes[0].set_ylabel(f"P(at least {positive} of {total} studies report improvement)", fontsize=9)
     axes[0].set_ylim(0, 1.02)
     axes[0].legend(fontsize=7, frameon=False, loc="lower right")

@@ -49,7 +49,7 @@ class TrialDesign:
 
 @dataclasses.dataclass(frozen=True)
 class Scenario:
-    effect_sub: float  # true SMD of change (magnesium − placebo, + = benefit) inside the subgroup
+    effect_sub: float  # true SMD of change (intervention − comparator, + = benefit) inside the subgroup
     effect_comp: float  # ... outside it
 
 
@@ -136,9 +136,9 @@ def simulate_chunk(rng: np.random.Generator, design: TrialDesign, scenario: Scen
 class SimulationSummary:
     reps: int
     p_any_significant_by_k: np.ndarray  # P(at least one of the first k tests has p < alpha)
-    p_any_benefit_by_k: np.ndarray  # ... with p < alpha and the estimate favouring magnesium
+    p_any_benefit_by_k: np.ndarray  # ... with p < alpha and the estimate favouring the intervention
     p_primary_significant: float  # whole sample, first outcome
-    p_subgroup_significant: float  # subgroup, first outcome, favouring magnesium
+    p_subgroup_significant: float  # subgroup, first outcome, favouring the intervention
     p_interaction_significant: float
     p_subgroup_at_least: float  # P(subgroup SMD estimate >= the reported one)
     d_sub_quantiles: np.ndarray  # 2.5, 25, 50, 75, 97.5 %

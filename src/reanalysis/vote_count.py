@@ -4,8 +4,9 @@
   test (H0: share = 1/2) and the Beta(a, b) posterior (conjugate; Gelman et al. BDA3 §2.4).
 * The chance that ``k`` or more of the studies report an improvement when the true effect is
   ``delta``: an uncontrolled pre-post study "improves" when its paired t-test is significant in
-  the direction of benefit, and its observed change carries placebo response and regression to the
-  mean on top of ``delta``; a controlled study compares against placebo, so only ``delta`` counts.
+  the direction of benefit, and its observed change carries the non-specific response (placebo
+  response) and regression to the mean on top of ``delta``; a controlled study subtracts its
+  comparator arm, so only ``delta`` counts.
   Per study the probability is an exact noncentral-t power (Cohen 1988, ch. 2); the count of
   positives is Poisson-binomial (computed exactly by convolution) and cross-checked by simulation.
 """
@@ -78,7 +79,7 @@ def prob_positive(study: VoteStudy, delta: float, nonspecific: float,
 
     Uncontrolled: paired t-test, noncentrality (delta + nonspecific) sqrt(n), df n - 1, with
     effects as SMDs of the change score. Controlled: two-sample t-test with n/2 per arm,
-    noncentrality delta sqrt(n1 n2 / n), df n - 2 (placebo response cancels; a crossover would
+    noncentrality delta sqrt(n1 n2 / n), df n - 2 (the non-specific response cancels; a crossover would
     have more power, so this errs towards fewer positive controlled studies).
     """
     df, nc = _df_nc(study, delta, nonspecific)

@@ -82,7 +82,7 @@ rule bayes_figures:
     input:
         effects="results/effect_sizes.csv",
     params:
-        cfg=config_subset("bayes", "meta_analysis"),
+        cfg=config_subset("bayes", "meta_analysis", "report"),
     output:
         forest=report(
             "results/figures/bayes_forest.png",

@@ -84,7 +84,7 @@ rule subgroup_figures:
         scenarios=expand(f"{SIM}/subgroup_{{scenario}}.csv", scenario=SCENARIOS),
         power=f"{SIM}/subgroup_power.csv",
     params:
-        cfg=config_subset("subgroup_simulation", "assumptions", "data", "reading_overrides"),
+        cfg=config_subset("subgroup_simulation", "assumptions", "data", "reading_overrides", "report"),
     output:
         fpr=report(
             "results/figures/subgroup_false_positives.png",

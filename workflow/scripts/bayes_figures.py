@@ -17,7 +17,9 @@ priors = {name: TauPrior.from_config(spec) for name, spec in bcfg["priors"].item
 fits = {name: fit_sets(effects, sets, p, bcfg["mu_prior_sd"]) for name, p in priors.items()}
 primary = bcfg["primary_prior"]
 out = snakemake.output  # noqa: F821
-bayes_forest_plot(fits[primary], sets, priors[primary].label or primary).savefig(out.forest, dpi=110)
+who = cfg["report"]["intervention"]
+bayes_forest_plot(fits[primary], sets, priors[primary].label or primary, who).savefig(
+    out.forest, dpi=110)
 posterior_density_plot(fits, sets, {n: p.label or n for n, p in priors.items()}).savefig(
     out.densities, dpi=110)
-shrinkage_plot(fits[primary], sets).savefig(out.shrinkage, dpi=110)
+shrinkage_plot(fits[primary], sets, who).savefig(out.shrinkage, dpi=110)

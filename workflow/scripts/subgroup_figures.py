@@ -15,7 +15,8 @@ s = cfg["subgroup_simulation"]
 inp, out = snakemake.input, snakemake.output  # noqa: F821
 scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)
 reported = reported_effect(load_curated(cfg)["summary"], cfg, Assumptions.from_config(cfg))
-false_positive_plot(scenarios, int(s["outcomes_examined"]["value"])).savefig(out.fpr, dpi=110)
+false_positive_plot(scenarios, int(s["outcomes_examined"]["value"]),
+                    cfg["report"]["intervention"]).savefig(out.fpr, dpi=110)
 power_plot(pd.read_csv(inp.power), reported).savefig(out.power, dpi=110)
 labels = {name: spec["label"] for name, spec in s["scenarios"].items()}
 subgroup_estimate_plot(scenarios, labels, reported).savefig(out.estimates, dpi=110)

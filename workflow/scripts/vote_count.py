@@ -18,6 +18,7 @@ write_html_table(
     f"Vote count: {row['positive']} of {row['total']} studies reported improvement",
     "Exact (Clopper-Pearson) interval and sign test for the share of positive studies; Beta "
     "posterior under a uniform prior; and the probability of at least this many positive studies "
-    "when magnesium has no effect, for each meaning of 'improvement' and each level of placebo "
-    "response + regression to the mean (config vote_count).")
-vote_count_plot(curve, int(row["positive"]), int(row["total"])).savefig(out.figure, dpi=110)
+    f"when {cfg['report']['intervention']} has no effect, for each meaning of 'improvement' and each "
+    "level of non-specific improvement (placebo response + regression to the mean; config vote_count).")
+vote_count_plot(curve, int(row["positive"]), int(row["total"]),
+                cfg["report"]["intervention"]).savefig(out.figure, dpi=110)
