@@ -1,5 +1,5 @@
 """Snakemake script: subgroup effects from p-values, interaction test, Bayesian shrinkage of the
-two stress subgroups, and the credibility table of the subgroup claim."""
+subgroup and its complement, and the credibility table of the subgroup claim."""
 
 import sys
 
@@ -30,12 +30,13 @@ table = credibility_table(data["summary"], s, shrink, pd.read_csv(snakemake.inpu
 out = snakemake.output  # noqa: F821
 write_csv(shrink, out.shrinkage)
 write_csv(table, out.credibility)
+outcome = s["outcome"].replace("_", " ")
 write_html_table(
-    shrink, out.shrinkage_html, "Stress subgroups: interaction test and Bayesian shrinkage",
-    "Hedges' g of the DASS-42 stress difference in the mild/moderate and severe subgroups, from "
-    "their reported p-values (0.003 and 0.32) and assumed arm sizes; the interaction z-test; and "
-    f"the subgroup effects shrunk by an exchangeable hierarchical model (prior {prior.label}). "
-    "The severe subgroup's direction is not reported: both are shown.")
+    shrink, out.shrinkage_html, f"Subgroups ({outcome}): interaction test and Bayesian shrinkage",
+    f"Hedges' g of the {outcome} difference in the subgroup and its complement, from their "
+    f"reported p-values ({pair.p_sub:g} and {pair.p_comp:g}) and assumed arm sizes; the interaction "
+    "z-test; and the subgroup effects shrunk by an exchangeable hierarchical model (prior "
+    f"{prior.label}). Where the complement's direction is not reported, both are shown.")
 write_html_table(table, out.credibility_html, "Credibility of the subgroup claim",
                  "Criteria after Sun et al. 2010 (BMJ 340:c117) and ICEMAN (Schandelmaier et al. "
                  "2020). Each answer cites the data row, table or setting it rests on.")
