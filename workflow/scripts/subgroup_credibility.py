@@ -21,7 +21,7 @@ signs = [default] + [x for x in s["complement_direction"]["range"] if x != defau
 rows = []
 for sign in signs:
     pair = subgroup_pair(data["summary"], s, a, s["outcome"], sign)
-    label = f"severe-subgroup direction {'+' if sign > 0 else '-'}1" + (
+    label = f"{s['complement']}-subgroup direction {'+' if sign > 0 else '-'}1" + (
         " (default)" if sign == default else "")
     rows.append(shrinkage_table(pair, prior, b["mu_prior_sd"], label))
 shrink = pd.DataFrame(rows)
