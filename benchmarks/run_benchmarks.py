@@ -4,14 +4,22 @@
 1. Whole-process timings on the BCG data (issue #3 targets: exact <= 1 s, NUTS <= 10 s on 2 cores).
 2. Subgroup simulator throughput on the Macian design (10 + 10 per arm, 6 outcomes, 18 tests;
    issue #4 target >= 1e5 trials/s on 2 cores) and peak memory for 1e6 replicates in chunks.
+3. A clean run of the whole workflow on the shipped case in a temporary copy, whole process
+   (issue #10 target <= 45 s on 2 cores at full scale), and at the tests' small configuration.
 
-Run: make bench   (or python benchmarks/run_benchmarks.py [repeats]). Prints a table; not a test.
+Run: make bench   (or python benchmarks/run_benchmarks.py [repeats]; --pipeline for part 3 only).
+Prints a table; not a test.
 """
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SETUP = """
 import numpy as np
@@ -69,5 +77,28 @@ def main(repeats: int = 3) -> None:
         print(f"{name:40s} {r['rate']:10,.0f} {r['seconds']:8.2f} {r['peak_rss_mb']:12.0f}")
 
 
+def pipeline(small: bool) -> float:
+    """Seconds for a clean `snakemake --cores 2` of the shipped case in a fresh temporary copy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for part in ("workflow", "config", "data"):
+            shutil.copytree(ROOT / part, Path(tmp) / part)
+        extra = ["--configfile", "config/config.yaml", str(ROOT / "tests/small_config.yaml")] if small else []
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", *extra],
+                       cwd=tmp, check=True, capture_output=True)
+        return time.perf_counter() - t
+
+
+def main_pipeline() -> None:
+    print()
+    for small in (False, True):
+        name = "whole workflow, clean run" + (" (tests' small config)" if small else " (full scale)")
+        print(f"{name:40s} {pipeline(small):8.1f} s")
+
+
 if __name__ == "__main__":
+    if "--pipeline" in sys.argv:
+        main_pipeline()
+        sys.exit()
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    main_pipeline()
