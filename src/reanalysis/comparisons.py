@@ -725,6 +725,9 @@ def select_for_pooling(effects: pd.DataFrame, spec: dict) -> pd.DataFrame:
     ``arms`` (names). Change-score and final-value effects are never mixed: a set lists one
     family of estimands (the config schema enforces it), and the per-study priority picks one.
     """
+    if {"between_change", "between_post"} <= set(spec["estimands"]):
+        raise ValueError("change-score and end-of-treatment SMDs are never pooled together: a "
+                         "pooling set lists between_change or between_post, not both")
     df = effects[np.isfinite(effects["yi"].astype(float))]
     if "forensic_flags" in df.columns:  # values that failed a forensic check are never pooled
         df = df[~has_forensic_flag(df)]

@@ -193,7 +193,8 @@ INSTRUMENTS_SCHEMA = pa.DataFrameSchema(
 def _min_below_max(id_col: str):
     def check(df: pd.DataFrame) -> list[str]:
         return [f"{_where(df, idx, id_col)}, field 'max': max {r['max']} must exceed min {r['min']}"
-                for idx, r in df.iterrows() if not r["min"] < r["max"]]
+                for idx, r in df.iterrows()
+                if pd.notna(r["min"]) and pd.notna(r["max"]) and not r["min"] < r["max"]]
     return check
 
 
@@ -280,17 +281,38 @@ def _check(path, schema, id_col, extra_checks=None) -> tuple[pd.DataFrame | None
     raw, problems = _read(path)
     if raw is None:
         return None, problems
+    text = raw.copy()
     problems = _parse_booleans(raw, schema, id_col) + _non_finite(raw, schema, id_col)
-    if problems:
-        return None, problems
-    problems = _schema_problems(raw, schema, id_col)
-    if problems:
-        return None, problems
-    df = schema.validate(raw)
+    problems += _schema_problems(raw, schema, id_col)
+    if set(schema.columns) - set(raw.columns):  # missing columns: no row-level checks possible
+        return None, _unique(problems)
+    df = schema.validate(raw) if not problems else _coerce(raw, schema)
     if "value" in raw.columns and schema is SUMMARY_SCHEMA:  # precision as written ('0.930': 3)
-        df["value_decimals"] = raw["value"].map(_text_decimals)
-    problems = extra_checks(df) if extra_checks else []
-    return (None if problems else df), problems
+        df["value_decimals"] = text["value"].map(_text_decimals)
+    problems += extra_checks(df) if extra_checks else []
+    return df, _unique(problems)
+
+
+def _unique(problems: list[str]) -> list[str]:
+    """One problem per line and field (the first found)."""
+    seen, out = set(), []
+    for p in problems:
+        where = p.split(": ", 1)[0]
+        if where not in seen or where == "table":
+            seen.add(where)
+            out.append(p)
+    return out
+
+
+def _coerce(raw: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Best-effort typed copy of a table that failed its schema (bad numbers become NaN), so the
+    row-level and cross-file checks still run and report their problems too."""
+    df = raw.copy()
+    for name, col in schema.columns.items():
+        if str(col.dtype) in ("float64", "int64"):
+            num = pd.to_numeric(df[name], errors="coerce").astype(float)
+            df[name] = num.where(np.isfinite(num))
+    return df
 
 
 def _text_decimals(text: str) -> int:
@@ -314,6 +336,8 @@ def _summary_checks(df: pd.DataFrame) -> list[str]:
     for idx, row in df.iterrows():
         stat, v = row["statistic"], row["value"]
         lo, hi = row["scale_min"], row["scale_max"]
+        if pd.isna(v):  # already reported by the schema
+            continue
         if pd.notna(lo) and pd.notna(hi) and lo >= hi:
             add(idx, "scale_max", f"scale_max {hi} must exceed scale_min {lo}")
         if stat == "mean" and pd.notna(lo) and pd.notna(hi) and not lo <= v <= hi:
