@@ -52,8 +52,8 @@ def test_small_scenario_table_is_deterministic(cfg):
     # the assumption ranges are explored: fewer outcomes examined -> fewer false positives
     m = t1.set_index("metric")["value"]
     assert m["p_any_benefit_with_2_outcomes"] < m["p_any_benefit_with_6_outcomes"]
-    assert {"p_interaction_significant_at_5_per_cell",
-            "p_interaction_significant_at_20_per_cell"} <= set(m.index)
+    assert {"p_interaction_significant_at_10_per_cell",
+            "p_interaction_significant_at_35_per_cell"} <= set(m.index)
 
 
 def test_vote_count_study_list_must_match_the_claim(cfg):

@@ -201,7 +201,8 @@ def _min_below_max(id_col: str):
 def _where(df: pd.DataFrame, idx, id_col: str | None) -> str:
     if idx is None or pd.isna(idx) or idx not in df.index:
         return "table"
-    rid = f" ({id_col} {df.at[idx, id_col]})" if id_col and id_col in df.columns else ""
+    cols = [c for c in ([id_col] if isinstance(id_col, str) else id_col or []) if c in df.columns]
+    rid = f" ({', '.join(f'{c} {df.at[idx, c]}' for c in cols)})" if cols else ""
     return f"line {int(idx) + 2}{rid}"
 
 
@@ -214,7 +215,14 @@ def _schema_problems(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str 
             col = fc.get("column")
             where = _where(raw, fc.get("index"), id_col)
             field = f"field '{col}'" if isinstance(col, str) else "columns"
-            problems.append(f"{where}, {field}: {fc['check']} failed (got {fc['failure_case']!r})")
+            check = str(fc["check"])
+            if check == "not_nullable":
+                text = "empty, but a value is required"
+            elif check.startswith("isin("):
+                text = f"must be one of {check[5:-1]}, got {fc['failure_case']!r}"
+            else:
+                text = f"{check} failed (got {fc['failure_case']!r})"
+            problems.append(f"{where}, {field}: {text}")
         return sorted(set(problems), key=problems.index)
     return []
 
@@ -408,7 +416,7 @@ def _references(df: pd.DataFrame, column: str, known: set, id_col: str, what: st
 FILES = {  # config data key -> (schema, id column, extra checks)
     "summary_stats": (SUMMARY_SCHEMA, "row_id", _summary_checks),
     "studies": (STUDIES_SCHEMA, "study_id", None),
-    "arms": (ARMS_SCHEMA, "arm", None),
+    "arms": (ARMS_SCHEMA, ("study_id", "arm"), None),
     "levels": (LEVELS_SCHEMA, "level_id", None),
     "claims": (CLAIMS_SCHEMA, "claim_id", None),
     "score_ranges": (SCORE_RANGES_SCHEMA, "range_id", _min_below_max("range_id")),
@@ -432,7 +440,7 @@ def load_all(paths: dict[str, str | Path], sample_sizes: list[dict] = ()) -> dic
     if studies is not None:
         known = set(studies["study_id"])
         for key, id_col in (("summary_stats", "row_id"), ("claims", "claim_id"),
-                            ("arms", "arm"), ("levels", None)):
+                            ("arms", ("study_id", "arm")), ("levels", None)):
             df = tables.get(key)
             if df is not None and key != "levels":
                 problems += [f"{paths[key]}: {p}"
@@ -458,7 +466,7 @@ def arm_roles(arms: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 def load_arms(path: str | Path) -> pd.DataFrame:
     """Arm roles: which arm of each study is the intervention, which the comparator."""
-    return _load(path, ARMS_SCHEMA, "arm")
+    return _load(path, ARMS_SCHEMA, ("study_id", "arm"))
 
 
 def load_summary_stats(path: str | Path) -> pd.DataFrame:
