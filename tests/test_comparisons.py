@@ -232,8 +232,8 @@ def test_other_arm_names_and_se_only_study_flow_into_effects_and_pooling(fixture
                      "prepost": spec | {"controlled_only": False, "estimands": ["within_change"],
                                         "roles": ["intervention"]}}}
     pooled = pool_sets(e.reset_index(), meta).set_index("set")
-    assert pooled.loc["controlled", "k"] == 2 and pooled.loc["controlled", "method"] == "REML"
-    assert pooled.loc["prepost", "k"] == 1 and pooled.loc["prepost", "method"] == SINGLE
+    assert pooled.loc["controlled", "k"] == 2 and pooled.loc["controlled", "status"] == "pooled"
+    assert pooled.loc["prepost", "k"] == 1 and pooled.loc["prepost", "status"] == SINGLE
 
 
 def test_a_row_that_cannot_be_used_is_listed_with_its_reason(fixture_tables):
@@ -258,7 +258,9 @@ def test_single_study_set_is_one_row_with_a_t_interval(effects):
             "subgroups": ["mild_moderate"], "roles": ["between"], "outcomes": ["pain"]}
     pooled = pool_sets(effects, {"methods": ["REML", "DL"], "primary_method": "REML",
                                  "knha": True, "level": 0.95, "sets": {"one": spec}})
-    assert len(pooled) == 1 and pooled.iloc[0]["method"] == SINGLE
+    assert len(pooled) == 1 and pooled.iloc[0]["status"] == SINGLE
+    assert pooled.iloc[0]["method"] == "REML"  # the primary method's name, for lookups only
+    assert np.isnan(pooled.iloc[0]["tau2"])
     row, eff = pooled.iloc[0], _one(effects, PAIN)
     q = stats.t.ppf(0.975, eff["n1"] + eff["n2"] - 2)
     assert row["ci_low"] == pytest.approx(eff["yi"] - q * np.sqrt(eff["vi"]))

@@ -24,14 +24,17 @@ class EmptyPoolingSetError(ValueError):
     """A configured pooling set selects no estimable effect."""
 
 
-def single_study(effect: pd.Series, level: float) -> dict:
+def single_study(effect: pd.Series, level: float, method: str) -> dict:
     """The one effect of a k = 1 set as it is: estimate, SE and a t-based CI on the study's own
-    degrees of freedom (n1 + n2 - 2 between arms, n - 1 within an arm); no heterogeneity."""
+    degrees of freedom (n1 + n2 - 2 between arms, n - 1 within an arm); no heterogeneity.
+
+    One row, ``status`` 'single study, not pooled'; ``method`` holds the primary method's name
+    only so that lookups of "the primary row of a set" find it."""
     yi, se = float(effect["yi"]), float(np.sqrt(effect["vi"]))
     n1, n2 = float(effect["n1"]), effect.get("n2", np.nan)
     df = n1 + float(n2) - 2 if pd.notna(n2) else n1 - 1
     q = float(stats.t.ppf(0.5 + level / 2, df))
-    return {"method": SINGLE, "k": 1, "mu": yi, "se": se, "ci_low": yi - q * se,
+    return {"method": method, "k": 1, "mu": yi, "se": se, "ci_low": yi - q * se,
             "ci_high": yi + q * se, "pval": float(2 * stats.t.sf(abs(yi) / se, df)),
             "status": SINGLE, "df": df}
 
@@ -49,7 +52,8 @@ def pool_sets(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
                 "check its estimands, subgroups, roles and outcomes against results/"
                 "effect_sizes.csv and results/estimability.csv")
         if len(chosen) == 1:
-            rows.append(base | single_study(chosen.iloc[0], meta_cfg["level"]))
+            rows.append(base | single_study(chosen.iloc[0], meta_cfg["level"],
+                                            meta_cfg["primary_method"]))
             continue
         for method in meta_cfg["methods"]:
             fit = fit_random_effects(chosen["yi"], chosen["vi"], method=method,
@@ -60,8 +64,8 @@ def pool_sets(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
 
 
 def primary_rows(pooled: pd.DataFrame, primary_method: str) -> pd.DataFrame:
-    """One row per set: the primary method's, or the single-study row of a k = 1 set."""
-    return pooled[(pooled["method"] == primary_method) | (pooled["method"] == SINGLE)]
+    """One row per set: the primary method's (for a k = 1 set, its single-study row)."""
+    return pooled[pooled["method"] == primary_method]
 
 
 def sensitivity_points(config: dict) -> list[tuple[str, float, Assumptions]]:
