@@ -354,7 +354,7 @@ def _resolve_n(cell, arms, test, a, notes, estimand):
             if np.isfinite(n) and lo <= top and hi >= bottom:
                 k = int(round(min(max(n, bottom, lo), top, hi)))
                 k = max(k, 2)
-                r_note = f", r={a.r}" if test.estimand == "between_change" else ""
+                r_note = f" at r={a.r}" if test.estimand == "between_change" else ""
                 notes.append(f"n per arm {k} implied by reported {test.kind} = "
                               f"{_fmt(test.value)}{r_note}")
                 return k, k, "implied", ""
