@@ -272,3 +272,26 @@ def test_empty_pooling_set_is_an_error_naming_it(effects):
     with pytest.raises(EmptyPoolingSetError, match="'nothing_here'"):
         pool_sets(effects, {"methods": ["REML"], "primary_method": "REML", "knha": True,
                             "level": 0.95, "sets": {"nothing_here": spec}})
+
+
+@pytest.mark.parametrize(("kind", "rows"), [
+    ("t", [("t", -1.2247449)]),  # 4.0 vs 5.0, SD 2, n 12 per arm: t = -1 / (2 sqrt(2/12))
+    ("ci", [("ci_low", -2.6935), ("ci_high", 0.6935)]),
+    ("se", [("se", 0.8164966)]),
+])
+def test_every_reported_between_statistic_fixes_the_se(fixture_tables, kind, rows):
+    summary, studies, arms = fixture_tables
+    p_row = summary[summary["row_id"] == "b_between_p"].iloc[0]
+    new = [p_row.copy() for _ in rows]
+    for r, (stat, value) in zip(new, rows, strict=True):
+        r["statistic"], r["value"], r["row_id"] = stat, value, f"b_{stat}"
+        r["value_decimals"] = len(str(value).split(".")[1])
+    data = pd.concat([summary[summary["row_id"] != "b_between_p"], pd.DataFrame(new)],
+                     ignore_index=True)
+    e = build_effect_sizes(data, studies, Assumptions(), arms=arms).set_index("es_id")
+    b = e.loc["trial_b.all.pain.between_post.between"]
+    se = 2.0 * np.sqrt(2 / 12)  # what the means/SDs/n give; every statistic above encodes it
+    assert np.sqrt(b["md_var"]) == pytest.approx(se, rel=1e-3)
+    assert f"SE from the reported {kind}" in b["basis"]
+    assert b["p_check"] == "reproduced"
+    assert all(r["row_id"] in b["source_rows"] for r in new)
