@@ -696,6 +696,9 @@ def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.
                       "intervention/comparator pairs, or a baseline comparison)")
         elif stat == "n":
             reason = "sample size of an arm with no estimable effect in this subgroup and outcome"
+        elif stat in ("se", "ci_low", "ci_high") and pd.isna(row["n"]):
+            reason = ("an SE or CI of a mean needs the arm's n to give an SD (Handbook 6.5.2.2); "
+                      "n is neither reported nor assumed (config assumptions.sample_sizes)")
         else:
             reason = (f"no estimand is complete for this arm, subgroup and outcome (needs mean "
                       f"and SD/SE/CI at baseline and end, or change mean and SD, or a paired "
