@@ -12,7 +12,7 @@ with script_log(snakemake.log[0]):  # noqa: F821
     write_csv(pooled, snakemake.output.csv)  # noqa: F821
     write_html_table(
         pooled, snakemake.output.html, "Random-effects meta-analyses",  # noqa: F821
-        "One row per pooling set and tau² estimator. Between-arm (placebo-controlled) and "
+        "One row per pooling set and tau² estimator. Between-arm (controlled) and "
         "within-arm (pre-post) effects are different estimands and are pooled separately. A set "
         "with one study is one row marked 'single study, not pooled': that study's estimate with "
         "a t-based CI on its own degrees of freedom (df); heterogeneity cannot be estimated.",
