@@ -78,3 +78,17 @@ def test_an_error_after_validation_reaches_the_console(tmp_path, capfd):
     err = capfd.readouterr().err
     assert "pooling set 'x' selects no estimable effect" in err
     assert "progress" in log.read_text() and "Traceback" in log.read_text()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.2, 5), st.floats(0.5, 5), st.floats(0.5, 5), st.integers(4, 200))
+def test_rounding_range_of_the_implied_n_contains_it(md, sd1, sd2, n):
+    def sd_of(a, b):
+        return float(np.sqrt((a**2 + b**2) / 2))
+
+    p = stats.ttest_ind_from_stats(md, sd1, n, 0, sd2, n)[1]
+    if not 1e-8 < p < 0.99:
+        return
+    point = ev.implied_n(md, sd_of(sd1, sd2), p)
+    lo, hi = ev.implied_n_range(md, 0.05, [sd1, sd2], 0.05, p, 3, sd_of)
+    assert lo <= point <= hi or np.isnan(lo) or np.isnan(hi)
