@@ -118,10 +118,11 @@ def test_config_names_only_what_the_data_contain(folder):
                 & (summary["subgroup"] == s["subgroup"])).any(), s
         lo, hi = s["range"]
         assert lo <= s["value"] <= hi, s
-    outcomes, arm_names = set(summary["outcome"]), set(summary["arm"])
+    outcomes = set(summary["outcome"])
+    roles = set(arms["role"]) | ({"between"} if (summary["arm"] == "between").any() else set())
     for name, spec in config["meta_analysis"]["sets"].items():
         assert set(spec["outcomes"]) <= outcomes, f"set {name}: {set(spec['outcomes']) - outcomes}"
-        assert set(spec["arms"]) <= arm_names, f"set {name}: {set(spec['arms']) - arm_names}"
+        assert set(spec["roles"]) <= roles, f"set {name}: {set(spec['roles']) - roles}"
         if "mcid_outcome" in spec:
             assert spec["mcid_outcome"] in config["mcid"], f"set {name}: no mcid entry"
 

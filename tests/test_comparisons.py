@@ -1,19 +1,24 @@
-"""Effect-size table built from the long data: hand-computed values and pooling rules."""
+"""Effect-size table built from the long data: hand-computed values, the evidence hierarchy (a
+reported p fixes the SE; n implied by the reported figures), arm roles as data, pooling rules."""
 
 import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize, stats
 
 from reanalysis import data_io
 from reanalysis.comparisons import (
     Assumptions,
     build_effect_sizes,
+    estimability,
+    implied_assumptions,
     select_for_pooling,
     select_readings,
 )
 from reanalysis.config import load_config
+from reanalysis.pooling import SINGLE, EmptyPoolingSetError, pool_sets
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +26,15 @@ def curated(root):
     cfg = load_config(root / "config/config.yaml")
     summary = data_io.load_summary_stats(root / "data/summary_stats.csv")
     studies = data_io.load_studies(root / "data/studies.csv")
-    return cfg, summary, studies
+    arms = data_io.load_arms(root / "data/arms.csv")
+    return cfg, summary, studies, arms
 
 
 @pytest.fixture(scope="module")
 def effects(curated):
-    cfg, summary, studies = curated
-    return build_effect_sizes(select_readings(summary, {}), studies, Assumptions.from_config(cfg))
+    cfg, summary, studies, arms = curated
+    return build_effect_sizes(select_readings(summary, {}), studies, Assumptions.from_config(cfg),
+                              arms=arms)
 
 
 def _one(effects, es_id):
@@ -36,29 +43,63 @@ def _one(effects, es_id):
     return hit.iloc[0]
 
 
-def test_macian_pain_change_by_hand(effects):
-    # Mg 5.7±1.3 -> 5.1±1.7, placebo 5.3±0.7 -> 5.6±1.2, n = 10 per arm (assumed), r = 0.5
-    row = _one(effects, "macian2022.mild_moderate.pain.between_change.between")
+def _n_reproducing(md, sd, p):
+    """Reference: the per-arm n at which scipy's two-sample t-test gives p (independent solver)."""
+    return optimize.brentq(
+        lambda n: stats.ttest_ind_from_stats(md, sd, n, 0, sd, n)[1] - p, 2.5, 1e4)
+
+
+PAIN = "macian2022.mild_moderate.pain.between_change.between"
+
+
+def test_macian_pain_reproduces_the_reported_p(effects):
+    # Mg 5.7±1.3 -> 5.1±1.7, placebo 5.3±0.7 -> 5.6±1.2, p = 0.029 reported, r = 0.5 assumed
+    row = _one(effects, PAIN)
     sd1 = np.sqrt(1.3**2 + 1.7**2 - 2 * 0.5 * 1.3 * 1.7)
     sd2 = np.sqrt(0.7**2 + 1.2**2 - 2 * 0.5 * 0.7 * 1.2)
-    sp = np.sqrt((9 * sd1**2 + 9 * sd2**2) / 18)
-    d = (0.6 + 0.3) / sp  # benefit-positive: Mg fell 0.6, placebo rose 0.3
-    j = 1 - 3 / (4 * 18 - 1)
-    assert row["md"] == pytest.approx(0.9)
-    assert row["yi"] == pytest.approx(j * d, abs=2e-3)  # exact vs approximate J
-    assert row["vi"] == pytest.approx(j**2 * (20 / 100 + d**2 / 40), abs=2e-3)
-    assert "r=0.5" in row["assumptions"] and "n[macian2022/mild_moderate/magnesium]=10" in row[
+    n = round(_n_reproducing(0.9, np.sqrt((sd1**2 + sd2**2) / 2), 0.029))
+    assert n == 22  # the issue's "about 22 per arm at r = 0.5"
+    assert row["n1"] == row["n2"] == n and "implied by reported p_value = 0.029" in row[
         "assumptions"]
+    assert row["md"] == pytest.approx(0.9)
+    # the difference and its t-based CI give back p = 0.029 (Handbook 6.5.2.3)
+    se = np.sqrt(row["md_var"])
+    assert 2 * stats.t.sf(row["md"] / se, 2 * n - 2) == pytest.approx(0.029, rel=1e-9)
+    q = stats.t.ppf(0.975, 2 * n - 2)
+    assert (row["md_ci_low"], row["md_ci_high"]) == pytest.approx((0.9 - q * se, 0.9 + q * se))
+    assert row["md_ci_low"] > 0
+    # at the whole n = 22 the means/SDs give p = 0.0284: within the rounding of the inputs
+    assert row["p_check"] == "reproduced" and row["p_reanalysed"] == pytest.approx(0.029, abs=1e-3)
+    # SMD: J * MD / SD implied by the SE (SD = SE / sqrt(2/n))
+    j = 1 - 3 / (4 * (2 * n - 2) - 1)  # Hedges' J, approximate form
+    assert row["yi"] == pytest.approx(j * 0.9 / (se / np.sqrt(2 / n)), rel=2e-3)
 
 
-def test_whole_sample_stress_post_by_hand(effects):
+def test_assumed_n_that_contradicts_the_p_is_flagged_with_the_reason(curated):
+    cfg, summary, studies, arms = curated
+    base = Assumptions.from_config(cfg)
+    small = dataclasses.replace(base, size_ranges=tuple(
+        (s, g, a, 5, 10) for s, g, a, _, _ in base.size_ranges if g == "mild_moderate"
+    ), sample_sizes=tuple((s, g, a, 10) for s, g, a, _ in base.sample_sizes))
+    e = build_effect_sizes(select_readings(summary, {}), studies, small, arms=arms)
+    pain = _one(e, PAIN)
+    assert pain["n1"] == 10 and pain["p_check"].startswith("inconsistent")
+    assert "n ≈ 22 per arm" in pain["p_check"] and "r ≈ 0.83" in pain["p_check"]
+    stress = _one(e, "macian2022.mild_moderate.stress.between_change.between")
+    assert "n ≈ 16 per arm" in stress["p_check"]
+    # inverting p = 0.003 at 10 per arm gives the issue's g = 1.47
+    assert stress["yi"] == pytest.approx(1.47, abs=0.01)
+
+
+def test_whole_sample_stress_post(effects):
     row = _one(effects, "macian2022.all.stress.between_post.between")
     assert row["md"] == pytest.approx(-0.2)  # 21.8 vs 21.6, lower is better
-    assert row["yi"] < 0 and row["status"] == "derived (assumption-dependent)"
+    assert row["yi"] < 0 and row["p_check"] == "reproduced"
+    assert round(2 * stats.t.sf(0.2 / np.sqrt(row["md_var"]), row["n1"] + row["n2"] - 2),
+                 3) == 0.930
 
 
 def test_engen_from_p_value(effects):
-    from scipy import stats
     row = _one(effects, "engen2015.all.symptom_severity.within_change.magnesium")
     dz = stats.t.isf(0.0005, 23) / np.sqrt(24)
     assert row["yi"] == pytest.approx(dz * np.sqrt(2 * 0.5), rel=0.04)  # J(23) ~ 0.967
@@ -71,14 +112,43 @@ def test_direction_only_rows_are_not_estimable(effects):
     assert (turan["status"] == "not estimable").all()
 
 
+def test_implied_table_matches_an_independent_solver(curated):
+    cfg, summary, _, arms = curated
+    table = implied_assumptions(select_readings(summary, {}), arms, cfg)
+    pain = table[(table["row_id"] == "mac_pain_mm_between_p") & (table["solve_for"] == "n per arm")]
+    for r, expect in ((0.2, 33), (0.5, 22), (0.8, 11)):
+        got = pain.loc[pain["r"] == r, "implied"].iloc[0]
+        sd1 = np.sqrt(1.3**2 + 1.7**2 - 2 * r * 1.3 * 1.7)
+        sd2 = np.sqrt(0.7**2 + 1.2**2 - 2 * r * 0.7 * 1.2)
+        assert got == pytest.approx(_n_reproducing(0.9, np.sqrt((sd1**2 + sd2**2) / 2), 0.029),
+                                    rel=1e-6)
+        assert round(got) == expect
+    end = pain[pain["analysis"] == "end-of-treatment scores"].iloc[0]
+    assert round(end["implied"]) == 84 and not end["in_assumed_range"]
+    r10 = table[(table["row_id"] == "mac_pain_mm_between_p") & (table["solve_for"] == "r")
+                & (table["n"] == 10)]["implied"].iloc[0]
+    assert r10 == pytest.approx(0.83, abs=0.01)  # the issue's "r ≈ 0.83 at 10 per arm"
+    stress_end = table[(table["row_id"] == "mac_str_mm_between_p")
+                       & (table["analysis"] == "end-of-treatment scores")].iloc[0]
+    assert 17 <= stress_end["implied"] <= 18  # "17-18 per arm"
+
+
 def test_pooling_sets_never_mix_estimands(curated, effects):
     cfg = curated[0]
     for spec in cfg["meta_analysis"]["sets"].values():
         chosen = select_for_pooling(effects, spec)
         assert chosen["study_id"].is_unique
         assert set(chosen["estimand"]) <= set(spec["estimands"])
+        assert not {"between_change", "between_post"} <= set(chosen["estimand"])
         if spec["controlled_only"]:
             assert chosen["controlled"].all()
+
+
+def test_change_and_final_value_smds_are_never_pooled_together(effects):
+    spec = {"estimands": ["between_change", "between_post"], "subgroups": ["all"],
+            "roles": ["between"], "outcomes": ["stress"], "controlled_only": True}
+    with pytest.raises(ValueError, match="never pooled together"):
+        select_for_pooling(effects, spec)
 
 
 def test_uncontrolled_set_has_one_effect_per_study(curated, effects):
@@ -89,7 +159,7 @@ def test_uncontrolled_set_has_one_effect_per_study(curated, effects):
 
 
 def test_reading_override_swaps_in_alternative(curated):
-    cfg, summary, studies = curated
+    cfg, summary, studies, arms = curated
     chosen = select_readings(summary, {"mac_str_mm_pl_base_sd": "summary_site"})
     sd = chosen[(chosen["study_id"] == "macian2022") & (chosen["arm"] == "placebo")
                 & (chosen["subgroup"] == "mild_moderate") & (chosen["outcome"] == "stress")
@@ -99,37 +169,129 @@ def test_reading_override_swaps_in_alternative(curated):
         select_readings(summary, {"mac_str_mm_pl_base_sd": "nope"})
 
 
-def test_larger_assumed_n_narrows_the_interval(curated):
-    cfg, summary, studies = curated
+def test_larger_assumed_n_narrows_the_interval_where_no_p_is_reported(curated):
+    cfg, summary, studies, arms = curated
     base = Assumptions.from_config(cfg)
     bigger = dataclasses.replace(base, sample_sizes=tuple(
         (s, g, a, n * 2) for s, g, a, n in base.sample_sizes))
-    e1 = build_effect_sizes(summary[summary["reading"] == "primary"], studies, base)
-    e2 = build_effect_sizes(summary[summary["reading"] == "primary"], studies, bigger)
+    primary = summary[(summary["reading"] == "primary") & (summary["statistic"] != "p_value")]
+    e1 = build_effect_sizes(primary, studies, base, arms=arms)
+    e2 = build_effect_sizes(primary, studies, bigger, arms=arms)
     key = "macian2022.all.stress.between_post.between"
-    v1 = e1.set_index("es_id").at[key, "vi"]
-    v2 = e2.set_index("es_id").at[key, "vi"]
-    assert v2 < v1
+    assert e2.set_index("es_id").at[key, "vi"] < e1.set_index("es_id").at[key, "vi"]
 
 
 def test_build_is_deterministic(curated):
-    cfg, summary, studies = curated
+    cfg, summary, studies, arms = curated
     a = Assumptions.from_config(cfg)
-    pd.testing.assert_frame_equal(build_effect_sizes(summary, studies, a),
-                                  build_effect_sizes(summary, studies, a))
+    pd.testing.assert_frame_equal(build_effect_sizes(summary, studies, a, arms=arms),
+                                  build_effect_sizes(summary, studies, a, arms=arms))
 
 
 def test_effects_built_on_a_flagged_value_are_marked_and_never_pooled(curated):
-    cfg, summary, studies = curated
+    cfg, summary, studies, arms = curated
     a = Assumptions.from_config(cfg)
     flagged = build_effect_sizes(select_readings(summary, {}), studies, a,
-                                 {"mac_pain_mm_mg_base_sd"})
+                                 {"mac_pain_mm_mg_base_sd"}, arms=arms)
     marked = flagged[flagged["forensic_flags"] == "mac_pain_mm_mg_base_sd"]["es_id"]
-    assert set(marked) == {"macian2022.mild_moderate.pain.between_change.between",
-                           "macian2022.mild_moderate.pain.within_change.magnesium"}
+    assert set(marked) == {PAIN, "macian2022.mild_moderate.pain.within_change.magnesium"}
     spec = cfg["meta_analysis"]["sets"]["controlled_subgroup_pain"]
     assert len(select_for_pooling(flagged, spec)) == 0
-    unflagged = build_effect_sizes(select_readings(summary, {}), studies, a)
+    unflagged = build_effect_sizes(select_readings(summary, {}), studies, a, arms=arms)
     assert len(select_for_pooling(unflagged, spec)) == 1
     # read back from CSV, an all-empty flag column is float NaN: still "no flag"
     assert len(select_for_pooling(unflagged.assign(forensic_flags=np.nan), spec)) == 1
+
+
+# --- arm roles are data: another study, other arm names, SEs instead of SDs ------------------------
+@pytest.fixture(scope="module")
+def fixture_tables(root):
+    d = root / "tests/fixtures/roles"
+    return (data_io.load_summary_stats(d / "summary_stats.csv"),
+            data_io.load_studies(d / "studies.csv"), data_io.load_arms(d / "arms.csv"))
+
+
+def test_other_arm_names_and_se_only_study_flow_into_effects_and_pooling(fixture_tables):
+    summary, studies, arms = fixture_tables
+    e = build_effect_sizes(summary, studies, Assumptions(), arms=arms).set_index("es_id")
+    # trial_a reports SEs only: SD = SE sqrt(n) (Handbook 6.5.2.2); comparator named 'control'
+    a = e.loc["trial_a.all.pain.between_post.between"]
+    sd1, sd2 = 0.5 * np.sqrt(15), 0.45 * np.sqrt(15)
+    sp = np.sqrt((sd1**2 + sd2**2) / 2)
+    j = 1 - 3 / (4 * 28 - 1)
+    assert a["yi"] == pytest.approx(j * 1.0 / sp, rel=1e-3)  # 4.5 vs 5.5, lower is better
+    assert "SD from SE" in a["basis"]
+    assert e.loc["trial_a.all.pain.within_change.mgcit", "yi"] > 0
+    # trial_b: intervention named 'active'; its reported p is reproduced by its means/SDs/n
+    b = e.loc["trial_b.all.pain.between_post.between"]
+    assert b["p_check"] == "reproduced"
+    spec = {"label": "x", "controlled_only": True, "estimands": ["between_post"],
+            "subgroups": ["all"], "roles": ["between"], "outcomes": ["pain"]}
+    meta = {"methods": ["REML"], "primary_method": "REML", "knha": True, "level": 0.95,
+            "sets": {"controlled": spec,
+                     "prepost": spec | {"controlled_only": False, "estimands": ["within_change"],
+                                        "roles": ["intervention"]}}}
+    pooled = pool_sets(e.reset_index(), meta).set_index("set")
+    assert pooled.loc["controlled", "k"] == 2 and pooled.loc["controlled", "status"] == "pooled"
+    assert pooled.loc["prepost", "k"] == 1 and pooled.loc["prepost", "status"] == SINGLE
+
+
+def test_a_row_that_cannot_be_used_is_listed_with_its_reason(fixture_tables):
+    summary, studies, arms = fixture_tables
+    e = build_effect_sizes(summary, studies, Assumptions(), arms=arms)
+    table = estimability(summary, summary, e, arms, studies).set_index("row_id")
+    assert list(table.index) == ["c_int_end_mean"]
+    assert "no estimand is complete" in table.loc["c_int_end_mean", "reason"]
+
+
+def test_every_shipped_row_is_used_or_listed(curated, effects):
+    cfg, summary, studies, arms = curated
+    table = estimability(summary, select_readings(summary, {}), effects, arms, studies)
+    used = set(" ".join(effects.loc[effects["yi"].notna(), "source_rows"]).split())
+    assert set(summary["row_id"]) == used | set(table["row_id"])
+    assert not used & set(table["row_id"])
+    assert table["reason"].str.len().min() > 10
+
+
+def test_single_study_set_is_one_row_with_a_t_interval(effects):
+    spec = {"label": "x", "controlled_only": True, "estimands": ["between_change"],
+            "subgroups": ["mild_moderate"], "roles": ["between"], "outcomes": ["pain"]}
+    pooled = pool_sets(effects, {"methods": ["REML", "DL"], "primary_method": "REML",
+                                 "knha": True, "level": 0.95, "sets": {"one": spec}})
+    assert len(pooled) == 1 and pooled.iloc[0]["status"] == SINGLE
+    assert pooled.iloc[0]["method"] == "REML"  # the primary method's name, for lookups only
+    assert np.isnan(pooled.iloc[0]["tau2"])
+    row, eff = pooled.iloc[0], _one(effects, PAIN)
+    q = stats.t.ppf(0.975, eff["n1"] + eff["n2"] - 2)
+    assert row["ci_low"] == pytest.approx(eff["yi"] - q * np.sqrt(eff["vi"]))
+
+
+def test_empty_pooling_set_is_an_error_naming_it(effects):
+    spec = {"label": "x", "controlled_only": True, "estimands": ["between_change"],
+            "subgroups": ["all"], "roles": ["between"], "outcomes": ["no_such_outcome"]}
+    with pytest.raises(EmptyPoolingSetError, match="'nothing_here'"):
+        pool_sets(effects, {"methods": ["REML"], "primary_method": "REML", "knha": True,
+                            "level": 0.95, "sets": {"nothing_here": spec}})
+
+
+@pytest.mark.parametrize(("kind", "rows"), [
+    ("t", [("t", -1.2247449)]),  # 4.0 vs 5.0, SD 2, n 12 per arm: t = -1 / (2 sqrt(2/12))
+    ("ci", [("ci_low", -2.6935), ("ci_high", 0.6935)]),
+    ("se", [("se", 0.8164966)]),
+])
+def test_every_reported_between_statistic_fixes_the_se(fixture_tables, kind, rows):
+    summary, studies, arms = fixture_tables
+    p_row = summary[summary["row_id"] == "b_between_p"].iloc[0]
+    new = [p_row.copy() for _ in rows]
+    for r, (stat, value) in zip(new, rows, strict=True):
+        r["statistic"], r["value"], r["row_id"] = stat, value, f"b_{stat}"
+        r["value_decimals"] = len(str(value).split(".")[1])
+    data = pd.concat([summary[summary["row_id"] != "b_between_p"], pd.DataFrame(new)],
+                     ignore_index=True)
+    e = build_effect_sizes(data, studies, Assumptions(), arms=arms).set_index("es_id")
+    b = e.loc["trial_b.all.pain.between_post.between"]
+    se = 2.0 * np.sqrt(2 / 12)  # what the means/SDs/n give; every statistic above encodes it
+    assert np.sqrt(b["md_var"]) == pytest.approx(se, rel=1e-3)
+    assert f"SE from the reported {kind}" in b["basis"]
+    assert b["p_check"] == "reproduced"
+    assert all(r["row_id"] in b["source_rows"] for r in new)

@@ -34,6 +34,17 @@ def test_shipped_config_is_valid(root):
         (("assumptions", "prepost_correlation", "value"), 1.5, "prepost_correlation/value"),
         (("meta_analysis", "primary_method"), "ML", "primary_method"),
         (("seed",), "abc", "seed"),
+        # every object is closed: a misspelt key is an error at every level
+        (("assumptions", "prepost_corelation"), {"value": 0.5}, "prepost_corelation"),
+        (("meta_analysis", "sets", "controlled_subgroup_pain", "arms"), ["x"], "arms"),
+        (("bayes", "nuts", "draw"), 10, "draw"),
+        (("assumptions", "prepost_correlation", "vlaue"), 1, "vlaue"),
+        # names used in file paths are pattern-checked
+        (("bayes", "priors", "half normal/1"), {"kind": "half_normal", "scale": 1}, "half normal"),
+        (("meta_analysis", "sets", "a set"), {}, "a set"),
+        # change-score and end-of-treatment SMDs are never pooled together
+        (("meta_analysis", "sets", "controlled_subgroup_pain", "estimands"),
+         ["between_change", "between_post"], "estimands"),
     ],
 )
 def test_bad_config_names_the_key(root, path, value, message):
@@ -44,6 +55,23 @@ def test_bad_config_names_the_key(root, path, value, message):
     node[path[-1]] = value
     with pytest.raises(ConfigError, match=message):
         validate_config(cfg)
+
+
+@pytest.mark.parametrize("block", ["assumptions", "effect_sizes", "meta_analysis", "mcid",
+                                   "report", "bayes", "reading_overrides"])
+def test_every_block_the_code_reads_is_required(root, block):
+    cfg = copy.deepcopy(load_config(root / "config/config.yaml"))
+    del cfg[block]
+    with pytest.raises(ConfigError, match=block):
+        validate_config(cfg)
+
+
+@pytest.mark.parametrize("block", ["subgroup_simulation", "vote_count"])
+def test_optional_analyses_may_be_left_out(root, block):
+    """A case without subgroup claims or a vote-count claim simply has no such block."""
+    cfg = copy.deepcopy(load_config(root / "config/config.yaml"))
+    del cfg[block]
+    validate_config(cfg)
 
 
 def test_find_python_returns_a_312_interpreter(root):

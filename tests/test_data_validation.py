@@ -40,7 +40,7 @@ def test_every_number_has_source_and_status(root):
     ("line", "field", "value", "expect"),
     [
         (3, "value", "abc", "field 'value'"),
-        (5, "value", "-1.5", "sd must be >= 0"),
+        (5, "value", "-1.5", "sd must be > 0"),
         (2, "value", "55", "outside the scale"),
         (4, "source", "", "field 'source'"),
         (6, "status", "guessed", "field 'status'"),
@@ -50,7 +50,7 @@ def test_every_number_has_source_and_status(root):
 def test_bad_value_is_located(summary_copy, tmp_path, line, field, value, expect):
     df = summary_copy
     idx = line - 2
-    if expect == "sd must be >= 0":
+    if expect == "sd must be > 0":
         assert df.at[idx, "statistic"] == "sd"
     df.at[idx, field] = value
     path = _write(df, tmp_path)
@@ -128,3 +128,98 @@ def test_range_tables_are_valid_and_reject_min_above_max(root, tmp_path, loader,
     (tmp_path / name).write_text("\n".join(lines) + "\n")
     with pytest.raises(data_io.DataValidationError, match="line 2 .*field 'max'"):
         loader(tmp_path / name)
+
+
+# --- every problem of every file at once ----------------------------------------------------------
+def _paths(root, tmp_path, **replace):
+    """Config-style paths to a copy of data/ with some files replaced (name -> text or path)."""
+    paths = {}
+    for key in data_io.FILES:
+        dest = tmp_path / f"{key}.csv"
+        src = replace.get(key, root / "data" / f"{key}.csv")
+        if isinstance(src, str):
+            dest.write_text(src)
+        elif isinstance(src, bytes):
+            dest.write_bytes(src)
+        else:
+            shutil.copy(src, dest)
+        paths[key] = str(dest)
+    return paths
+
+
+def test_shipped_data_set_is_valid(root, tmp_path):
+    tables = data_io.load_all(_paths(root, tmp_path))
+    assert set(tables) == set(data_io.FILES)
+
+
+def test_five_problems_in_two_files_are_all_listed(root, tmp_path):
+    fx = root / "tests/fixtures/broken"
+    paths = _paths(root, tmp_path, summary_stats=fx / "summary_stats.csv", arms=fx / "arms.csv")
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_all(paths)
+    problems = err.value.problems
+    expected = [
+        (paths["summary_stats"], "line 3 (row_id mac_str_all_mg_end_sd), field 'value'", "> 0"),
+        (paths["summary_stats"], "line 5 (row_id mac_str_all_pl_end_sd), field 'status'",
+         "guessed"),
+        (paths["summary_stats"], "line 7 (row_id mac_str_mm_mg_base_mean), field 'value'",
+         "finite"),
+        (paths["arms"], "line 4 (study_id bagis2013, arm magnesium), field 'description'",
+         "empty"),
+        (paths["arms"], "line 5 (study_id engen2015, arm magnesium), field 'status'", "guessed"),
+    ]
+    assert len(problems) == 5, problems
+    for path, where, what in expected:
+        assert any(p.startswith(f"{path}: {where}") and what in p for p in problems), where
+
+
+@pytest.mark.parametrize(("content", "expect"), [
+    (b"", "file is empty"),
+    (b"study_id,arm,role,description,source,status\n", "header only"),
+    ("study_id,arm,role,description,source,status\nmacian2022,magnesium,intervention,ok,s,"
+     "reported\nmacian2022,placebo,comparator,caf\xe9,s,reported\n".encode("latin-1"),
+     "line 3: not valid UTF-8"),
+])
+def test_unreadable_files_are_named_with_the_line(root, tmp_path, content, expect):
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_all(_paths(root, tmp_path, arms=content))
+    assert any(p.startswith(str(tmp_path / "arms.csv")) and expect in p
+               for p in err.value.problems), err.value.problems
+
+
+def test_cross_file_references_and_roles(root, tmp_path):
+    claims = (root / "data/claims.csv").read_text().splitlines()
+    claims[1] = claims[1].replace(",macian2022,", ",nosuchstudy,", 1)
+    summary = (root / "data/summary_stats.csv").read_text().splitlines()
+    summary[1] = summary[1].replace(",magnesium,", ",verum,", 1)  # arm without a role
+    paths = _paths(root, tmp_path, claims="\n".join(claims) + "\n",
+                   summary_stats="\n".join(summary) + "\n")
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_all(paths, [{"study_id": "macian2022", "arm": "verum"}])
+    text = str(err.value)
+    assert "claims.csv: line 2" in text and "unknown study 'nosuchstudy'" in text
+    assert "line 2 (row_id mac_str_all_mg_end_mean), field 'arm': arm 'verum'" in text
+    assert "sample_sizes[0]: arm 'verum'" in text
+
+
+def test_zero_sd_and_too_small_n_are_rejected(summary_copy, root, tmp_path):
+    sd = summary_copy.index[summary_copy["statistic"] == "sd"][0]
+    summary_copy.at[sd, "value"] = "0"
+    p_row = summary_copy.index[summary_copy["row_id"] == "eng_fiqr_mg_change_p"][0]
+    summary_copy.at[p_row, "n"] = "2"
+    (tmp_path / "x").mkdir()
+    path = _write(summary_copy, tmp_path, "s.csv")
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_all(_paths(root, tmp_path / "x", summary_stats=path))
+    text = str(err.value)
+    assert f"line {sd + 2}" in text and "sd must be > 0" in text
+    assert "eng_fiqr_mg_change_p), field 'n'" in text and "df = n - 1 > 1" in text
+
+
+def test_a_statistic_an_arm_cannot_carry_is_rejected(summary_copy, root, tmp_path):
+    idx = summary_copy.index[summary_copy["row_id"] == "mac_str_all_mg_end_mean"][0]
+    summary_copy.at[idx, "statistic"] = "estimate"
+    (tmp_path / "x").mkdir()
+    path = _write(summary_copy, tmp_path, "s.csv")
+    with pytest.raises(data_io.DataValidationError, match="cannot carry 'estimate'"):
+        data_io.load_all(_paths(root, tmp_path / "x", summary_stats=path))

@@ -35,9 +35,10 @@ def test_scenarios_take_reported_from_the_claims_outcome_p_value(cfg):
     s = cfg["subgroup_simulation"]
     summary = pd.DataFrame([
         {"study_id": s["study_id"], "subgroup": s["subgroup"], "outcome": s["outcome"], "arm": arm,
-         "timepoint": "end", "statistic": stat, "value": v, "lower_is_better": True}
-        for arm, stat, v in (("between", "p_value", 0.01), ("magnesium", "mean", 10.0),
-                             ("placebo", "mean", 14.0))])
+         "timepoint": "end", "statistic": stat, "value": v, "lower_is_better": True, "role": role}
+        for arm, role, stat, v in (("between", None, "p_value", 0.01),
+                                   ("active", "intervention", "mean", 10.0),
+                                   ("control", "comparator", "mean", 14.0))])
     n, _ = a.subgroup_sizes(s["study_id"], s["subgroup"])
     # Cochrane Handbook 6.5.2.3: t from the two-sided p with 2n - 2 df, d = t sqrt(2/n), g = J d
     from scipy import stats as sps
@@ -66,8 +67,8 @@ def test_small_scenario_table_is_deterministic(cfg):
     # the assumption ranges are explored: fewer outcomes examined -> fewer false positives
     m = t1.set_index("metric")["value"]
     assert m["p_any_benefit_with_2_outcomes"] < m["p_any_benefit_with_6_outcomes"]
-    assert {"p_interaction_significant_at_5_per_cell",
-            "p_interaction_significant_at_20_per_cell"} <= set(m.index)
+    assert {"p_interaction_significant_at_10_per_cell",
+            "p_interaction_significant_at_35_per_cell"} <= set(m.index)
 
 
 def test_vote_count_study_list_must_match_the_claim(cfg):

@@ -52,7 +52,7 @@ def test_subgroup_pair_uses_the_reported_p_values_and_assumed_sizes(shipped):
     pair = subgroup_pair(data["summary"], s, Assumptions.from_config(cfg), "stress", -1)
     assert (pair.p_sub, pair.p_comp) == (0.003, 0.32)
     assert pair.g_sub > 0 > pair.g_comp  # subgroup favours magnesium (12.3 vs 22.9 at day 28)
-    assert (pair.n_sub, pair.n_comp) == (10, 10)  # 20 per arm, 10 in the subgroup
+    assert (pair.n_sub, pair.n_comp) == (20, 20)  # 40 per arm, 20 in the subgroup (config)
 
 
 def test_shrinkage_pulls_the_subgroup_towards_the_other(shipped):

@@ -71,13 +71,20 @@ def test_full_scale_run(root, tmp_path):
 
 
 def test_broken_data_stops_before_any_result(root, tmp_path):
+    # five problems in two files: every one is listed on the console, nothing is written
     work = _project_copy(root, tmp_path)
-    shutil.copy(root / "tests/fixtures/broken_summary_stats.csv", work / "data/summary_stats.csv")
+    for name in ("summary_stats.csv", "arms.csv"):
+        shutil.copy(root / "tests/fixtures/broken" / name, work / "data" / name)
     proc = _snakemake(work)
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
-    assert "data/summary_stats.csv" in out
-    assert "line 3 (row_id mac_str_all_mg_end_sd), field 'value'" in out
+    assert "5 problem(s) in 2 file(s)" in out
+    for where in ("data/summary_stats.csv: line 3 (row_id mac_str_all_mg_end_sd), field 'value'",
+                  "data/summary_stats.csv: line 5 (row_id mac_str_all_pl_end_sd), field 'status'",
+                  "data/summary_stats.csv: line 7 (row_id mac_str_mm_mg_base_mean), field 'value'",
+                  "data/arms.csv: line 4 (study_id bagis2013, arm magnesium), field 'description'",
+                  "data/arms.csv: line 5 (study_id engen2015, arm magnesium), field 'status'"):
+        assert where in out, where
     written = [p for p in (work / "results").rglob("*") if p.is_file()] if (
         work / "results").exists() else []
     assert written == []

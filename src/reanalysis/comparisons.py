@@ -1,41 +1,62 @@
 """Turn the long summary-statistics table into an effect-size table, one row per comparison.
 
-Estimands (all oriented so that positive = improvement / favours magnesium):
+Arms are known by their role in ``data/arms.csv`` (intervention / comparator / other), never by
+name. Estimands (all oriented so that positive = improvement / favours the intervention):
 
-* ``between_change`` - Hedges' g of change scores, magnesium vs placebo (needs baseline and end
-  means/SDs in both arms; change SDs imputed with the pre-post correlation r).
-* ``between_post``   - Hedges' g of end-of-treatment scores, magnesium vs placebo.
-* ``within_change``  - standardised mean change (SMCR) within one arm; from means/SDs, from an
-  exact paired p-value (via d_z and r), or from "significant" (p set to an assumed threshold).
+* ``between_change`` - Hedges' g of change scores, intervention vs comparator;
+* ``between_post``   - Hedges' g of end-of-treatment scores, intervention vs comparator;
+* ``within_change``  - standardised mean change (SMCR) within one arm; from means/SDs, from change
+  means/SDs or a paired t, from an exact paired p-value (via d_z and r), or from "significant"
+  (p set to an assumed threshold).
 
-Every row records which named assumptions it used (``assumptions``) and the ``row_id``s it came from.
+Reported figures come first (:mod:`reanalysis.evidence`): a reported between-arm test statistic
+fixes the SE of the mean difference, and where n is not reported it is the n at which the reported
+means/SDs reproduce that statistic; named assumptions fill only what nothing reported gives. SDs
+come from reported SDs, SEs or CIs of a mean (Cochrane Handbook 6.5.2.2). Every row records the
+named assumptions it used (``assumptions``), the ``row_id``s it came from, the reported p it
+uses (``p_reported``), the p the reanalysis gives from the reported means/SDs (``p_reanalysed``)
+and whether they agree (``p_check``). Rows that no effect uses are listed by :func:`estimability`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 
 import numpy as np
 import pandas as pd
 
 from . import effect_sizes as es
+from . import evidence as ev
 from . import sd_recovery as sdr
+from .data_io import BETWEEN, arm_roles
 
 COLUMNS = [
-    "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "controlled",
-    "md", "md_var", "yi", "vi", "n1", "n2", "basis", "status", "assumptions", "source_rows",
+    "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",
+    "controlled", "md", "md_var", "md_ci_low", "md_ci_high", "md_df", "yi", "vi", "n1", "n2",
+    "basis", "status", "assumptions", "source_rows", "p_reported", "p_reanalysed", "p_check",
     "forensic_flags",
 ]
+ESTIMANDS = ("between_change", "between_post", "within_change")
+TEST_KINDS = ("se", "ci", "t", "p_value")  # best first: what fixes the SE of a difference
+LEVEL = 0.95
 
 
 @dataclasses.dataclass(frozen=True)
 class Assumptions:
-    """Values of the named assumptions for one computation (defaults or a sensitivity point)."""
+    """Values of the named assumptions for one computation (defaults or a sensitivity point).
+
+    ``test_analysis``: which analysis a reported between-arm test at the end of treatment is taken
+    to be when both are computable: ``change`` (change scores) or ``end`` (end-of-treatment
+    scores)."""
 
     r: float = 0.5
     p_threshold: float = 0.05
     sample_sizes: tuple[tuple[str, str, str, int], ...] = ()
     exact_j: bool = True
+    test_analysis: str = "change"
+    size_ranges: tuple[tuple[str, str, str, int, int], ...] = ()
 
     @classmethod
     def from_config(cls, config: dict) -> Assumptions:
@@ -47,6 +68,11 @@ class Assumptions:
                 (s["study_id"], s["subgroup"], s["arm"], int(s["value"])) for s in a["sample_sizes"]
             ),
             exact_j=config.get("effect_sizes", {}).get("hedges_correction", "exact") == "exact",
+            test_analysis=a.get("reported_test_analysis", {}).get("value", "change"),
+            size_ranges=tuple(
+                (s["study_id"], s["subgroup"], s["arm"], int(s["range"][0]), int(s["range"][1]))
+                for s in a["sample_sizes"]
+            ),
         )
 
     def n_for(self, study: str, subgroup: str, arm: str) -> int | None:
@@ -55,20 +81,29 @@ class Assumptions:
                 return n
         return None
 
+    def range_for(self, study: str, subgroup: str, arm: str) -> tuple[int, int] | None:
+        for s, g, a, lo, hi in self.size_ranges:
+            if (s, g, a) == (study, subgroup, arm):
+                return lo, hi
+        return None
+
     def subgroup_sizes(self, study: str, subgroup: str) -> tuple[int, int]:
-        """Per-arm n inside ``subgroup`` and outside it (= n of 'all' minus n of the subgroup)."""
-        n_sub, n_all = self.n_for(study, subgroup, "magnesium"), self.n_for(study, "all",
-                                                                             "magnesium")
-        if n_sub is None or n_all is None or n_all - n_sub < 2:
-            raise ValueError(f"{study}: assumptions.sample_sizes must give n per arm for 'all' and "
-                             f"{subgroup!r}, with at least 2 patients per arm left outside it")
-        return n_sub, n_all - n_sub
+        """Per-arm n inside ``subgroup`` and outside it (= n of 'all' minus n of the subgroup),
+        from the first arm that assumptions.sample_sizes gives for both (arms are assumed equal)."""
+        for s, g, arm, n_sub in self.sample_sizes:
+            n_all = self.n_for(study, "all", arm)
+            if (s, g) == (study, subgroup) and n_all is not None and n_all - n_sub >= 2:
+                return n_sub, n_all - n_sub
+        raise ValueError(f"{study}: assumptions.sample_sizes must give n per arm for 'all' and "
+                         f"{subgroup!r}, with at least 2 patients per arm left outside it")
 
 
-def sample_size_range(config: dict, study: str, subgroup: str, arm: str) -> tuple[int, int] | None:
-    """The assumed range of a per-arm sample size (config assumptions.sample_sizes), if any."""
+def sample_size_range(config: dict, study: str, subgroup: str, arm: str | None = None
+                      ) -> tuple[int, int] | None:
+    """The assumed range of a per-arm sample size (config assumptions.sample_sizes), if any;
+    ``arm=None`` takes the first arm listed for the study and subgroup."""
     for s in config["assumptions"]["sample_sizes"]:
-        if (s["study_id"], s["subgroup"], s["arm"]) == (study, subgroup, arm):
+        if (s["study_id"], s["subgroup"]) == (study, subgroup) and arm in (None, s["arm"]):
             lo, hi = (int(v) for v in s["range"])
             return lo, hi
     return None
@@ -103,23 +138,89 @@ def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.Data
     return summary.loc[keep]
 
 
+# --- one cell: the statistics of one (study, subgroup, outcome) ----------------------------------
 class _Cell:
-    """The statistics of one (study, subgroup, outcome): arm -> timepoint -> statistic -> row."""
-
-    def __init__(self, rows: pd.DataFrame):
+    def __init__(self, rows: pd.DataFrame, roles: dict[tuple[str, str], str]):
         self.rows = rows
         first = rows.iloc[0]
+        self.study, self.subgroup = first["study_id"], first["subgroup"]
         self.lower_is_better = bool(first["lower_is_better"])
         self.instrument = first["instrument"]
+        self.sign = -1.0 if self.lower_is_better else 1.0
+        self.role = {arm: roles.get((self.study, arm), "other") for arm in set(rows["arm"])}
+        self.role.pop(BETWEEN, None)
 
     def get(self, arm: str, timepoint: str, stat: str):
         return find_row(self.rows, arm=arm, timepoint=timepoint, statistic=stat)
 
-    def has(self, arm: str, *pairs: tuple[str, str]) -> bool:
-        return all(self.get(arm, t, s) is not None for t, s in pairs)
+    def arms(self, role: str | None = None) -> list[str]:
+        return sorted(a for a, r in self.role.items() if role is None or r == role)
 
-    def arms(self) -> list[str]:
-        return sorted(set(self.rows["arm"]) - {"between"})
+    def reported_n(self, arm: str) -> tuple[int | None, pd.Series | None]:
+        rows = self.rows[self.rows["arm"] == arm]
+        n_rows = rows[rows["statistic"] == "n"]
+        if len(n_rows):
+            return int(n_rows.iloc[0]["value"]), n_rows.iloc[0]
+        with_n = rows[rows["n"].notna()]
+        return (int(with_n.iloc[0]["n"]), None) if len(with_n) else (None, None)
+
+    def arm_sd(self, arm: str, tp: str, n: float | None):
+        """(SD, row, note): a reported SD, else from the SE (SD = SE sqrt(n)) or the CI of the
+        mean (Handbook 6.5.2.2); (None, None, reason) when neither is there or n is unknown."""
+        row = self.get(arm, tp, "sd")
+        if row is not None:
+            return float(row["value"]), [row], ""
+        se, lo, hi = (self.get(arm, tp, s) for s in ("se", "ci_low", "ci_high"))
+        if (se is not None or (lo is not None and hi is not None)) and n is None:
+            return None, None, "n unknown: an SE or CI cannot be turned into an SD"
+        if se is not None:
+            return float(sdr.sd_from_se(se["value"], n)), [se], "SD from SE (Handbook 6.5.2.2)"
+        if lo is not None and hi is not None:
+            return (float(sdr.sd_from_ci_mean(lo["value"], hi["value"], n)), [lo, hi],
+                    "SD from the 95% CI of the mean (Handbook 6.5.2.2)")
+        return None, None, f"no SD, SE or CI at {tp}"
+
+    def between(self) -> dict[str, pd.Series]:
+        rows = self.rows[self.rows["arm"] == BETWEEN]
+        return {r["statistic"]: r for _, r in rows.iterrows()}
+
+
+@dataclasses.dataclass
+class _Test:
+    """The best reported between-arm statistic of a cell and the estimand it is taken to test."""
+
+    kind: str  # se | ci | t | p_value | p_below | p_above
+    value: float | tuple[float, float]
+    rows: list
+    estimand: str
+    decimals: int = 3
+
+    @property
+    def exact(self) -> bool:
+        return self.kind in TEST_KINDS
+
+
+def _test_for(cell: _Cell, a: Assumptions, change_ok: bool) -> _Test | None:
+    b = cell.between()
+    tp = next((r["timepoint"] for r in b.values() if r["statistic"] != "n"), None)
+    if tp is None or tp == "baseline":
+        return None
+    if tp == "change":
+        estimand = "between_change"
+    else:
+        estimand = "between_change" if change_ok and a.test_analysis == "change" else "between_post"
+    if "se" in b:
+        return _Test("se", float(b["se"]["value"]), [b["se"]], estimand)
+    if "ci_low" in b and "ci_high" in b:
+        return _Test("ci", (float(b["ci_low"]["value"]), float(b["ci_high"]["value"])),
+                     [b["ci_low"], b["ci_high"]], estimand)
+    for kind in ("t", "p_value", "p_below", "p_above"):
+        if kind in b:
+            row = b[kind]
+            d = int(row["value_decimals"]) if "value_decimals" in row and pd.notna(
+                row["value_decimals"]) else ev.decimals(float(row["value"]))
+            return _Test(kind, float(row["value"]), [row], estimand, d)
+    return None
 
 
 def _status(rows: list[pd.Series], used_assumption: bool) -> str:
@@ -129,35 +230,351 @@ def _status(rows: list[pd.Series], used_assumption: bool) -> str:
     return "derived (from second-hand figures)" if "second-hand" in statuses else "derived"
 
 
-def _arm_n(cell: _Cell, study: str, subgroup: str, arm: str, a: Assumptions, notes: list[str]):
-    for t in ("end", "baseline", "change"):
-        for s in ("mean", "sd", "p_value", "p_below", "reported_improvement"):
-            row = cell.get(arm, t, s)
-            if row is not None and pd.notna(row["n"]):
-                return int(row["n"])
-    n = a.n_for(study, subgroup, arm)
-    if n is not None:
-        notes.append(f"n[{study}/{subgroup}/{arm}]={n}")
-    return n
+def _pooled(s1, n1, s2, n2) -> float:
+    return float(es.pooled_sd(s1, n1, s2, n2))
+
+
+def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, notes, df=np.nan,
+         p=(np.nan, np.nan, "")):
+    lo, hi = (ev.t_ci(md, math.sqrt(md_var), df, LEVEL) if np.isfinite(md) and np.isfinite(
+        md_var) and np.isfinite(df) and md_var > 0 else (np.nan, np.nan))
+    return base | {
+        "es_id": f"{base['study_id']}.{base['subgroup']}.{base['outcome']}.{estimand}.{arm}",
+        "estimand": estimand, "arm": arm,
+        "role": BETWEEN if arm not in cell.role else cell.role[arm],
+        "md": md, "md_var": md_var, "md_ci_low": lo, "md_ci_high": hi, "md_df": df,
+        "yi": yi, "vi": vi, "n1": n1, "n2": n2, "basis": basis,
+        "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
+        "assumptions": "; ".join(dict.fromkeys(notes)),
+        "source_rows": " ".join(dict.fromkeys(r["row_id"] for r in src)),
+        "p_reported": p[0], "p_reanalysed": p[1], "p_check": p[2],
+    }
+
+
+# --- between arms ---------------------------------------------------------------------------------
+def _between_inputs(cell: _Cell, arms: tuple[str, str], estimand: str, n: tuple):
+    """Means and SDs of both arms for an estimand, at the given (possibly None) n per arm.
+
+    Returns (md, [(sd_pre, sd_post) or sd_end per arm], rows, conversions) or None."""
+    tps = ("baseline", "end") if estimand == "between_change" else ("end",)
+    rows, notes, means, sds = [], [], {}, {}
+    for arm, n_arm in zip(arms, n, strict=True):
+        for tp in tps:
+            m = cell.get(arm, tp, "mean")
+            sd, sd_rows, note = cell.arm_sd(arm, tp, n_arm)
+            if m is None or sd is None:
+                return None
+            means[arm, tp], sds[arm, tp] = float(m["value"]), sd
+            rows += [m, *sd_rows]
+            if note:
+                notes.append(note)
+    i, c = arms
+    if estimand == "between_change":
+        md = (means[i, "end"] - means[i, "baseline"]) - (means[c, "end"] - means[c, "baseline"])
+        sd = [(sds[i, "baseline"], sds[i, "end"]), (sds[c, "baseline"], sds[c, "end"])]
+    else:
+        md = means[i, "end"] - means[c, "end"]
+        sd = [sds[i, "end"], sds[c, "end"]]
+    return md, sd, rows, notes
+
+
+def _pooled_sd_of(estimand: str, sd, n1, n2, r) -> float:
+    if estimand == "between_change":
+        s1 = float(es.sd_change(sd[0][0], sd[0][1], r))
+        s2 = float(es.sd_change(sd[1][0], sd[1][1], r))
+        return _pooled(s1, n1, s2, n2)
+    return _pooled(sd[0], n1, sd[1], n2)
+
+
+def _p_range(md, sd, estimand, n1, n2, r, h_md, h_sd) -> tuple[float, float]:
+    """Recomputed p over the rounding intervals of MD and the SDs (largest effect -> smallest p)."""
+    flat = [x for pair in sd for x in (pair if isinstance(pair, tuple) else (pair,))]
+    pools = []
+    for corner in itertools.product(*[(x - h_sd, x + h_sd) for x in flat]):
+        it = iter(max(v, 1e-9) for v in corner)
+        s = ([(next(it), next(it)), (next(it), next(it))] if estimand == "between_change"
+             else [next(it), next(it)])
+        pools.append(_pooled_sd_of(estimand, s, n1, n2, r))
+    big, small = abs(md) + h_md, max(abs(md) - h_md, 0.0)
+    return (ev.p_two_sample(big, min(pools), n1, n2), ev.p_two_sample(small, max(pools), n1, n2)
+            if small > 0 else 1.0)
+
+
+def _rounding(rows: list[pd.Series], stat: str) -> float:
+    d = [int(r["value_decimals"]) if "value_decimals" in r and pd.notna(r["value_decimals"])
+         else ev.decimals(float(r["value"])) for r in rows if r["statistic"] == stat]
+    return ev.half_unit(min(d)) if d else 0.0
+
+
+def implied_n_for(cell: _Cell, arms: tuple[str, str], test: _Test, a: Assumptions, r: float
+                  ) -> tuple[float, float, float] | None:
+    """(n, n_low, n_high): per-arm n at which the reported means/SDs reproduce the reported p
+    (equal arms, at correlation r; low/high over the rounding of every input). None if the cell
+    lacks SDs or an exact p/t."""
+    if test.kind not in ("p_value", "t"):
+        return None
+    inputs = _between_inputs(cell, arms, test.estimand, (None, None))
+    if inputs is None:
+        return None
+    md, sd, rows, _ = inputs
+    n_mean = 2 if test.estimand == "between_post" else 4
+
+    def sd_of(*x):
+        s = ([(x[0], x[1]), (x[2], x[3])] if test.estimand == "between_change" else [x[0], x[1]])
+        return _pooled_sd_of(test.estimand, s, 10, 10, r)
+
+    flat = [v for pair in sd for v in (pair if isinstance(pair, tuple) else (pair,))]
+    if test.kind == "t":  # a t fixes SE = |MD| / |t|: the n at which the SDs give that SE
+        se = abs(md) / abs(test.value)
+        s = sd_of(*flat)
+        n = 2.0 / (se / s) ** 2
+        return n, n, n
+    p = test.value
+    n = ev.implied_n(md, sd_of(*flat), p)
+    lo, hi = ev.implied_n_range(md, n_mean * _rounding(rows, "mean"), flat, _rounding(rows, "sd"),
+                                p, test.decimals, sd_of)
+    return n, lo, hi
+
+
+def _resolve_n(cell, arms, test, a, notes, estimand):
+    """Per-arm n: reported > implied by the reported test (within the assumed range, or the
+    study's n) > assumed. Returns (n1, n2, how, problem)."""
+    n_rep = [cell.reported_n(arm)[0] for arm in arms]
+    if all(n is not None for n in n_rep):
+        return n_rep[0], n_rep[1], "reported", ""
+    assumed = [a.n_for(cell.study, cell.subgroup, arm) for arm in arms]
+    problem = ""
+    if test is not None and all(n is None for n in n_rep):
+        implied = implied_n_for(cell, arms, test, a, a.r)
+        if implied is not None:
+            n, lo, hi = implied
+            cap = [a.range_for(cell.study, cell.subgroup, arm) for arm in arms]
+            top = min((c[1] for c in cap if c), default=ev.N_MAX)
+            bottom = max((c[0] for c in cap if c), default=2)
+            if np.isfinite(n) and lo <= top and hi >= bottom:
+                k = int(round(min(max(n, bottom, lo), top, hi)))
+                k = max(k, 2)
+                r_note = f" at r={a.r}" if test.estimand == "between_change" else ""
+                notes.append(f"n per arm {k} implied by reported {test.kind} = "
+                              f"{_fmt(test.value)}{r_note}")
+                return k, k, "implied", ""
+            where = (f"n ≈ {n:.0f} per arm (rounding allows {lo:.0f}-{hi:.0f})"
+                     if np.isfinite(n) else "no n from 2 upwards")
+            rng = f"the assumed range {bottom}-{top}" if top < ev.N_MAX else "any plausible n"
+            problem = (f"the reported means/SDs reproduce {test.kind} = {_fmt(test.value)} only at "
+                       f"{where}, outside {rng}")
+    n = [n_rep[i] if n_rep[i] is not None else assumed[i] for i in range(2)]
+    for arm, ni, nr in zip(arms, n, n_rep, strict=True):
+        if nr is None and ni is not None:
+            notes.append(f"n[{cell.study}/{cell.subgroup}/{arm}]={ni}")
+    if None in n:
+        return None, None, "unknown", problem
+    return n[0], n[1], "assumed", problem
+
+
+def _fmt(v) -> str:
+    return f"({v[0]:g}, {v[1]:g})" if isinstance(v, tuple) else f"{v:g}"
+
+
+def _between(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
+    ints, comps = cell.arms("intervention"), cell.arms("comparator")
+    if not base["controlled"] or not ints or not comps:
+        return []
+    pairs = list(itertools.product(ints, comps))
+    out = []
+    change_ok = any(_between_inputs(cell, p, "between_change", (10, 10)) for p in pairs)
+    test = _test_for(cell, a, change_ok) if len(pairs) == 1 else None
+    for arms in pairs:
+        label = BETWEEN if len(pairs) == 1 else f"{arms[0]}-vs-{arms[1]}"
+        for estimand in ("between_change", "between_post"):
+            row = _between_one(cell, base, a, arms, label, estimand, test)
+            if row is not None:
+                out.append(row)
+    return out
+
+
+def _between_one(cell, base, a, arms, label, estimand, test):
+    notes: list[str] = []
+    n1, n2, how, problem = _resolve_n(cell, arms, test, a, notes, estimand)
+    inputs = _between_inputs(cell, arms, estimand, (n1, n2))
+    if inputs is None:
+        return None
+    md, sd, src, conv = inputs
+    if n1 is None:
+        return _row(cell, base, estimand, label, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan,
+                    "not estimable: n per arm neither reported, implied nor assumed", src, notes)
+    if estimand == "between_change":
+        notes.append(f"r={a.r}")
+    s_pooled = _pooled_sd_of(estimand, sd, n1, n2, a.r)
+    df = n1 + n2 - 2
+    if df <= 1:
+        return _row(cell, base, estimand, label, np.nan, np.nan, np.nan, np.nan, n1, n2,
+                    "not estimable: Hedges' J needs n1 + n2 - 2 > 1", src, notes)
+    applies = test is not None and test.estimand == estimand
+    est = cell.between().get("estimate")
+    if applies and est is not None:
+        md, src = float(est["value"]), [*src, est]
+    p_info = (np.nan, np.nan, "")
+    j = float(es.hedges_j(df, exact=a.exact_j))
+    if applies and test.exact:
+        se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
+        s_used = se / math.sqrt(1 / n1 + 1 / n2)  # the SD the reported statistic implies (6.5.2.3)
+        basis = (f"difference of means; SE from the reported {test.kind} (t, df = {df}); SMD "
+                 "standardised by the SD that SE implies (Handbook 6.5.2.3)")
+        src = [*src, *test.rows]
+    else:
+        se, s_used = s_pooled * math.sqrt(1 / n1 + 1 / n2), s_pooled
+        basis = ("means/SDs at baseline and end; change SDs imputed from r"
+                 if estimand == "between_change" else "end-of-treatment means/SDs")
+        if applies:
+            src = [*src, *test.rows]
+    if conv:
+        basis += "; " + "; ".join(dict.fromkeys(conv))
+    d = md / s_used
+    g, vg = j * d, j**2 * ((n1 + n2) / (n1 * n2) + d**2 / (2.0 * (n1 + n2)))
+    if applies:
+        rows = [r for r in src if r["arm"] != BETWEEN]
+        p_lo, p_hi = _p_range(md, sd, estimand, n1, n2, a.r,
+                              (2 if estimand == "between_post" else 4) * _rounding(rows, "mean"),
+                              _rounding(rows, "sd"))
+        p_mid = ev.p_two_sample(md, s_pooled, n1, n2)
+        if test.kind in ("p_value", "p_below", "p_above"):
+            ok = ev.p_matches(test.kind, test.value, test.decimals, p_lo, p_hi)
+            shown = {"p_value": "", "p_below": "<", "p_above": ">"}[test.kind] + f"{test.value:g}"
+        else:
+            p_rep = ev.p_from_se(md, se, df)
+            ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
+            shown = f"{p_rep:.3g} (from the reported {test.kind})"
+        check = "reproduced" if ok else "inconsistent: " + _why(
+            shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, cell, arms, test)
+        p_info = (test.value if test.kind != "ci" else np.nan, p_mid, check)
+    yi, vi = cell.sign * g, vg
+    return _row(cell, base, estimand, label, cell.sign * md, se**2, yi, vi, n1, n2, basis, src,
+                notes, df=df, p=p_info)
+
+
+def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, cell, arms, test) -> str:
+    what = "change scores" if estimand == "between_change" else "end-of-treatment scores"
+    r_part = f", r = {a.r:g}" if estimand == "between_change" else ""
+    text = (f"reported p = {shown}, but a t-test of the reported means/SDs ({what}) gives p = "
+            f"{p_lo:.3g}-{p_hi:.3g} at n = {n1}/{n2} per arm ({how}){r_part}")
+    if problem:
+        text += f"; {problem}"
+    if estimand == "between_change" and test.kind == "p_value":
+        inputs = _between_inputs(cell, arms, estimand, (n1, n2))
+        if inputs is not None:
+            md, sd, _, _ = inputs
+            r = ev.implied_r(md, (sd[0][0], sd[1][0]), (sd[0][1], sd[1][1]), n1, n2, test.value)
+            text += (f"; at n = {n1} per arm it needs r ≈ {r:.2f}" if np.isfinite(r)
+                     else f"; no r in [-1, 1] reproduces it at n = {n1} per arm")
+    return text
+
+
+# --- within one arm -------------------------------------------------------------------------------
+def _within(cell: _Cell, base: dict, a: Assumptions, n_cell: dict) -> list[dict]:
+    out = []
+    for arm in cell.arms():
+        if cell.role[arm] == "other":
+            continue
+        notes: list[str] = []
+        n_rep, n_row = cell.reported_n(arm)
+        n = n_rep
+        if n is None and arm in n_cell:
+            n = n_cell[arm][0]
+            notes += n_cell[arm][1]
+        if n is None:
+            n = a.n_for(cell.study, cell.subgroup, arm)
+            if n is not None:
+                notes.append(f"n[{cell.study}/{cell.subgroup}/{arm}]={n}")
+        row = _within_one(cell, base, a, arm, n, notes)
+        if row is not None:
+            if n_row is not None and row["source_rows"]:
+                row["source_rows"] += " " + n_row["row_id"]
+            out.append(row)
+    return out
+
+
+def _within_one(cell, base, a, arm, n, notes):
+    m_pre, m_post = cell.get(arm, "baseline", "mean"), cell.get(arm, "end", "mean")
+    if m_pre is not None and m_post is not None and n is not None:
+        sd_pre, r_pre, c1 = cell.arm_sd(arm, "baseline", n)
+        sd_post, r_post, c2 = cell.arm_sd(arm, "end", n)
+        if sd_pre is not None and sd_post is not None:
+            if n - 1 <= 1:
+                return _row(cell, base, "within_change", arm, np.nan, np.nan, np.nan, np.nan, n,
+                            np.nan, "not estimable: Hedges' J needs n - 1 > 1",
+                            [m_pre, m_post], notes)
+            notes.append(f"r={a.r}")
+            pre, post = float(m_pre["value"]), float(m_post["value"])
+            g, vg = es.smd_change_within(pre, post, sd_pre, n, a.r, exact=a.exact_j)
+            md_var = float(es.sd_change(sd_pre, sd_post, a.r)) ** 2 / n
+            basis = "means/SDs at baseline and end (SMCR)" + "".join(
+                f"; {c}" for c in dict.fromkeys((c1, c2)) if c)
+            return _row(cell, base, "within_change", arm, cell.sign * (post - pre), md_var,
+                        cell.sign * float(g), float(vg), n, np.nan, basis,
+                        [m_pre, *r_pre, m_post, *r_post], notes, df=n - 1)
+    m_chg = cell.get(arm, "change", "mean")
+    if m_chg is not None and n is not None:
+        sd_chg, r_chg, conv = cell.arm_sd(arm, "change", n)
+        if sd_chg is not None and n - 1 > 1:
+            notes.append(f"r={a.r}")
+            dz = float(m_chg["value"]) / sd_chg
+            g, vg = es.smcr_from_dz(dz, n, a.r, exact=a.exact_j)
+            basis = "mean and SD of the change, d_z converted with r" + (f"; {conv}" if conv else "")
+            return _row(cell, base, "within_change", arm, cell.sign * float(m_chg["value"]),
+                        sd_chg**2 / n, cell.sign * float(g), float(vg), n, np.nan, basis,
+                        [m_chg, *r_chg], notes, df=n - 1)
+    t_row, p_row = cell.get(arm, "change", "t"), cell.get(arm, "change", "p_value")
+    below = cell.get(arm, "change", "p_below")
+    src_row = next((r for r in (t_row, p_row, below) if r is not None), None)
+    if src_row is not None:
+        n_src = int(src_row["n"]) if pd.notna(src_row["n"]) else n
+        if n_src is None or n_src - 1 <= 1:
+            return _row(cell, base, "within_change", arm, np.nan, np.nan, np.nan, np.nan,
+                        np.nan if n_src is None else n_src, np.nan,
+                        "not estimable: a paired test needs n >= 3", [src_row], notes)
+        if t_row is not None:
+            dz, basis = abs(float(t_row["value"])) / math.sqrt(n_src), "paired t and n (d_z)"
+        else:
+            if p_row is not None:
+                p, basis = p_row["value"], "exact paired p-value and n (d_z), converted with r"
+            else:
+                p, basis = a.p_threshold, "'significant' only: p set to the assumed threshold"
+                notes.append(f"p={a.p_threshold}")
+            dz = float(sdr.dz_from_p_paired(p, n_src))  # direction: sources report improvement
+        notes.append(f"r={a.r}")
+        g, vg = es.smcr_from_dz(dz, n_src, a.r, exact=a.exact_j)
+        return _row(cell, base, "within_change", arm, np.nan, np.nan, float(g), float(vg),
+                    n_src, np.nan, basis, [src_row], notes)
+    direction = cell.get(arm, "change", "reported_improvement")
+    if direction is not None:
+        n_d = direction["n"] if pd.notna(direction["n"]) else np.nan
+        return _row(cell, base, "within_change", arm, np.nan, np.nan, np.nan, np.nan, n_d,
+                    np.nan, "not estimable: only the direction of change is reported",
+                    [direction], notes)
+    return None
 
 
 def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
-                       flagged: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+                       flagged: frozenset[str] | set[str] = frozenset(), *,
+                       arms: pd.DataFrame) -> pd.DataFrame:
     """Compute every estimable effect size; unestimable comparisons get a row with NaN yi.
 
-    ``flagged``: row_ids that failed a forensic check; rows built from them list them in
-    ``forensic_flags`` and :func:`select_for_pooling` leaves them out.
+    ``arms``: data/arms.csv (roles). ``flagged``: row_ids that failed a forensic check; rows
+    built from them list them in ``forensic_flags`` and :func:`select_for_pooling` leaves them out.
     """
+    roles = arm_roles(arms)
     controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
     out = []
     for (study, subgroup, outcome), rows in summary.groupby(
         ["study_id", "subgroup", "outcome"], sort=True
     ):
-        cell = _Cell(rows)
+        cell = _Cell(rows, roles)
         base = {"study_id": study, "subgroup": subgroup, "outcome": outcome,
                 "instrument": cell.instrument, "controlled": bool(controlled.get(study, False))}
-        out += _between(cell, base, a)
-        out += _within(cell, base, a)
+        between = _between(cell, base, a)
+        out += between
+        out += _within(cell, base, a, _cell_n(cell, between))
     df = pd.DataFrame(out, columns=COLUMNS)
     df["forensic_flags"] = [" ".join(r for r in src.split() if r in flagged)
                             for src in df["source_rows"].fillna("")]
@@ -166,97 +583,137 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
     )
 
 
-def _row(base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, notes):
-    return base | {
-        "es_id": f"{base['study_id']}.{base['subgroup']}.{base['outcome']}.{estimand}.{arm}",
-        "estimand": estimand, "arm": arm, "md": md, "md_var": md_var, "yi": yi, "vi": vi,
-        "n1": n1, "n2": n2, "basis": basis,
-        "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
-        "assumptions": "; ".join(notes), "source_rows": " ".join(r["row_id"] for r in src),
-    }
+def _cell_n(cell: _Cell, between: list[dict]) -> dict[str, tuple[int, list[str]]]:
+    """n per arm implied by the cell's reported between-arm test, for the within-arm effects."""
+    for row in between:
+        implied = [x for x in row["assumptions"].split("; ") if x.startswith("n per arm")]
+        if implied and row["arm"] == BETWEEN:
+            i, c = cell.arms("intervention")[0], cell.arms("comparator")[0]
+            return {i: (int(row["n1"]), implied), c: (int(row["n2"]), implied)}
+    return {}
 
 
-def _between(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
-    if not base["controlled"] or {"magnesium", "placebo"} - set(cell.arms()):
-        return []
-    study, sub = base["study_id"], base["subgroup"]
+# --- what the reported figures imply, and what no effect uses --------------------------------------
+IMPLIED_COLUMNS = ["row_id", "study_id", "subgroup", "outcome", "reported", "analysis", "solve_for",
+                   "r", "n", "implied", "implied_low", "implied_high", "assumed_value",
+                   "assumed_low", "assumed_high", "in_assumed_range"]
+
+
+def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """For every reported between-arm p (or t) with means/SDs in both arms: the per-arm n that
+    reproduces it at each r (low, default and high end of the r range) and for end-of-treatment
+    scores, with the range the rounding of the inputs allows; and the r it needs at each n of the
+    assumed n range."""
+    a = Assumptions.from_config(config)
+    rc = config["assumptions"]["prepost_correlation"]
+    r_grid = sorted({float(rc["range"][0]), float(rc["value"]), float(rc["range"][1])})
+    roles = arm_roles(arms)
     out = []
-    sign = -1.0 if cell.lower_is_better else 1.0
-    for estimand, tps in (("between_change", ("baseline", "end")), ("between_post", ("end",))):
-        need = [(t, s) for t in tps for s in ("mean", "sd")]
-        if not (cell.has("magnesium", *need) and cell.has("placebo", *need)):
+    for _, rows in summary.groupby(["study_id", "subgroup", "outcome"], sort=True):
+        cell = _Cell(rows, roles)
+        ints, comps = cell.arms("intervention"), cell.arms("comparator")
+        if len(ints) != 1 or len(comps) != 1:
             continue
-        notes: list[str] = []
-        n1 = _arm_n(cell, study, sub, "magnesium", a, notes)
-        n2 = _arm_n(cell, study, sub, "placebo", a, notes)
-        if n1 is None or n2 is None:
+        pair = (ints[0], comps[0])
+        test = _test_for(cell, a, True)
+        if test is None or test.kind not in ("p_value", "t"):
             continue
-        v = {(arm, t, s): cell.get(arm, t, s) for arm in ("magnesium", "placebo") for t, s in need}
-        src = list(v.values())
-        x = {k: r["value"] for k, r in v.items()}
-        if estimand == "between_change":
-            notes.append(f"r={a.r}")
-            c1 = x["magnesium", "end", "mean"] - x["magnesium", "baseline", "mean"]
-            c2 = x["placebo", "end", "mean"] - x["placebo", "baseline", "mean"]
-            s1 = es.sd_change(x["magnesium", "baseline", "sd"], x["magnesium", "end", "sd"], a.r)
-            s2 = es.sd_change(x["placebo", "baseline", "sd"], x["placebo", "end", "sd"], a.r)
-            basis = "means/SDs at baseline and end; change SDs imputed from r"
+        assumed = a.n_for(cell.study, cell.subgroup, pair[0])
+        rng = a.range_for(cell.study, cell.subgroup, pair[0]) or (np.nan, np.nan)
+        base = {"row_id": test.rows[0]["row_id"], "study_id": cell.study,
+                "subgroup": cell.subgroup, "outcome": rows.iloc[0]["outcome"],
+                "reported": f"{test.kind} = {_fmt(test.value)}", "assumed_value": assumed,
+                "assumed_low": rng[0], "assumed_high": rng[1]}
+        for estimand, grid in (("between_change", r_grid), ("between_post", [np.nan])):
+            t = dataclasses.replace(test, estimand=estimand)
+            for r in grid:
+                implied = implied_n_for(cell, pair, t, a, r if np.isfinite(r) else a.r)
+                if implied is None:
+                    continue
+                n, lo, hi = implied
+                out.append(base | {
+                    "analysis": "change scores" if estimand == "between_change"
+                    else "end-of-treatment scores", "solve_for": "n per arm", "r": r, "n": np.nan,
+                    "implied": n, "implied_low": lo, "implied_high": hi,
+                    "in_assumed_range": bool(np.isfinite(n) and rng[0] <= n <= rng[1])})
+        inputs = _between_inputs(cell, pair, "between_change", (None, None))
+        if inputs is None or test.kind != "p_value" or not np.isfinite(rng[0]):
+            continue
+        md, sd, _, _ = inputs
+        for n in sorted({int(rng[0]), int(assumed), int(rng[1])}):
+            r = ev.implied_r(md, (sd[0][0], sd[1][0]), (sd[0][1], sd[1][1]), n, n, test.value)
+            out.append(base | {"analysis": "change scores", "solve_for": "r", "r": np.nan,
+                               "n": n, "implied": r, "implied_low": np.nan,
+                               "implied_high": np.nan,
+                               "in_assumed_range": bool(np.isfinite(r) and float(rc["range"][0])
+                                                        <= r <= float(rc["range"][1]))})
+    return pd.DataFrame(out, columns=IMPLIED_COLUMNS)
+
+
+ESTIMABILITY_COLUMNS = ["row_id", "study_id", "arm", "subgroup", "outcome", "timepoint",
+                        "statistic", "value", "reading", "reason"]
+
+
+def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.DataFrame,
+                 arms: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """Every input row that contributes to no estimable effect, with the reason."""
+    used = set(" ".join(effects.loc[np.isfinite(effects["yi"].astype(float)),
+                                    "source_rows"].fillna("")).split())
+    unestimable = {r: b for src, b in zip(effects["source_rows"].fillna(""), effects["basis"],
+                                          strict=True)
+                   for r in src.split() if r not in used}
+    roles = arm_roles(arms)
+    controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
+    chosen = set(selected["row_id"])
+    out = []
+    for _, row in summary_all.iterrows():
+        rid = row["row_id"]
+        if rid in used:
+            continue
+        role = roles.get((row["study_id"], row["arm"]))
+        stat = row["statistic"]
+        if rid not in chosen:
+            reason = (f"alternative reading '{row['reading']}' not selected (config "
+                      "reading_overrides chooses the reading)")
+        elif rid in unestimable:
+            reason = unestimable[rid]
+        elif role == "other":
+            reason = (f"arm '{row['arm']}' has role 'other' in arms.csv: not an intervention or "
+                      "comparator arm")
+        elif stat in ("count", "proportion"):
+            reason = ("counts/proportions (binary outcome): this pipeline computes continuous "
+                      "effect sizes only")
+        elif stat == "p_above":
+            reason = "'not significant' only: neither size nor direction of an effect"
+        elif row["arm"] == BETWEEN and not controlled.get(row["study_id"], False):
+            reason = "between-arm figure of a study not marked controlled in studies.csv"
+        elif row["arm"] == BETWEEN and _no_means(selected, row):
+            reason = ("between-arm statistic without the arms' means/SDs in this subgroup and "
+                      "outcome: no difference to standardise (binary outcomes such as risk "
+                      "differences are outside this continuous-outcome pipeline)")
+        elif row["arm"] == BETWEEN:
+            reason = ("between-arm statistic that no computed comparison uses (several "
+                      "intervention/comparator pairs, or a baseline comparison)")
+        elif stat == "n":
+            reason = "sample size of an arm with no estimable effect in this subgroup and outcome"
+        elif stat in ("se", "ci_low", "ci_high") and pd.isna(row["n"]):
+            reason = ("an SE or CI of a mean needs the arm's n to give an SD (Handbook 6.5.2.2); "
+                      "n is neither reported nor assumed (config assumptions.sample_sizes)")
         else:
-            c1, s1 = x["magnesium", "end", "mean"], x["magnesium", "end", "sd"]
-            c2, s2 = x["placebo", "end", "mean"], x["placebo", "end", "sd"]
-            basis = "end-of-treatment means/SDs"
-        md, md_var = es.mean_difference(c1, s1, n1, c2, s2, n2)
-        g, vg = es.smd_independent(c1, s1, n1, c2, s2, n2, exact=a.exact_j)
-        out.append(_row(base, estimand, "between", sign * float(md), float(md_var),
-                        sign * float(g), float(vg), n1, n2, basis, src, notes))
-    return out
+            reason = (f"no estimand is complete for this arm, subgroup and outcome (needs mean "
+                      f"and SD/SE/CI at baseline and end, or change mean and SD, or a paired "
+                      f"test with n; this row gives {stat} at {row['timepoint']})")
+        out.append({c: row[c] for c in ESTIMABILITY_COLUMNS[:-1]} | {"reason": reason})
+    return pd.DataFrame(out, columns=ESTIMABILITY_COLUMNS)
 
 
-def _within(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
-    study, sub = base["study_id"], base["subgroup"]
-    sign = -1.0 if cell.lower_is_better else 1.0
-    out = []
-    for arm in cell.arms():
-        notes: list[str] = []
-        need = [(t, s) for t in ("baseline", "end") for s in ("mean", "sd")]
-        if cell.has(arm, *need):
-            n = _arm_n(cell, study, sub, arm, a, notes)
-            if n is None:
-                continue
-            notes.append(f"r={a.r}")
-            x = {k: cell.get(arm, *k) for k in need}
-            pre, post = x["baseline", "mean"]["value"], x["end", "mean"]["value"]
-            sd_pre, sd_post = x["baseline", "sd"]["value"], x["end", "sd"]["value"]
-            g, vg = es.smd_change_within(pre, post, sd_pre, n, a.r, exact=a.exact_j)
-            md_var = float(es.sd_change(sd_pre, sd_post, a.r)) ** 2 / n
-            out.append(_row(base, "within_change", arm, sign * (post - pre), md_var,
-                            sign * float(g), float(vg), n, np.nan,
-                            "means/SDs at baseline and end (SMCR)", list(x.values()), notes))
-            continue
-        p_row = cell.get(arm, "change", "p_value")
-        below = cell.get(arm, "change", "p_below")
-        direction = cell.get(arm, "change", "reported_improvement")
-        src_row = p_row if p_row is not None else below
-        if src_row is not None and pd.notna(src_row["n"]):
-            n = int(src_row["n"])
-            if p_row is not None:
-                p, basis = p_row["value"], "exact paired p-value and n (d_z), converted with r"
-            else:
-                p, basis = a.p_threshold, "'significant' only: p set to the assumed threshold"
-                notes.append(f"p={a.p_threshold}")
-            notes.append(f"r={a.r}")
-            dz = sdr.dz_from_p_paired(p, n)  # direction: sources report improvement
-            g, vg = es.smcr_from_dz(dz, n, a.r, exact=a.exact_j)
-            out.append(_row(base, "within_change", arm, np.nan, np.nan, float(g), float(vg),
-                            n, np.nan, basis, [src_row], notes))
-        elif direction is not None:
-            n = direction["n"] if pd.notna(direction["n"]) else np.nan
-            out.append(_row(base, "within_change", arm, np.nan, np.nan, np.nan, np.nan, n,
-                            np.nan, "not estimable: only the direction of change is reported",
-                            [direction], notes))
-    return out
+def _no_means(summary: pd.DataFrame, row: pd.Series) -> bool:
+    cell = summary[(summary["study_id"] == row["study_id"]) & (summary["subgroup"] == row[
+        "subgroup"]) & (summary["outcome"] == row["outcome"])]
+    return not (cell["statistic"] == "mean").any()
 
 
+# --- pooling --------------------------------------------------------------------------------------
 def has_forensic_flag(effects: pd.DataFrame) -> pd.Series:
     """True where an effect rests on a value that failed a forensic check (column read back from
     CSV is float NaN when empty, text otherwise)."""
@@ -265,14 +722,26 @@ def has_forensic_flag(effects: pd.DataFrame) -> pd.Series:
 
 
 def select_for_pooling(effects: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """Apply one configured pooling set: filters, then one effect per study by priority order."""
+    """Apply one configured pooling set: filters, then one effect per study by priority order.
+
+    Arms are chosen by ``roles`` (intervention / comparator / between) or, in older specs, by
+    ``arms`` (names). Change-score and final-value effects are never mixed: a set lists one
+    family of estimands (the config schema enforces it), and the per-study priority picks one.
+    """
+    if {"between_change", "between_post"} <= set(spec["estimands"]):
+        raise ValueError("change-score and end-of-treatment SMDs are never pooled together: a "
+                         "pooling set lists between_change or between_post, not both")
     df = effects[np.isfinite(effects["yi"].astype(float))]
     if "forensic_flags" in df.columns:  # values that failed a forensic check are never pooled
         df = df[~has_forensic_flag(df)]
     df = df[df["estimand"].isin(spec["estimands"]) & df["subgroup"].isin(spec["subgroups"])]
-    df = df[df["arm"].isin(spec["arms"]) & df["outcome"].isin(spec["outcomes"])]
+    if "roles" in spec:
+        df = df[df["role"].isin(spec["roles"])]
+    if "arms" in spec:
+        df = df[df["arm"].isin(spec["arms"])]
+    df = df[df["outcome"].isin(spec["outcomes"])]
     if spec["controlled_only"]:
-        df = df[df["controlled"]]
+        df = df[df["controlled"].astype(bool)]
     rank = {
         "estimand": {e: i for i, e in enumerate(spec["estimands"])},
         "outcome": {o: i for i, o in enumerate(spec["outcomes"])},

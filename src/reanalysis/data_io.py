@@ -1,15 +1,18 @@
 """Load and validate the curated tables in ``data/``.
 
-Every failure is reported as ``file, line N (row_id X), field 'F': problem`` — line numbers are the
-CSV's own (header = line 1) — and all failures are collected before raising, so one run shows
-everything that is wrong. Type/range/vocabulary checks are pandera schemas; cross-field checks
-(means inside the scale, unique keys) are plain pandas.
+Every failure is reported as ``file: line N (row_id X), field 'F': problem`` — line numbers are the
+CSV's own (header = line 1) — and all failures of all files are collected before raising
+(:func:`load_all`), so one run shows everything that is wrong. Type/range/vocabulary checks are
+pandera schemas; cross-field and cross-file checks (means inside the scale, unique keys, study and
+arm references, which statistic an arm role may carry) are plain pandas.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
@@ -21,6 +24,16 @@ STATISTICS = [
 ]
 TIMEPOINTS = ["baseline", "end", "change"]
 KEY = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "reading"]
+ROLES = ["intervention", "comparator", "other"]
+BETWEEN = "between"  # reserved arm name: intervention-minus-comparator statistics
+# What each arm role may carry; every kind here is converted by ``comparisons`` (or, for 'other'
+# arms and binary counts, listed in results/estimability.csv with the reason); anything else is
+# rejected at validation.
+ARM_STATISTICS = ["mean", "sd", "se", "ci_low", "ci_high", "n", "p_value", "p_below", "p_above",
+                  "t", "count", "proportion", "reported_improvement"]
+BETWEEN_STATISTICS = ["estimate", "se", "ci_low", "ci_high", "t", "p_value", "p_below", "p_above",
+                      "n"]
+TESTS = ["p_value", "p_below", "p_above", "t"]  # on an arm: a test of its change (timepoint change)
 
 
 class DataValidationError(ValueError):
@@ -30,6 +43,17 @@ class DataValidationError(ValueError):
         self.path = str(path)
         self.problems = problems
         super().__init__(f"{path}: {len(problems)} problem(s)\n  " + "\n  ".join(problems))
+
+
+class DataSetError(DataValidationError):
+    """Problems in several files; each problem starts with its file."""
+
+    def __init__(self, problems: list[str]):
+        self.path = "data"
+        self.problems = problems
+        files = len({p.split(": ", 1)[0] for p in problems})
+        ValueError.__init__(self, f"{len(problems)} problem(s) in {files} file(s)\n  "
+                            + "\n  ".join(problems))
 
 
 def _text(**kw) -> pa.Column:
@@ -102,6 +126,20 @@ LEVELS_SCHEMA = pa.DataFrameSchema(
     coerce=True,
 )
 
+ARMS_SCHEMA = pa.DataFrameSchema(
+    {
+        "study_id": _text(),
+        "arm": pa.Column(str, checks=[pa.Check.str_length(min_value=1),
+                                      pa.Check.ne(BETWEEN, error=f"'{BETWEEN}' is reserved")]),
+        "role": pa.Column(str, pa.Check.isin(ROLES)),
+        "description": _text(),
+        **_SOURCE,
+    },
+    strict=True,
+    coerce=True,
+    unique=["study_id", "arm"],
+)
+
 CLAIM_TYPES = ["within_arm_change", "subgroup_effect", "vote_count", "uncontrolled_proportion",
                "untraceable_citation", "levels"]
 
@@ -155,14 +193,16 @@ INSTRUMENTS_SCHEMA = pa.DataFrameSchema(
 def _min_below_max(id_col: str):
     def check(df: pd.DataFrame) -> list[str]:
         return [f"{_where(df, idx, id_col)}, field 'max': max {r['max']} must exceed min {r['min']}"
-                for idx, r in df.iterrows() if not r["min"] < r["max"]]
+                for idx, r in df.iterrows()
+                if pd.notna(r["min"]) and pd.notna(r["max"]) and not r["min"] < r["max"]]
     return check
 
 
 def _where(df: pd.DataFrame, idx, id_col: str | None) -> str:
     if idx is None or pd.isna(idx) or idx not in df.index:
         return "table"
-    rid = f" ({id_col} {df.at[idx, id_col]})" if id_col and id_col in df.columns else ""
+    cols = [c for c in ([id_col] if isinstance(id_col, str) else id_col or []) if c in df.columns]
+    rid = f" ({', '.join(f'{c} {df.at[idx, c]}' for c in cols)})" if cols else ""
     return f"line {int(idx) + 2}{rid}"
 
 
@@ -175,19 +215,57 @@ def _schema_problems(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str 
             col = fc.get("column")
             where = _where(raw, fc.get("index"), id_col)
             field = f"field '{col}'" if isinstance(col, str) else "columns"
-            problems.append(f"{where}, {field}: {fc['check']} failed (got {fc['failure_case']!r})")
+            check = str(fc["check"])
+            if check == "not_nullable":
+                text = "empty, but a value is required"
+            elif check.startswith("isin("):
+                text = f"must be one of {check[5:-1]}, got {fc['failure_case']!r}"
+            else:
+                text = f"{check} failed (got {fc['failure_case']!r})"
+            problems.append(f"{where}, {field}: {text}")
         return sorted(set(problems), key=problems.index)
     return []
 
 
-def _read(path: str | Path) -> pd.DataFrame:
+def _read(path: str | Path) -> tuple[pd.DataFrame | None, list[str]]:
+    """The CSV as text columns, or None and the reason (missing, empty, header only, not UTF-8 —
+    with the line —, not parseable)."""
     path = Path(path)
     if not path.exists():
-        raise DataValidationError(path, ["file not found"])
+        return None, ["file not found"]
+    data = path.read_bytes()
+    if not data.strip():
+        return None, ["file is empty (expected a header line and data rows)"]
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise DataValidationError(path, [f"not a readable CSV: {err}"]) from err
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        return None, [f"line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file "
+                      "as UTF-8"]
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.ParserError as err:
+        return None, [f"not a readable CSV: {err}"]
+    if raw.empty:
+        return None, ["header only: the file has no data rows"]
+    return raw, []
+
+
+def _non_finite(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None) -> list[str]:
+    """inf/-inf/nan written into a numeric field (pandas would read them as numbers)."""
+    problems = []
+    for name, col in schema.columns.items():
+        if name not in raw.columns or str(col.dtype) not in ("float64", "int64"):
+            continue
+        num = pd.to_numeric(raw[name], errors="coerce")
+        bad = raw[name].notna() & num.notna() & ~np.isfinite(num.astype(float))
+        problems += [f"{_where(raw, idx, id_col)}, field '{name}': must be a finite number, got "
+                     f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
+        nan_text = raw[name].notna() & raw[name].str.strip().str.lower().isin(["nan", "na", "n/a"])
+        problems += [f"{_where(raw, idx, id_col)}, field '{name}': {raw.at[idx, name]!r} is not a "
+                     "number (leave the field empty if nothing was reported)"
+                     for idx in raw.index[nan_text]]
+    return problems
 
 
 def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None
@@ -206,19 +284,55 @@ def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str |
     return problems
 
 
+def _check(path, schema, id_col, extra_checks=None) -> tuple[pd.DataFrame | None, list[str]]:
+    """The validated table (None if unusable) and every problem found in it."""
+    raw, problems = _read(path)
+    if raw is None:
+        return None, problems
+    text = raw.copy()
+    problems = _parse_booleans(raw, schema, id_col) + _non_finite(raw, schema, id_col)
+    problems += _schema_problems(raw, schema, id_col)
+    if set(schema.columns) - set(raw.columns):  # missing columns: no row-level checks possible
+        return None, _unique(problems)
+    df = schema.validate(raw) if not problems else _coerce(raw, schema)
+    if "value" in raw.columns and schema is SUMMARY_SCHEMA:  # precision as written ('0.930': 3)
+        df["value_decimals"] = text["value"].map(_text_decimals)
+    problems += extra_checks(df) if extra_checks else []
+    return df, _unique(problems)
+
+
+def _unique(problems: list[str]) -> list[str]:
+    """One problem per line and field (the first found)."""
+    seen, out = set(), []
+    for p in problems:
+        where = p.split(": ", 1)[0]
+        if where not in seen or where == "table":
+            seen.add(where)
+            out.append(p)
+    return out
+
+
+def _coerce(raw: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Best-effort typed copy of a table that failed its schema (bad numbers become NaN), so the
+    row-level and cross-file checks still run and report their problems too."""
+    df = raw.copy()
+    for name, col in schema.columns.items():
+        if str(col.dtype) in ("float64", "int64"):
+            num = pd.to_numeric(df[name], errors="coerce").astype(float)
+            df[name] = num.where(np.isfinite(num))
+    return df
+
+
+def _text_decimals(text: str) -> int:
+    text = str(text).strip()
+    return len(text.split(".")[1]) if "." in text and "e" not in text.lower() else 0
+
+
 def _load(path, schema, id_col, extra_checks=None) -> pd.DataFrame:
-    raw = _read(path)
-    problems = _parse_booleans(raw, schema, id_col)
+    df, problems = _check(path, schema, id_col, extra_checks)
     if problems:
         raise DataValidationError(path, problems)
-    problems = _schema_problems(raw, schema, id_col)
-    if not problems:
-        df = schema.validate(raw)
-        if extra_checks:
-            problems = extra_checks(df)
-        if not problems:
-            return df
-    raise DataValidationError(path, problems)
+    return df
 
 
 def _summary_checks(df: pd.DataFrame) -> list[str]:
@@ -230,22 +344,129 @@ def _summary_checks(df: pd.DataFrame) -> list[str]:
     for idx, row in df.iterrows():
         stat, v = row["statistic"], row["value"]
         lo, hi = row["scale_min"], row["scale_max"]
+        if pd.isna(v):  # already reported by the schema
+            continue
         if pd.notna(lo) and pd.notna(hi) and lo >= hi:
             add(idx, "scale_max", f"scale_max {hi} must exceed scale_min {lo}")
         if stat == "mean" and pd.notna(lo) and pd.notna(hi) and not lo <= v <= hi:
             add(idx, "value", f"mean {v} lies outside the scale [{lo}, {hi}]")
-        if stat in ("sd", "se") and v < 0:
-            add(idx, "value", f"{stat} must be >= 0, got {v}")
+        if stat in ("sd", "se") and not v > 0:
+            add(idx, "value", f"{stat} must be > 0 (an SD or SE of 0 gives an infinite effect "
+                f"size), got {v}")
         if stat in ("p_value", "p_below", "p_above", "proportion") and not 0 <= v <= 1:
             add(idx, "value", f"{stat} must lie in [0, 1], got {v}")
-        if stat in ("n", "count") and (v < 0 or v != int(v)):
+        if stat in ("n", "count") and np.isfinite(v) and (v < 0 or v != int(v)):
             add(idx, "value", f"{stat} must be a non-negative integer, got {v}")
-        if pd.notna(row["n"]) and row["n"] != int(row["n"]):
+        if pd.notna(row["n"]) and np.isfinite(row["n"]) and row["n"] != int(row["n"]):
             add(idx, "n", f"n must be an integer, got {row['n']}")
     dup = df.duplicated(KEY, keep=False)
     for idx in df.index[dup]:
         add(idx, "reading", "duplicate of another row on " + "/".join(KEY))
     return problems
+
+
+def _summary_row_checks(summary: pd.DataFrame, roles: dict[tuple[str, str], str]) -> list[str]:
+    """Which statistic each arm role may carry; n large enough for every computation."""
+    problems = []
+
+    def add(idx, field, msg):
+        problems.append(f"{_where(summary, idx, 'row_id')}, field '{field}': {msg}")
+
+    for idx, row in summary.iterrows():
+        arm, stat = row["arm"], row["statistic"]
+        if arm == BETWEEN:
+            if stat not in BETWEEN_STATISTICS:
+                add(idx, "statistic", f"a '{BETWEEN}' row (intervention minus comparator) cannot "
+                    f"carry {stat!r}; allowed: {', '.join(BETWEEN_STATISTICS)}")
+            continue
+        role = roles.get((row["study_id"], arm))
+        if role is None:
+            add(idx, "arm", f"arm {arm!r} of study {row['study_id']!r} has no role in arms.csv")
+            continue
+        if role == "other":
+            continue
+        if stat not in ARM_STATISTICS:
+            add(idx, "statistic", f"an {role} arm cannot carry {stat!r}; allowed: "
+                f"{', '.join(ARM_STATISTICS)}")
+        elif stat in TESTS and row["timepoint"] != "change":
+            add(idx, "timepoint", f"a {stat} on one arm must test its change (timepoint 'change'), "
+                f"got {row['timepoint']!r}; a test between arms belongs on arm '{BETWEEN}'")
+        n = row["n"] if stat != "n" else row["value"]
+        if pd.notna(n) and n < 3:
+            add(idx, "n" if stat != "n" else "value", f"n = {n:g} is too small: a within-arm "
+                "effect needs n >= 3 (Hedges' J needs df = n - 1 > 1)")
+    return problems
+
+
+def _between_has_arms(summary: pd.DataFrame, roles: dict[tuple[str, str], str]) -> list[str]:
+    declared = {}
+    for (study, _), role in roles.items():
+        declared.setdefault(study, set()).add(role)
+    return [f"{_where(summary, idx, 'row_id')}, field 'arm': a '{BETWEEN}' row needs study "
+            f"{sid!r} to declare an intervention and a comparator arm in arms.csv"
+            for idx, sid in summary.loc[summary["arm"] == BETWEEN, "study_id"].items()
+            if not {"intervention", "comparator"} <= declared.get(sid, set())]
+
+
+def _references(df: pd.DataFrame, column: str, known: set, id_col: str, what: str) -> list[str]:
+    return [f"{_where(df, idx, id_col)}, field '{column}': unknown {what} {v!r}"
+            for idx, v in df[column].items() if pd.notna(v) and v not in known]
+
+
+FILES = {  # config data key -> (schema, id column, extra checks)
+    "summary_stats": (SUMMARY_SCHEMA, "row_id", _summary_checks),
+    "studies": (STUDIES_SCHEMA, "study_id", None),
+    "arms": (ARMS_SCHEMA, ("study_id", "arm"), None),
+    "levels": (LEVELS_SCHEMA, "level_id", None),
+    "claims": (CLAIMS_SCHEMA, "claim_id", None),
+    "score_ranges": (SCORE_RANGES_SCHEMA, "range_id", _min_below_max("range_id")),
+    "instruments": (INSTRUMENTS_SCHEMA, "instrument", _min_below_max("instrument")),
+}
+
+
+def load_all(paths: dict[str, str | Path], sample_sizes: list[dict] = ()) -> dict[str, pd.DataFrame]:
+    """Validate every file in ``paths`` (config ``data``) and the references between them; raise
+    :class:`DataSetError` listing every problem of every file, or return the tables.
+
+    ``sample_sizes`` (config assumptions.sample_sizes) must name declared arms.
+    """
+    tables, problems = {}, []
+    for key, path in paths.items():
+        schema, id_col, extra = FILES[key]
+        df, found = _check(path, schema, id_col, extra)
+        tables[key] = df
+        problems += [f"{path}: {p}" for p in found]
+    summary, studies, arms = (tables.get(k) for k in ("summary_stats", "studies", "arms"))
+    if studies is not None:
+        known = set(studies["study_id"])
+        for key, id_col in (("summary_stats", "row_id"), ("claims", "claim_id"),
+                            ("arms", ("study_id", "arm")), ("levels", None)):
+            df = tables.get(key)
+            if df is not None and key != "levels":
+                problems += [f"{paths[key]}: {p}"
+                             for p in _references(df, "study_id", known, id_col, "study")]
+    if summary is not None and arms is not None:
+        roles = arm_roles(arms)
+        path = paths["summary_stats"]
+        problems += [f"{path}: {p}" for p in _summary_row_checks(summary, roles)
+                     + _between_has_arms(summary, roles)]
+        for i, s in enumerate(sample_sizes):
+            if (s["study_id"], s["arm"]) not in roles:
+                problems.append(f"config assumptions.sample_sizes[{i}]: arm {s['arm']!r} of study "
+                                f"{s['study_id']!r} is not declared in {paths['arms']}")
+    if problems:
+        raise DataSetError(problems)
+    return tables
+
+
+def arm_roles(arms: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(study_id, arm) -> role (intervention / comparator / other)."""
+    return {(r.study_id, r.arm): r.role for r in arms.itertuples()}
+
+
+def load_arms(path: str | Path) -> pd.DataFrame:
+    """Arm roles: which arm of each study is the intervention, which the comparator."""
+    return _load(path, ARMS_SCHEMA, ("study_id", "arm"))
 
 
 def load_summary_stats(path: str | Path) -> pd.DataFrame:

@@ -5,8 +5,10 @@
   n/(n-1) of the sample variance). Ranges come from the instrument or, tighter, from inclusion
   criteria and subgroup cut-offs (data/score_ranges.csv). A mean outside the range is flagged too.
 * GRIM (Brown & Heathers 2017, Soc Psychol Personal Sci 8:363): a mean of n scores on a grid of
-  step g, reported to d decimals, must equal round(k g / n, d) for some integer k. Informative only
-  when n < 10^d / g; with n unknown, every n in the assumed range is tried.
+  step g, reported to d decimals, must equal k g / n rounded to d decimals for some integer k;
+  exact rational arithmetic, and a tie may have been rounded up or to even (12.25 -> 12.3 is
+  possible, so 12.3 at n = 8 passes). Informative only when n < 10^d / g; with n unknown, every n
+  in the assumed range is tried.
 * p recomputation: the pooled two-sample t-test from reported means/SDs (end-of-treatment scores,
   or change scores with SDs imputed from a pre-post correlation), over the assumption ranges of n
   and r; a reported p outside the attainable range is flagged.
@@ -17,12 +19,14 @@ Verdicts: ``ok``, ``flag`` (impossible or unattainable under every assumption), 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .comparisons import find_row, sample_size_range
+from .data_io import BETWEEN, arm_roles
 from .effect_sizes import sd_change
 
 COLUMNS = ["check", "row_id", "value", "verdict", "detail"]
@@ -43,12 +47,19 @@ def decimals(x: float) -> int:
 
 
 def grim_consistent(mean: float, n: int, granularity: float = 1.0, d: int | None = None) -> bool:
-    """True if some integer total k gives round(k * granularity / n, d) == mean."""
+    """True if some integer total k gives k * granularity / n == mean after rounding to d decimals,
+    a tie rounded either up (round half up, the usual reporting rule) or to even."""
     d = decimals(mean) if d is None else d
-    half = 0.5 * 10.0**-d
-    k_lo = math.floor((mean - half) * n / granularity) - 1
-    k_hi = math.ceil((mean + half) * n / granularity) + 1
-    return any(abs(round(k * granularity / n, d) - mean) < 1e-9 for k in range(k_lo, k_hi + 1))
+    m, g, scale = Fraction(str(mean)), Fraction(str(granularity)), 10**d
+    half = Fraction(1, 2 * scale)
+    k_lo = math.floor((m - half) * n / g) - 1
+    k_hi = math.ceil((m + half) * n / g) + 1
+    even = (m * scale) % 2 == 0
+    for k in range(k_lo, k_hi + 1):
+        gap = k * g / n - m
+        if abs(gap) < half or gap == -half or (gap == half and even):  # half up; half to even
+            return True
+    return False
 
 
 def grim_informative(mean: float, n: int, granularity: float = 1.0) -> bool:
@@ -158,12 +169,19 @@ def grim_checks(summary: pd.DataFrame, instruments: pd.DataFrame, config: dict) 
     return rows
 
 
-def p_value_checks(summary: pd.DataFrame, config: dict) -> list[dict]:
+def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame) -> list[dict]:
     """Recompute between-arm p-values from means/SDs over the n (and r) assumption ranges."""
     rows = []
     r_range = [float(x) for x in config["assumptions"]["prepost_correlation"]["range"]]
-    for _, p_row in summary[(summary["arm"] == "between")
+    roles = arm_roles(arms)
+    for _, p_row in summary[(summary["arm"] == BETWEEN)
                             & (summary["statistic"] == "p_value")].iterrows():
+        study = p_row["study_id"]
+        ints = [a for (s, a), r in roles.items() if s == study and r == "intervention"]
+        comps = [a for (s, a), r in roles.items() if s == study and r == "comparator"]
+        if len(ints) != 1 or len(comps) != 1:
+            continue
+        pair = (ints[0], comps[0])
         key = (summary["study_id"] == p_row["study_id"]) & (
             summary["subgroup"] == p_row["subgroup"]) & (summary["outcome"] == p_row["outcome"])
         cell = summary[key]
@@ -172,16 +190,16 @@ def p_value_checks(summary: pd.DataFrame, config: dict) -> list[dict]:
             hit = find_row(cell, arm=arm, timepoint=tp, statistic=stat)
             return None if hit is None else float(hit["value"])
 
-        mg_row = find_row(cell, arm="magnesium")
+        mg_row = find_row(cell, arm=pair[0])
         n_mg = [] if mg_row is None else _n_candidates(mg_row, config)[0]
         if not n_mg:
             continue
         analyses = []
-        end = [get(arm, "end", s) for arm in ("magnesium", "placebo") for s in ("mean", "sd")]
+        end = [get(arm, "end", s) for arm in pair for s in ("mean", "sd")]
         if None not in end:
             analyses.append(("end-of-treatment scores",
                              [t_test_p(end[0], end[1], n, end[2], end[3], n) for n in n_mg]))
-        base = [get(arm, "baseline", s) for arm in ("magnesium", "placebo") for s in ("mean", "sd")]
+        base = [get(arm, "baseline", s) for arm in pair for s in ("mean", "sd")]
         if None not in base and None not in end:
             ps = []
             for n in n_mg:
@@ -215,7 +233,7 @@ def run_checks(tables: dict, config: dict) -> pd.DataFrame:
     summary = tables["summary_all"]
     rows = (sd_checks(summary, tables["score_ranges"], config)
             + grim_checks(summary, tables["instruments"], config)
-            + p_value_checks(summary[summary["reading"] == "primary"], config))
+            + p_value_checks(summary[summary["reading"] == "primary"], config, tables["arms"]))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import pandas as pd
@@ -13,19 +16,22 @@ from .comparisons import select_readings
 
 
 def load_curated(config: dict) -> dict[str, pd.DataFrame]:
-    """Load and validate every table named in ``config['data']``; raise on the first bad file."""
-    paths = config["data"]
-    summary = data_io.load_summary_stats(paths["summary_stats"])
-    studies = data_io.load_studies(paths["studies"])
-    data_io.check_references(summary, studies, paths["summary_stats"])
+    """Load and validate every table named in ``config['data']``; every problem of every file is
+    listed in one :class:`~reanalysis.data_io.DataSetError`. The summary tables gain a ``role``
+    column (intervention / comparator / other, from arms.csv; empty for 'between' rows)."""
+    t = data_io.load_all(config["data"], config["assumptions"]["sample_sizes"])
+    roles = data_io.arm_roles(t["arms"])
+    summary = t["summary_stats"].assign(role=lambda d: [  # arm role from arms.csv; 'between' rows: None
+        roles.get(key) for key in zip(d["study_id"], d["arm"], strict=True)])
     return {
         "summary_all": summary,
         "summary": select_readings(summary, config.get("reading_overrides") or {}),
-        "studies": studies,
-        "levels": data_io.load_levels(paths["levels"]),
-        "claims": data_io.load_claims(paths["claims"]),
-        "score_ranges": data_io.load_score_ranges(paths["score_ranges"]),
-        "instruments": data_io.load_instruments(paths["instruments"]),
+        "studies": t["studies"],
+        "arms": t["arms"],
+        "levels": t["levels"],
+        "claims": t["claims"],
+        "score_ranges": t["score_ranges"],
+        "instruments": t["instruments"],
     }
 
 
@@ -57,3 +63,20 @@ def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str =
     text = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
             f"{TABLE_CSS}</head><body><h2>{title}</h2><p class='note'>{note}</p>{body}</body></html>")
     atomic_write(path, text)
+
+
+@contextlib.contextmanager
+def script_log(path: str | Path):
+    """Send a Snakemake script's stderr to its log; an error's message also goes to the console
+    (Snakemake itself only names the log), then the error propagates."""
+    with open(path, "w") as log:
+        saved, sys.stderr = sys.stderr, log
+        try:
+            yield log
+        except Exception as err:
+            log.write(traceback.format_exc())
+            log.flush()
+            sys.__stderr__.write(f"\nERROR ({Path(path).name}): {err}\n")
+            raise
+        finally:
+            sys.stderr = saved

@@ -90,7 +90,7 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, worker
                              chunk=int(s["chunk"]), workers=workers)
         add(f"p_any_benefit_with_{int(n_out)}_outcomes", other.p_any_benefit_by_k[-1],
             k=fewer.n_tests, reps=other.reps)
-    for n_sub in sample_size_range(cfg, s["study_id"], s["subgroup"], "magnesium") or ():
+    for n_sub in sample_size_range(cfg, s["study_id"], s["subgroup"]) or ():
         sized = dataclasses.replace(design, n_sub=n_sub, n_comp=n_sub, n_outcomes=1)
         other = sim.simulate(sized, scenario, int(s["power_reps"]),
                              stable_seed(cfg["seed"], name, f"n_sub={n_sub}"),

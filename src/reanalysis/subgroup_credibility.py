@@ -57,10 +57,21 @@ def _row(summary: pd.DataFrame, study: str, subgroup: str, outcome: str, arm: st
                     timepoint=timepoint, statistic=statistic)
 
 
+def _arm_with_role(summary: pd.DataFrame, study: str, subgroup: str, outcome: str,
+                   role: str) -> pd.Series | None:
+    """The end-of-treatment mean row of the study's arm with ``role`` (column ``role``, added from
+    data/arms.csv by :func:`pipeline.load_curated`)."""
+    rows = summary[(summary["study_id"] == study) & (summary["subgroup"] == subgroup)
+                   & (summary["outcome"] == outcome) & (summary["timepoint"] == "end")
+                   & (summary["statistic"] == "mean") & (summary["role"] == role)]
+    return None if rows.empty else rows.iloc[0]
+
+
 def subgroup_direction(summary: pd.DataFrame, study: str, subgroup: str, outcome: str) -> float:
-    """+1 if the end-of-treatment means favour magnesium, -1 if placebo; needs both means."""
-    mg = _row(summary, study, subgroup, outcome, "magnesium", "end", "mean")
-    pl = _row(summary, study, subgroup, outcome, "placebo", "end", "mean")
+    """+1 if the end-of-treatment means favour the intervention arm, -1 if the comparator (arm
+    roles from data/arms.csv); needs both means."""
+    mg = _arm_with_role(summary, study, subgroup, outcome, "intervention")
+    pl = _arm_with_role(summary, study, subgroup, outcome, "comparator")
     if mg is None or pl is None:
         raise ValueError(f"{study}/{subgroup}/{outcome}: end-of-treatment means of both arms are "
                          "needed to give the subgroup p-value a direction")

@@ -1,3 +1,20 @@
+import sys as _sys
+import time as _time
+from pathlib import Path as _Path
+
+_STARTED = _time.time()
+
+
+onerror:
+    # A failed script's error message on the console, not only in its log (scripts write their
+    # stderr to logs/): the last line of every traceback written during this run.
+    for _log in sorted(_Path("logs").glob("*.log")):
+        if _log.stat().st_mtime >= _STARTED:
+            _lines = _log.read_text(errors="replace").strip().splitlines()
+            if any(_l.startswith("Traceback") for _l in _lines):
+                print(f"ERROR in {_log}: {_lines[-1]}", file=_sys.stderr)
+
+
 rule validate_data:
     """Validate every curated table; on any problem the workflow stops before writing results."""
     input:

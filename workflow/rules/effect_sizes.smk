@@ -1,16 +1,31 @@
 rule effect_sizes:
-    """Effect sizes (Hedges' g / SMCR, benefit-positive) at the assumptions' default values."""
+    """Effect sizes (Hedges' g / SMCR, benefit-positive) at the assumptions' default values, the n
+    and r the reported figures imply, and every input row that gives no effect (with the reason)."""
     input:
         ok="results/data/validated.ok",
         data=DATA_FILES,
         forensics="results/forensics.csv",
     output:
         csv="results/effect_sizes.csv",
+        implied="results/implied_assumptions.csv",
+        estimability="results/estimability.csv",
         html=report(
             "results/tables/effect_sizes.html",
             caption="../report/effect_sizes.rst",
             category="3. Effect sizes",
             labels={"item": "effect sizes"},
+        ),
+        implied_html=report(
+            "results/tables/implied_assumptions.html",
+            caption="../report/implied_assumptions.rst",
+            category="3. Effect sizes",
+            labels={"item": "what reported p-values imply for n and r"},
+        ),
+        estimability_html=report(
+            "results/tables/estimability.html",
+            caption="../report/estimability.rst",
+            category="3. Effect sizes",
+            labels={"item": "rows that give no effect size"},
         ),
     log:
         "logs/effect_sizes.log",

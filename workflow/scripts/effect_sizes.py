@@ -1,24 +1,49 @@
-"""Snakemake script: effect-size table at the default values of the named assumptions."""
-
-import sys
+"""Snakemake script: effect sizes at the default values of the named assumptions, what the reported
+figures imply for the unreported n and r, and every input row that no effect uses."""
 
 import pandas as pd
 
-from reanalysis.comparisons import Assumptions, build_effect_sizes
-from reanalysis.forensics import flagged_rows
-from reanalysis.pipeline import load_curated, write_csv, write_html_table
-
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
-tables = load_curated(cfg)
-flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))  # noqa: F821
-effects = build_effect_sizes(tables["summary"], tables["studies"], Assumptions.from_config(cfg),
-                             flagged)
-write_csv(effects, snakemake.output.csv)  # noqa: F821
-write_html_table(
-    effects, snakemake.output.html, "Effect sizes",  # noqa: F821
-    "yi: Hedges' g (between arms) or SMCR (within arm), positive = improvement; md: mean "
-    "difference in instrument points (benefit-positive). 'assumptions' lists every named "
-    "assumption a row depends on (config/config.yaml). 'forensic_flags' lists source rows that "
-    "failed a consistency check (see Data forensics): such rows are shown but never pooled.",
+from reanalysis.comparisons import (
+    Assumptions,
+    build_effect_sizes,
+    estimability,
+    implied_assumptions,
 )
+from reanalysis.forensics import flagged_rows
+from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_table
+
+out = snakemake.output  # noqa: F821
+with script_log(snakemake.log[0]):  # noqa: F821
+    cfg = snakemake.config  # noqa: F821
+    t = load_curated(cfg)
+    flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))  # noqa: F821
+    effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
+                                 flagged, arms=t["arms"])
+    implied = implied_assumptions(t["summary"], t["arms"], cfg)
+    unused = estimability(t["summary_all"], t["summary"], effects, t["arms"], t["studies"])
+    write_csv(effects, out.csv)
+    write_csv(implied, out.implied)
+    write_csv(unused, out.estimability)
+    write_html_table(
+        effects, out.html, "Effect sizes",
+        "yi: Hedges' g (between arms) or SMCR (within arm), positive = improvement; md: mean "
+        "difference in instrument points (benefit-positive) with its t-based CI (md_df degrees of "
+        "freedom). Where a between-arm p, t, CI or SE is reported it fixes the SE of md; "
+        "p_reported / p_reanalysed / p_check say whether the reported means/SDs reproduce it. "
+        "'assumptions' lists every named assumption a row depends on (config/config.yaml) and n "
+        "implied by a reported p. 'forensic_flags' lists source rows that failed a consistency "
+        "check (see Data forensics): such rows are shown but never pooled.",
+    )
+    write_html_table(
+        implied, out.implied_html, "What the reported figures imply for unreported n and r",
+        "For each reported between-arm p: the n per arm at which a t-test of the reported means/SDs "
+        "gives that p (change scores at the low, default and high pre-post correlation r, and "
+        "end-of-treatment scores), with the range the rounding of the reported figures allows; "
+        "and the r it needs at each n of the assumed range. The effect sizes use the n implied at "
+        "the default r and analysis (config assumptions.reported_test_analysis).",
+    )
+    write_html_table(
+        unused, out.estimability_html, "Input rows that give no effect size",
+        f"{len(unused)} row(s) of data/summary_stats.csv contribute to no effect size; each is "
+        "listed with the reason.",
+    )

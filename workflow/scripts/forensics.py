@@ -1,18 +1,17 @@
 """Snakemake script: consistency checks on every reported mean/SD and recomputed p-values."""
 
-import sys
-
 from reanalysis.forensics import run_checks
-from reanalysis.pipeline import load_curated, write_csv, write_html_table
+from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_table
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
-table = run_checks(load_curated(cfg), cfg)
-write_csv(table, snakemake.output.csv)  # noqa: F821
-flags = table[table["verdict"] == "flag"]
-write_html_table(
-    table.sort_values("verdict", key=lambda s: s.map({"flag": 0, "inconclusive": 1, "ok": 2}),
-                      kind="stable"),
-    snakemake.output.html, "Data forensics",  # noqa: F821
-    f"{len(flags)} value(s) flagged: {', '.join(flags['row_id']) or 'none'}. Flagged values are "
-    "kept in the data with their provenance, marked in the effect-size table, and never pooled.")
+with script_log(snakemake.log[0]):  # noqa: F821
+    cfg = snakemake.config  # noqa: F821
+    table = run_checks(load_curated(cfg), cfg)
+    write_csv(table, snakemake.output.csv)  # noqa: F821
+    flags = table[table["verdict"] == "flag"]
+    write_html_table(
+        table.sort_values("verdict", key=lambda s: s.map({"flag": 0, "inconclusive": 1, "ok": 2}),
+                          kind="stable"),
+        snakemake.output.html, "Data forensics",  # noqa: F821
+        f"{len(flags)} value(s) flagged: {', '.join(flags['row_id']) or 'none'}. Flagged values "
+        "are kept in the data with their provenance, marked in the effect-size table, and never "
+        "pooled.")

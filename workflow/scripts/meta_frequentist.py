@@ -1,20 +1,19 @@
 """Snakemake script: frequentist random-effects meta-analysis of each configured pooling set."""
 
-import sys
-
 import pandas as pd
 
-from reanalysis.pipeline import write_csv, write_html_table
+from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.pooling import pool_sets
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
-effects = pd.read_csv(snakemake.input.effects)  # noqa: F821
-pooled = pool_sets(effects, cfg["meta_analysis"])
-write_csv(pooled, snakemake.output.csv)  # noqa: F821
-write_html_table(
-    pooled, snakemake.output.html, "Random-effects meta-analyses",  # noqa: F821
-    "One row per pooling set and tau² estimator. Between-arm (placebo-controlled) and within-arm "
-    "(pre-post) effects are different estimands and are pooled separately. With k = 1 the "
-    "'pooled' value is that study's estimate and heterogeneity cannot be estimated.",
-)
+with script_log(snakemake.log[0]):  # noqa: F821
+    cfg = snakemake.config  # noqa: F821
+    effects = pd.read_csv(snakemake.input.effects)  # noqa: F821
+    pooled = pool_sets(effects, cfg["meta_analysis"])
+    write_csv(pooled, snakemake.output.csv)  # noqa: F821
+    write_html_table(
+        pooled, snakemake.output.html, "Random-effects meta-analyses",  # noqa: F821
+        "One row per pooling set and tau² estimator. Between-arm (controlled) and "
+        "within-arm (pre-post) effects are different estimands and are pooled separately. A set "
+        "with one study is one row marked 'single study, not pooled': that study's estimate with "
+        "a t-based CI on its own degrees of freedom (df); heterogeneity cannot be estimated.",
+    )

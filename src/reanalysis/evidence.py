@@ -1,0 +1,150 @@
+"""Reported figures first: what a reported test statistic determines and what it implies.
+
+The hierarchy for a between-arm mean difference (README, "Evidence hierarchy"):
+
+1. the difference: a reported estimate of it, else the difference of the arms' means (a change is
+   end minus baseline);
+2. its SE: a reported SE of the difference > its CI > a t statistic > an exact two-sided p
+   (Cochrane Handbook 6.5.2.3: SE = |MD| / t_{1-p/2, n1+n2-2}; from a CI, width / 2 t) > the arms'
+   SDs and n (change SDs imputed with a pre-post correlation r, Handbook 6.5.2.8);
+3. n per arm: reported > implied by the reported statistic together with the reported SDs (the n at
+   which they reproduce it, :func:`implied_n`) > a named assumption;
+4. r: a named assumption; :func:`implied_r` shows what the reported figures imply for it.
+
+A reported p is *reproduced* when the p recomputed from the reported means and SDs, with every
+input anywhere inside its rounding interval, can equal the reported p to its reported precision.
+All functions are pure and work on floats.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import optimize, stats
+
+from . import sd_recovery as sdr
+
+N_MAX = 100_000  # largest per-arm n searched when solving for the n a statistic implies
+
+
+def decimals(x: float | str) -> int:
+    """Decimals as reported: from the text when given ('0.930' -> 3), else the float's repr."""
+    text = str(x).strip() if isinstance(x, str) else repr(float(x))
+    if "e" in text.lower() or "." not in text:
+        return 0
+    frac = text.split(".")[1]
+    return 0 if isinstance(x, float) and frac == "0" else len(frac)
+
+
+def half_unit(d: int) -> float:
+    """Half a unit in the last reported decimal: the rounding half-width 0.5 · 10^-d."""
+    return 0.5 * 10.0 ** -d
+
+
+def p_two_sample(md, sd, n1, n2) -> float:
+    """Two-sided p of the pooled-variance two-sample t-test from the difference and pooled SD."""
+    se = sd * math.sqrt(1.0 / n1 + 1.0 / n2)
+    return float(2.0 * stats.t.sf(abs(md) / se, n1 + n2 - 2))
+
+
+def se_from_reported(kind: str, value: float | tuple[float, float], md: float, df: float,
+                     level: float = 0.95) -> float:
+    """SE of a difference from a reported statistic (Cochrane Handbook 6.5.2.3).
+
+    kind ``se``: the SE itself; ``ci``: (low, high), SE = (high - low) / (2 t_{1-α/2, df});
+    ``t``: SE = |MD| / |t|; ``p_value``: SE = |MD| / t_{1-p/2, df}.
+    """
+    if kind == "se":
+        return float(value)
+    if kind == "ci":
+        lo, hi = value
+        return float((hi - lo) / (2.0 * stats.t.ppf(0.5 + level / 2.0, df)))
+    if kind == "t":
+        return abs(md) / abs(float(value))
+    if kind == "p_value":
+        return abs(md) / float(sdr.t_from_p(value, df))
+    raise ValueError(f"no SE can be derived from a reported {kind!r}")
+
+
+def p_from_se(md: float, se: float, df: float) -> float:
+    """Two-sided p of MD / SE on a t distribution with df degrees of freedom."""
+    return float(2.0 * stats.t.sf(abs(md) / se, df))
+
+
+def t_ci(estimate: float, se: float, df: float, level: float = 0.95) -> tuple[float, float]:
+    """estimate ± t_{1-α/2, df} · SE: the CI of a single difference (df = n1 + n2 - 2, or n - 1)."""
+    q = float(stats.t.ppf(0.5 + level / 2.0, df))
+    return estimate - q * se, estimate + q * se
+
+
+def p_interval(p: float, d: int) -> tuple[float, float]:
+    """Values that round to the reported p (d decimals), clipped to (0, 1)."""
+    h = half_unit(d)
+    return max(p - h, 1e-300), min(p + h, 1.0)
+
+
+def implied_n(md: float, sd: float, p: float, n_max: float = N_MAX) -> float:
+    """Per-arm n (equal arms, continuous) at which a two-sample t-test of MD with pooled SD gives
+    two-sided p. NaN when no n in [2, n_max] does (MD = 0, or p attainable only below n = 2)."""
+    if md == 0 or sd <= 0 or not 0 < p < 1:
+        return float("nan")
+
+    def f(log_n):  # log p(n) - log p, decreasing in n
+        n = math.exp(log_n)
+        t = abs(md) / (sd * math.sqrt(2.0 / n))
+        return math.log(2.0) + float(stats.t.logsf(t, 2.0 * n - 2.0)) - math.log(p)
+
+    lo, hi = math.log(2.0), math.log(n_max)
+    if f(lo) < 0 or f(hi) > 0:
+        return float("nan")
+    return float(math.exp(optimize.brentq(f, lo, hi, xtol=1e-10)))
+
+
+def implied_n_range(md: float, h_md: float, sds: list[tuple[float, float]], h_sd: float,
+                    p: float, d_p: int, sd_of=None) -> tuple[float, float]:
+    """Range of :func:`implied_n` when MD, the SDs and p move within their rounding intervals.
+
+    ``sds`` are the inputs of ``sd_of`` (a function returning the pooled SD, monotone or not: all
+    corners of the SD box are tried); the smallest n comes with the largest |MD|, smallest SD and
+    largest p, the largest n with the opposite.
+    """
+    corners = np.array(np.meshgrid(*[[s - h_sd, s + h_sd] for s in sds])).reshape(len(sds), -1).T
+    pooled = [sd_of(*c) for c in np.clip(corners, 1e-9, None)]
+    p_lo, p_hi = p_interval(p, d_p)
+    n_lo = implied_n(abs(md) + h_md, min(pooled), min(p_hi, 1 - 1e-12))
+    n_hi = implied_n(max(abs(md) - h_md, 1e-12), max(pooled), p_lo)
+    return n_lo, n_hi
+
+
+def implied_r(md: float, sd_pre: tuple[float, float], sd_post: tuple[float, float],
+              n1: float, n2: float, p: float) -> float:
+    """Pre-post correlation r (same in both arms) at which the change-score t-test of MD gives p.
+
+    Change SDs by Handbook 6.5.2.8; p falls as r rises. NaN when no r in [-1, 1) reproduces p.
+    """
+    from .effect_sizes import pooled_sd, sd_change
+
+    def p_at(r):
+        s1 = float(sd_change(sd_pre[0], sd_post[0], r))
+        s2 = float(sd_change(sd_pre[1], sd_post[1], r))
+        sp = float(pooled_sd(s1, n1, s2, n2))
+        return p_two_sample(md, max(sp, 1e-12), n1, n2) if sp > 0 else 0.0
+
+    lo, hi = -1.0, 1.0 - 1e-9
+    if md == 0 or p_at(lo) < p or p_at(hi) > p:
+        return float("nan")
+    return float(optimize.brentq(lambda r: p_at(r) - p, lo, hi, xtol=1e-10))
+
+
+def p_matches(kind: str, reported: float, d: int, p_low: float, p_high: float) -> bool:
+    """Whether recomputed p-values spanning [p_low, p_high] (the inputs' rounding) can give the
+    reported one: ``p_value`` to its d decimals, ``p_below``: p < x, ``p_above``: p > x."""
+    if kind == "p_value":
+        lo, hi = p_interval(reported, d)
+        return p_low <= hi and p_high >= lo
+    if kind == "p_below":
+        return p_low < reported
+    if kind == "p_above":
+        return p_high > reported
+    raise ValueError(f"not a p-value kind: {kind!r}")
