@@ -34,8 +34,7 @@ def _read(folder: Path, table: str) -> pd.DataFrame:
 
 
 def _config(folder: Path) -> dict | None:
-    path = (ROOT / "config/config.yaml" if folder == ROOT / "data"
-            else folder.parent / "config.yaml")
+    path = folder.parent / "config/config.yaml"  # a case is a folder with config/ and data/
     return yaml.safe_load(path.read_text()) if path.exists() else None
 
 
@@ -110,7 +109,7 @@ def test_config_names_only_what_the_data_contain(folder):
         pytest.skip(f"no config for {folder}")
     summary, arms = _read(folder, "summary_stats"), _read(folder, "arms")
     for table, path in config.get("data", {}).items():
-        assert (ROOT / path).exists(), f"config data.{table}: {path} not found"
+        assert (folder.parent / path).exists(), f"config data.{table}: {path} not found"
     declared = set(zip(arms["study_id"], arms["arm"], strict=True))
     for s in config["assumptions"].get("sample_sizes", []):
         assert (s["study_id"], s["arm"]) in declared, f"sample_sizes: {s['study_id']}/{s['arm']}"
