@@ -20,6 +20,7 @@ STATISTICS = [
     "count", "proportion", "estimate", "r", "reported_improvement",
 ]
 TIMEPOINTS = ["baseline", "end", "change"]
+NOT_STATED = "not stated"  # tri-state design flags (studies.csv): the source does not say
 KEY = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "reading"]
 
 
@@ -73,7 +74,7 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
         "role": pa.Column(str, pa.Check.isin(["intervention", "review", "migraine", "levels"])),
         "design": _text(),
         "controlled": pa.Column(bool),
-        "randomized": pa.Column(bool),
+        "randomized": pa.Column("boolean", nullable=True),
         "blinded": pa.Column("boolean", nullable=True),
         "n_total": pa.Column(float, pa.Check.gt(0), nullable=True),
         "duration_weeks": pa.Column(float, pa.Check.gt(0), nullable=True),
@@ -102,18 +103,33 @@ LEVELS_SCHEMA = pa.DataFrameSchema(
     coerce=True,
 )
 
-CLAIM_TYPES = ["within_arm_change", "subgroup_effect", "vote_count", "uncontrolled_proportion",
-               "untraceable_citation", "levels"]
+CLAIM_TYPES = ["effect", "within_arm_change", "subgroup_effect", "vote_count",
+               "uncontrolled_proportion", "untraceable_citation", "levels", "level_study",
+               "association", "design", "first_of_kind", "fact", "not_checkable"]
 
 CLAIMS_SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _text(unique=True),
         "source_file": _text(),
+        "line": pa.Column(int, pa.Check.ge(1)),
+        "line_end": pa.Column(int, pa.Check.ge(1)),
         "quote": _text(),
         "figure_asserted": _text(),
+        "verify_with": _text(),
         "study_id": pa.Column(str, nullable=True),
         "outcome": pa.Column(str, nullable=True),
         "claim_type": pa.Column(str, pa.Check.isin(CLAIM_TYPES)),
+        "scope": pa.Column(str, pa.Check.isin(["general", "subgroup", "some", "mixed"]),
+                           nullable=True),
+        "direction": pa.Column(str, nullable=True),
+        "asserted_value": pa.Column(str, nullable=True),
+        "asserted_year": pa.Column(float, nullable=True),
+        "asserts_placebo": pa.Column(bool),
+        "asserts_meaningful": pa.Column(bool),
+        "reference_value": pa.Column(str, nullable=True),
+        "reason": pa.Column(str, nullable=True),
+        "outcome_label": pa.Column(str, nullable=True),
+        "subgroup_label": pa.Column(str, nullable=True),
         **_SOURCE,
     },
     strict=True,
@@ -193,14 +209,17 @@ def _read(path: str | Path) -> pd.DataFrame:
 def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None
                     ) -> list[str]:
     """Turn 'true'/'false' text into booleans in place (pandas would read any non-empty text,
-    'false' included, as True); anything else is a problem naming line and field."""
+    'false' included, as True); in a nullable column 'not stated' (the source is silent) reads as
+    missing; anything else is a problem naming line and field."""
     problems = []
     for name, col in schema.columns.items():
         if name not in raw.columns or str(col.dtype) not in ("bool", "boolean"):
             continue
         text = raw[name].str.strip().str.lower()
-        bad = raw[name].notna() & ~text.isin(["true", "false"])
-        problems += [f"{_where(raw, idx, id_col)}, field '{name}': expected true or false, got "
+        allowed = ["true", "false"] + ([NOT_STATED] if col.nullable else [])
+        bad = raw[name].notna() & ~text.isin(allowed)
+        problems += [f"{_where(raw, idx, id_col)}, field '{name}': expected "
+                     f"{' or '.join(allowed)}, got "
                      f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
         raw[name] = pd.array(text.map({"true": True, "false": False}), dtype="boolean")
     return problems
