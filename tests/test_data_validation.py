@@ -96,14 +96,15 @@ def test_false_in_a_csv_reads_as_false(root):
     studies = data_io.load_studies(root / "data/studies.csv").set_index("study_id")
     assert not studies.loc["bagis2013", "controlled"]
     assert studies.loc["macian2022", "controlled"]
-    assert studies.loc["abdelfattah2024", "blinded"] is pd.NA
+    assert studies.loc["chiu2016", "blinded"] is pd.NA  # empty: not recorded
     summary = data_io.load_summary_stats(root / "data/summary_stats.csv").set_index("row_id")
     assert not summary.loc["mac_qol_all_between_p", "lower_is_better"]
 
 
 def test_a_non_boolean_is_located(root, tmp_path):
     text = (root / "data/studies.csv").read_text().splitlines()
-    text[2] = text[2].replace(",false,false,false,active", ",maybe,false,false,active")
+    text[2] = text[2].replace(",false,not stated,not stated,active",
+                              ",maybe,not stated,not stated,active")
     bad = tmp_path / "studies.csv"
     bad.write_text("\n".join(text) + "\n")
     with pytest.raises(data_io.DataValidationError,

@@ -101,6 +101,11 @@ def _list(x) -> list[str]:
     return [] if not isinstance(x, str) or not x.strip() else [s.strip() for s in x.split(";")]
 
 
+def _keep(df: pd.DataFrame, mask: list[bool]) -> pd.DataFrame:
+    """Rows where ``mask`` is true (an empty mask keeps the columns)."""
+    return df.loc[np.asarray(mask, dtype=bool)] if len(df) else df
+
+
 def _flag(x) -> bool:
     return bool(x) if not (x is None or pd.isna(x)) else False
 
@@ -308,7 +313,7 @@ def _asserted_numbers(claim) -> list[float]:
 def _arm_means(ev: Evidence, sid: str, subgroup: str, outcome: str, role: str) -> list[float]:
     rows = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["subgroup"] == subgroup)
                       & (ev.summary["outcome"] == outcome) & (ev.summary["statistic"] == "mean")]
-    rows = rows[[ev.role(sid, a) == role for a in rows["arm"]]]
+    rows = _keep(rows, [ev.role(sid, a) == role for a in rows["arm"]])
     order = {"baseline": 0, "end": 1}
     rows = rows.assign(o=rows["timepoint"].map(order)).sort_values("o")
     return list(rows["value"].astype(float))
@@ -560,8 +565,8 @@ def uncontrolled_proportion(claim, ev: Evidence) -> dict:
         verdict = NEVER_TESTED
     else:
         verdict = SUPPORTED
-    plain = (f"The {k / n:.0%} comes from {_name(study)} ({n} patients; "
-             f"{study['population']}; {study['design']}).")
+    plain = (f"The {k / n:.0%} ({k} of {n}) comes from {_name(study)} "
+             f"({study['population']}; {study['design']}).")
     if problems:
         plain = f"Wrong as stated: {'; '.join(problems)}. " + plain
     if said:
@@ -631,7 +636,8 @@ def first_of_kind(claim, ev: Evidence) -> dict:
     study = ev.study(claim["study_id"])
     year = _year(study)
     s = ev.studies
-    co = s.get("co_intervention", pd.Series("", index=s.index)).fillna("").astype(str)
+    co = pd.Series([x if isinstance(x, str) else "" for x in
+                    s.get("co_intervention", pd.Series("", index=s.index))], index=s.index)
     earlier = s[(s["role"] == study["role"]) & s["controlled"].map(_is_true)
                 & s["blinded"].map(_is_true) & (s["year"].astype(float) < year)]
     same = earlier[co.loc[earlier.index].str.strip() == ""]
@@ -710,9 +716,9 @@ def level_study(claim, ev: Evidence) -> dict:
     samples = [s.lower() for s in _list(claim.get("asserted_value"))]
     rows = ev.levels[ev.levels["year"].astype(float) == year]
     if samples:
-        rows = rows[rows["sample"].str.lower().map(lambda x: any(s in x for s in samples))]
+        rows = _keep(rows, [any(s in str(x).lower() for s in samples) for x in rows["sample"]])
     want = str(claim.get("direction") or "")
-    match = rows[rows["finding"].map(_kind) == want]
+    match = _keep(rows, [_kind(f) == want for f in rows["finding"]])
     numbers = "; ".join(f"{r['citation']}: {r['sample']}, {r['n_fm']:.0f} vs "
                         f"{r['n_control']:.0f}, {r['finding']} ({r['status']}: {r['source']})"
                         for _, r in rows.iterrows()) or "no study of that year and sample"
