@@ -33,8 +33,8 @@ NOT_CHECKABLE = "not checkable with trial data"
 VERDICTS = {
     SUPPORTED: "The data show what the sentence says, at the strength it says it.",
     WEAK: "The data point the same way, but cannot establish it: a group picked within one "
-          "trial, studies without a placebo group while the one placebo-controlled trial's "
-          "results could not be found, or a single study.",
+          "trial, or studies without a placebo group while the placebo-controlled trial's "
+          "results could not be found.",
     OVERSTATED: "Part of it is traceable, but the sentence says more than the data: a subgroup "
                 "presented as a general result, a change below what patients notice called "
                 "meaningful, mixed results presented as consistent.",
@@ -267,8 +267,8 @@ _SAY = {
     "mixed": "placebo-controlled results disagree",
     "subgroup only": "a benefit over placebo appears only in a group of patients picked within "
                      "one trial, not in the whole trial",
-    NO_RESULTS: "studies without a placebo group report improvement; the one placebo-controlled "
-                "trial's results could not be found",
+    NO_RESULTS: "the results of the placebo-controlled trial ({who}) could not be found; any "
+                "improvement reported comes from studies without a placebo group",
     "uncontrolled only": "improvement was reported only in studies without a placebo group",
     "not measured": "no study in our sources measured it",
 }
@@ -281,15 +281,18 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
     labels = _labels(claim)
     statuses, numbers, plain = [], [], []
     by_status: dict[str, list[str]] = {}
+    no_results: set[str] = set()
     for outcome, label in labels.items():
         found = outcome_evidence(ev, ids, outcome, bool(listed))
+        no_results.update(who for c, who in found if c == NO_RESULTS)
         st = outcome_status({c for c, _ in found}, claim.get("scope"))
         statuses.append(st)
         by_status.setdefault(st, []).append(label)
         numbers.append(f"{outcome}: {st}" + (" (" + "; ".join(
             f"{who}: {c}" for c, who in found) + ")" if found else ""))
     for st, outs in by_status.items():
-        plain.append(f"For {_join(outs)}, {_SAY.get(st, st)}.")
+        who = _join(sorted(no_results)) if no_results else ""
+        plain.append(f"For {_join(outs)}, {_SAY.get(st, st).format(who=who)}.")
     verdict = effect_verdict(statuses, claim.get("direction") or "benefit", claim.get("scope"))
     return verdict, "; ".join(numbers), " ".join(plain), _traced(ev, ids if listed else [])
 
@@ -509,10 +512,11 @@ def vote_count(claim, ev: Evidence) -> dict:
         verdict = SUPPORTED
     plain = ""
     if not traceable:
-        plain = (f"We found no review that gives this count: the article names none, and "
-                 f"{_name(study)} says nothing like it in its summary. ")
-    plain += (f"Even taken at face value, counting studies does not measure an effect: most of "
-              f"them had no placebo group, and if the treatment did nothing at least "
+        reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
+        plain = (reason or "We found no source that reports this count.") + " "
+    plain += (f"Even taken at face value, counting studies does not measure an effect: "
+              f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} (as assumed) had no "
+              f"placebo group, and if the treatment did nothing at least "
               f"{v['positive']:.0f} of {v['total']:.0f} would still report some improvement "
               f"about {v['p_at_least_k_if_no_effect_direction']:.0%} of the time, because "
               "patients improve with any treatment and with time.")
