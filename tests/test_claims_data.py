@@ -123,3 +123,21 @@ def test_overview_lists_new_categories_without_internal_ids():
         assert v in page
     assert "n[" not in page and "x_sd" not in page and "c1" not in page
     assert page.count("lower = better") == 1 and "a.txt, line 3" in page
+
+
+def test_claims_name_known_studies_and_outcomes(claims):
+    summary = data_io.load_summary_stats(ROOT / "data/summary_stats.csv")
+    levels = data_io.load_levels(ROOT / "data/levels.csv")
+    studies = set(data_io.load_studies(ROOT / "data/studies.csv")["study_id"]) | set(
+        levels["study_id"])
+    known_outcomes = set(summary["outcome"]) | {
+        o for x in levels["linked_outcomes"].dropna() for o in x.split(";")}
+    for _, c in claims.iterrows():
+        for sid in str(c["study_id"]).split(";") if pd.notna(c["study_id"]) else []:
+            assert sid in studies, (c["claim_id"], sid)
+        outcomes = str(c["outcome"]).split(";") if pd.notna(c["outcome"]) else []
+        labels = str(c["outcome_label"]).split(";") if pd.notna(c["outcome_label"]) else []
+        assert len(labels) == len(outcomes), c["claim_id"]
+        # an outcome no study measured is allowed only where the verdict says so
+        if c["claim_type"] in ("within_arm_change", "subgroup_effect"):
+            assert set(outcomes) <= known_outcomes, c["claim_id"]
