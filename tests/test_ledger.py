@@ -339,3 +339,25 @@ def test_every_verdict_is_reachable():
                "tested against placebo, no difference", "contradicted", "factually wrong",
                "untraceable", "not checkable with trial data"}
     assert covered == set(VERDICTS)
+
+
+@pytest.mark.parametrize("scope,planned,expected,says", [
+    ("subgroup", "not reported", "consistent but weak", "not reported"),
+    ("general", "no", "overstated", "chosen after the results"),
+])
+def test_subgroup_effect(scope, planned, expected, says):
+    summary = _summary(_srow("s1", "t", "between", "mild", "pain", "end", "p_value", 0.01),
+                       _srow("s2", "t", "between", "all", "pain", "end", "p_value", 0.6),
+                       _srow("sd", "t", "dummy", "mild", "pain", "baseline", "sd", 11.9))
+    ev = _evidence(summary=summary)
+    ev.credibility = pd.DataFrame([{"criterion": ledger.PRESPECIFIED, "answer": planned,
+                                    "evidence": "e"}])
+    ev.forensics = pd.DataFrame([{"verdict": "flag", "row_id": "sd", "detail": "d"}])
+    row = build_ledger(_claim("subgroup_effect", scope=scope, subgroup_label="the mild group"),
+                       ev).iloc[0]
+    assert row["verdict"] == expected
+    assert says in row["plain"] and "the mild group" in row["plain"]
+    assert "did not differ from dummy (p = 0.60)" in row["plain"]
+    assert "cannot be right" in row["plain"]
+    summary.loc[0, "value"] = 0.2  # not significant in the subgroup either
+    assert _verdict(_claim("subgroup_effect", scope="subgroup"), ev) == "overstated"

@@ -440,14 +440,15 @@ def subgroup_effect(claim, ev: Evidence) -> dict:
     verdict = (WEAK if all_sig and claim.get("scope") == "subgroup" else OVERSTATED)
     group = claim.get("subgroup_label") if isinstance(claim.get("subgroup_label"), str) else ""
     plain = []
+    comparator = _arm_name(ev, sid, "comparator")
     if whole_p:
         plain.append("In the whole trial, " + _join(
-            [f"{labels[o]} did not differ from placebo (p = {p:.2f})" if p >= ev.alpha else
-             f"{labels[o]} differed from placebo (p = {p:.2f})" for o, p in whole_p.items()])
-            + ".")
-    plain.append(f"The reported benefit is in {group or 'a subgroup'} only"
-                 + (f" ({_join([labels[o] for o, v in sub_sig.items() if v])})"
-                    if any(sub_sig.values()) else "") + ".")
+            [f"{labels[o]} did not differ from {comparator} (p = {p:.2f})" if p >= ev.alpha
+             else f"{labels[o]} differed from {comparator} (p = {p:.2f})"
+             for o, p in whole_p.items()]) + ".")
+    benefits = [labels[o] for o, v in sub_sig.items() if v]
+    plain.append("The reported benefit" + (f" ({_join(benefits)})" if benefits else "")
+                 + f" is only in {group or 'a subgroup'}.")
     plain.append({"no": "That group was chosen after the results were in.",
                   "yes": "That group was planned in advance."}.get(
         planned, "Whether that group was planned in advance is not reported."))
