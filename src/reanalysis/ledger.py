@@ -546,8 +546,10 @@ def uncontrolled_proportion(claim, ev: Evidence) -> dict:
         problems.append(f"it reports {k / n:.0%}, not {asserted[0]:.0%}")
     parts = [f"{k}/{n} = {k / n:.0%} (95% CI {ci.low:.0%} to {ci.high:.0%}) in an "
              f"{study['design']} ({study['population']})"]
-    ctrl = ev.studies[(ev.studies["role"] == study["role"])
-                      & ev.studies["controlled"].map(_is_true)]
+    same = (ev.studies["role"] == study["role"]) & ev.studies["controlled"].map(_is_true)
+    if "route" in ev.studies.columns and isinstance(study.get("route"), str):
+        same &= ev.studies["route"] == study["route"]  # same question: same route of giving it
+    ctrl = ev.studies[same]
     said = []
     for _, c in ctrl.iterrows():
         rows = ev.summary[ev.summary["study_id"] == c["study_id"]]
@@ -562,8 +564,13 @@ def uncontrolled_proportion(claim, ev: Evidence) -> dict:
                 f"{o} {s} {v:g}" for o, s, v in zip(rows["outcome"], rows["statistic"],
                                                     rows["value"], strict=True)))
         sig = _significance(rows[rows["arm"] == BETWEEN], ev.alpha)
+        counts = rows[(rows["arm"] != BETWEEN) & (rows["statistic"] == "count")]
         if sig is not None:
             said.append(f"{_name(c)} {'found a benefit' if sig else 'found no clear benefit'}")
+        elif not counts.empty:
+            k1, n1 = counts["value"].iloc[0], counts["n"].iloc[0]
+            said.append(f"{_name(c)} reports {k1:g} of {n1:g} on the treatment, but no "
+                        "comparison with its placebo group")
     if problems:
         verdict = WRONG
     elif not _is_true(study["controlled"]):
@@ -575,8 +582,8 @@ def uncontrolled_proportion(claim, ev: Evidence) -> dict:
     if problems:
         plain = f"Wrong as stated: {'; '.join(problems)}. " + plain
     if said:
-        plain += (" Trials and reviews that did use a placebo disagree: " + "; ".join(said)
-                  + ".")
+        plain += (" Where a placebo group was used (same route of administration): "
+                  + "; ".join(said) + ".")
     return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), plain, k / n, ci.low,
                    ci.high)
 
