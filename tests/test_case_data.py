@@ -93,8 +93,12 @@ def test_arms_have_roles_and_known_studies(folder):
 def test_claims_name_known_studies(folder):
     claims, studies = _read(folder, "claims"), _read(folder, "studies")
     assert not _lines(claims, claims["quote"].str.strip() == ""), "claims without a quote"
-    named = claims["study_id"] != ""
-    unknown = named & ~claims["study_id"].isin(studies["study_id"])
+    known = set(studies["study_id"])
+    levels = _read(folder, "levels")
+    if "study_id" in levels.columns:
+        known |= set(levels["study_id"])
+    ids = claims["study_id"].str.split(";").apply(lambda xs: {x.strip() for x in xs} - {""})
+    unknown = ids.apply(lambda xs: bool(xs - known))
     assert not unknown.any(), f"claims.csv lines {_lines(claims, unknown)}: unknown study"
     if "line" in claims.columns:
         given = claims["line"] != ""

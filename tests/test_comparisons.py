@@ -107,9 +107,15 @@ def test_engen_from_p_value(effects):
 
 
 def test_direction_only_rows_are_not_estimable(effects):
-    turan = effects[effects["study_id"] == "turan"]
-    assert len(turan) == 3 and turan["yi"].isna().all()
-    assert (turan["status"] == "not estimable").all()
+    direction_only = effects[effects["study_id"] == "abraham1992"]  # improvement, no p or n
+    assert len(direction_only) == 1 and direction_only["yi"].isna().all()
+    assert (direction_only["status"] == "not estimable").all()
+
+
+def test_significant_only_rows_use_the_assumed_threshold(effects):
+    turan = effects[effects["study_id"] == "turan"]  # "significant improvement", n = 25
+    assert len(turan) == 3 and turan["yi"].notna().all()
+    assert turan["basis"].str.contains("assumed threshold").all()
 
 
 def test_implied_table_matches_an_independent_solver(curated):
@@ -154,7 +160,7 @@ def test_change_and_final_value_smds_are_never_pooled_together(effects):
 def test_uncontrolled_set_has_one_effect_per_study(curated, effects):
     chosen = select_for_pooling(effects, curated[0]["meta_analysis"]["sets"][
         "uncontrolled_magnesium_prepost"])
-    assert sorted(chosen["study_id"]) == ["bagis2013", "engen2015", "macian2022"]
+    assert sorted(chosen["study_id"]) == ["bagis2013", "engen2015", "macian2022", "turan"]
     assert chosen.set_index("study_id").at["macian2022", "outcome"] == "pain"
 
 

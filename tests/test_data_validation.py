@@ -96,14 +96,15 @@ def test_false_in_a_csv_reads_as_false(root):
     studies = data_io.load_studies(root / "data/studies.csv").set_index("study_id")
     assert not studies.loc["bagis2013", "controlled"]
     assert studies.loc["macian2022", "controlled"]
-    assert studies.loc["abdelfattah2024", "blinded"] is pd.NA
+    assert studies.loc["chiu2016", "blinded"] is pd.NA  # empty: not recorded
     summary = data_io.load_summary_stats(root / "data/summary_stats.csv").set_index("row_id")
     assert not summary.loc["mac_qol_all_between_p", "lower_is_better"]
 
 
 def test_a_non_boolean_is_located(root, tmp_path):
     text = (root / "data/studies.csv").read_text().splitlines()
-    text[2] = text[2].replace(",false,false,false,active", ",maybe,false,false,active")
+    text[2] = text[2].replace(",false,not stated,not stated,active",
+                              ",maybe,not stated,not stated,active")
     bad = tmp_path / "studies.csv"
     bad.write_text("\n".join(text) + "\n")
     with pytest.raises(data_io.DataValidationError,
@@ -189,7 +190,8 @@ def test_unreadable_files_are_named_with_the_line(root, tmp_path, content, expec
 
 def test_cross_file_references_and_roles(root, tmp_path):
     claims = (root / "data/claims.csv").read_text().splitlines()
-    claims[1] = claims[1].replace(",macian2022,", ",nosuchstudy,", 1)
+    i = next(i for i, line in enumerate(claims) if ",macian2022," in line)
+    claims[i] = claims[i].replace(",macian2022,", ",nosuchstudy,", 1)
     summary = (root / "data/summary_stats.csv").read_text().splitlines()
     summary[1] = summary[1].replace(",magnesium,", ",verum,", 1)  # arm without a role
     paths = _paths(root, tmp_path, claims="\n".join(claims) + "\n",
@@ -197,7 +199,7 @@ def test_cross_file_references_and_roles(root, tmp_path):
     with pytest.raises(data_io.DataValidationError) as err:
         data_io.load_all(paths, [{"study_id": "macian2022", "arm": "verum"}])
     text = str(err.value)
-    assert "claims.csv: line 2" in text and "unknown study 'nosuchstudy'" in text
+    assert f"claims.csv: line {i + 1}" in text and "unknown study 'nosuchstudy'" in text
     assert "line 2 (row_id mac_str_all_mg_end_mean), field 'arm': arm 'verum'" in text
     assert "sample_sizes[0]: arm 'verum'" in text
 

@@ -63,4 +63,4 @@ def test_report_shows_the_ledger(page):
     assert frames, [f.url[:60] for f in page.frames]
     text = frames[0].inner_text("body")
     assert "Claims ledger" in text and "untraceable" in text and "overstated" in text
-    assert "pain fell from 5.7 to 5.1" in text
+    assert "scores dropping from 5.7 to 5.1" in text  # quoted from a source article

@@ -80,7 +80,9 @@ def test_credibility_table_on_the_shipped_data(shipped):
     only = _sim([("p_interaction_significant", np.nan, 0.17),
                  ("p_subgroup_estimate_at_least_reported", np.nan, 0.5)])
     table = credibility_table(data["summary"], s, shrink, null, only).set_index("criterion")
-    assert table.loc["Was the subgroup analysis pre-specified, with its direction?", "answer"] == "no"
+    # data audit: "post hoc" is second-hand commentary only, pre-specification was not found
+    assert table.loc["Was the subgroup analysis pre-specified, with its direction?",
+                     "answer"] == "not reported"
     assert "p = 0.93" in table.loc["Is the overall (whole-sample) result consistent with a benefit?",
                                    "evidence"]
     assert table.loc["Could multiplicity explain it?", "answer"] == "yes"

@@ -37,7 +37,9 @@ def test_workflow_produces_results(pipeline_run):
     ledger = pd.read_csv(res / "ledger.csv").set_index("claim_id")
     claims = pd.read_csv(pipeline_run / "data/claims.csv")
     assert set(ledger.index) == set(claims["claim_id"])
-    assert ledger.loc["trial_2024_mg_vitd_omega3", "verdict"] == "untraceable"
+    assert ledger.loc["a001_trial_2024", "verdict"] == "untraceable"
+    assert ledger.loc["a004_sleep_fatigue_qol", "verdict"] == "supported"
+    assert ledger.loc["a004_epsom", "verdict"] == "factually wrong"
 
 
 def test_report_is_built(report_html):

@@ -23,6 +23,7 @@ STATISTICS = [
     "count", "proportion", "estimate", "r", "reported_improvement",
 ]
 TIMEPOINTS = ["baseline", "end", "change"]
+NOT_STATED = "not stated"  # tri-state design flags (studies.csv): the source does not say
 KEY = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "reading"]
 ROLES = ["intervention", "comparator", "other"]
 BETWEEN = "between"  # reserved arm name: intervention-minus-comparator statistics
@@ -97,7 +98,7 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
         "role": pa.Column(str, pa.Check.isin(["intervention", "review", "migraine", "levels"])),
         "design": _text(),
         "controlled": pa.Column(bool),
-        "randomized": pa.Column(bool),
+        "randomized": pa.Column("boolean", nullable=True),
         "blinded": pa.Column("boolean", nullable=True),
         "n_total": pa.Column(float, pa.Check.gt(0), nullable=True),
         "duration_weeks": pa.Column(float, pa.Check.gt(0), nullable=True),
@@ -140,18 +141,33 @@ ARMS_SCHEMA = pa.DataFrameSchema(
     unique=["study_id", "arm"],
 )
 
-CLAIM_TYPES = ["within_arm_change", "subgroup_effect", "vote_count", "uncontrolled_proportion",
-               "untraceable_citation", "levels"]
+CLAIM_TYPES = ["effect", "within_arm_change", "subgroup_effect", "vote_count",
+               "uncontrolled_proportion", "untraceable_citation", "levels", "level_study",
+               "association", "design", "first_of_kind", "fact", "not_checkable"]
 
 CLAIMS_SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _text(unique=True),
         "source_file": _text(),
+        "line": pa.Column(int, pa.Check.ge(1)),
+        "line_end": pa.Column(int, pa.Check.ge(1)),
         "quote": _text(),
         "figure_asserted": _text(),
+        "verify_with": _text(),
         "study_id": pa.Column(str, nullable=True),
         "outcome": pa.Column(str, nullable=True),
         "claim_type": pa.Column(str, pa.Check.isin(CLAIM_TYPES)),
+        "scope": pa.Column(str, pa.Check.isin(["general", "subgroup", "some", "mixed"]),
+                           nullable=True),
+        "direction": pa.Column(str, nullable=True),
+        "asserted_value": pa.Column(str, nullable=True),
+        "asserted_year": pa.Column(float, nullable=True),
+        "asserts_placebo": pa.Column(bool),
+        "asserts_meaningful": pa.Column(bool),
+        "reference_value": pa.Column(str, nullable=True),
+        "reason": pa.Column(str, nullable=True),
+        "outcome_label": pa.Column(str, nullable=True),
+        "subgroup_label": pa.Column(str, nullable=True),
         **_SOURCE,
     },
     strict=True,
@@ -271,14 +287,17 @@ def _non_finite(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | Non
 def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None
                     ) -> list[str]:
     """Turn 'true'/'false' text into booleans in place (pandas would read any non-empty text,
-    'false' included, as True); anything else is a problem naming line and field."""
+    'false' included, as True); in a nullable column 'not stated' (the source is silent) reads as
+    missing; anything else is a problem naming line and field."""
     problems = []
     for name, col in schema.columns.items():
         if name not in raw.columns or str(col.dtype) not in ("bool", "boolean"):
             continue
         text = raw[name].str.strip().str.lower()
-        bad = raw[name].notna() & ~text.isin(["true", "false"])
-        problems += [f"{_where(raw, idx, id_col)}, field '{name}': expected true or false, got "
+        allowed = ["true", "false"] + ([NOT_STATED] if col.nullable else [])
+        bad = raw[name].notna() & ~text.isin(allowed)
+        problems += [f"{_where(raw, idx, id_col)}, field '{name}': expected "
+                     f"{' or '.join(allowed)}, got "
                      f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
         raw[name] = pd.array(text.map({"true": True, "false": False}), dtype="boolean")
     return problems
@@ -408,9 +427,17 @@ def _between_has_arms(summary: pd.DataFrame, roles: dict[tuple[str, str], str]) 
             if not {"intervention", "comparator"} <= declared.get(sid, set())]
 
 
-def _references(df: pd.DataFrame, column: str, known: set, id_col: str, what: str) -> list[str]:
-    return [f"{_where(df, idx, id_col)}, field '{column}': unknown {what} {v!r}"
-            for idx, v in df[column].items() if pd.notna(v) and v not in known]
+def _references(df: pd.DataFrame, column: str, known: set, id_col: str, what: str,
+                sep: str | None = None) -> list[str]:
+    """Every value of ``column`` (each ``sep``-separated item, if ``sep``) must be in ``known``."""
+    out = []
+    for idx, v in df[column].items():
+        if pd.isna(v):
+            continue
+        items = [x.strip() for x in str(v).split(sep)] if sep else [v]
+        out += [f"{_where(df, idx, id_col)}, field '{column}': unknown {what} {x!r}"
+                for x in items if x and x not in known]
+    return out
 
 
 FILES = {  # config data key -> (schema, id column, extra checks)
@@ -439,12 +466,17 @@ def load_all(paths: dict[str, str | Path], sample_sizes: list[dict] = ()) -> dic
     summary, studies, arms = (tables.get(k) for k in ("summary_stats", "studies", "arms"))
     if studies is not None:
         known = set(studies["study_id"])
-        for key, id_col in (("summary_stats", "row_id"), ("claims", "claim_id"),
-                            ("arms", ("study_id", "arm")), ("levels", None)):
+        for key, id_col in (("summary_stats", "row_id"), ("arms", ("study_id", "arm"))):
             df = tables.get(key)
-            if df is not None and key != "levels":
+            if df is not None:
                 problems += [f"{paths[key]}: {p}"
                              for p in _references(df, "study_id", known, id_col, "study")]
+        claims, levels = tables.get("claims"), tables.get("levels")
+        if claims is not None:  # a claim may rest on several studies (';'-separated), or on a
+            # levels study
+            cited = known | (set(levels["study_id"]) if levels is not None else set())
+            problems += [f"{paths['claims']}: {p}" for p in
+                         _references(claims, "study_id", cited, "claim_id", "study", sep=";")]
     if summary is not None and arms is not None:
         roles = arm_roles(arms)
         path = paths["summary_stats"]

@@ -1,7 +1,12 @@
 """The claims ledger: each checkable sentence of the source articles gets a verdict computed from
-the pipeline's results, with the numbers behind it.
+the curated data and the pipeline's results, with the numbers behind it.
 
-Verdict rules are code, not prose (see :data:`VERDICTS` for the definitions shown in the report).
+Verdict rules are code (one function per ``claim_type``, see :data:`RULES`); :data:`VERDICTS` holds
+the definitions shown in the report. What a claim asserts (its studies, outcomes, scope, asserted
+values) is data in ``data/claims.csv``; nothing here knows a study, arm or outcome by name. Arm
+roles come from ``data/arms.csv`` (``intervention`` / ``comparator``); between-arm rows carry the
+arm value ``between``, as everywhere in the pipeline. A significant between-arm p-value is read as
+favouring the intervention: the sources report improvement (the abstracts say so in words).
 """
 
 from __future__ import annotations
@@ -12,23 +17,43 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparisons import find_row, has_forensic_flag
-from .subgroup_credibility import INTERACTION_POWER, MULTIPLICITY, PRESPECIFIED
+from .comparisons import has_forensic_flag
+from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
+
+SUPPORTED = "supported"
+WEAK = "consistent but weak"
+OVERSTATED = "overstated"
+NEVER_TESTED = "never tested against placebo"
+NO_DIFFERENCE = "tested against placebo, no difference"
+CONTRADICTED = "contradicted"
+WRONG = "factually wrong"
+UNTRACEABLE = "untraceable"
+NOT_CHECKABLE = "not checkable with trial data"
 
 VERDICTS = {
-    "supported": "The figure is traceable and placebo-controlled evidence supports it: the "
-                 "interval excludes no effect, and the claim does not go beyond that.",
-    "overstated": "The figure is traceable and roughly as reported, but the claim implies more "
-                  "than the data support (a within-arm change presented as an effect, a post hoc "
-                  "subgroup presented as a finding, a difference below the MCID, mixed results "
-                  "presented as consistent).",
-    "not supported by controlled evidence": "The claim rests on studies without a placebo "
-                                            "group, or the placebo-controlled evidence shows no "
-                                            "effect.",
-    "untraceable": "No study matching the claim was found in the sources.",
+    SUPPORTED: "The data show what the sentence says, at the strength it says it.",
+    WEAK: "The data point the same way, but cannot establish it: a group picked within one "
+          "trial, or studies without a placebo group while the placebo-controlled trial's "
+          "results could not be found.",
+    OVERSTATED: "Part of it is traceable, but the sentence says more than the data: a subgroup "
+                "presented as a general result, a change below what patients notice called "
+                "meaningful, mixed results presented as consistent.",
+    NEVER_TESTED: "The effect was measured only in studies without a placebo group, or not at "
+                  "all, so it cannot be told apart from placebo response and improvement with "
+                  "time.",
+    NO_DIFFERENCE: "A placebo-controlled trial measured this and found no difference from "
+                   "placebo.",
+    CONTRADICTED: "The data show the opposite of what the sentence says.",
+    WRONG: "A checkable fact in the sentence is false (a date, a design, a chemical name, a "
+           "figure).",
+    UNTRACEABLE: "No study or text matching the sentence was found in the sources.",
+    NOT_CHECKABLE: "A statement about mechanisms, physiology or practice that no trial figure "
+                   "can check; listed so that nothing is left out silently.",
 }
-COLUMNS = ["claim_id", "quote", "source_file", "claim_type", "traced_to", "verdict", "plain",
-           "numbers", "estimate", "ci_low", "ci_high", "p_exceeds_mcid"]
+COLUMNS = ["claim_id", "source_file", "line", "quote", "claim_type", "traced_to", "verdict",
+           "plain", "numbers", "estimate", "ci_low", "ci_high", "p_exceeds_mcid"]
+BETWEEN = "between"   # arm value of between-arm statistics (pipeline vocabulary)
+WHOLE = "all"         # subgroup value of the whole sample (pipeline vocabulary)
 
 
 @dataclasses.dataclass
@@ -47,18 +72,81 @@ class Evidence:
     forensics: pd.DataFrame
     no_effect: pd.DataFrame  # simulation/subgroup_no_effect.csv
     config: dict
+    arms: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(
+        columns=["study_id", "arm", "role"]))
 
-    def effect(self, es_id: str) -> pd.Series | None:
-        hit = self.effects[self.effects["es_id"] == es_id]
-        return None if hit.empty else hit.iloc[0]
-
-    def study(self, study_id: str) -> pd.Series | None:
+    def study(self, study_id) -> pd.Series | None:
+        if not isinstance(study_id, str):
+            return None
         hit = self.studies[self.studies["study_id"] == study_id]
         return None if hit.empty else hit.iloc[0]
 
+    def role(self, study_id: str, arm: str) -> str:
+        hit = self.arms[(self.arms["study_id"] == study_id) & (self.arms["arm"] == arm)]
+        return "" if hit.empty else str(hit["role"].iloc[0])
+
     def pooled_set(self, name: str) -> pd.Series:
         primary = self.config["meta_analysis"]["primary_method"]
-        return self.pooled[(self.pooled["set"] == name) & (self.pooled["method"] == primary)].iloc[0]
+        hit = self.pooled[(self.pooled["set"] == name) & (self.pooled["method"] == primary)]
+        return hit.iloc[0]
+
+    @property
+    def alpha(self) -> float:
+        return float(self.config.get("ledger", {}).get("alpha", 0.05))
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _list(x) -> list[str]:
+    return [] if not isinstance(x, str) or not x.strip() else [s.strip() for s in x.split(";")]
+
+
+def _keep(df: pd.DataFrame, mask: list[bool]) -> pd.DataFrame:
+    """Rows where ``mask`` is true (an empty mask keeps the columns)."""
+    return df.loc[np.asarray(mask, dtype=bool)] if len(df) else df
+
+
+def _flag(x) -> bool:
+    return bool(x) if not (x is None or pd.isna(x)) else False
+
+
+def _labels(claim) -> dict[str, str]:
+    ids, names = _list(claim.get("outcome")), _list(claim.get("outcome_label"))
+    return {o: (names[i] if i < len(names) else o.replace("_", " ")) for i, o in enumerate(ids)}
+
+
+def _join(words: list[str]) -> str:
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _name(study: pd.Series | None) -> str:
+    if study is None:
+        return "an unnamed study"
+    label = study.get("label")
+    return str(label) if isinstance(label, str) and label else str(study["citation"])
+
+
+def _year(study: pd.Series | None) -> float:
+    if study is None:
+        return np.nan
+    try:
+        return float(study.get("year"))
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def _is_true(x) -> bool:
+    return x is True or (isinstance(x, (bool, np.bool_)) and bool(x))
+
+
+def _traced(ev: Evidence, ids) -> str:
+    parts = []
+    for sid in ids:
+        s = ev.study(sid)
+        if s is not None:
+            parts.append(f"{s['citation']} ({s['design']})")
+    return "; ".join(parts)
 
 
 def _fmt_ci(est, lo, hi, digits=2) -> str:
@@ -70,215 +158,647 @@ def _result(claim, traced_to, verdict, numbers, plain, estimate=np.nan, lo=np.na
     """One ledger row; ``plain`` says the same as ``numbers`` for a reader without statistics."""
     if verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
-    return {"claim_id": claim["claim_id"], "quote": claim["quote"],
-            "source_file": claim["source_file"], "claim_type": claim["claim_type"],
-            "traced_to": traced_to, "verdict": verdict, "plain": plain, "numbers": numbers,
-            "estimate": estimate,
-            "ci_low": lo, "ci_high": hi, "p_exceeds_mcid": p_mcid}
+    return {"claim_id": claim["claim_id"], "source_file": claim["source_file"],
+            "line": claim.get("line"), "quote": claim["quote"],
+            "claim_type": claim["claim_type"], "traced_to": traced_to, "verdict": verdict,
+            "plain": plain, "numbers": numbers, "estimate": estimate, "ci_low": lo,
+            "ci_high": hi, "p_exceeds_mcid": p_mcid}
 
 
-def _citation(ev: Evidence, study_id) -> str:
-    s = ev.study(study_id) if isinstance(study_id, str) else None
-    return "" if s is None else f"{s['citation']} ({s['design']})"
+# ---------------------------------------------------------------- evidence per outcome
+
+BENEFIT, NODIFF, SUB_BENEFIT, SUB_NODIFF, UNCONTROLLED, NO_RESULTS = (
+    "benefit", "no difference", "subgroup benefit", "subgroup no difference",
+    "uncontrolled improvement", "results not found")
+
+
+def _significance(rows: pd.DataFrame, alpha: float) -> bool | None:
+    """True / False / None (nothing to judge) from reported between-arm statistics: an exact
+    p-value, 'p < x' or 'p > x' statements, or an estimate with a 95% CI (null 1 for ratios)."""
+    by = {s: rows[rows["statistic"] == s]["value"] for s in rows["statistic"].unique()}
+    if "p_value" in by:
+        return bool((by["p_value"] < alpha).any())
+    if "p_below" in by:
+        return bool((by["p_below"] <= alpha).any())
+    if "p_above" in by:
+        return False
+    if {"ci_low", "ci_high"} <= set(by):
+        ratio = rows["instrument"].astype(str).str.contains("ratio").any()
+        null = 1.0 if ratio else 0.0
+        return not (by["ci_low"].iloc[0] <= null <= by["ci_high"].iloc[0])
+    return None
+
+
+def outcome_evidence(ev: Evidence, study_ids: list[str], outcome: str,
+                     listed: bool) -> list[tuple[str, str]]:
+    """(class, study label) for each study's evidence on one outcome. A placebo-controlled study
+    without any figures counts as 'results not found' only where the claim names it."""
+    found = []
+    for sid in study_ids:
+        study = ev.study(sid)
+        if study is None:
+            continue
+        rows = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["outcome"] == outcome)]
+        if _is_true(study["controlled"]):
+            between = rows[rows["arm"] == BETWEEN]
+            for sub, grp in between.groupby("subgroup", sort=False):
+                sig = _significance(grp, ev.alpha)
+                if sig is None:
+                    continue
+                whole = sub == WHOLE
+                found.append(((BENEFIT if sig else NODIFF) if whole
+                              else (SUB_BENEFIT if sig else SUB_NODIFF), _name(study)))
+            if listed and ev.summary[ev.summary["study_id"] == sid].empty:
+                found.append((NO_RESULTS, _name(study)))
+        else:
+            within = rows[rows["arm"] != BETWEEN]
+            if not within.empty:
+                found.append((UNCONTROLLED, _name(study)))
+    return found
+
+
+def outcome_status(classes: set[str], scope) -> str:
+    """Collapse one outcome's evidence into a status; a claim about a subgroup is judged on the
+    subgroup results, any other claim on the whole sample first."""
+    if scope == "subgroup" and classes & {SUB_BENEFIT, SUB_NODIFF}:
+        return "subgroup only" if SUB_BENEFIT in classes else NODIFF
+    if BENEFIT in classes and NODIFF in classes:
+        return "mixed"
+    if BENEFIT in classes:
+        return BENEFIT
+    if NODIFF in classes:
+        return NODIFF
+    if SUB_BENEFIT in classes:
+        return "subgroup only"
+    if SUB_NODIFF in classes:
+        return NODIFF
+    if NO_RESULTS in classes:
+        return NO_RESULTS
+    if UNCONTROLLED in classes:
+        return "uncontrolled only"
+    return "not measured"
+
+
+def effect_verdict(statuses: list[str], direction: str, scope) -> str:
+    """The verdict rule for claims about effects (see VERDICTS)."""
+    s = set(statuses)
+    if direction == "no difference":
+        if s == {NODIFF}:
+            return SUPPORTED
+        if s & {BENEFIT, "mixed"}:
+            return CONTRADICTED
+        return WEAK if NODIFF in s else UNTRACEABLE
+    if s == {BENEFIT}:
+        return SUPPORTED
+    if s == {NODIFF}:
+        return NO_DIFFERENCE
+    if s <= {"not measured", "uncontrolled only"}:
+        return NEVER_TESTED
+    if s <= {"not measured", "uncontrolled only", NO_RESULTS}:
+        return WEAK
+    if s == {"subgroup only"} and scope == "subgroup":
+        return WEAK
+    return OVERSTATED
+
+
+_SAY = {
+    BENEFIT: "placebo-controlled evidence shows a benefit",
+    NODIFF: "a placebo-controlled trial found no difference from placebo",
+    "mixed": "placebo-controlled results disagree",
+    "subgroup only": "a benefit over placebo appears only in a group of patients picked within "
+                     "one trial, not in the whole trial",
+    NO_RESULTS: "the results of the placebo-controlled trial ({who}) could not be found; any "
+                "improvement reported comes from studies without a placebo group",
+    "uncontrolled only": "improvement was reported only in studies without a placebo group",
+    "not measured": "no study in our sources measured it",
+}
+
+
+def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
+    """(verdict, numbers, plain, traced_to) for an effect claim."""
+    listed = _list(claim.get("study_id"))
+    ids = listed or list(ev.studies.loc[ev.studies["role"] == "intervention", "study_id"])
+    labels = _labels(claim)
+    statuses, numbers, plain = [], [], []
+    by_status: dict[str, list[str]] = {}
+    no_results: set[str] = set()
+    for outcome, label in labels.items():
+        found = outcome_evidence(ev, ids, outcome, bool(listed))
+        no_results.update(who for c, who in found if c == NO_RESULTS)
+        st = outcome_status({c for c, _ in found}, claim.get("scope"))
+        statuses.append(st)
+        by_status.setdefault(st, []).append(label)
+        numbers.append(f"{outcome}: {st}" + (" (" + "; ".join(
+            f"{who}: {c}" for c, who in found) + ")" if found else ""))
+    for st, outs in by_status.items():
+        who = _join(sorted(no_results)) if no_results else ""
+        plain.append(f"For {_join(outs)}, {_SAY.get(st, st).format(who=who)}.")
+    verdict = effect_verdict(statuses, claim.get("direction") or "benefit", claim.get("scope"))
+    return verdict, "; ".join(numbers), " ".join(plain), _traced(ev, ids if listed else [])
+
+
+def effect(claim, ev: Evidence) -> dict:
+    verdict, numbers, plain, traced = _effect_parts(claim, ev)
+    return _result(claim, traced, verdict, numbers, plain)
+
+
+# ---------------------------------------------------------------- one trial's numbers
+
+def _arm_name(ev: Evidence, study_id: str, role: str) -> str:
+    hit = ev.arms[(ev.arms["study_id"] == study_id) & (ev.arms["role"] == role)]
+    return str(hit["arm"].iloc[0]) if not hit.empty else role
+
+
+def _asserted_numbers(claim) -> list[float]:
+    return [float(v) for v in _list(claim.get("asserted_value"))]
+
+
+def _arm_means(ev: Evidence, sid: str, subgroup: str, outcome: str, role: str) -> list[float]:
+    rows = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["subgroup"] == subgroup)
+                      & (ev.summary["outcome"] == outcome) & (ev.summary["statistic"] == "mean")]
+    rows = _keep(rows, [ev.role(sid, a) == role for a in rows["arm"]])
+    order = {"baseline": 0, "end": 1}
+    rows = rows.assign(o=rows["timepoint"].map(order)).sort_values("o")
+    return list(rows["value"].astype(float))
 
 
 def within_arm_change(claim, ev: Evidence) -> dict:
-    study = ev.study(claim["study_id"])
-    traced = _citation(ev, claim["study_id"])
-    if study is None or not bool(study["controlled"]):
-        rows = ev.effects[(ev.effects["study_id"] == claim["study_id"])
-                          & (ev.effects["estimand"] == "within_change")
-                          & (ev.effects["outcome"] == claim["outcome"])
-                          & np.isfinite(ev.effects["yi"])]
-        parts = ["no placebo group: the change includes placebo response and regression to the "
-                 "mean"]
-        est = lo = hi = np.nan
-        if not rows.empty:
-            r = rows.iloc[0]
-            se = np.sqrt(r["vi"])
-            est, lo, hi = r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se
-            parts.append(f"within-arm SMCR for {r['outcome']} {_fmt_ci(est, lo, hi)} "
-                         f"({r['basis']}; {r['assumptions']})")
-        plain = ("This study had no placebo group, so its improvement cannot be told apart from "
-                 "the improvement people show with any treatment, or with time alone.")
-        return _result(claim, traced, "not supported by controlled evidence", "; ".join(parts),
-                       plain, est, lo, hi)
-    sub = ev.effects[(ev.effects["study_id"] == claim["study_id"])
+    """A before/after figure from one trial: checks the asserted means, then judges the
+    between-arm difference in change against placebo and the MCID."""
+    sid, outcome = claim["study_id"], claim["outcome"]
+    study = ev.study(sid)
+    traced = _traced(ev, [sid])
+    label = _labels(claim).get(outcome, outcome)
+    if study is None or not _is_true(study["controlled"]):
+        return effect(claim, ev)
+    eff = ev.effects[(ev.effects["study_id"] == sid) & (ev.effects["outcome"] == outcome)
                      & (ev.effects["estimand"] == "between_change")
-                     & ~has_forensic_flag(ev.effects)
-                     & ev.effects["md"].notna()]
-    outcome = claim["outcome"]
-    r = sub[sub["outcome"] == outcome].iloc[0]
-    within = {arm: ev.effect(f"{r['study_id']}.{r['subgroup']}.{outcome}.within_change.{arm}")
-              for arm in ("magnesium", "placebo")}
+                     & ~has_forensic_flag(ev.effects) & ev.effects["md"].notna()]
+    eff = eff.assign(w=(eff["subgroup"] != WHOLE)).sort_values("w")
+    r = eff.iloc[0]
+    sub = r["subgroup"]
+    means = {role: _arm_means(ev, sid, sub, outcome, role) for role in ("intervention",
+                                                                      "comparator")}
+    asserted = _asserted_numbers(claim)
+    mismatch = bool(asserted) and sorted(asserted) != sorted(means["intervention"])
     se = np.sqrt(r["md_var"])
     lo, hi = r["md"] - 1.96 * se, r["md"] + 1.96 * se
     mcid = ev.config["mcid"].get(outcome, {}).get("value", np.nan)
     p_mcid = float(stats.norm.sf(mcid, loc=r["md"], scale=se)) if np.isfinite(mcid) else np.nan
+    reported = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["subgroup"] == sub)
+                          & (ev.summary["outcome"] == outcome) & (ev.summary["arm"] == BETWEEN)]
+    sig = _significance(reported, ev.alpha)
+    if sig is None:
+        sig = bool(lo > 0)
+    p_text = ", ".join(f"{s} {v:g}" for s, v in zip(reported["statistic"], reported["value"],
+                                                    strict=True))
+    parts = [f"{role} arm means (baseline, end): "
+             + ", ".join(f"{m:g}" for m in ms) for role, ms in means.items() if ms]
+    parts += [f"difference in change vs comparator {_fmt_ci(r['md'], lo, hi, 1)} points "
+              f"({sub} subgroup; {r['assumptions']})",
+              f"reported between-arm {p_text}" if p_text else "no reported between-arm test",
+              f"MCID {mcid:g} points: P(difference > MCID) = {p_mcid:.2f} (flat prior)"]
     bayes = ev.bayes[ev.bayes["set"].map(
-        lambda s: ev.config["meta_analysis"]["sets"][s].get("mcid_outcome") == outcome
-        and ev.config["meta_analysis"]["sets"][s]["controlled_only"])]
-    parts = [f"within the magnesium arm the score improved by {within['magnesium']['md']:.1f} "
-             f"points; the placebo arm changed by {-within['placebo']['md']:+.1f} "
-             "(negative = improved)" if within["magnesium"] is not None
-             and within["placebo"] is not None else "",
-             f"between-group difference in change {_fmt_ci(r['md'], lo, hi, 1)} points "
-             f"({r['subgroup']} subgroup; {r['assumptions']})",
-             f"MCID {mcid:g} points: P(difference > MCID) = {p_mcid:.2f} (flat prior)"]
+        lambda s: ev.config["meta_analysis"]["sets"].get(s, {}).get("mcid_outcome") == outcome
+        and ev.config["meta_analysis"]["sets"].get(s, {}).get("controlled_only", False))]
     if not bayes.empty:
         b = bayes.iloc[0]
         parts.append(f"Bayesian (prior {b['prior']}): P(effect > MCID) = {b['p_mu_gt_mcid']:.2f} "
                      f"({b['p_mu_gt_mcid_sd_low']:.2f} to {b['p_mu_gt_mcid_sd_high']:.2f} over the "
                      "reference-SD range)")
-    if r["subgroup"] != "all":
-        parts.append(f"the comparison exists only in a post hoc {r['subgroup']} subgroup")
-    supported = lo > 0 and p_mcid >= 0.5 and r["subgroup"] == "all"
-    plain = (f"Compared with placebo, the difference was {r['md']:.1f} points (the data allow "
-             f"anything from {lo:.1f} to {hi:.1f}). A change patients notice is about {mcid:g} "
-             f"points; the chance the true difference is that large is about {p_mcid:.0%}.")
-    if within["placebo"] is not None and within["placebo"]["md"] < 0:
-        plain += " Patients on placebo got slightly worse, which makes magnesium look better."
-    if r["subgroup"] != "all":
-        plain += " The comparison exists only in a group of patients picked after the trial."
-    return _result(claim, traced, "supported" if supported else "overstated",
-                   "; ".join(p for p in parts if p), plain, r["md"], lo, hi, p_mcid)
+    if mismatch:
+        verdict = WRONG
+    elif not sig:
+        verdict = NO_DIFFERENCE
+    elif sub != WHOLE and claim.get("scope") != "subgroup":
+        verdict = OVERSTATED
+    elif _flag(claim.get("asserts_meaningful")) and not p_mcid >= 0.5:
+        verdict = OVERSTATED
+    elif sub != WHOLE:
+        verdict = WEAK
+    else:
+        verdict = SUPPORTED
+    group = claim.get("subgroup_label") if isinstance(claim.get("subgroup_label"), str) else ""
+    ms = means["intervention"]
+    arm = {role: _arm_name(ev, sid, role) for role in ("intervention", "comparator")}
+    plain = (f"On {arm['intervention']}, {label} went from {ms[0]:g} to {ms[-1]:g}"
+             if len(ms) >= 2 else f"On {arm['intervention']}, {label} changed")
+    cs = means["comparator"]
+    if len(cs) >= 2:
+        plain += f"; on {arm['comparator']} from {cs[0]:g} to {cs[-1]:g}"
+    plain += (f". The difference between the groups was {abs(r['md']):.1f} points; a change "
+              f"patients notice is about {mcid:g} points, and the chance that the true "
+              f"difference is that large is about {p_mcid:.0%}.")
+    if len(cs) >= 2 and cs[-1] > cs[0] and ev.summary.loc[reported.index, "lower_is_better"].all():
+        plain += (f" Part of the difference comes from the {arm['comparator']} group getting "
+                  "worse.")
+    if sub != WHOLE:
+        plain += (f" These numbers exist only for {group or 'a subgroup'}, not for the whole "
+                  "trial, and come from a secondary summary, not the trial's abstract."
+                  if (ev.summary.loc[ev.summary["study_id"] == sid]
+                      .query("subgroup == @sub and outcome == @outcome")["status"]
+                      .eq("second-hand").any()) else
+                  f" These numbers exist only for {group or 'a subgroup'}, not for the whole "
+                  "trial.")
+    if mismatch:
+        plain = (f"The article's figures ({', '.join(f'{v:g}' for v in asserted)}) do not match "
+                 f"the trial's ({', '.join(f'{v:g}' for v in ms)}). ") + plain
+    return _result(claim, traced, verdict, "; ".join(parts), plain, r["md"], lo, hi, p_mcid)
 
 
 def subgroup_effect(claim, ev: Evidence) -> dict:
-    cred = ev.credibility.set_index("criterion")["answer"]
-    cfg = ev.config["subgroup_simulation"]
-    whole = find_row(ev.summary, study_id=claim["study_id"], subgroup="all", arm="between",
-                     statistic="p_value")
-    p_whole = np.nan if whole is None else float(whole["value"])
-    sh = ev.shrinkage.iloc[0]
+    """A result found in a subgroup of one trial: significance per claimed outcome, whole-sample
+    result, the subgroup's credibility (planned? multiplicity, shrinkage) and forensic flags."""
+    sid = claim["study_id"]
+    labels = _labels(claim)
+    cred = ev.credibility.set_index("criterion")
+    s = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["arm"] == BETWEEN)]
+    sub_sig, whole_p = {}, {}
+    for outcome in labels:
+        rows = s[s["outcome"] == outcome]
+        subs = rows[rows["subgroup"] != WHOLE]
+        sig = [_significance(g, ev.alpha) for _, g in subs.groupby("subgroup")]
+        sub_sig[outcome] = any(x for x in sig if x is not None)
+        whole = rows[(rows["subgroup"] == WHOLE) & (rows["statistic"] == "p_value")]
+        if not whole.empty:
+            whole_p[outcome] = float(whole["value"].iloc[0])
+    study_rows = set(ev.summary.loc[ev.summary["study_id"] == sid, "row_id"])
     flags = ev.forensics[(ev.forensics["verdict"] == "flag")
-                         & ev.forensics["row_id"].str.startswith("mac_")]
-    evidence = ev.credibility.set_index("criterion")["evidence"]
-    evidence = evidence.str.rstrip(".")
-    parts = [f"primary outcome in the whole sample: p = {p_whole:.2f}",
-             f"benefit only in the {cfg['subgroup']} subgroup "
-             f"(pre-specified: {cred[PRESPECIFIED]})",
-             evidence[MULTIPLICITY],
-             f"subgroup g {sh['g_sub']:.2f} shrinks to {sh['shrunken_sub_mean']:.2f} "
-             f"(95% CrI {sh['shrunken_sub_q025']:.2f} to {sh['shrunken_sub_q975']:.2f})",
-             evidence[INTERACTION_POWER]]
+                         & ev.forensics["row_id"].isin(study_rows)]
+    planned = str(cred.loc[PRESPECIFIED, "answer"]) if PRESPECIFIED in cred.index else ""
+    parts = [f"{o}: significant in a subgroup: {'yes' if v else 'no'}" for o, v in sub_sig.items()]
+    parts += [f"{o}, whole sample: p = {p:.2f}" for o, p in whole_p.items()]
+    parts += [f"{c}: {cred.loc[c, 'answer']} ({str(cred.loc[c, 'evidence']).rstrip('.')})"
+              for c in (PRESPECIFIED, MULTIPLICITY) if c in cred.index]
+    if not ev.shrinkage.empty:
+        sh = ev.shrinkage.iloc[0]
+        parts.append(f"subgroup g {sh['g_sub']:.2f} shrinks to {sh['shrunken_sub_mean']:.2f} "
+                     f"(95% CrI {sh['shrunken_sub_q025']:.2f} to {sh['shrunken_sub_q975']:.2f})")
     if not flags.empty:
         parts.append("forensics: " + "; ".join(flags["detail"]))
-    weak = (p_whole >= 0.05) or cred[PRESPECIFIED] != "yes"
-    benefit = ev.no_effect[ev.no_effect["metric"] == "p_any_benefit"]
-    null_rate = f"{float(benefit.loc[benefit['k'].idxmax(), 'value']):.0%}"
-    plain = (f"On the question it was designed to answer, the trial found no difference "
-             f"(p = {p_whole:.2f}). The benefit appears only in a subgroup chosen after the "
-             f"results were in; with as many comparisons as this trial made, a chance 'finding' "
-             f"like it turns up in about {null_rate} of trials of a treatment that does nothing.")
+    all_sig = all(sub_sig.values())
+    verdict = (WEAK if all_sig and claim.get("scope") == "subgroup" else OVERSTATED)
+    group = claim.get("subgroup_label") if isinstance(claim.get("subgroup_label"), str) else ""
+    plain = []
+    comparator = _arm_name(ev, sid, "comparator")
+    if whole_p:
+        plain.append("In the whole trial, " + _join(
+            [f"{labels[o]} did not differ from {comparator} (p = {p:.2f})" if p >= ev.alpha
+             else f"{labels[o]} differed from {comparator} (p = {p:.2f})"
+             for o, p in whole_p.items()]) + ".")
+    benefits = [labels[o] for o, v in sub_sig.items() if v]
+    plain.append("The reported benefit" + (f" ({_join(benefits)})" if benefits else "")
+                 + f" is only in {group or 'a subgroup'}.")
+    plain.append({"no": "That group was chosen after the results were in.",
+                  "yes": "That group was planned in advance."}.get(
+        planned, "Whether that group was planned in advance is not reported."))
+    benefit = ev.no_effect[ev.no_effect["metric"] == "p_any_benefit"] if not \
+        ev.no_effect.empty else ev.no_effect
+    if not benefit.empty:
+        rate = float(benefit.loc[benefit["k"].idxmax(), "value"])
+        plain.append(f"With as many comparisons as this trial made, a chance 'finding' like it "
+                     f"turns up in about {rate:.0%} of trials of a treatment that does nothing.")
     if not flags.empty:
-        plain += " One of the subgroup's reported numbers is impossible."
-    return _result(claim, _citation(ev, claim["study_id"]), "overstated" if weak else "supported",
-                   "; ".join(parts), plain, sh["g_sub"], sh["g_sub_ci_low"], sh["g_sub_ci_high"])
+        plain.append("One of the numbers reported for this group cannot be right (see 'Figures "
+                     "that cannot be right').")
+    est = lo = hi = np.nan
+    if not ev.shrinkage.empty:
+        sh = ev.shrinkage.iloc[0]
+        est, lo, hi = sh["g_sub"], sh["g_sub_ci_low"], sh["g_sub_ci_high"]
+    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), " ".join(plain),
+                   est, lo, hi)
 
+
+# ---------------------------------------------------------------- counts and proportions
 
 def vote_count(claim, ev: Evidence) -> dict:
+    """'k of n studies': untraceable unless a source reports the count; otherwise judged on the
+    share of uncontrolled studies and the placebo-controlled estimate."""
     v = ev.vote.iloc[0]
     controlled = ev.pooled_set("controlled_whole_sample")
     ns = ev.config["vote_count"]["nonspecific_improvement"]
-    parts = [f"{v['positive']:.0f} of {v['total']:.0f} = {v['share']:.0%} "
+    sid = claim["study_id"]
+    count_rows = ev.summary[(ev.summary["study_id"] == sid)
+                            & ev.summary["statistic"].isin(["n", "count"])]
+    traceable = not count_rows.empty and (count_rows["status"] == "reported").all()
+    parts = [f"count as stated: {v['positive']:.0f} of {v['total']:.0f} (source: "
+             f"{'; '.join(count_rows['source'].unique())}; status "
+             f"{'/'.join(count_rows['status'].unique())})",
+             f"{v['positive']:.0f} of {v['total']:.0f} = {v['share']:.0%} "
              f"(95% CI {v['ci_low']:.0%} to {v['ci_high']:.0%}); sign test p = "
              f"{v['sign_test_p_one_sided']:.2f} (one-sided)",
-             f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} studies (as assumed; the "
-             "review's list was not found) had no placebo group",
-             f"with no effect of magnesium, at least {v['positive']:.0f} of {v['total']:.0f} show "
+             f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} studies (as assumed) had "
+             "no placebo group",
+             f"with no effect of the treatment, at least {v['positive']:.0f} of "
+             f"{v['total']:.0f} show "
              f"an improvement in {v['p_at_least_k_if_no_effect_direction']:.0%} of simulated "
-             f"reviews, or a significant improvement in "
-             f"{v['p_at_least_k_if_no_effect_significant_low_nonspecific']:.1%} to "
-             f"{v['p_at_least_k_if_no_effect_significant_high_nonspecific']:.0%} (placebo response "
-             f"+ regression to the mean {ns['range'][0]}-{ns['range'][1]} SD)",
-             f"the placebo-controlled whole-sample estimate: g = "
+             f"reviews (placebo response + regression to the mean {ns['value']:g} SD; "
+             f"{ns['range'][0]}-{ns['range'][1]} SD explored)",
+             f"placebo-controlled whole-sample estimate: g = "
              f"{_fmt_ci(controlled['mu'], controlled['ci_low'], controlled['ci_high'])}, "
              f"k = {controlled['k']:.0f}"]
+    study = ev.study(sid)
+    note = str(study["note"]) if study is not None and isinstance(study.get("note"), str) else ""
+    if note:
+        parts.append(f"the review itself: {note}")
     uncontrolled_majority = v["uncontrolled_studies"] > v["total"] / 2
     controlled_null = controlled["ci_low"] <= 0
-    verdict = ("not supported by controlled evidence" if uncontrolled_majority or controlled_null
-               else "supported")
-    plain = (f"Counting studies does not measure an effect. {v['uncontrolled_studies']:.0f} of "
-             f"the {v['total']:.0f} studies had no placebo group; even if magnesium did nothing, "
-             f"at least {v['positive']:.0f} of {v['total']:.0f} would report some improvement "
-             f"about {v['p_at_least_k_if_no_effect_direction']:.0%} of the time if patients "
-             f"improve by {ns['value']:g} SD without treatment, as assumed "
-             f"({v['p_at_least_k_if_no_effect_direction_low_nonspecific']:.0%} if they do not "
-             "improve at all). The only placebo-controlled numbers show no difference.")
-    return _result(claim, _citation(ev, claim["study_id"]), verdict, "; ".join(parts), plain,
+    if not traceable:
+        verdict = UNTRACEABLE
+    elif uncontrolled_majority:
+        verdict = WEAK
+    elif controlled_null:
+        verdict = NO_DIFFERENCE
+    else:
+        verdict = SUPPORTED
+    plain = ""
+    if not traceable:
+        reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
+        plain = (reason or "We found no source that reports this count.") + " "
+    plain += (f"Even taken at face value, counting studies does not measure an effect: "
+              f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} (as assumed) had no "
+              f"placebo group, and if the treatment did nothing at least "
+              f"{v['positive']:.0f} of {v['total']:.0f} would still report some improvement "
+              f"about {v['p_at_least_k_if_no_effect_direction']:.0%} of the time, because "
+              "patients improve with any treatment and with time.")
+    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), plain,
                    v["share"], v["ci_low"], v["ci_high"])
 
 
 def uncontrolled_proportion(claim, ev: Evidence) -> dict:
+    """'x% of patients' from one study: year, design and population as asserted? Then the
+    placebo-controlled evidence on the same question (studies with the same role)."""
     sid = claim["study_id"]
+    study = ev.study(sid)
     count = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["statistic"] == "count")]
     r = count.iloc[0]
     k, n = int(r["value"]), int(r["n"])
     ci = stats.binomtest(k, n).proportion_ci(method="exact")
-    study = ev.study(sid)
+    problems = []
+    year = _year(study)
+    if pd.notna(claim.get("asserted_year")) and np.isfinite(year) \
+            and float(claim["asserted_year"]) != year:
+        problems.append(f"the study is from {year:.0f}, not {float(claim['asserted_year']):.0f}")
+    if _flag(claim.get("asserts_placebo")) and not _is_true(study["controlled"]):
+        problems.append("it had no placebo group")
+    asserted = _asserted_numbers(claim)
+    if asserted and abs(asserted[0] - k / n) > 0.005 + 0.5 / n:
+        problems.append(f"it reports {k / n:.0%}, not {asserted[0]:.0%}")
     parts = [f"{k}/{n} = {k / n:.0%} (95% CI {ci.low:.0%} to {ci.high:.0%}) in an "
              f"{study['design']} ({study['population']})"]
-    # the controlled evidence on the same question: studies with the same role that are controlled
-    ctrl = ev.studies[(ev.studies["role"] == study["role"]) & ev.studies["controlled"]]
-    controlled_null = False
+    same = (ev.studies["role"] == study["role"]) & ev.studies["controlled"].map(_is_true)
+    if "route" in ev.studies.columns and isinstance(study.get("route"), str):
+        same &= ev.studies["route"] == study["route"]  # same question: same route of giving it
+    ctrl = ev.studies[same]
+    said = []
     for _, c in ctrl.iterrows():
-        rows = ev.summary[ev.summary["study_id"] == c["study_id"]].set_index("statistic")["value"]
-        if {"estimate", "ci_low", "ci_high"} <= set(rows.index):
-            parts.append(f"placebo-controlled: {c['citation']}: risk difference "
-                         f"{_fmt_ci(rows['estimate'], rows['ci_low'], rows['ci_high'])}")
-            controlled_null |= rows["ci_low"] <= 0
-    verdict = ("not supported by controlled evidence" if not bool(study["controlled"])
-               or controlled_null else "supported")
-    plain = (f"The {k / n:.0%} comes from {n} patients in a study without a placebo group "
-             f"({study['population']}). Where a placebo group was used, no clear benefit was "
-             "found." if controlled_null else
-             f"The {k / n:.0%} comes from {n} patients in a study without a placebo group.")
-    return _result(claim, _citation(ev, sid), verdict, "; ".join(parts), plain, k / n, ci.low,
+        rows = ev.summary[ev.summary["study_id"] == c["study_id"]]
+        if rows.empty:
+            continue
+        by = rows.set_index("statistic")["value"]
+        if {"estimate", "ci_low", "ci_high"} <= set(by.index):
+            parts.append(f"{c['citation']}: {rows['instrument'].iloc[0]} "
+                         f"{_fmt_ci(by['estimate'], by['ci_low'], by['ci_high'])}")
+        else:
+            parts.append(f"{c['citation']}: " + ", ".join(
+                f"{o} {s} {v:g}" for o, s, v in zip(rows["outcome"], rows["statistic"],
+                                                    rows["value"], strict=True)))
+        sig = _significance(rows[rows["arm"] == BETWEEN], ev.alpha)
+        counts = rows[(rows["arm"] != BETWEEN) & (rows["statistic"] == "count")]
+        if sig is not None:
+            said.append(f"{_name(c)} {'found a benefit' if sig else 'found no clear benefit'}")
+        elif not counts.empty:
+            k1, n1 = counts["value"].iloc[0], counts["n"].iloc[0]
+            said.append(f"{_name(c)} reports {k1:g} of {n1:g} on the treatment, but no "
+                        "comparison with its placebo group")
+    if problems:
+        verdict = WRONG
+    elif not _is_true(study["controlled"]):
+        verdict = NEVER_TESTED
+    else:
+        verdict = SUPPORTED
+    plain = (f"The {k / n:.0%} ({k} of {n}) comes from {_name(study)} "
+             f"({study['population']}; {study['design']}).")
+    if problems:
+        plain = f"Wrong as stated: {'; '.join(problems)}. " + plain
+    if said:
+        plain += (" Where a placebo group was used (same route of administration): "
+                  + "; ".join(said) + ".")
+    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), plain, k / n, ci.low,
                    ci.high)
 
 
+# ---------------------------------------------------------------- citations, facts, design
+
 def untraceable_citation(claim, ev: Evidence) -> dict:
-    same_year = ev.studies[ev.studies["citation"].str.contains("2024")]
-    note = "; ".join(f"closest: {r['citation']} — {r['design']}" for _, r in same_year.iterrows())
-    return _result(claim, "", "untraceable",
-                   "no matching study in data/studies.csv or the evidence dossier"
-                   + (f"; {note}" if note else ""),
-                   "We could not find this trial in any of the sources.")
+    ids = _list(claim.get("study_id"))
+    closest = [f"{ev.study(s)['citation']} — {ev.study(s)['design']}" for s in ids
+               if ev.study(s) is not None]
+    reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
+    plain = reason or "We could not find this in any of the sources."
+    if closest:
+        plain += " The closest we found: " + "; ".join(
+            f"{_name(ev.study(s))} ({ev.study(s)['design']})" for s in ids
+            if ev.study(s) is not None) + "."
+    return _result(claim, "", UNTRACEABLE,
+                   "no matching study or text" + ("; closest: " + "; ".join(closest)
+                                                  if closest else ""), plain)
+
+
+def fact(claim, ev: Evidence) -> dict:
+    """A checkable fact: the asserted value against the reference value recorded with it."""
+    asserted = str(claim.get("asserted_value") or "").strip().lower()
+    reference = str(claim.get("reference_value") or "").strip().lower()
+    verdict = SUPPORTED if asserted == reference else WRONG
+    reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
+    return _result(claim, claim.get("source", ""), verdict,
+                   f"asserted: {asserted}; reference: {reference}", reason)
+
+
+def design(claim, ev: Evidence) -> dict:
+    """Design facts (key=value pairs in asserted_value) against data/studies.csv."""
+    study = ev.study(claim["study_id"])
+    wrong, parts = [], []
+    pairs = dict(p.split("=", 1) for p in _list(claim.get("asserted_value")))
+    if _flag(claim.get("asserts_placebo")):
+        pairs.setdefault("controlled", "true")
+    for key, want in pairs.items():
+        have = study.get(key)
+        if isinstance(have, (bool, np.bool_)) or want in ("true", "false"):
+            ok = (not pd.isna(have)) and bool(have) == (want == "true")
+            have_s = "not stated" if pd.isna(have) else str(bool(have)).lower()
+        else:
+            try:
+                ok = float(have) == float(want)
+            except (TypeError, ValueError):
+                ok = str(have).strip().lower() == want.strip().lower()
+            have_s = str(have)
+        parts.append(f"{key}: asserted {want}, recorded {have_s}")
+        if not ok:
+            wrong.append(f"{key.replace('_', ' ')} is {have_s}, not {want}")
+    verdict = WRONG if wrong else SUPPORTED
+    plain = (f"Matches how {_name(study)} is described in its abstract." if not wrong else
+             f"Does not match {_name(study)}: " + "; ".join(wrong) + ".")
+    return _result(claim, _traced(ev, [claim["study_id"]]), verdict, "; ".join(parts), plain)
+
+
+def first_of_kind(claim, ev: Evidence) -> dict:
+    """'For the first time': earlier blinded placebo-controlled studies of the same role without a
+    co-intervention make it wrong; otherwise the effect part of the claim decides."""
+    study = ev.study(claim["study_id"])
+    year = _year(study)
+    s = ev.studies
+    co = pd.Series([x if isinstance(x, str) else "" for x in
+                    s.get("co_intervention", pd.Series("", index=s.index))], index=s.index)
+    earlier = s[(s["role"] == study["role"]) & s["controlled"].map(_is_true)
+                & s["blinded"].map(_is_true) & (s["year"].astype(float) < year)]
+    same = earlier[co.loc[earlier.index].str.strip() == ""]
+    other = earlier[co.loc[earlier.index].str.strip() != ""]
+    verdict, numbers, plain, traced = _effect_parts(claim, ev)
+    parts = [f"earlier blinded placebo-controlled studies of the same kind: {len(same)}"]
+    parts += [f"earlier, with a co-intervention ({co[i]}): {r['citation']}"
+              for i, r in other.iterrows()]
+    if not same.empty:
+        verdict = WRONG
+        plain = (f"Not the first: {_join([_name(r) for _, r in same.iterrows()])} tested it "
+                 "earlier against placebo. " + plain)
+    else:
+        first = (f"As far as our sources go, {_name(study)} is the first blinded "
+                 "placebo-controlled trial of this kind without another substance added")
+        if not other.empty:
+            first += (" (" + _join([_name(r) for _, r in other.iterrows()])
+                      + " tested it combined with another substance)")
+        plain = first + ". " + plain
+    return _result(claim, traced or _traced(ev, [claim["study_id"]]), verdict,
+                   "; ".join(parts) + "; " + numbers, plain)
+
+
+def not_checkable(claim, ev: Evidence) -> dict:
+    reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
+    return _result(claim, "", NOT_CHECKABLE, "no trial figure applies", reason)
+
+
+# ---------------------------------------------------------------- levels and associations
+
+def _kind(finding: str) -> str:
+    f = str(finding).lower()
+    if f.startswith("lower"):
+        return "lower"
+    if f.startswith("higher"):
+        return "higher"
+    if f.startswith("no"):
+        return "no difference"
+    return "unknown"
 
 
 def levels(claim, ev: Evidence) -> dict:
-    def kind(finding: str) -> str:
-        f = finding.lower()
-        if f.startswith("lower"):
-            return "lower in fibromyalgia"
-        if f.startswith("higher"):
-            return "higher in fibromyalgia"
-        if f.startswith("no"):
-            return "no difference"
-        return "direction not in our sources"
+    """Case-control comparisons of levels. Scope 'general' (patients have lower
+    levels), 'some' (several studies found lower) or 'mixed' (studies disagree)."""
+    kinds = ev.levels["finding"].map(_kind)
+    counts = kinds.value_counts()
+    lower = int(counts.get("lower", 0))
+    known = int(counts.drop("unknown", errors="ignore").sum())
+    scope = claim.get("scope") or "general"
+    if scope == "some":
+        verdict = SUPPORTED if lower >= 2 else (WEAK if lower == 1 else CONTRADICTED)
+    elif scope == "mixed":
+        verdict = SUPPORTED if 0 < lower < known else CONTRADICTED
+    else:
+        verdict = (SUPPORTED if known and lower == known else
+                   CONTRADICTED if lower == 0 else OVERSTATED)
+    by_sample = ev.levels.assign(kind=kinds).groupby("sample")["kind"].agg(
+        lambda k: ", ".join(f"{n} {w}" for w, n in k.value_counts().items()))
+    parts = [f"{len(ev.levels)} comparisons: " + ", ".join(f"{n} {w}" for w, n in counts.items())]
+    parts += [f"{s}: {v}" for s, v in by_sample.items()]
+    others = known - lower
+    plain = (f"Of {known} comparisons of patients with controls that give a clear result, "
+             f"{lower} found lower levels in patients and {others} did not (no difference or "
+             f"higher); {int(counts.get('unknown', 0))} more give no direction in our sources.")
+    if verdict == SUPPORTED and scope != "general":
+        plain += " That is what the sentence says."
+    plain += (" Such comparisons are snapshots: they cannot show that low levels cause the "
+              "condition, or that taking a supplement helps.")
+    return _result(claim, f"{len(ev.levels)} case-control comparisons of levels (data/levels.csv)",
+                   verdict, "; ".join(parts), plain, lower / known if known else np.nan)
 
-    counts = ev.levels["finding"].map(kind).value_counts()
-    parts = [f"{n} {label}" for label, n in counts.items()]
-    lower = counts.get("lower in fibromyalgia", 0)
-    known = counts.drop("direction not in our sources", errors="ignore").sum()
-    verdict = "supported" if known and lower == known else "overstated"
-    plain = (f"The studies disagree: of {known} with a clear result, {lower} found lower levels "
-             "in fibromyalgia and the rest did not. And lower levels alone would not show that "
-             "taking magnesium helps.")
-    return _result(claim, f"{len(ev.levels)} case-control comparisons (data/levels.csv)", verdict,
-                   f"of {len(ev.levels)} studies: " + ", ".join(parts)
-                   + "; levels are cross-sectional and say nothing about supplementation", plain,
-                   lower / known if known else np.nan)
+
+def level_study(claim, ev: Evidence) -> dict:
+    """'A study published in YEAR found ...': a levels row of that year and sample type."""
+    year = float(claim["asserted_year"])
+    samples = [s.lower() for s in _list(claim.get("asserted_value"))]
+    rows = ev.levels[ev.levels["year"].astype(float) == year]
+    if samples:
+        rows = _keep(rows, [any(s in str(x).lower() for s in samples) for x in rows["sample"]])
+    want = str(claim.get("direction") or "")
+    match = _keep(rows, [_kind(f) == want for f in rows["finding"]])
+    numbers = "; ".join(f"{r['citation']}: {r['sample']}, {r['n_fm']:.0f} vs "
+                        f"{r['n_control']:.0f}, {r['finding']} ({r['status']}: {r['source']})"
+                        for _, r in rows.iterrows()) or "no study of that year and sample"
+    if not match.empty:
+        r = match.iloc[0]
+        verdict = SUPPORTED
+        plain = (f"Matches {r['citation']}: {r['n_fm']:.0f} patients and "
+                 f"{r['n_control']:.0f} controls, {r['finding']} in {r['sample']} levels"
+                 + (" (we know it only from a review's table)." if r["status"] == "second-hand"
+                    else "."))
+    elif not rows.empty:
+        verdict = CONTRADICTED
+        plain = "The study of that year found something else: " + numbers + "."
+    else:
+        verdict = UNTRACEABLE
+        plain = "We found no study of that year measuring that."
+    return _result(claim, numbers, verdict, numbers, plain)
+
+
+def association(claim, ev: Evidence) -> dict:
+    """'X has been linked to Y': which claimed outcomes a listed study links to the levels
+    (levels.csv linked_outcomes), plus reported correlations (statistic r)."""
+    ids = _list(claim.get("study_id"))
+    labels = _labels(claim)
+    rows = ev.levels[ev.levels["study_id"].isin(ids)]
+    linked: dict[str, list[str]] = {}
+    details = []
+    for _, r in rows.iterrows():
+        outs = _list(r.get("linked_outcomes"))
+        for o in outs:
+            linked.setdefault(o, []).append(_name(ev.study(r["study_id"])) if ev.study(
+                r["study_id"]) is not None else str(r["citation"]).split(".")[0])
+        if outs:
+            details.append(f"{r['citation']} ({r['sample']}): {r.get('link_detail')} "
+                           f"[{r['status']}]")
+    corr = ev.summary[ev.summary["study_id"].isin(ids) & (ev.summary["statistic"] == "r")]
+    details += [f"{ev.study(r['study_id'])['citation']}: {r['outcome']} r = {r['value']:g} "
+                f"(n = {r['n']:.0f}, {r['timepoint']})" for _, r in corr.iterrows()]
+    found = [o for o in labels if o in linked]
+    missing = [o for o in labels if o not in linked]
+    verdict = (SUPPORTED if not missing else UNTRACEABLE if not found else OVERSTATED)
+    plain = []
+    if found:
+        plain.append("Linked in " + "; ".join(
+            f"{_join(linked[o])} ({labels[o]})" for o in found) + ".")
+    if missing:
+        plain.append(f"No link with {_join([labels[o] for o in missing])} was found in the "
+                     "studies.")
+    plain.append("These are associations in snapshots of patients, not evidence that taking "
+                 "a supplement changes the symptom.")
+    return _result(claim, _traced(ev, ids), verdict, "; ".join(details) or "nothing found",
+                   " ".join(plain))
 
 
 RULES = {
+    "effect": effect,
     "within_arm_change": within_arm_change,
     "subgroup_effect": subgroup_effect,
     "vote_count": vote_count,
     "uncontrolled_proportion": uncontrolled_proportion,
     "untraceable_citation": untraceable_citation,
     "levels": levels,
+    "level_study": level_study,
+    "association": association,
+    "design": design,
+    "first_of_kind": first_of_kind,
+    "fact": fact,
+    "not_checkable": not_checkable,
 }
 
 

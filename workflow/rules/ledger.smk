@@ -30,6 +30,8 @@ rule ledger:
 rule overview:
     """Plain-language overview: each claim, its verdict and the numbers, for non-statisticians."""
     input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
         ledger="results/ledger.csv",
         pooled="results/meta_frequentist.csv",
         forensics="results/forensics.csv",

@@ -1,6 +1,7 @@
 """Snakemake script: the claims ledger — a computed verdict, with its numbers, for every claim."""
 
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -11,18 +12,22 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.config  # noqa: F821
 inp = snakemake.input  # noqa: F821
 tables = load_curated(cfg)
+arms_path = cfg["data"].get("arms") or Path(cfg["data"]["summary_stats"]).with_name("arms.csv")
 ev = Evidence(
     summary=tables["summary"], studies=tables["studies"], levels=tables["levels"],
     effects=pd.read_csv(inp.effects), pooled=pd.read_csv(inp.pooled),
     bayes=pd.read_csv(inp.bayes), vote=pd.read_csv(inp.vote),
     credibility=pd.read_csv(inp.credibility), shrinkage=pd.read_csv(inp.shrinkage),
     forensics=pd.read_csv(inp.forensics), no_effect=pd.read_csv(inp.no_effect), config=cfg,
+    arms=tables["arms"] if "arms" in tables else pd.read_csv(arms_path),
 )
 ledger = build_ledger(tables["claims"], ev)
 write_csv(ledger, snakemake.output.csv)  # noqa: F821
 definitions = " ".join(f"<b>{k}</b>: {v}" for k, v in VERDICTS.items())
 write_html_table(
-    ledger[["claim_id", "quote", "verdict", "plain", "numbers", "traced_to", "source_file"]],
+    ledger[["claim_id", "source_file", "line", "quote", "verdict", "plain", "numbers",
+            "traced_to"]],
     snakemake.output.html, "Claims ledger",  # noqa: F821
-    f"Each claim from the source articles with a verdict computed from the data. {definitions}",
+    f"Each checkable sentence of the source articles (file and line) with a verdict computed "
+    f"from the data. {definitions}",
 )

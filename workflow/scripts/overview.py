@@ -5,11 +5,14 @@ import sys
 import pandas as pd
 
 from reanalysis.overview import overview_html
-from reanalysis.pipeline import atomic_write
+from reanalysis.pipeline import atomic_write, load_curated
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.config  # noqa: F821
 inp = snakemake.input  # noqa: F821
+tables = load_curated(cfg)
 page = overview_html(pd.read_csv(inp.ledger), pd.read_csv(inp.pooled), pd.read_csv(inp.forensics),
-                     cfg["meta_analysis"]["sets"], cfg["meta_analysis"]["primary_method"])
+                     cfg["meta_analysis"]["sets"], cfg["meta_analysis"]["primary_method"],
+                     summary=tables["summary_all"], score_ranges=tables["score_ranges"],
+                     studies=tables["studies"])
 atomic_write(snakemake.output[0], page)  # noqa: F821
