@@ -3,7 +3,7 @@ rule vote_count:
         ok="results/data/validated.ok",
         data=DATA_FILES,
     params:
-        cfg=config_subset("vote_count", "seed", "data", "reading_overrides", "report"),
+        cfg=config_subset("vote_count", "seed", "data", "reading_overrides", "report", "assumptions"),
     output:
         summary="results/vote_count/summary.csv",
         curve="results/vote_count/curve.csv",
