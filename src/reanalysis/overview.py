@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from .ledger import VERDICTS
-from .pipeline import TABLE_CSS
+from .html_page import page
 
 COLOURS = {"supported": "#1a7f37", "overstated": "#b35900",
            "not supported by controlled evidence": "#b31d28", "untraceable": "#6e7781"}
@@ -48,7 +48,4 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
             + "</ul><p class='note'>These are kept with their source but never pooled.</p>")
     parts.append("<h3>Verdicts</h3><ul>" + "".join(
         f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in VERDICTS.items()) + "</ul>")
-    style = TABLE_CSS.replace("</style>", ".claim{border-left:4px solid #ccc;padding-left:8px;"
-                              "max-width:60em}</style>")
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Overview</title>{style}"
-            f"</head><body>{''.join(parts)}</body></html>")
+    return page("Overview", "".join(parts))
