@@ -6,8 +6,8 @@ import html
 
 import pandas as pd
 
-from .ledger import VERDICTS
 from .html_page import page
+from .ledger import VERDICTS
 
 COLOURS = {"supported": "#1a7f37", "overstated": "#b35900",
            "not supported by controlled evidence": "#b31d28", "untraceable": "#6e7781"}
