@@ -47,3 +47,27 @@ rule report_pages:
         "../envs/reanalysis.yaml"
     script:
         "../scripts/report_pages.py"
+
+
+rule forest_plot:
+    """RevMan-style forest plot: per-arm n and mean (SD), effect [CI], weight, pooled diamonds
+    only where k >= 2, heterogeneity and prediction interval; the pre-post set descriptive."""
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+        arms=config["report"]["files"]["arms"],
+        effects="results/effect_sizes.csv",
+        pooled="results/meta_frequentist.csv",
+    output:
+        report(
+            "results/figures/forest.{ext}",
+            caption="../report/forest.rst",
+            category="1. Overview",
+            labels={"item": "4. forest plot", "format": "{ext}"},
+        ),
+    log:
+        "logs/forest_plot.{ext}.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/forest_plot.py"
