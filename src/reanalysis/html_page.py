@@ -18,7 +18,7 @@ CSS = """<style>
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:14px;line-height:1.45;
- color:var(--fg);margin:0 auto;padding:12px 16px;max-width:72em;overflow-wrap:anywhere}
+ color:var(--fg);margin:0 auto;padding:12px 16px;max-width:72em;overflow-wrap:break-word}
 h1{font-size:1.5em}h2{font-size:1.3em}h3{font-size:1.1em}
 p,li{max-width:60em}p.note,.note{color:#333}
 small,.small{font-size:12.5px}

@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 matplotlib.rcParams["svg.hashsalt"] = "mg-fibro-reanalysis"  # deterministic SVG ids
+matplotlib.rcParams["svg.fonttype"] = "none"  # SVG text stays text: searchable, accessible
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -104,6 +104,13 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
              f"of {esc(intervention)} alone report{'s' if n_rct == 1 else ''} numbers; "
              f"<b>{n_unc}</b> other stud{'y' if n_unc == 1 else 'ies'} had no control group. "
              "For each outcome:</p><ul>"]
+    best = int(sof["certainty_level"].max())
+    at_best = sof.loc[sof["certainty_level"] == best, "label"]
+    n_vlow = int((sof["certainty_level"] == 1).sum())
+    parts.insert(1, f"<p><b>In short</b>: the most certain evidence is "
+                    f"<b>{esc(sof.loc[sof['certainty_level'] == best, 'certainty'].iloc[0])}"
+                    f"</b> certainty ({esc('; '.join(at_best))}); {n_vlow} of {len(sof)} "
+                    "outcomes rest on very low certainty evidence.</p>")
     for _, r in sof.iterrows():
         parts.append(f"<li><b>{esc(r['label'])}</b> — {esc(r['plain'])} "
                      f"(<span aria-hidden='true'>{esc(r['symbols'])}</span> {esc(r['certainty'])} "
@@ -112,10 +119,11 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
     for study, g in adverse[adverse["status"] != "not found"].groupby("study_id", sort=False):
         txt = "; ".join(f"{a['text']} ({a['status']})" for _, a in g.drop_duplicates("text").iterrows())
         parts.append(f"<li>{esc(names.get(study, study))}: {esc(txt)}</li>")
-    none = adverse.loc[adverse["status"] == "not found", "study_id"].unique()
-    if len(none):
-        parts.append("<li>No adverse-event figures were found for "
-                     + esc(", ".join(names.get(s, s) for s in none)) + ".</li>")
+    none = adverse[adverse["status"] == "not found"]
+    if not none.empty:
+        parts.append("<li>Not found: " + esc("; ".join(
+            f"{names.get(s, s)} ({', '.join(g['measure'])})"
+            for s, g in none.groupby("study_id", sort=False))) + ".</li>")
     parts.append("</ul><p>From reference sources (not from these studies):</p><ul>")
     limit = safety[safety["topic"] == "upper limit"]
     for _, s in safety.iterrows():
