@@ -24,14 +24,16 @@ ITEMS = {  # name: (category, item label, file name inside the report)
 # allowed to, as long as the container itself fits).
 JS_OVERFLOW = """() => {
   const w = document.documentElement.clientWidth, out = [];
-  if (document.documentElement.scrollWidth > w + 1) out.push('document ' + document.documentElement.scrollWidth);
+  const sw = document.documentElement.scrollWidth;
+  if (sw > w + 1) out.push('document ' + sw);
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.right <= w + 1) continue;
     let p = el.parentElement, clipped = false;
     while (p && p !== document.body) {
       const s = getComputedStyle(p);
-      if (['auto', 'scroll', 'hidden'].includes(s.overflowX) && p.getBoundingClientRect().right <= w + 1) { clipped = true; break; }
+      if (['auto', 'scroll', 'hidden'].includes(s.overflowX)
+          && p.getBoundingClientRect().right <= w + 1) { clipped = true; break; }
       p = p.parentElement;
     }
     if (!clipped) out.push(el.tagName + ' ' + (el.className || '') + ' right=' + Math.round(r.right));
