@@ -19,6 +19,7 @@ ITEMS = {  # name: (category, item label, file name inside the report)
     "overview": ("1. Overview", "1. what the figures support", "overview.html"),
     "summary_of_findings": ("1. Overview", "3. summary of findings", "summary_of_findings.html"),
     "forest_plot": ("1. Overview", "png", "forest.png"),
+    "forest_table": ("1. Overview", "5. forest plot as a table", "forest.html"),
 }
 # Elements that stick out to the right of the viewport (a scrolling container's children are
 # allowed to, as long as the container itself fits).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -156,3 +157,84 @@ def software_page(versions: dict[str, str], config: dict) -> str:
             + table(vt) + "<h3>Configuration used</h3>"
             f"<pre style='white-space:pre-wrap;font-size:13px'>{cfg}</pre>")
     return page("Software and configuration", body)
+
+
+def _ci_svg(r: pd.Series, lim: float, width: int = 180, height: int = 20) -> str:
+    """Inline SVG of one row's interval on a common axis [-lim, lim]: square (hollow when the
+    effect rests only on a p-value threshold) or diamond (pooled), dashed prediction interval."""
+    def x(v: float) -> float:
+        return round(4 + (width - 8) * (min(max(v, -lim), lim) + lim) / (2 * lim), 1)
+
+    mid = height / 2
+    parts = [f"<line x1='{x(0)}' y1='0' x2='{x(0)}' y2='{height}' stroke='#000' stroke-width='1'/>"]
+    if r["kind"] == "pooled":
+        if pd.notna(r.get("pi_lo")):
+            parts.append(f"<line x1='{x(r['pi_lo'])}' y1='{mid}' x2='{x(r['pi_hi'])}' y2='{mid}' "
+                         "stroke='#0072B2' stroke-dasharray='4 2'/>")
+        parts.append(f"<polygon points='{x(r['lo'])},{mid} {x(r['yi'])},{mid - 6} "
+                     f"{x(r['hi'])},{mid} {x(r['yi'])},{mid + 6}' fill='#0072B2'/>")
+    elif pd.notna(r.get("yi")):
+        colour = "#8c8c8c" if r.get("flagged") is True else "#000"
+        fill = "#fff" if r.get("p_only") is True else colour
+        parts.append(f"<line x1='{x(r['lo'])}' y1='{mid}' x2='{x(r['hi'])}' y2='{mid}' "
+                     f"stroke='{colour}' stroke-width='1.2'/>")
+        parts.append(f"<rect x='{x(r['yi']) - 4}' y='{mid - 4}' width='8' height='8' "
+                     f"fill='{fill}' stroke='{colour}' stroke-width='1.4'/>")
+    else:
+        return "no interval"
+    return (f"<svg role='img' aria-label='{esc(r.get('effect', ''))}' width='{width}' "
+            f"height='{height}' viewBox='0 0 {width} {height}'>{''.join(parts)}</svg>")
+
+
+def forest_table_page(rows: pd.DataFrame, intervention: str, comparator: str,
+                      level: float) -> str:
+    """The forest plot as an HTML table (``plots.forest_rows``): readable on a phone, where each
+    result becomes a card; same rows, columns and marks as the figure."""
+    cap = {"i_mean": f"{intervention} mean (SD)", "i_n": f"{intervention} n",
+           "c_mean": f"{comparator} mean (SD)", "c_n": f"{comparator} n",
+           "plot": "Plot", "effect": f"Effect [{level:.0%} CI]", "weight": "Weight"}
+    titles = {"between": f"Randomised comparison: {intervention} vs {comparator} (SMD)",
+              "within": f"Descriptive only: before-after change in {intervention} arms, no "
+                        "control group (SMCR) — not an effect of treatment"}
+    sides = {"between": (f"favours {comparator}", f"favours {intervention}"),
+             "within": ("worse after treatment", "better after treatment")}
+    body = ["<h2>Forest plot as a table</h2><p class='note'>The same rows as the figure. "
+            "<b>Notice</b> that the randomised comparison has no pooled estimate (one study), "
+            "that several rows of one study are not independent confirmations, and that the "
+            "before-after set is descriptive. † hollow square: effect derived only from a "
+            "p-value threshold; ‡ grey: input failed a forensic check (not pooled); ᵃ per-arm n "
+            "assumed; ᶜ SD of change imputed.</p>"]
+    for panel, title in titles.items():
+        part = rows[rows["panel"] == panel]
+        if part.empty:
+            continue
+        vals = part[[c for c in ("lo", "hi", "pi_lo", "pi_hi") if c in part]].to_numpy(float)
+        vals = vals[np.isfinite(vals)]
+        lim = max(1.0, float(np.ceil(np.abs(vals).max() * 2) / 2)) if vals.size else 1.0
+        left, right = sides[panel]
+        head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in
+                       ["Study / outcome", *cap.values()])
+        trs = []
+        for _, r in part.iterrows():
+            if r["kind"] in ("study", "note"):
+                cls = "study" if r["kind"] == "study" else "note"
+                trs.append(f"<tr class='{cls}'><td colspan='8' data-label=''>"
+                           f"{'<b>' if cls == 'study' else ''}{esc(r['label'])}"
+                           f"{'</b>' if cls == 'study' else ''}</td></tr>")
+                continue
+            r = r.copy()
+            cells = [f"<td data-label='Study / outcome'>{esc(r['label'])}</td>"]
+            for key, label in cap.items():
+                val = _ci_svg(r, lim) if key == "plot" else esc(r.get(key))
+                cls = {"plot": "plot", "effect": "eff"}.get(key, "") + (" empty" if not val else "")
+                cells.append(f"<td data-label='{esc(label)}' class='{cls.strip()}'>{val}</td>")
+            style = " style='font-weight:600'" if r["kind"] == "pooled" else ""
+            trs.append(f"<tr{style}>{''.join(cells)}</tr>")
+        body.append(f"<h3>{esc(title)}</h3><p class='note'>Plot axis from {-lim:g} to {lim:g}; "
+                    f"left of the line: {esc(left)}; right: {esc(right)}.</p>"
+                    f"<table class='cards'><thead><tr>{head}</tr></thead>"
+                    f"<tbody>{''.join(trs)}</tbody></table>")
+    return page("Forest plot (table)", "".join(body),
+                extra_css="tr.note td{color:#444;font-size:13px}tr.study td{background:#f6f8fa}"
+                          "td.plot{min-width:190px}td.plot svg{max-width:none}"
+                          "td.eff{white-space:nowrap}")

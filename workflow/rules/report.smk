@@ -71,3 +71,26 @@ rule forest_plot:
         "../envs/reanalysis.yaml"
     script:
         "../scripts/forest_plot.py"
+
+
+rule forest_table:
+    """The forest plot's rows as an HTML table with inline intervals (cards on a phone)."""
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+        arms=config["report"]["files"]["arms"],
+        effects="results/effect_sizes.csv",
+        pooled="results/meta_frequentist.csv",
+    output:
+        report(
+            "results/tables/forest.html",
+            caption="../report/forest_table.rst",
+            category="1. Overview",
+            labels={"item": "5. forest plot as a table"},
+        ),
+    log:
+        "logs/forest_table.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/forest_table.py"
