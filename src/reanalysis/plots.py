@@ -20,6 +20,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
+from .effect_notes import assumed_n, p_threshold_only  # noqa: E402
+
 # Okabe-Ito: colour-blind safe; every colour also has a shape or text cue.
 INK, GREY, BLUE, VERMILLION = "#000000", "#8c8c8c", "#0072B2", "#D55E00"
 MARK_P = "†"   # effect derived only from a p-value threshold (hollow square)
@@ -88,10 +90,10 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                     mean_sd, imp = arm_summary(arm_rows, r) if not arm_rows.empty else ("", False)
                     imputed |= imp
                     n = e[n_col] if side == "intervention" or panel == "between" else np.nan
-                    assumed = isinstance(e["assumptions"], str) and "n[" in e["assumptions"]
+                    assumed = assumed_n(e["assumptions"])
                     texts[side] = ((mean_sd + (MARK_SD if imp else "")) if mean_sd else "",
                                    "" if pd.isna(n) else f"{int(n)}{MARK_N if assumed else ''}")
-                p_only = isinstance(e["assumptions"], str) and "p=" in e["assumptions"]
+                p_only = p_threshold_only(e["assumptions"])
                 flagged = isinstance(e.get("forensic_flags"), str) and bool(e["forensic_flags"])
                 est = np.isfinite(e["yi"])
                 se = np.sqrt(e["vi"]) if est else np.nan

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .effect_notes import assumed_n, p_threshold_only
 from .study_characteristics import adverse_event_text
 
 SMALL_SMD = 0.2
@@ -57,7 +58,7 @@ def select_effects(effects: pd.DataFrame, spec: dict, arms: set) -> pd.DataFrame
 def _n(row: pd.Series) -> tuple[float, bool]:
     """Patients behind an effect and whether that number is an assumption (n[...] in config)."""
     n = row["n1"] + (row["n2"] if row["arm"] == "between" and pd.notna(row["n2"]) else 0)
-    assumed = isinstance(row.get("assumptions"), str) and "n[" in row["assumptions"]
+    assumed = assumed_n(row.get("assumptions"))
     return n, assumed
 
 
@@ -77,7 +78,7 @@ def effect_text(row: pd.Series, name: str, level: float, intervention: str, comp
                 f"{intervention}), {row['instrument']}{where}")
     if pd.notna(row["yi"]):
         se = np.sqrt(row["vi"])
-        dagger = " †" if isinstance(row.get("assumptions"), str) and "p=" in row["assumptions"] else ""
+        dagger = " †" if p_threshold_only(row.get("assumptions")) else ""
         kind = "change within one arm (SMCR)" if row["arm"] != "between" else "SMD"
         return (f"{name}: {kind} {row['yi']:.2f} ({level:.0%} CI {row['yi'] - z * se:.2f} to "
                 f"{row['yi'] + z * se:.2f}){dagger}, {row['instrument']}, no points reported{where}")
