@@ -119,3 +119,19 @@ def test_the_project_report_data_validate(root):
     study_characteristics.validate_adverse_events(
         pd.read_csv(files["adverse_events"]), files["adverse_events"], studies)
     study_characteristics.validate_safety(pd.read_csv(files["safety"]), files["safety"])
+
+
+def test_randomised_rows_need_between_arm_effects():
+    from reanalysis.summary_of_findings import summary_of_findings
+
+    effects = pd.DataFrame([{"es_id": "x", "study_id": "s1", "subgroup": "all", "outcome": "pain",
+                             "instrument": "VAS", "estimand": "within_change", "arm": "active",
+                             "md": float("nan"), "md_var": float("nan"), "yi": 0.5, "vi": 0.1,
+                             "n1": 20, "n2": float("nan"), "assumptions": "", "forensic_flags": ""}])
+    arms = pd.DataFrame({"study_id": ["s1"], "arm": ["active"], "role": ["intervention"]})
+    spec = {"outcome": "pain", "label": "Pain", "effect_outcomes": ["pain"],
+            "estimands": ["within_change"], "subgroups": ["all"], "evidence": "randomised"}
+    cert = grade.certainty_table(_grade_rows(), {"pain": "randomised"})
+    with pytest.raises(ValueError, match="within-arm"):
+        summary_of_findings([spec], effects, pd.DataFrame(), pd.DataFrame(), cert, arms, {}, {},
+                            0.95, "drug", "placebo", {})

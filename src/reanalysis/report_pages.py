@@ -95,14 +95,15 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
                      adverse: pd.DataFrame, safety: pd.DataFrame, names: dict, roles: list[str],
                      intervention: str, comparator: str, condition: str) -> str:
     """What the evidence means for a person considering the intervention, safety included."""
-    controlled = effects[effects["estimand"].str.startswith("between") & effects["yi"].notna()]
+    controlled = effects[effects["estimand"].str.startswith("between") & effects["yi"].notna()
+                         & effects["controlled"].astype(bool)]
     n_rct = controlled["study_id"].nunique()
     used = studies[studies["role"].isin(roles)]
     n_unc = int((~used["controlled"].astype(bool)).sum())
     parts = [f"<h2>The bottom line: what the evidence says about {esc(intervention)} for "
              f"{esc(condition)}</h2>",
              f"<p><b>{n_rct}</b> {esc(comparator)}-controlled trial{'s' if n_rct != 1 else ''} "
-             f"of {esc(intervention)} alone report{'s' if n_rct == 1 else ''} numbers; "
+             f"report{'s' if n_rct == 1 else ''} numbers that allow a comparison; "
              f"<b>{n_unc}</b> other stud{'y' if n_unc == 1 else 'ies'} had no control group. "
              "For each outcome:</p><ul>"]
     best = int(sof["certainty_level"].max())

@@ -132,6 +132,11 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
         key, phrase = spec["outcome"], _first_word_phrase(spec["label"])
         mcid = mcid_cfg.get(spec.get("mcid"), {}).get("value") if spec.get("mcid") else None
         chosen = select_effects(effects, spec, arm_set) if spec["effect_outcomes"] else pd.DataFrame()
+        if spec["evidence"] == "randomised" and not chosen.empty \
+                and not chosen["estimand"].str.startswith("between").all():
+            raise ValueError(f"report.summary_of_findings, outcome {key!r}: evidence is "
+                             "'randomised' but the selected effects include within-arm changes; "
+                             "use 'non-randomised' or between-arm estimands")
         effects_txt, studies, n_total, assumed, unknown_n, lead = [], [], 0.0, False, 0, None
         for _, r in chosen.iterrows():
             studies.append(r["study_id"])
