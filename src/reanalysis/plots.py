@@ -28,8 +28,8 @@ MARK_P = "†"   # effect derived only from a p-value threshold (hollow square)
 MARK_FLAG = "‡"  # input failed a forensic check (grey, not pooled)
 MARK_N = "ᵃ"   # per-arm n assumed
 MARK_SD = "ᶜ"  # SD of change imputed from r
-ESTIMAND_LABELS = {"between_change": "change from baseline", "between_post": "end of treatment",
-                   "within_change": "change from baseline"}
+ESTIMAND_LABELS = {"between_change": "change", "between_post": "at end",
+                   "within_change": "change"}
 
 
 def _fmt(x: float, digits: int = 1, sign: bool = False) -> str:
@@ -124,15 +124,17 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                 out.append({"panel": panel, "kind": "note",
                             "label": f"{label.split(' (')[0]}: one study, no pooled estimate"})
                 continue
-            mixed = (f" — pools different instruments ({', '.join(instruments)})"
+            mixed = (f", different instruments ({', '.join(instruments)})"
                      if len(instruments) > 1 else "")
             out.append({"panel": panel, "kind": "pooled",
-                        "label": f"Pooled ({method}{', Knapp-Hartung' if p['knha'] else ''}), "
-                                 f"k = {int(p['k'])}{mixed}",
+                        "label": f"Pooled, k = {int(p['k'])}{mixed}",
                         "effect": f"{p['mu']:.2f} [{p['ci_low']:.2f}, {p['ci_high']:.2f}]",
                         "weight": "100%", "yi": p["mu"], "lo": p["ci_low"], "hi": p["ci_high"],
                         "pi_lo": p["pi_low"] if p["k"] >= 3 else np.nan,
                         "pi_hi": p["pi_high"] if p["k"] >= 3 else np.nan})
+            out.append({"panel": panel, "kind": "note",
+                        "label": f"Random effects, {method}"
+                                 f"{' with Knapp-Hartung CI' if p['knha'] else ''}"})
             out.append({"panel": panel, "kind": "note",
                         "label": f"Heterogeneity: τ² = {p['tau2']:.2f}; Q = {p['q']:.2f}, "
                                  f"df = {int(p['q_df'])} (p = {p['q_pval']:.2f}); "
@@ -144,9 +146,10 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
     return pd.DataFrame(out)
 
 
-COLUMNS = {"label": 0.01, "i_mean": 0.345, "i_n": 0.392, "c_mean": 0.458, "c_n": 0.506,
-           "effect": 0.775, "weight": 0.985}
-PLOT_X = (0.535, 0.755)
+COLUMNS = {"label": 0.01, "i_mean": 0.405, "i_n": 0.455, "c_mean": 0.52, "c_n": 0.57,
+           "effect": 0.80, "weight": 0.99}
+PLOT_X = (0.595, 0.785)
+FONT = 10.5
 
 
 def _panel_limit(part: pd.DataFrame) -> float:
@@ -161,24 +164,24 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
     before-after changes (no control group). Side labels name the arms (from the config)."""
     titles = {"between": f"Randomised comparison: {intervention} vs {comparator} "
                          "(SMD, Hedges' g)",
-              "within": f"Descriptive only: before-after change in {intervention} arms, no "
-                        "control group (SMCR) — not an effect of treatment"}
+              "within": f"Descriptive only: change within {intervention} arms, no control "
+                        "group (SMCR)"}
     xlabels = {"between": (f"favours {comparator}", f"favours {intervention}"),
                "within": ("worse after treatment", "better after treatment")}
     panels = [p for p in titles if (rows["panel"] == p).any()]
     spans = [int((rows["panel"] == p).sum()) + 2.0 for p in panels]  # rows + title + margin
     gap, head, foot = 2.8, 1.8, 3.0  # row units: axis and side labels, column heads, notes
     total = sum(spans) + gap * len(panels) + head + foot
-    fig = plt.figure(figsize=(14, 0.27 * total))
+    fig = plt.figure(figsize=(13, 0.3 * total))
     unit = 1.0 / total
     top = 1 - head * unit
-    heads = {"label": "Study / outcome (instrument, subgroup)",
+    heads = {"label": "Study / outcome (instrument, subgroup), analysis",
              "i_mean": f"{intervention[:1].upper()}{intervention[1:]}\nmean (SD)", "i_n": "n",
              "c_mean": f"{comparator[:1].upper()}{comparator[1:]}\nmean (SD)", "c_n": "n",
              "effect": f"Effect [{level:.0%} CI]", "weight": "Weight"}
     for col, x in COLUMNS.items():
         ha = "right" if col == "weight" else ("left" if col in ("label", "effect") else "center")
-        fig.text(x, top + 0.2 * unit, heads[col], ha=ha, va="bottom", fontsize=9,
+        fig.text(x, top + 0.2 * unit, heads[col], ha=ha, va="bottom", fontsize=FONT,
                  fontweight="bold")
     y0 = top
     for panel, h in zip(panels, spans, strict=True):
@@ -188,7 +191,7 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
         ax.set_ylim(len(part) + 0.5, -1.5)
         lim = _panel_limit(part)
         ax.set_xlim(-lim, lim)
-        fig.text(COLUMNS["label"], y0 - 0.5 * unit, titles[panel], fontsize=10,
+        fig.text(COLUMNS["label"], y0 - 0.5 * unit, titles[panel], fontsize=FONT + 0.5,
                  fontweight="bold", va="center")
         wmax = part["w"].max() if "w" in part and part["w"].notna().any() else 1.0
         for i, r in part.iterrows():
@@ -198,7 +201,7 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
             indent = "    " if kind == "result" else ""
             weight = "bold" if kind in ("study", "pooled") else "normal"
             colour = GREY if kind == "note" or r.get("flagged") is True else INK
-            style = {"fontsize": 9, "va": "center", "color": colour, "fontweight": weight}
+            style = {"fontsize": FONT, "va": "center", "color": colour, "fontweight": weight}
             fig.text(COLUMNS["label"], yf, indent + str(r["label"]), ha="left", **style)
             for col in ("i_mean", "i_n", "c_mean", "c_n", "effect", "weight"):
                 val = r.get(col)
@@ -208,7 +211,7 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
             if kind == "result" and np.isfinite(r["yi"]):
                 c = GREY if r["flagged"] else INK
                 ax.plot([r["lo"], r["hi"]], [y, y], color=c, lw=1.1)
-                size = 4 + 8 * np.sqrt(r["w"] / wmax)
+                size = 4 + 9 * np.sqrt(r["w"] / wmax)
                 ax.plot(r["yi"], y, marker="s", ms=size, color=c,
                         markerfacecolor="white" if r["p_only"] else c, markeredgewidth=1.4)
             elif kind == "pooled":
@@ -221,11 +224,11 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.set_yticks([])
-        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="x", labelsize=FONT - 1)
         left, right = xlabels[panel]
         for x, text, ha in ((0.48, f"← {left}", "right"), (0.52, f"{right} →", "left")):
             ax.annotate(text, (x, 0), xycoords="axes fraction", xytext=(0, -18),
-                        textcoords="offset points", ha=ha, va="top", fontsize=8.5)
+                        textcoords="offset points", ha=ha, va="top", fontsize=FONT - 1)
         y0 -= (h + gap) * unit
     notes = (f"{MARK_N} per-arm n not reported: assumed (config assumptions.sample_sizes).   "
              f"{MARK_SD} SD of change imputed from baseline and end SDs with the assumed pre-post "
@@ -235,5 +238,6 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
              f"{MARK_FLAG} grey: input failed a forensic check, shown but never pooled.   Square "
              "area ∝ inverse-variance weight; blue diamond = pooled estimate; dashed line = "
              "prediction interval.")
-    fig.text(0.01, 0.4 * unit, notes, fontsize=8, va="bottom", ha="left", color="#333333")
+    fig.text(0.01, 0.4 * unit, notes, fontsize=FONT - 1.5, va="bottom", ha="left",
+             color="#333333")
     return fig
