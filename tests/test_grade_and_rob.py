@@ -135,3 +135,20 @@ def test_randomised_rows_need_between_arm_effects():
     with pytest.raises(ValueError, match="within-arm"):
         summary_of_findings([spec], effects, pd.DataFrame(), pd.DataFrame(), cert, arms, {}, {},
                             0.95, "drug", "placebo", {})
+
+
+def test_effect_in_points_uses_the_mean_difference_and_its_variance():
+    from reanalysis.summary_of_findings import effect_text, patients_text
+
+    row = pd.Series({"study_id": "s1", "subgroup": "sub", "md": 0.9, "md_var": 0.346, "yi": 0.66,
+                     "vi": 0.19, "arm": "between", "instrument": "BPI", "assumptions": ""})
+    # 0.9 ± 1.959964 · sqrt(0.346) = (-0.253, 2.053)
+    text = effect_text(row, "Alpha 2022", 0.95, "drug", "dummy", {"sub": "a subgroup"})
+    assert "0.9 points better with drug than dummy (95% CI -0.3 to +2.1" in text
+    assert text.endswith("BPI, a subgroup")
+    other = row.copy()
+    other["md"], other["md_var"], other["subgroup"] = -0.2, 10.44, "all"
+    worse = effect_text(other, "A", 0.95, "drug", "dummy", {})
+    assert "0.2 points worse" in worse and "-6.5 to +6.1" in worse  # -0.2 ± 1.96·3.231
+    r = pd.Series({"n_studies": 1, "n_patients": 20.0, "n_assumed": True, "n_unknown": 0})
+    assert patients_text(r) == "1 study, 20 patients (per-arm numbers assumed: not reported)"

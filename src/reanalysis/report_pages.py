@@ -80,7 +80,7 @@ def rob_page(rob: pd.DataFrame, names: dict) -> str:
 
 def studies_page(characteristics: pd.DataFrame) -> str:
     body = ("<h2>Characteristics of the intervention studies</h2>"
-            "<p class='note'><b>Notice</b> how few studies have a placebo arm, how short and "
+            "<p class='note'><b>Notice</b> how few studies have a control arm, how short and "
             "varied the courses are (forms, routes and doses differ), and how often the number "
             "of participants or dropouts was not found.</p>" + table(characteristics))
     return page("Study characteristics", body)
