@@ -191,8 +191,9 @@ def forest_table_page(rows: pd.DataFrame, intervention: str, comparator: str,
                       level: float) -> str:
     """The forest plot as an HTML table (``plots.forest_rows``): readable on a phone, where each
     result becomes a card; same rows, columns and marks as the figure."""
-    cap = {"i_mean": f"{intervention} mean (SD)", "i_n": f"{intervention} n",
-           "c_mean": f"{comparator} mean (SD)", "c_n": f"{comparator} n",
+    big_i, big_c = intervention[:1].upper() + intervention[1:], comparator[:1].upper() + comparator[1:]
+    cap = {"i_mean": f"{big_i} mean (SD)", "i_n": f"{big_i} n",
+           "c_mean": f"{big_c} mean (SD)", "c_n": f"{big_c} n",
            "plot": "Plot", "effect": f"Effect [{level:.0%} CI]", "weight": "Weight"}
     titles = {"between": f"Randomised comparison: {intervention} vs {comparator} (SMD)",
               "within": f"Descriptive only: before-after change in {intervention} arms, no "
