@@ -1,6 +1,6 @@
 """Figures. Each function takes tables and returns a matplotlib Figure; saving is the caller's job.
 
-The forest plot follows RevMan/metafor conventions (Cochrane Handbook 10.10.1; metafor
+The forest plot follows RevMan/metafor conventions (RevMan 5 layout; metafor
 ``forest.rma``): one row per result labelled author, year and outcome; per-arm n and mean (SD);
 effect [95% CI]; weight; squares with area proportional to the inverse-variance weight; a pooled
 diamond only where two or more studies were pooled, with heterogeneity, the test for the overall
