@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reanalysis.plots import MARK_P, arm_summary, forest_plot, forest_rows
 
@@ -112,3 +114,16 @@ def test_figure_draws_side_labels_from_arguments(rows):
     fig = forest_plot(rows, "drug X", "dummy pill")
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert "← favours dummy pill" in texts and "favours drug X →" in texts
+
+
+@given(st.lists(st.floats(0.01, 2.0), min_size=3, max_size=3), st.floats(0.0, 1.0))
+@settings(max_examples=30, deadline=None)
+def test_weights_are_random_effects_weights_summing_to_one(vis, tau2):
+    effects = _effects()
+    effects.loc[effects["es_id"].isin(["c", "d", "e"]), "vi"] = vis
+    pooled = POOLED.copy()
+    pooled.loc[1, "tau2"] = tau2
+    rows = forest_rows(effects, pooled, _summary(), ARMS, NAMES, SETS, "REML", 0.5)
+    shown = rows[(rows["panel"] == "within") & (rows["kind"] == "result")]["weight"]
+    w = 1 / (np.array(vis) + tau2)  # random-effects weight 1 / (v_i + tau²) (Borenstein et al. 2009, ch. 12)
+    assert list(shown) == [f"{x:.0%}" for x in w / w.sum()]
