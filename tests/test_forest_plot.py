@@ -125,5 +125,5 @@ def test_weights_are_random_effects_weights_summing_to_one(vis, tau2):
     pooled.loc[1, "tau2"] = tau2
     rows = forest_rows(effects, pooled, _summary(), ARMS, NAMES, SETS, "REML", 0.5)
     shown = rows[(rows["panel"] == "within") & (rows["kind"] == "result")]["weight"]
-    w = 1 / (np.array(vis) + tau2)  # random-effects weight 1 / (v_i + tau²) (Borenstein et al. 2009, ch. 12)
+    w = 1 / (np.array(vis) + tau2)  # random-effects weights (Borenstein et al. 2009, ch. 12)
     assert list(shown) == [f"{x:.0%}" for x in w / w.sum()]
