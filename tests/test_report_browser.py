@@ -1,20 +1,62 @@
-"""Open the Snakemake HTML report in headless Chromium (Debian's chromium, driven by Playwright)
-and check that it renders and shows the forest plot and the claims ledger."""
+"""Open the Snakemake HTML report in headless Chromium (Debian's chromium, driven by Playwright) as a
+laptop (1366x900) and a phone (390x844) would: the overview, the summary of findings and the
+forest plot must fit the viewport without horizontal overflow, and on the phone no text may be
+smaller than 12 px. Screenshots go to results/screenshots/ for review."""
 
 import os
 import shutil
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.workflow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORTS = {"laptop": (1366, 900), "phone": (390, 844)}
+ITEMS = {  # name: (category, item label, file name inside the report)
+    "overview": ("1. Overview", "1. what the figures support", "overview.html"),
+    "summary_of_findings": ("1. Overview", "3. summary of findings", "summary_of_findings.html"),
+    "forest_plot": ("1. Overview", "png", "forest.png"),
+    "forest_table": ("1. Overview", "5. forest plot as a table", "forest.html"),
+}
+# Elements that stick out to the right of the viewport (a scrolling container's children are
+# allowed to, as long as the container itself fits).
+JS_OVERFLOW = """() => {
+  const w = document.documentElement.clientWidth, out = [];
+  const sw = document.documentElement.scrollWidth;
+  if (sw > w + 1) out.push('document ' + sw);
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= w + 1) continue;
+    let p = el.parentElement, clipped = false;
+    while (p && p !== document.body) {
+      const s = getComputedStyle(p);
+      if (['auto', 'scroll', 'hidden'].includes(s.overflowX)
+          && p.getBoundingClientRect().right <= w + 1) { clipped = true; break; }
+      p = p.parentElement;
+    }
+    if (!clipped) out.push(el.tagName + ' ' + (el.className || '') + ' right=' + Math.round(r.right));
+  }
+  return out.slice(0, 10);
+}"""
+# The smallest computed font size of any visible element that holds text itself.
+JS_MIN_FONT = """() => {
+  let min = 1e9, where = '';
+  for (const el of document.querySelectorAll('body *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    const f = parseFloat(getComputedStyle(el).fontSize);
+    if (f < min) { min = f; where = el.tagName + ': ' + el.textContent.trim().slice(0, 40); }
+  }
+  return [min, where];
+}"""
 
 
 @pytest.fixture(scope="module")
-def page(report_html, tmp_path_factory):
+def browser():
     if CHROMIUM is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail("chromium not found; `make test` installs Debian's chromium package")
@@ -22,45 +64,124 @@ def page(report_html, tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.goto(report_html.as_uri())
-        pg.wait_for_selector("text=9. Claims ledger", timeout=60_000)
-        pg.js_errors = errors
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
 
 
-def _open(page, category: str, item: str):
-    page.click("text=Results")
-    page.click(f"text={category}")
-    page.locator("tr", has_text=item).first.locator("a[iconname=eye]").click()
-    page.wait_for_timeout(1000)
+@pytest.fixture(scope="module")
+def shots(root):
+    path = root / "results" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def test_report_renders_every_section(page):
-    menu = page.inner_text("body")
+def _report(browser, report_html, viewport):
+    w, h = VIEWPORTS[viewport]
+    pg = browser.new_page(viewport={"width": w, "height": h})
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(report_html.as_uri())
+    pg.wait_for_selector("text=9. Claims ledger", timeout=60_000)
+    pg.js_errors = errors
+    return pg
+
+
+def _open(pg, category: str, item: str, phone: bool = False):
+    pg.click(f"text={category}")
+    pg.locator("tr", has_text=item).first.locator("a[iconname=eye]").click()
+    pg.wait_for_timeout(800)
+    if phone:  # a phone reader closes the menu to read: the report's own "x" button
+        pg.locator("a.bg-transparent[type=button]").nth(1).click()
+        pg.wait_for_timeout(500)
+
+
+def _frame(pg, filename: str):
+    frames = [f for f in pg.frames if f"filename={filename}" in f.url or filename in f.url]
+    assert frames, [f.url[:60] for f in pg.frames]
+    return frames[0]
+
+
+@pytest.fixture(scope="module")
+def config(root):
+    return yaml.safe_load((root / "config/config.yaml").read_text())
+
+
+def test_report_renders_every_section(browser, report_html):
+    pg = _report(browser, report_html, "laptop")
+    menu = pg.inner_text("body")
     for category in ("1. Overview", "2. Data and provenance", "5. Meta-analysis (Bayesian)",
                      "6. Subgroup simulations", "7. Vote count", "8. Data forensics",
                      "9. Claims ledger"):
         assert category in menu
-    assert page.js_errors == []
+    assert pg.js_errors == []
+    pg.click("text=1. Overview")
+    first = pg.locator("tbody tr").first.inner_text()
+    assert "what the figures support" in first  # the overview is the first item a reader meets
+    pg.close()
 
 
-def test_report_shows_the_forest_plot(page, tmp_path):
-    _open(page, "1. Overview", "png")
-    sizes = page.locator("img").evaluate_all(
-        "els => els.filter(e => e.src.includes('forest.png')).map(e => e.naturalWidth)")
-    assert sizes and sizes[0] > 500  # decoded, full-size PNG
-    page.screenshot(path=str(tmp_path / "forest.png"))
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("name", list(ITEMS))
+def test_fits_the_screen(browser, report_html, shots, viewport, name):
+    category, item, filename = ITEMS[name]
+    phone = viewport == "phone"
+    pg = _report(browser, report_html, viewport)
+    _open(pg, category, item, phone)
+    assert pg.evaluate(JS_OVERFLOW) == []
+    if filename.endswith(".html"):
+        frame = _frame(pg, filename)
+        assert frame.evaluate(JS_OVERFLOW) == []
+        if phone:
+            size, where = frame.evaluate(JS_MIN_FONT)
+            assert size >= 12, where
+    else:
+        img = pg.locator(f"img[src*='{filename}']").first
+        assert img.evaluate("e => e.naturalWidth") > 500  # decoded, full-size image
+        box = img.bounding_box()
+        assert box["x"] + box["width"] <= VIEWPORTS[viewport][0] + 1
+    if phone:
+        size, where = pg.evaluate(JS_MIN_FONT)
+        assert size >= 12, where
+    w, h = VIEWPORTS[viewport]
+    pg.screenshot(path=str(shots / f"{name}_{w}x{h}.png"))
+    assert pg.js_errors == []
+    pg.close()
 
 
-def test_report_shows_the_ledger(page):
-    _open(page, "9. Claims ledger", "claims ledger")
-    frames = [f for f in page.frames if "ledger.html" in f.url]
-    assert frames, [f.url[:60] for f in page.frames]
-    text = frames[0].inner_text("body")
+def test_summary_of_findings_has_a_row_per_outcome(browser, report_html, config, shots):
+    pg = _report(browser, report_html, "laptop")
+    _open(pg, *ITEMS["summary_of_findings"][:2])
+    frame = _frame(pg, "summary_of_findings.html")
+    rows = frame.locator("tbody tr")
+    specs = config["report"]["summary_of_findings"]
+    assert rows.count() == len(specs)
+    for i, spec in enumerate(specs):
+        text = rows.nth(i).inner_text()
+        assert spec["label"] in text
+        assert any(level in text for level in ("high", "moderate", "low", "very low"))
+    headers = frame.locator("thead th").all_inner_texts()
+    for h in ("Outcome", "Studies (patients)", "Certainty", "Why not higher", "What it means"):
+        assert h in headers
+    # full-length page for review, as a phone shows it
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(report_html.parent.joinpath("tables/summary_of_findings.html").as_uri())
+    page.screenshot(path=str(shots / "summary_of_findings_full_390.png"), full_page=True)
+    page.close()
+    pg.close()
+
+
+def test_forest_plot_has_the_numeric_columns(report_html, config):
+    svg = report_html.parent.joinpath("figures/forest.svg").read_text()
+    for text in ("mean (SD)", "Effect [95% CI]", "Weight", "favours " + config["report"]["comparator"],
+                 "favours " + config["report"]["intervention"], "no pooled estimate"):
+        assert text in svg, text
+
+
+def test_report_shows_the_ledger(browser, report_html):
+    pg = _report(browser, report_html, "laptop")
+    _open(pg, "9. Claims ledger", "claims ledger")
+    text = _frame(pg, "ledger.html").inner_text("body")
     assert "Claims ledger" in text and "untraceable" in text and "overstated" in text
     assert "scores dropping from 5.7 to 5.1" in text  # quoted from a source article
+    pg.close()

@@ -12,8 +12,8 @@ import html
 import numpy as np
 import pandas as pd
 
+from .html_page import page
 from .ledger import VERDICTS
-from .pipeline import TABLE_CSS
 
 COLOURS = {"supported": "#1a7f37", "consistent but weak": "#4d7f1a", "overstated": "#b35900",
            "never tested against placebo": "#8a4b00",
@@ -149,7 +149,5 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
                      + "".join(f"<li>{_e(t)}</li>" for t in texts)
                      + "</ul><p class='note'>These are kept with their source but never "
                      "pooled.</p>")
-    style = TABLE_CSS.replace("</style>", ".claim{border-left:4px solid #ccc;padding-left:8px;"
-                              "max-width:60em}</style>")
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Overview</title>{style}"
-            f"</head><body>{''.join(parts)}</body></html>")
+    return page("Overview", "".join(parts),
+                extra_css=".claim{border-left:4px solid #ccc;padding-left:8px;max-width:60em}")

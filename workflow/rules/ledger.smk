@@ -40,7 +40,7 @@ rule overview:
             "results/overview.html",
             caption="../report/overview.rst",
             category="1. Overview",
-            labels={"item": "what the figures support"},
+            labels={"item": "1. what the figures support"},
         ),
     log:
         "logs/overview.log",

@@ -39,21 +39,3 @@ rule sensitivity:
     script:
         "../scripts/sensitivity.py"
 
-
-rule forest_plot:
-    input:
-        effects="results/effect_sizes.csv",
-        pooled="results/meta_frequentist.csv",
-    output:
-        report(
-            "results/figures/forest.{ext}",
-            caption="../report/forest.rst",
-            category="1. Overview",
-            labels={"item": "forest plot", "format": "{ext}"},
-        ),
-    log:
-        "logs/forest_plot.{ext}.log",
-    conda:
-        "../envs/reanalysis.yaml"
-    script:
-        "../scripts/forest_plot.py"

@@ -1,17 +1,22 @@
-"""Snakemake script: forest plot of all effect sizes with pooled REML diamonds."""
+"""Snakemake script: RevMan-style forest plot (per-arm columns, weights, pooled diamonds only
+where k >= 2, heterogeneity, prediction interval)."""
 
 import sys
 
 import pandas as pd
 
-from reanalysis.plots import forest_plot
+from reanalysis.pipeline import load_curated
+from reanalysis.plots import forest_plot, forest_rows
+from reanalysis.study_characteristics import labels
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.config  # noqa: F821
-fig = forest_plot(
-    pd.read_csv(snakemake.input.effects),  # noqa: F821
-    pd.read_csv(snakemake.input.pooled),  # noqa: F821
-    cfg["meta_analysis"]["sets"],
-    level=cfg["meta_analysis"]["level"],
-)
+inp = snakemake.input  # noqa: F821
+rep, ma = cfg["report"], cfg["meta_analysis"]
+curated = load_curated(cfg)
+rows = forest_rows(
+    pd.read_csv(inp.effects), pd.read_csv(inp.pooled), curated["summary"],
+    pd.read_csv(rep["files"]["arms"]), labels(curated["studies"]), ma["sets"],
+    ma["primary_method"], cfg["assumptions"]["prepost_correlation"]["value"], level=ma["level"])
+fig = forest_plot(rows, rep["intervention"], rep["comparator"], level=ma["level"])
 fig.savefig(snakemake.output[0], dpi=150, metadata={"Date": None} if snakemake.wildcards.ext == "svg" else None)  # noqa: F821,E501

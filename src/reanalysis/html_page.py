@@ -1,0 +1,81 @@
+"""The report's HTML page wrapper: one <head> (viewport meta, CSS) for every page, and a table
+renderer whose tables turn into labelled cards on a phone instead of scrolling sideways.
+
+Readable at 390 px: body text 16 px on a phone (14 px on a laptop), nothing below 12 px; long words
+wrap; images scale to the column; on screens narrower than 700 px every ``table.cards`` shows one
+card per row, each cell preceded by its column header (``data-label``), so wide tables need no
+horizontal scrolling (WCAG 2.1, 1.4.10 Reflow).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+CSS = """<style>
+:root{--fg:#1f2328;--muted:#57606a;--line:#d0d7de;--head:#f0f3f6}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:14px;line-height:1.45;
+ color:var(--fg);margin:0 auto;padding:12px 16px;max-width:72em;overflow-wrap:break-word}
+h1{font-size:1.5em}h2{font-size:1.3em}h3{font-size:1.1em}
+p,li{max-width:60em}p.note,.note{color:#333}
+small,.small{font-size:12.5px}
+img,svg{max-width:100%;height:auto}
+table{border-collapse:collapse;margin:.5em 0 1em}
+td,th{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th{background:var(--head)}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
+.claim{border-left:4px solid #ccc;padding-left:8px;max-width:60em}
+.badge{display:inline-block;padding:1px 6px;border-radius:3px;font-weight:600;border:1px solid}
+@media (max-width:700px){
+ body{font-size:16px;padding:8px 10px}
+ table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
+ table.cards thead{display:none}
+ table.cards tr{border:1px solid var(--line);border-radius:4px;margin:0 0 10px;padding:4px 0}
+ table.cards td{border:0;border-bottom:1px solid #eee;padding:4px 8px;white-space:normal;
+  text-align:left}
+ table.cards td::before{content:attr(data-label);display:block;font-size:13px;font-weight:600;
+  color:var(--muted)}
+ table.cards td.empty{display:none}
+}
+</style>"""
+
+
+def esc(x) -> str:
+    """HTML-escaped text; missing values become an empty string."""
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        return ""
+    return html.escape(str(x))
+
+
+def page(title: str, body: str, extra_css: str = "") -> str:
+    """A complete, self-contained HTML5 page with the shared head (viewport meta and CSS)."""
+    style = CSS if not extra_css else CSS.replace("</style>", extra_css + "</style>")
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{esc(title)}</title>{style}</head><body>{body}</body></html>")
+
+
+def table(df: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (),
+          raw_html: tuple[str, ...] = ()) -> str:
+    """A table with human headers (the DataFrame's column names) that reflows into cards on a
+    phone. Cells are escaped unless their column is named in ``raw_html``; ``numeric`` columns
+    are right-aligned. Values are shown as given: round before calling."""
+    head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in df.columns)
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in df.columns:
+            text = (r[c] if isinstance(r[c], str) else esc(r[c])) if c in raw_html else esc(r[c])
+            cls = ["num"] if c in numeric else []
+            if text == "":
+                cls.append("empty")
+            attr = f" class='{' '.join(cls)}'" if cls else ""
+            cells.append(f"<td data-label='{esc(c)}'{attr}>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f"<table class='cards'>{cap}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")

@@ -1,0 +1,129 @@
+"""Forest plot rows (RevMan conventions) on a small synthetic data set."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reanalysis.plots import MARK_P, arm_summary, forest_plot, forest_rows
+
+
+def _summary():
+    rows = []
+    for arm, base, end in (("active", 5.7, 5.1), ("control", 5.3, 5.6)):
+        for tp, mean, sd in (("baseline", base, 1.3), ("end", end, 1.7)):
+            rows += [{"row_id": f"{arm}_{tp}_mean", "study_id": "s1", "arm": arm, "timepoint": tp,
+                      "statistic": "mean", "value": mean},
+                     {"row_id": f"{arm}_{tp}_sd", "study_id": "s1", "arm": arm, "timepoint": tp,
+                      "statistic": "sd", "value": sd}]
+    return pd.DataFrame(rows)
+
+
+ARMS = pd.DataFrame({"study_id": ["s1", "s1", "s2", "s3", "s4"],
+                     "arm": ["active", "control", "active", "active", "active"],
+                     "role": ["intervention", "comparator", "intervention", "intervention",
+                              "intervention"]})
+SRC = " ".join(f"{a}_{t}_{s}" for a in ("active", "control") for t in ("baseline", "end")
+               for s in ("mean", "sd"))
+
+
+def _effects():
+    base = {"subgroup": "all", "md": np.nan, "md_var": np.nan, "n2": np.nan, "forensic_flags": "",
+            "assumptions": "r=0.5", "source_rows": ""}
+    rows = [
+        {"es_id": "a", "study_id": "s1", "outcome": "pain", "instrument": "BPI",
+         "estimand": "between_change", "arm": "between", "yi": 0.6, "vi": 0.2, "n1": 10, "n2": 10,
+         "assumptions": "n[s1]=10; r=0.5", "source_rows": SRC},
+        {"es_id": "b", "study_id": "s1", "outcome": "stress", "instrument": "DASS",
+         "estimand": "between_post", "arm": "between", "yi": 0.0, "vi": 0.1, "n1": 20, "n2": 20},
+        {"es_id": "c", "study_id": "s2", "outcome": "impact", "instrument": "FIQ",
+         "estimand": "within_change", "arm": "active", "yi": 0.45, "vi": 0.055, "n1": 20,
+         "assumptions": "p=0.05; r=0.5"},
+        {"es_id": "d", "study_id": "s3", "outcome": "impact", "instrument": "FIQR",
+         "estimand": "within_change", "arm": "active", "yi": 0.74, "vi": 0.053, "n1": 24},
+        {"es_id": "e", "study_id": "s4", "outcome": "pain", "instrument": "BPI",
+         "estimand": "within_change", "arm": "active", "yi": 0.42, "vi": 0.109, "n1": 10},
+    ]
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+POOLED = pd.DataFrame([
+    {"set": "one", "method": "REML", "knha": False, "k": 1, "mu": 0.6, "ci_low": -0.3,
+     "ci_high": 1.5, "pi_low": np.nan, "pi_high": np.nan, "pval": 0.2, "tau2": 0.0, "i2": np.nan,
+     "q": 0.0, "q_df": 0, "q_pval": np.nan, "studies": "a"},
+    {"set": "pp", "method": "REML", "knha": True, "k": 3, "mu": 0.56, "ci_low": 0.11,
+     "ci_high": 1.02, "pi_low": 0.0, "pi_high": 1.2, "pval": 0.033, "tau2": 0.0, "i2": 0.0,
+     "q": 1.03, "q_df": 2, "q_pval": 0.6, "studies": "c d e"},
+])
+SETS = {"one": {"label": "Controlled (SMD)", "estimands": ["between_change"]},
+        "pp": {"label": "Pre-post (SMCR)", "estimands": ["within_change"]}}
+NAMES = {"s1": "Alpha 2020", "s2": "Beta 2013", "s3": "Gamma 2015", "s4": "Delta 2022"}
+
+
+@pytest.fixture
+def rows():
+    return forest_rows(_effects(), POOLED, _summary(), ARMS, NAMES, SETS, "REML", 0.5)
+
+
+def test_change_sd_imputation_cochrane_6_5_2_8():
+    text, imputed = arm_summary(_summary()[lambda d: d["arm"] == "active"], 0.5)
+    # sqrt(1.3² + 1.7² - 2·0.5·1.3·1.7) = sqrt(2.37) = 1.539
+    assert imputed and text == "-0.6 (1.5)"
+
+
+def test_one_study_is_never_a_diamond(rows):
+    between = rows[rows["panel"] == "between"]
+    assert "pooled" not in set(between["kind"])
+    assert between["label"].str.contains("one study, no pooled estimate").any()
+
+
+def test_several_outcomes_of_one_study_sit_under_one_heading(rows):
+    studies = rows[rows["kind"] == "study"]
+    assert (studies["label"].str.startswith("Alpha 2020")).sum() == 1
+    assert "2 results of one study" in studies["label"].iloc[0]
+    first = rows[rows["panel"] == "between"]
+    assert list(first["kind"][:3]) == ["study", "result", "result"]
+
+
+def test_pooled_row_weights_heterogeneity_and_prediction_interval(rows):
+    pooled = rows[rows["kind"] == "pooled"].iloc[0]
+    assert "different instruments (BPI, FIQ, FIQR)" in pooled["label"]
+    assert "Knapp-Hartung" in " ".join(rows["label"])
+    assert pooled["pi_lo"] == 0.0 and pooled["pi_hi"] == 1.2
+    w = 1 / np.array([0.055, 0.053, 0.109])
+    res = rows[(rows["panel"] == "within") & (rows["kind"] == "result")]
+    assert list(res["weight"]) == [f"{x:.0%}" for x in w / w.sum()]
+    notes = " ".join(rows.loc[rows["kind"] == "note", "label"])
+    assert "I² = 0%" in notes and "prediction interval [0.00, 1.20]" in notes
+
+
+def test_p_threshold_effects_are_marked(rows):
+    res = rows[rows["kind"] == "result"].set_index("label")
+    beta = res[res.index.str.startswith("impact (FIQ)")].iloc[0]
+    assert beta["p_only"] and beta["effect"].endswith(MARK_P)
+
+
+def test_per_arm_columns_and_assumed_n(rows):
+    a = rows[(rows["kind"] == "result") & (rows["panel"] == "between")].iloc[0]
+    assert a["i_mean"].startswith("-0.6 (1.5)") and a["c_mean"].startswith("+0.3 (1.5)")
+    assert a["i_n"] == "10ᵃ" and a["c_n"] == "10ᵃ"
+
+
+def test_figure_draws_side_labels_from_arguments(rows):
+    fig = forest_plot(rows, "drug X", "dummy pill")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "← favours dummy pill" in texts and "favours drug X →" in texts
+
+
+@given(st.lists(st.floats(0.01, 2.0), min_size=3, max_size=3), st.floats(0.0, 1.0))
+@settings(max_examples=30, deadline=None)
+def test_weights_are_random_effects_weights_summing_to_one(vis, tau2):
+    effects = _effects()
+    effects.loc[effects["es_id"].isin(["c", "d", "e"]), "vi"] = vis
+    pooled = POOLED.copy()
+    pooled.loc[1, "tau2"] = tau2
+    rows = forest_rows(effects, pooled, _summary(), ARMS, NAMES, SETS, "REML", 0.5)
+    shown = rows[(rows["panel"] == "within") & (rows["kind"] == "result")]["weight"]
+    w = 1 / (np.array(vis) + tau2)  # random-effects weights (Borenstein et al. 2009, ch. 12)
+    assert list(shown) == [f"{x:.0%}" for x in w / w.sum()]

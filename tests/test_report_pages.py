@@ -1,0 +1,51 @@
+"""The report pages of a workflow run agree with the CSVs they are rendered from."""
+
+import html
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from reanalysis import grade
+
+pytestmark = pytest.mark.workflow
+
+
+@pytest.fixture(scope="module")
+def run(pipeline_run):
+    res = pipeline_run / "results"
+    cfg = yaml.safe_load((pipeline_run / "config/config.yaml").read_text())
+    return {"res": res, "cfg": cfg, "sof": pd.read_csv(res / "report/summary_of_findings.csv"),
+            "effects": pd.read_csv(res / "effect_sizes.csv"),
+            "grade": pd.read_csv(pipeline_run / cfg["report"]["files"]["grade"])}
+
+
+def test_certainty_follows_the_rule_from_the_judgements(run):
+    specs = {s["outcome"]: s for s in run["cfg"]["report"]["summary_of_findings"]}
+    for _, r in run["sof"].iterrows():
+        downs = run["grade"].loc[run["grade"]["outcome"] == r["outcome"], "downgrade"]
+        assert r["certainty_level"] == grade.certainty(specs[r["outcome"]]["evidence"], downs)
+        assert r["certainty"] == grade.LEVELS[r["certainty_level"]]
+
+
+def test_effects_in_points_come_from_effect_sizes(run):
+    specs = {s["outcome"]: s for s in run["cfg"]["report"]["summary_of_findings"]}
+    page = html.unescape((run["res"] / "tables/summary_of_findings.html").read_text())
+    for _, r in run["sof"][run["sof"]["md"].notna()].iterrows():
+        e = run["effects"][run["effects"]["outcome"].isin(specs[r["outcome"]]["effect_outcomes"])]
+        match = e[np.isclose(e["md"], r["md"])]
+        assert not match.empty, r["outcome"]
+        se = np.sqrt(match["md_var"].iloc[0])
+        lo, hi = r["md"] - 1.959964 * se, r["md"] + 1.959964 * se
+        assert f"{abs(r['md']):.1f} points" in page
+        assert f"95% CI {lo:+.1f} to {hi:+.1f}" in page
+
+
+def test_bottom_line_repeats_every_plain_statement(run):
+    page = html.unescape((run["res"] / "tables/bottom_line.html").read_text())
+    for plain in run["sof"]["plain"]:
+        assert plain in page
+    safety = pd.read_csv(run["res"].parent / run["cfg"]["report"]["files"]["safety"])
+    for statement in safety["statement"]:
+        assert statement in page

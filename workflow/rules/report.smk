@@ -1,0 +1,96 @@
+REPORT_FILES = list(config["report"]["files"].values())
+
+
+rule report_pages:
+    """Summary of findings (GRADE), risk of bias, study characteristics, the reader's bottom line
+    and the software/configuration page, from results and the sourced report data."""
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+        report_data=REPORT_FILES,
+        effects="results/effect_sizes.csv",
+    output:
+        sof_csv="results/report/summary_of_findings.csv",
+        bottom_line=report(
+            "results/tables/bottom_line.html",
+            caption="../report/bottom_line.rst",
+            category="1. Overview",
+            labels={"item": "2. bottom line"},
+        ),
+        sof=report(
+            "results/tables/summary_of_findings.html",
+            caption="../report/summary_of_findings.rst",
+            category="1. Overview",
+            labels={"item": "3. summary of findings"},
+        ),
+        studies=report(
+            "results/tables/study_characteristics.html",
+            caption="../report/study_characteristics.rst",
+            category="2. Data and provenance",
+            labels={"item": "studies"},
+        ),
+        rob=report(
+            "results/tables/risk_of_bias.html",
+            caption="../report/risk_of_bias.rst",
+            category="2. Data and provenance",
+            labels={"item": "risk of bias"},
+        ),
+        software=report(
+            "results/tables/software.html",
+            caption="../report/software.rst",
+            category="2. Data and provenance",
+            labels={"item": "software and config"},
+        ),
+    log:
+        "logs/report_pages.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/report_pages.py"
+
+
+rule forest_plot:
+    """RevMan-style forest plot: per-arm n and mean (SD), effect [CI], weight, pooled diamonds
+    only where k >= 2, heterogeneity and prediction interval; the pre-post set descriptive."""
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+        arms=config["report"]["files"]["arms"],
+        effects="results/effect_sizes.csv",
+        pooled="results/meta_frequentist.csv",
+    output:
+        report(
+            "results/figures/forest.{ext}",
+            caption="../report/forest.rst",
+            category="1. Overview",
+            labels={"item": "4. forest plot", "format": "{ext}"},
+        ),
+    log:
+        "logs/forest_plot.{ext}.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/forest_plot.py"
+
+
+rule forest_table:
+    """The forest plot's rows as an HTML table with inline intervals (cards on a phone)."""
+    input:
+        ok="results/data/validated.ok",
+        data=DATA_FILES,
+        arms=config["report"]["files"]["arms"],
+        effects="results/effect_sizes.csv",
+        pooled="results/meta_frequentist.csv",
+    output:
+        report(
+            "results/tables/forest.html",
+            caption="../report/forest_table.rst",
+            category="1. Overview",
+            labels={"item": "5. forest plot as a table"},
+        ),
+    log:
+        "logs/forest_table.log",
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/forest_table.py"

@@ -1,0 +1,52 @@
+"""Snakemake script: summary of findings (GRADE), risk of bias, study characteristics, the reader's
+bottom line, and software/configuration pages of the report."""
+
+import sys
+from importlib import metadata
+from platform import python_version
+
+import pandas as pd
+
+from reanalysis import grade, risk_of_bias, study_characteristics
+from reanalysis.pipeline import atomic_write, load_curated, write_csv
+from reanalysis.report_pages import bottom_line_page, rob_page, sof_page, software_page, studies_page
+from reanalysis.summary_of_findings import summary_of_findings
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+cfg = snakemake.config  # noqa: F821
+inp, out = snakemake.input, snakemake.output  # noqa: F821
+rep = cfg["report"]
+files = rep["files"]
+
+curated = load_curated(cfg)
+studies, summary = curated["studies"], curated["summary"]
+names = study_characteristics.labels(studies)
+specs = rep["summary_of_findings"]
+grade_df = grade.validate_grade(pd.read_csv(files["grade"]), files["grade"],
+                                [s["outcome"] for s in specs])
+rob = risk_of_bias.validate_rob(pd.read_csv(files["rob"]), files["rob"], studies["study_id"])
+adverse = study_characteristics.validate_adverse_events(
+    pd.read_csv(files["adverse_events"]), files["adverse_events"], studies["study_id"])
+safety = study_characteristics.validate_safety(pd.read_csv(files["safety"]), files["safety"])
+arms = pd.read_csv(files["arms"])
+effects = pd.read_csv(inp.effects)
+level = cfg["meta_analysis"]["level"]
+
+certainty = grade.certainty_table(grade_df, {s["outcome"]: s["evidence"] for s in specs})
+sof = summary_of_findings(specs, effects, summary, adverse, certainty, arms, names, cfg["mcid"],
+                          level, rep["intervention"], rep["comparator"], rep["subgroup_labels"])
+write_csv(sof, out.sof_csv)
+atomic_write(out.sof, sof_page(sof, rep["intervention"], rep["comparator"], rep["condition"], level))
+atomic_write(out.rob, rob_page(rob, names))
+atomic_write(out.studies, studies_page(study_characteristics.characteristics_table(
+    studies, summary, adverse, rep["study_roles"])))
+atomic_write(out.bottom_line, bottom_line_page(
+    sof, effects, studies, adverse, safety, names, rep["study_roles"], rep["intervention"],
+    rep["comparator"], rep["condition"]))
+versions = {"python": python_version()}
+for pkg in rep["packages"]:
+    try:
+        versions[pkg] = metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        versions[pkg] = "not installed"
+atomic_write(out.software, software_page(versions, dict(cfg)))
