@@ -13,7 +13,8 @@ CONFIG = {
     "mcid": {"pain": {"value": 2.0}},
     "meta_analysis": {"primary_method": "REML", "sets": {
         "ctrl": {"controlled_only": True, "mcid_outcome": "pain"}}},
-    "vote_count": {"nonspecific_improvement": {"value": 0.3, "range": [0.0, 0.5]}},
+    "vote_count": {"controlled_set": "controlled_whole_sample",
+                   "nonspecific_improvement": {"value": 0.3, "range": [0.0, 0.5]}},
     "subgroup_simulation": {"subgroup": "mild"},
 }
 SUMMARY_COLS = ["row_id", "study_id", "arm", "subgroup", "outcome", "instrument", "timepoint",
@@ -361,3 +362,20 @@ def test_subgroup_effect(scope, planned, expected, says):
     assert "cannot be right" in row["plain"]
     summary.loc[0, "value"] = 0.2  # not significant in the subgroup either
     assert _verdict(_claim("subgroup_effect", scope="subgroup"), ev) == "overstated"
+
+
+def test_vote_count_claim_without_a_vote_count_block_is_a_clear_error():
+    ev = _evidence()  # a case that runs no vote count: empty vote table
+    with pytest.raises(ValueError, match="add a vote_count block"):
+        build_ledger(_claim("vote_count"), ev)
+
+
+def test_evidence_without_optional_analyses_still_judges_other_claims():
+    """A case without subgroup simulation or vote count: Evidence's optional tables default to
+    empty, and claims that do not need them get verdicts."""
+    base = _evidence()
+    ev = Evidence(summary=base.summary, studies=base.studies, levels=base.levels,
+                  effects=base.effects, pooled=base.pooled, bayes=base.bayes,
+                  forensics=base.forensics, config=CONFIG, arms=base.arms)
+    assert ev.vote.empty and ev.shrinkage.empty
+    assert _verdict(_claim("subgroup_effect", scope="subgroup"), ev) in VERDICTS

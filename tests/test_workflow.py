@@ -90,3 +90,28 @@ def test_broken_data_stops_before_any_result(root, tmp_path):
     written = [p for p in (work / "results").rglob("*") if p.is_file()] if (
         work / "results").exists() else []
     assert written == []
+
+
+def _planned_jobs(workdir, *args) -> set[str]:
+    """The rules a dry run would execute (Snakemake's job stats table)."""
+    proc = _snakemake(workdir, "--dry-run", *args)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout + proc.stderr
+    if "Nothing to be done" in out:
+        return set()
+    block = out[out.index("Job stats:"):].split("\n\n")[0].splitlines()[3:]
+    return {line.split()[0] for line in block if line.split() and line.split()[0] != "total"}
+
+
+def test_an_edit_reruns_only_what_reads_it(pipeline_run, tmp_path):
+    """A true DAG: a data file or a config value reruns exactly the rules that read it."""
+    work = tmp_path / "copy"
+    shutil.copytree(pipeline_run, work, symlinks=True)  # keeps mtimes and .snakemake metadata
+    assert _planned_jobs(work) == set()
+    levels = work / "data/levels.csv"
+    levels.write_text(levels.read_text().replace("lower in FM,", "lower in FM ,", 1))
+    assert _planned_jobs(work) == {"validate_table", "validate_data", "ledger", "overview", "all"}
+    shutil.copy(pipeline_run / "data/levels.csv", levels)  # back as it was
+    cfg = work / "small_config.yaml"
+    cfg.write_text(cfg.read_text().replace("vote_count:\n  reps: 4000", "vote_count:\n  reps: 4001"))
+    assert _planned_jobs(work) == {"vote_count", "ledger", "overview", "all"}

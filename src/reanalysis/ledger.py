@@ -66,14 +66,17 @@ class Evidence:
     effects: pd.DataFrame
     pooled: pd.DataFrame  # meta_frequentist.csv
     bayes: pd.DataFrame  # exact posterior summaries under the primary prior
-    vote: pd.DataFrame  # vote_count/summary.csv
-    credibility: pd.DataFrame
-    shrinkage: pd.DataFrame
     forensics: pd.DataFrame
-    no_effect: pd.DataFrame  # simulation/subgroup_no_effect.csv
     config: dict
     arms: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(
         columns=["study_id", "arm", "role"]))
+    # results of the optional analyses; empty where the case does not run them
+    vote: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)  # vote_count/summary.csv
+    credibility: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(
+        columns=["criterion", "answer", "evidence", "source"]))
+    shrinkage: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    no_effect: pd.DataFrame = dataclasses.field(  # simulation/subgroup_no_effect.csv
+        default_factory=lambda: pd.DataFrame(columns=["metric", "k", "x", "value", "mcse"]))
 
     def study(self, study_id) -> pd.Series | None:
         if not isinstance(study_id, str):
@@ -474,9 +477,13 @@ def subgroup_effect(claim, ev: Evidence) -> dict:
 def vote_count(claim, ev: Evidence) -> dict:
     """'k of n studies': untraceable unless a source reports the count; otherwise judged on the
     share of uncontrolled studies and the placebo-controlled estimate."""
+    if ev.vote.empty or "vote_count" not in ev.config:
+        raise ValueError("a vote-count claim needs the vote count: add a vote_count block to the "
+                         "case's config")
     v = ev.vote.iloc[0]
-    controlled = ev.pooled_set("controlled_whole_sample")
-    ns = ev.config["vote_count"]["nonspecific_improvement"]
+    vc = ev.config["vote_count"]
+    controlled = ev.pooled_set(vc["controlled_set"])
+    ns = vc["nonspecific_improvement"]
     sid = claim["study_id"]
     count_rows = ev.summary[(ev.summary["study_id"] == sid)
                             & ev.summary["statistic"].isin(["n", "count"])]

@@ -1,4 +1,24 @@
 DATA_FILES = list(config["data"].values())
+# Per-table validation gates (results/data/{table}.ok). A rule waits for the gates of the tables it
+# reads, so editing one data file reruns only the rules that read it (and the tables that refer to
+# it). Every gate validates all files, so on bad input every gate fails listing every problem, and
+# nothing is written to results/.
+CORE_TABLES = ("summary_stats", "studies", "arms")
+TABLE_DEPENDS = {  # a table's validation reads these files (its own and those it refers to)
+    "summary_stats": ("summary_stats", "studies", "arms"),
+    "arms": ("arms", "studies"),
+    "claims": ("claims", "studies", "levels"),
+}
+
+
+def gates(*tables):
+    """The validation gate files of the named data tables."""
+    return [f"results/data/{t}.ok" for t in tables if t in config["data"]]
+
+
+def data_files(*tables):
+    """The configured paths of the named data tables (config data), for a rule's input."""
+    return [config["data"][t] for t in tables if t in config["data"]]
 
 
 def config_subset(*keys):

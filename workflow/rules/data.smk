@@ -15,10 +15,32 @@ onerror:
                 print(f"ERROR in {_log}: {_lines[-1]}", file=_sys.stderr)
 
 
+rule validate_table:
+    """Gate of one data table: all files are validated (every problem listed), and the gate is
+    rewritten only when this table or a table it refers to changes."""
+    input:
+        lambda wc: data_files(*TABLE_DEPENDS.get(wc.table, (wc.table,))),
+    params:
+        data=config["data"],
+        sample_sizes=config["assumptions"]["sample_sizes"],
+    output:
+        "results/data/{table}.ok",
+    log:
+        "logs/validate_table_{table}.log",
+    wildcard_constraints:
+        table="|".join(config["data"]),
+    conda:
+        "../envs/reanalysis.yaml"
+    script:
+        "../scripts/validate_table.py"
+
+
 rule validate_data:
     """Validate every curated table; on any problem the workflow stops before writing results."""
     input:
         DATA_FILES,
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions"),
     output:
         ok="results/data/validated.ok",
         provenance=report(
@@ -38,8 +60,10 @@ rule validate_data:
 rule forensics:
     """SD bounds, GRIM and recomputed p-values for every reported figure."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES, "score_ranges", "instruments"),
+        data=data_files(*CORE_TABLES, "score_ranges", "instruments"),
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
     output:
         csv="results/forensics.csv",
         html=report(

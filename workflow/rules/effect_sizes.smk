@@ -2,9 +2,11 @@ rule effect_sizes:
     """Effect sizes (Hedges' g / SMCR, benefit-positive) at the assumptions' default values, the n
     and r the reported figures imply, and every input row that gives no effect (with the reason)."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES),
+        data=data_files(*CORE_TABLES),
         forensics="results/forensics.csv",
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
     output:
         csv="results/effect_sizes.csv",
         implied="results/implied_assumptions.csv",

@@ -1,16 +1,33 @@
+def ledger_inputs(wildcards):
+    """The results every verdict may read; the optional analyses' only where the case runs them."""
+    inputs = {
+        "ok": gates(*CORE_TABLES, "levels", "claims"),
+        "data": data_files(*CORE_TABLES, "levels", "claims"),
+        "effects": "results/effect_sizes.csv",
+        "pooled": "results/meta_frequentist.csv",
+        "bayes": f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
+        "forensics": "results/forensics.csv",
+    }
+    if VOTE_COUNT:
+        inputs["vote"] = "results/vote_count/summary.csv"
+    if SIMULATION:
+        inputs |= {
+            "credibility": "results/simulation/subgroup_credibility.csv",
+            "shrinkage": "results/simulation/subgroup_shrinkage.csv",
+            "no_effect": "results/simulation/subgroup_no_effect.csv",
+        }
+    return inputs
+
+
 rule ledger:
     """Every claim from the source articles with a verdict computed from the results."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
-        effects="results/effect_sizes.csv",
-        pooled="results/meta_frequentist.csv",
-        bayes=f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
-        vote="results/vote_count/summary.csv",
-        credibility="results/simulation/subgroup_credibility.csv",
-        shrinkage="results/simulation/subgroup_shrinkage.csv",
-        no_effect="results/simulation/subgroup_no_effect.csv",
-        forensics="results/forensics.csv",
+        unpack(ledger_inputs),
+    params:
+        cfg=config_subset(
+            "data", "assumptions", "reading_overrides", "meta_analysis", "mcid", "vote_count",
+            "subgroup_simulation", "ledger",
+        ),
     output:
         csv="results/ledger.csv",
         html=report(
@@ -30,11 +47,13 @@ rule ledger:
 rule overview:
     """Plain-language overview: each claim, its verdict and the numbers, for non-statisticians."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES, "score_ranges"),
+        data=data_files(*CORE_TABLES, "score_ranges"),
         ledger="results/ledger.csv",
         pooled="results/meta_frequentist.csv",
         forensics="results/forensics.csv",
+    params:
+        cfg=config_subset("data", "assumptions", "reading_overrides", "meta_analysis", "report"),
     output:
         report(
             "results/overview.html",

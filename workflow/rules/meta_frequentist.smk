@@ -2,6 +2,8 @@ rule meta_frequentist:
     """Random-effects meta-analysis (REML/DL/PM, Knapp-Hartung) of each configured pooling set."""
     input:
         effects="results/effect_sizes.csv",
+    params:
+        cfg=config_subset("meta_analysis"),
     output:
         csv="results/meta_frequentist.csv",
         html=report(
@@ -21,9 +23,11 @@ rule meta_frequentist:
 rule sensitivity:
     """Primary-method pooled results with each named assumption moved to the ends of its range."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES),
+        data=data_files(*CORE_TABLES),
         forensics="results/forensics.csv",
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes", "meta_analysis"),
     output:
         csv="results/sensitivity.csv",
         html=report(

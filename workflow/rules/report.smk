@@ -5,10 +5,12 @@ rule report_pages:
     """Summary of findings (GRADE), risk of bias, study characteristics, the reader's bottom line
     and the software/configuration page, from results and the sourced report data."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES),
+        data=data_files(*CORE_TABLES),
         report_data=REPORT_FILES,
         effects="results/effect_sizes.csv",
+    params:
+        cfg=config,
     output:
         sof_csv="results/report/summary_of_findings.csv",
         bottom_line=report(
@@ -53,11 +55,13 @@ rule forest_plot:
     """RevMan-style forest plot: per-arm n and mean (SD), effect [CI], weight, pooled diamonds
     only where k >= 2, heterogeneity and prediction interval; the pre-post set descriptive."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES),
+        data=data_files(*CORE_TABLES),
         arms=config["report"]["files"]["arms"],
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions", "meta_analysis", "report"),
     output:
         report(
             "results/figures/forest.{ext}",
@@ -76,11 +80,13 @@ rule forest_plot:
 rule forest_table:
     """The forest plot's rows as an HTML table with inline intervals (cards on a phone)."""
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES),
+        data=data_files(*CORE_TABLES),
         arms=config["report"]["files"]["arms"],
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions", "meta_analysis", "report"),
     output:
         report(
             "results/tables/forest.html",

@@ -1,7 +1,7 @@
 rule vote_count:
     input:
-        ok="results/data/validated.ok",
-        data=DATA_FILES,
+        ok=gates(*CORE_TABLES),
+        data=data_files(*CORE_TABLES),
     params:
         cfg=config_subset("vote_count", "seed", "data", "reading_overrides", "report", "assumptions"),
     output:

@@ -14,7 +14,7 @@ from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_
 
 out = snakemake.output  # noqa: F821
 with script_log(snakemake.log[0]):  # noqa: F821
-    cfg = snakemake.config  # noqa: F821
+    cfg = snakemake.params.cfg  # noqa: F821
     t = load_curated(cfg)
     flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))  # noqa: F821
     effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),

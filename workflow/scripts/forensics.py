@@ -4,7 +4,7 @@ from reanalysis.forensics import run_checks
 from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):  # noqa: F821
-    cfg = snakemake.config  # noqa: F821
+    cfg = snakemake.params.cfg  # noqa: F821
     table = run_checks(load_curated(cfg), cfg)
     write_csv(table, snakemake.output.csv)  # noqa: F821
     flags = table[table["verdict"] == "flag"]

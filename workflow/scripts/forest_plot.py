@@ -10,7 +10,7 @@ from reanalysis.plots import forest_plot, forest_rows
 from reanalysis.study_characteristics import labels
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 inp = snakemake.input  # noqa: F821
 rep, ma = cfg["report"], cfg["meta_analysis"]
 curated = load_curated(cfg)

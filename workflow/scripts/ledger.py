@@ -1,7 +1,6 @@
 """Snakemake script: the claims ledger — a computed verdict, with its numbers, for every claim."""
 
 import sys
-from pathlib import Path
 
 import pandas as pd
 
@@ -9,17 +8,17 @@ from reanalysis.ledger import VERDICTS, Evidence, build_ledger
 from reanalysis.pipeline import load_curated, write_csv, write_html_table
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 inp = snakemake.input  # noqa: F821
 tables = load_curated(cfg)
-arms_path = cfg["data"].get("arms") or Path(cfg["data"]["summary_stats"]).with_name("arms.csv")
+# results of the optional analyses (vote count, subgroup simulation) where the case runs them
+optional = {key: pd.read_csv(inp[key]) for key in ("vote", "credibility", "shrinkage", "no_effect")
+            if key in inp.keys()}
 ev = Evidence(
     summary=tables["summary"], studies=tables["studies"], levels=tables["levels"],
     effects=pd.read_csv(inp.effects), pooled=pd.read_csv(inp.pooled),
-    bayes=pd.read_csv(inp.bayes), vote=pd.read_csv(inp.vote),
-    credibility=pd.read_csv(inp.credibility), shrinkage=pd.read_csv(inp.shrinkage),
-    forensics=pd.read_csv(inp.forensics), no_effect=pd.read_csv(inp.no_effect), config=cfg,
-    arms=tables["arms"] if "arms" in tables else pd.read_csv(arms_path),
+    bayes=pd.read_csv(inp.bayes), forensics=pd.read_csv(inp.forensics), config=cfg,
+    arms=tables["arms"], **optional,
 )
 ledger = build_ledger(tables["claims"], ev)
 write_csv(ledger, snakemake.output.csv)  # noqa: F821

@@ -6,7 +6,7 @@ from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.pooling import pool_sets
 
 with script_log(snakemake.log[0]):  # noqa: F821
-    cfg = snakemake.config  # noqa: F821
+    cfg = snakemake.params.cfg  # noqa: F821
     effects = pd.read_csv(snakemake.input.effects)  # noqa: F821
     pooled = pool_sets(effects, cfg["meta_analysis"])
     write_csv(pooled, snakemake.output.csv)  # noqa: F821

@@ -8,7 +8,7 @@ from reanalysis.overview import overview_html
 from reanalysis.pipeline import atomic_write, load_curated
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 inp = snakemake.input  # noqa: F821
 tables = load_curated(cfg)
 page = overview_html(pd.read_csv(inp.ledger), pd.read_csv(inp.pooled), pd.read_csv(inp.forensics),

@@ -13,7 +13,7 @@ from reanalysis.report_pages import bottom_line_page, rob_page, sof_page, softwa
 from reanalysis.summary_of_findings import summary_of_findings
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 inp, out = snakemake.input, snakemake.output  # noqa: F821
 rep = cfg["report"]
 files = rep["files"]

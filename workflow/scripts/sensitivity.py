@@ -7,7 +7,7 @@ from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_
 from reanalysis.pooling import sensitivity
 
 with script_log(snakemake.log[0]):  # noqa: F821
-    cfg = snakemake.config  # noqa: F821
+    cfg = snakemake.params.cfg  # noqa: F821
     tables = load_curated(cfg)
     table = sensitivity(tables["summary"], tables["studies"], cfg,
                         flagged_rows(pd.read_csv(snakemake.input.forensics)),  # noqa: F821

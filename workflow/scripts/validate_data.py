@@ -5,7 +5,7 @@ import sys
 from reanalysis.data_io import DataValidationError
 from reanalysis.pipeline import load_curated, script_log, write_html_table
 
-cfg = snakemake.config  # noqa: F821
+cfg = snakemake.params.cfg  # noqa: F821
 with script_log(snakemake.log[0]) as log:  # noqa: F821
     try:
         tables = load_curated(cfg)
