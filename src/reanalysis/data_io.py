@@ -95,7 +95,7 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
     {
         "study_id": _text(unique=True),
         "citation": _text(),
-        "role": pa.Column(str, pa.Check.isin(["intervention", "review", "migraine", "levels"])),
+        "role": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z_]*$")),  # the case's own categories
         "design": _text(),
         "controlled": pa.Column(bool),
         "randomized": pa.Column("boolean", nullable=True),

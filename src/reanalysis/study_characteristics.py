@@ -20,7 +20,7 @@ AE_STATUSES = ["reported", "second-hand", "derived", "assumption", "not found"]
 
 
 def study_label(citation: str, study_id: str = "") -> str:
-    """'Author year' from a citation ("Macian N, Duale C, ... 2022;14" -> "Macian 2022")."""
+    """'Author year' from a citation ("Smith J, Doe A, ... 2019;14" -> "Smith 2019")."""
     text = str(citation or study_id)
     head = re.split(r",|\.| et al", text, maxsplit=1)[0].strip()
     words = [w for w in head.split() if not (w.isupper() and len(w) <= 3)]  # drop initials

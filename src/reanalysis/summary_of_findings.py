@@ -22,7 +22,7 @@ SMALL_SMD = 0.2
 
 
 def _first_word_phrase(label: str) -> str:
-    """'Pain (BPI severity, 0-10)' -> 'pain' (the outcome as a reader says it)."""
+    """'Walking distance (6MWT, m)' -> 'walking distance' (the outcome as a reader says it)."""
     return label.split(" (")[0].strip().lower()
 
 
