@@ -115,3 +115,41 @@ def test_an_edit_reruns_only_what_reads_it(pipeline_run, tmp_path):
     cfg = work / "small_config.yaml"
     cfg.write_text(cfg.read_text().replace("vote_count:\n  reps: 4000", "vote_count:\n  reps: 4001"))
     assert _planned_jobs(work) == {"vote_count", "ledger", "overview", "all"}
+
+
+def _overview_text(path) -> str:
+    import html
+    import re
+
+    text = re.sub(r"<style.*?</style>", "", path.read_text(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_adding_a_study_changes_the_sentences_that_count_studies(pipeline_run, tmp_path):
+    """A made-up placebo-controlled trial (test data only, never shipped) added to a copy of the
+    data: the overview's counts and sentences follow, with no code change."""
+    work = tmp_path / "copy"
+    shutil.copytree(pipeline_run, work, symlinks=True)
+    before = _overview_text(work / "results/overview.html")
+    assert "pooled come from 1 study" in before
+    with open(work / "data/studies.csv", "a") as fh:
+        fh.write("madeup2030,\"Madeup A et al. Test J 2030\",,intervention,randomized double-blind "
+                 "placebo-controlled,true,true,true,placebo,60,reported,300,test form,oral,8,"
+                 "test population,test fixture,reported,,2030,pain,,Madeup 2030\n")
+    with open(work / "data/arms.csv", "a") as fh:
+        fh.write("madeup2030,active,intervention,test arm,test fixture,reported\n"
+                 "madeup2030,control,comparator,test control,test fixture,reported\n")
+    rows = [("a_end_mean", "active", "mean", 4.2), ("a_end_sd", "active", "sd", 1.5),
+            ("c_end_mean", "control", "mean", 5.0), ("c_end_sd", "control", "sd", 1.6)]
+    with open(work / "data/summary_stats.csv", "a") as fh:
+        for rid, arm, stat, value in rows:
+            fh.write(f"madeup_{rid},madeup2030,{arm},all,pain,BPI severity,0,10,true,end,{stat},"
+                     f"{value},30,primary,test fixture,table 2,reported,\n")
+    proc = _snakemake(work, "results/overview.html")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    after = _overview_text(work / "results/overview.html")
+    assert "pooled come from 2 studies" in after
+    effects = pd.read_csv(work / "results/effect_sizes.csv")
+    assert (effects["study_id"] == "madeup2030").any()
+    pooled = pd.read_csv(work / "results/meta_frequentist.csv")
+    assert "madeup2030" in " ".join(pooled["studies"].fillna(""))
