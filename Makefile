@@ -3,6 +3,10 @@
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 CORES   ?= 2
+# A case is a folder with config/config.yaml and data/ (the repository root is the shipped case;
+# cases/ holds others): make report CASE=cases/mg_leg_cramps
+CASE    ?= .
+SMK     := $(VENV)/bin/snakemake --directory $(CASE) --snakefile $(CURDIR)/workflow/Snakefile
 export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
 export MPLBACKEND := Agg
 
@@ -17,11 +21,11 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 workflow: env
-	$(VENV)/bin/snakemake --cores $(CORES)
+	$(SMK) --cores $(CORES)
 
 report: workflow
-	$(VENV)/bin/snakemake --cores $(CORES) --report results/report.html
-	@echo "report: results/report.html"
+	$(SMK) --cores $(CORES) --report results/report.html
+	@echo "report: $(CASE)/results/report.html"
 
 # The report test opens results/report.html in Debian's chromium; install it when missing
 # (as root or with sudo). Where that is impossible the test is skipped, never silently passed.
