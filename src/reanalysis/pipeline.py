@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data_io
+from . import data_io, html_page
 from .comparisons import select_readings
 
 
@@ -50,19 +50,26 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     atomic_write(path, df.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
 
 
-TABLE_CSS = """<style>
-body{font-family:system-ui,sans-serif;font-size:13px;margin:1em}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}
-th{background:#f0f0f0}p.note{max-width:60em;color:#333}
-</style>"""
+ID_COLUMNS = ("row_id", "es_id", "claim_id", "level_id", "range_id", "source_rows", "studies")
+
+
+def human_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A table for readers: internal ids (``*_id``, source rows) moved to the last columns,
+    headers in words ('ci_low' -> 'Ci low'), numbers to 3 significant digits."""
+    ids = [c for c in df.columns if c in ID_COLUMNS or str(c).endswith("_id")]
+    out = df[[c for c in df.columns if c not in ids] + ids].copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = [("" if pd.isna(x) else f"{x:.3g}") for x in out[c]]
+    return out.rename(columns=lambda c: str(c).replace("_", " ").capitalize())
 
 
 def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str = "") -> None:
-    """A standalone HTML page holding one table (for the Snakemake report)."""
-    body = df.to_html(index=False, float_format=lambda x: f"{x:.3f}", na_rep="", border=0)
-    text = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
-            f"{TABLE_CSS}</head><body><h2>{title}</h2><p class='note'>{note}</p>{body}</body></html>")
-    atomic_write(path, text)
+    """A standalone, phone-ready HTML page holding one table (for the Snakemake report): the
+    shared page head (viewport, CSS) and a table that reflows into cards on a phone."""
+    body = (f"<h2>{html_page.esc(title)}</h2><p class='note'>{html_page.esc(note)}</p>"
+            + html_page.table(human_table(df)))
+    atomic_write(path, html_page.page(title, body))
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ ev = Evidence(
 )
 ledger = build_ledger(tables["claims"], ev)
 write_csv(ledger, snakemake.output.csv)  # noqa: F821
-definitions = " ".join(f"<b>{k}</b>: {v}" for k, v in VERDICTS.items())
+definitions = " ".join(f"{k.capitalize()}: {v}" for k, v in VERDICTS.items())
 write_html_table(
     ledger[["claim_id", "source_file", "line", "quote", "verdict", "plain", "numbers",
             "traced_to"]],
