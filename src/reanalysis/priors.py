@@ -5,8 +5,7 @@ Kinds:
 * ``lognormal_tau2(location, scale)``: log tau² ~ Normal (Turner et al. 2015 form);
 * ``logt_tau2(location, scale, df)``: log tau² ~ Student-t (Rhodes et al. 2015, J Clin Epidemiol
   68:52, Table 3; e.g. the subjective-outcome row, pharmacological vs control: location -3.16,
-  scale 2.50,
-  df 5, as tabulated in R bayesmeta's ``RhodesEtAlPrior``).
+  scale 2.50, df 5, as tabulated in R bayesmeta's ``RhodesEtAlPrior``).
 Densities on tau² are carried to tau with the Jacobian 2 tau.
 """
 
