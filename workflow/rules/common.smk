@@ -1,4 +1,5 @@
 DATA_FILES = list(config["data"].values())
+REPORT_FILES = list(config["report"]["files"].values())  # report-only data (GRADE, RoB, ...)
 # Per-table validation gates (results/data/{table}.ok). A rule waits for the gates of the tables it
 # reads, so editing one data file reruns only the rules that read it (and the tables that refer to
 # it). Every gate validates all files, so on bad input every gate fails listing every problem, and
@@ -12,8 +13,8 @@ TABLE_DEPENDS = {  # a table's validation reads these files (its own and those i
 
 
 def gates(*tables):
-    """The validation gate files of the named data tables."""
-    return [f"results/data/{t}.ok" for t in tables if t in config["data"]]
+    """The validation gate files of the named data tables ("report": the report-only files)."""
+    return [f"results/data/{t}.ok" for t in tables if t in config["data"] or t == "report"]
 
 
 def data_files(*tables):

@@ -19,16 +19,18 @@ rule validate_table:
     """Gate of one data table: all files are validated (every problem listed), and the gate is
     rewritten only when this table or a table it refers to changes."""
     input:
-        lambda wc: data_files(*TABLE_DEPENDS.get(wc.table, (wc.table,))),
+        lambda wc: (REPORT_FILES + data_files("studies") if wc.table == "report"
+                    else data_files(*TABLE_DEPENDS.get(wc.table, (wc.table,)))),
     params:
         data=config["data"],
         sample_sizes=config["assumptions"]["sample_sizes"],
+        report={k: config["report"][k] for k in ("files", "summary_of_findings")},
     output:
         "results/data/{table}.ok",
     log:
         "logs/validate_table_{table}.log",
     wildcard_constraints:
-        table="|".join(config["data"]),
+        table="|".join([*config["data"], "report"]),
     conda:
         "../envs/reanalysis.yaml"
     script:

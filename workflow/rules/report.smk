@@ -1,11 +1,8 @@
-REPORT_FILES = list(config["report"]["files"].values())
-
-
 rule report_pages:
     """Summary of findings (GRADE), risk of bias, study characteristics, the reader's bottom line
     and the software/configuration page, from results and the sourced report data."""
     input:
-        ok=gates(*CORE_TABLES),
+        ok=gates(*CORE_TABLES, "report"),
         data=data_files(*CORE_TABLES),
         report_data=REPORT_FILES,
         effects="results/effect_sizes.csv",
@@ -57,7 +54,6 @@ rule forest_plot:
     input:
         ok=gates(*CORE_TABLES),
         data=data_files(*CORE_TABLES),
-        arms=config["report"]["files"]["arms"],
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
     params:
@@ -82,7 +78,6 @@ rule forest_table:
     input:
         ok=gates(*CORE_TABLES),
         data=data_files(*CORE_TABLES),
-        arms=config["report"]["files"]["arms"],
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
     params:

@@ -16,7 +16,7 @@ rep, ma = cfg["report"], cfg["meta_analysis"]
 curated = load_curated(cfg)
 rows = forest_rows(
     pd.read_csv(inp.effects), pd.read_csv(inp.pooled), curated["summary"],
-    pd.read_csv(rep["files"]["arms"]), labels(curated["studies"]), ma["sets"],
+    curated["arms"], labels(curated["studies"]), ma["sets"],
     ma["primary_method"], cfg["assumptions"]["prepost_correlation"]["value"], level=ma["level"])
 fig = forest_plot(rows, rep["intervention"], rep["comparator"], level=ma["level"])
 fig.savefig(snakemake.output[0], dpi=150, metadata={"Date": None} if snakemake.wildcards.ext == "svg" else None)  # noqa: F821,E501

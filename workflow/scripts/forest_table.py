@@ -16,7 +16,7 @@ rep, ma = cfg["report"], cfg["meta_analysis"]
 curated = load_curated(cfg)
 rows = forest_rows(
     pd.read_csv(inp.effects), pd.read_csv(inp.pooled), curated["summary"],
-    pd.read_csv(rep["files"]["arms"]), labels(curated["studies"]), ma["sets"],
+    curated["arms"], labels(curated["studies"]), ma["sets"],
     ma["primary_method"], cfg["assumptions"]["prepost_correlation"]["value"], level=ma["level"])
 atomic_write(snakemake.output[0], forest_table_page(  # noqa: F821
     rows, rep["intervention"], rep["comparator"], ma["level"]))

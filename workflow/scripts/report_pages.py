@@ -7,8 +7,9 @@ from platform import python_version
 
 import pandas as pd
 
-from reanalysis import grade, risk_of_bias, study_characteristics
+from reanalysis import grade, study_characteristics
 from reanalysis.pipeline import atomic_write, load_curated, write_csv
+from reanalysis.report_data import load_report_data
 from reanalysis.report_pages import bottom_line_page, rob_page, sof_page, software_page, studies_page
 from reanalysis.summary_of_findings import summary_of_findings
 
@@ -22,13 +23,10 @@ curated = load_curated(cfg)
 studies, summary = curated["studies"], curated["summary"]
 names = study_characteristics.labels(studies)
 specs = rep["summary_of_findings"]
-grade_df = grade.validate_grade(pd.read_csv(files["grade"]), files["grade"],
-                                [s["outcome"] for s in specs])
-rob = risk_of_bias.validate_rob(pd.read_csv(files["rob"]), files["rob"], studies["study_id"])
-adverse = study_characteristics.validate_adverse_events(
-    pd.read_csv(files["adverse_events"]), files["adverse_events"], studies["study_id"])
-safety = study_characteristics.validate_safety(pd.read_csv(files["safety"]), files["safety"])
-arms = pd.read_csv(files["arms"])
+report_data = load_report_data(rep, studies["study_id"])
+grade_df, rob = report_data["grade"], report_data["rob"]
+adverse, safety = report_data["adverse_events"], report_data["safety"]
+arms = curated["arms"]
 effects = pd.read_csv(inp.effects)
 level = cfg["meta_analysis"]["level"]
 
