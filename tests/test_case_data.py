@@ -106,6 +106,23 @@ def test_claims_name_known_studies(folder):
         assert not bad.any(), f"claims.csv lines {_lines(claims, bad)}: line must be a number"
 
 
+@pytest.mark.parametrize("folder", CASE_DATA[1:], ids=CASE_IDS[1:])
+def test_extra_case_quotes_occur_at_their_line(folder):
+    """A case whose claims cite local excerpt notes (source_file relative to the case folder, e.g.
+    sources/page.txt): each quote occurs verbatim on the lines it cites."""
+    claims = _read(folder, "claims")
+    local = claims[claims["source_file"].map(lambda f: (folder.parent / f).is_file())]
+    if local.empty:
+        pytest.skip(f"no claims in {folder} cite a file inside the case folder")
+    problems = []
+    for _, c in local.iterrows():
+        lines = (folder.parent / c["source_file"]).read_text(encoding="utf-8").splitlines()
+        first, last = int(c["line"]), int(c["line_end"] or c["line"])
+        if c["quote"] not in " ".join(lines[first - 1:last]):
+            problems.append(f"{c['claim_id']}: quote not on lines {first}-{last} of {c['source_file']}")
+    assert not problems, problems
+
+
 @pytest.mark.parametrize("folder", CASE_DATA, ids=CASE_IDS)
 def test_config_names_only_what_the_data_contain(folder):
     config = _config(folder)
