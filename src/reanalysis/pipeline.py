@@ -15,6 +15,11 @@ from . import data_io, html_page
 from .comparisons import select_readings
 
 
+def _empty(schema) -> pd.DataFrame:
+    """An empty table with a schema's columns (an optional table the case does not have)."""
+    return pd.DataFrame(columns=list(schema.columns))
+
+
 def load_curated(config: dict) -> dict[str, pd.DataFrame]:
     """Load and validate every table named in ``config['data']``; every problem of every file is
     listed in one :class:`~reanalysis.data_io.DataSetError`. The summary tables gain a ``role``
@@ -28,9 +33,9 @@ def load_curated(config: dict) -> dict[str, pd.DataFrame]:
         "summary": select_readings(summary, config.get("reading_overrides") or {}),
         "studies": t["studies"],
         "arms": t["arms"],
-        "levels": t["levels"],
+        "levels": t.get("levels", _empty(data_io.LEVELS_SCHEMA)),
         "claims": t["claims"],
-        "score_ranges": t["score_ranges"],
+        "score_ranges": t.get("score_ranges", _empty(data_io.SCORE_RANGES_SCHEMA)),
         "instruments": t["instruments"],
     }
 

@@ -1,16 +1,14 @@
 """Snakemake script: summary of findings (GRADE), risk of bias, study characteristics, the reader's
-bottom line, and software/configuration pages of the report."""
+and bottom line pages of the report."""
 
 import sys
-from importlib import metadata
-from platform import python_version
 
 import pandas as pd
 
 from reanalysis import grade, study_characteristics
 from reanalysis.pipeline import atomic_write, load_curated, write_csv
 from reanalysis.report_data import load_report_data
-from reanalysis.report_pages import bottom_line_page, rob_page, sof_page, software_page, studies_page
+from reanalysis.report_pages import bottom_line_page, rob_page, sof_page, studies_page
 from reanalysis.summary_of_findings import summary_of_findings
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
@@ -41,10 +39,3 @@ atomic_write(out.studies, studies_page(study_characteristics.characteristics_tab
 atomic_write(out.bottom_line, bottom_line_page(
     sof, effects, studies, adverse, safety, names, rep["study_roles"], rep["intervention"],
     rep["comparator"], rep["condition"]))
-versions = {"python": python_version()}
-for pkg in rep["packages"]:
-    try:
-        versions[pkg] = metadata.version(pkg)
-    except metadata.PackageNotFoundError:
-        versions[pkg] = "not installed"
-atomic_write(out.software, software_page(versions, dict(cfg)))
