@@ -1,5 +1,5 @@
-"""Snakemake script: summary of findings (GRADE), risk of bias, study characteristics, the reader's
-and bottom line pages of the report."""
+"""Snakemake script: summary of findings (GRADE), risk of bias, study characteristics and the
+reader's bottom line pages of the report."""
 
 import sys
 
