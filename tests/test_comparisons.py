@@ -301,3 +301,66 @@ def test_every_reported_between_statistic_fixes_the_se(fixture_tables, kind, row
     assert f"SE from the reported {kind}" in b["basis"]
     assert b["p_check"] == "reproduced"
     assert all(r["row_id"] in b["source_rows"] for r in new)
+
+
+# --- reported change scores come first; means with a reported test but no SDs -------------------
+_HEAD = ("row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"
+         "timepoint,statistic,value,n,reading,source,location,status,note\n")
+
+
+def _change_fixture(tmp_path):
+    rows = [  # trial_d: change means and SDs per arm + a between-arm p; trial_e: change means + p
+        ("d1", "trial_d", "active", "change", "mean", "-3.41", "48"),
+        ("d2", "trial_d", "active", "change", "sd", "4.05", "48"),
+        ("d3", "trial_d", "active", "baseline", "mean", "7.84", "48"),
+        ("d4", "trial_d", "active", "baseline", "sd", "5.68", "48"),
+        ("d5", "trial_d", "active", "end", "mean", "4.44", "48"),
+        ("d6", "trial_d", "active", "end", "sd", "5.66", "48"),
+        ("d7", "trial_d", "control", "change", "mean", "-3.03", "46"),
+        ("d8", "trial_d", "control", "change", "sd", "4.53", "46"),
+        ("d9", "trial_d", "control", "baseline", "mean", "8.51", "46"),
+        ("d10", "trial_d", "control", "baseline", "sd", "5.20", "46"),
+        ("d11", "trial_d", "control", "end", "mean", "5.48", "46"),
+        ("d12", "trial_d", "control", "end", "sd", "4.93", "46"),
+        ("d13", "trial_d", "between", "change", "p_value", "0.67", ""),
+        ("e1", "trial_e", "active", "change", "mean", "-3.4", "87"),
+        ("e2", "trial_e", "control", "change", "mean", "-2.6", "88"),
+        ("e3", "trial_e", "between", "change", "p_value", "0.01", ""),
+    ]
+    (tmp_path / "s.csv").write_text(_HEAD + "".join(
+        f"{r},{s},{a},all,cramps,count,0,,true,{tp},{st},{v},{n},primary,fixture,abstract,"
+        "reported,\n" for r, s, a, tp, st, v, n in rows))
+    (tmp_path / "studies.csv").write_text(
+        "study_id,citation,role,design,controlled,randomized,blinded,n_total,duration_weeks,"
+        "source,status\n" + "".join(f"{s},Fixture,intervention,randomized placebo-controlled,"
+                                     "true,true,true,94,8,fixture,reported\n"
+                                     for s in ("trial_d", "trial_e")))
+    (tmp_path / "arms.csv").write_text("study_id,arm,role,description,source,status\n" + "".join(
+        f"{s},active,intervention,x,fixture,reported\n{s},control,comparator,y,fixture,reported\n"
+        for s in ("trial_d", "trial_e")))
+    return (data_io.load_summary_stats(tmp_path / "s.csv"),
+            data_io.load_studies(tmp_path / "studies.csv"), data_io.load_arms(tmp_path / "arms.csv"))
+
+
+def test_reported_change_sds_are_used_before_imputing_from_r(tmp_path):
+    summary, studies, arms = _change_fixture(tmp_path)
+    e = build_effect_sizes(summary, studies, Assumptions(r=0.5), arms=arms).set_index("es_id")
+    d = e.loc["trial_d.all.cramps.between_change.between"]
+    # the reported change SDs reproduce the reported p (pooled t-test, df 92); with baseline/end
+    # SDs and r = 0.5 they would not
+    sp = np.sqrt((47 * 4.05**2 + 45 * 4.53**2) / 92)
+    p = 2 * stats.t.sf(0.38 / (sp * np.sqrt(1 / 48 + 1 / 46)), 92)
+    assert p == pytest.approx(0.67, abs=0.005)
+    assert d["p_check"] == "reproduced" and "r=" not in str(d["assumptions"])
+
+
+def test_means_without_sds_use_the_reported_p_for_the_se(tmp_path):
+    summary, studies, arms = _change_fixture(tmp_path)
+    e = build_effect_sizes(summary, studies, Assumptions(), arms=arms).set_index("es_id")
+    row = e.loc["trial_e.all.cramps.between_change.between"]
+    # Handbook 6.5.2.3: SE = MD / t(1 - p/2, df), SD = SE / sqrt(1/n1 + 1/n2), g = J MD / SD
+    se = 0.8 / stats.t.isf(0.005, 173)
+    j = 1 - 3 / (4 * 173 - 1)
+    assert row["md"] == pytest.approx(0.8) and row["md_var"] == pytest.approx(se**2, rel=1e-9)
+    assert row["yi"] == pytest.approx(j * 0.8 / (se / np.sqrt(1 / 87 + 1 / 88)), rel=1e-3)
+    assert row["p_check"].startswith("not checkable")

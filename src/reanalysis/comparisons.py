@@ -252,10 +252,58 @@ def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, note
 
 
 # --- between arms ---------------------------------------------------------------------------------
+def _change_inputs(cell: _Cell, arms: tuple[str, str], n: tuple):
+    """Reported change means and change SDs (or their SE/CI) of both arms: reported figures first,
+    so no pre-post correlation is imputed. (md, [sd_change per arm], rows, conversions) or None."""
+    rows, notes, means, sds = [], [], [], []
+    for arm, n_arm in zip(arms, n, strict=True):
+        m = cell.get(arm, "change", "mean")
+        sd, sd_rows, note = cell.arm_sd(arm, "change", n_arm)
+        if m is None or sd is None:
+            return None
+        means.append(float(m["value"]))
+        sds.append(sd)
+        rows += [m, *sd_rows]
+        if note:
+            notes.append(note)
+    return means[0] - means[1], sds, rows, notes
+
+
+def _imputed(sd) -> bool:
+    """True where the change SDs are to be imputed from baseline/end SDs and r."""
+    return isinstance(sd[0], tuple)
+
+
+def _means_only(cell: _Cell, arms: tuple[str, str], estimand: str):
+    """(md, rows) from the arms' means alone (change means, or baseline and end means, or end
+    means), for a comparison whose SE comes from a reported test; None if a mean is missing."""
+    i, c = arms
+    if estimand == "between_change":
+        chg = [cell.get(arm, "change", "mean") for arm in arms]
+        if all(x is not None for x in chg):
+            return float(chg[0]["value"]) - float(chg[1]["value"]), chg
+        tps = ("baseline", "end")
+    else:
+        tps = ("end",)
+    m = {(arm, tp): cell.get(arm, tp, "mean") for arm in arms for tp in tps}
+    if any(v is None for v in m.values()):
+        return None
+    x = {k: float(v["value"]) for k, v in m.items()}
+    md = (x[i, "end"] - x[c, "end"] if estimand == "between_post"
+          else (x[i, "end"] - x[i, "baseline"]) - (x[c, "end"] - x[c, "baseline"]))
+    return md, list(m.values())
+
+
 def _between_inputs(cell: _Cell, arms: tuple[str, str], estimand: str, n: tuple):
     """Means and SDs of both arms for an estimand, at the given (possibly None) n per arm.
 
-    Returns (md, [(sd_pre, sd_post) or sd_end per arm], rows, conversions) or None."""
+    Returns (md, [(sd_pre, sd_post) or sd_end or sd_change per arm], rows, conversions) or None.
+    For change scores, reported change means/SDs come first; otherwise the change SDs are imputed
+    from baseline and end SDs (the tuples) with r."""
+    if estimand == "between_change":
+        reported = _change_inputs(cell, arms, n)
+        if reported is not None:
+            return reported
     tps = ("baseline", "end") if estimand == "between_change" else ("end",)
     rows, notes, means, sds = [], [], {}, {}
     for arm, n_arm in zip(arms, n, strict=True):
@@ -279,7 +327,7 @@ def _between_inputs(cell: _Cell, arms: tuple[str, str], estimand: str, n: tuple)
 
 
 def _pooled_sd_of(estimand: str, sd, n1, n2, r) -> float:
-    if estimand == "between_change":
+    if estimand == "between_change" and _imputed(sd):
         s1 = float(es.sd_change(sd[0][0], sd[0][1], r))
         s2 = float(es.sd_change(sd[1][0], sd[1][1], r))
         return _pooled(s1, n1, s2, n2)
@@ -292,7 +340,7 @@ def _p_range(md, sd, estimand, n1, n2, r, h_md, h_sd) -> tuple[float, float]:
     pools = []
     for corner in itertools.product(*[(x - h_sd, x + h_sd) for x in flat]):
         it = iter(max(v, 1e-9) for v in corner)
-        s = ([(next(it), next(it)), (next(it), next(it))] if estimand == "between_change"
+        s = ([(next(it), next(it)), (next(it), next(it))] if _imputed(sd)
              else [next(it), next(it)])
         pools.append(_pooled_sd_of(estimand, s, n1, n2, r))
     big, small = abs(md) + h_md, max(abs(md) - h_md, 0.0)
@@ -317,10 +365,10 @@ def implied_n_for(cell: _Cell, arms: tuple[str, str], test: _Test, a: Assumption
     if inputs is None:
         return None
     md, sd, rows, _ = inputs
-    n_mean = 2 if test.estimand == "between_post" else 4
+    n_mean = 4 if _imputed(sd) else 2
 
     def sd_of(*x):
-        s = ([(x[0], x[1]), (x[2], x[3])] if test.estimand == "between_change" else [x[0], x[1]])
+        s = ([(x[0], x[1]), (x[2], x[3])] if _imputed(sd) else [x[0], x[1]])
         return _pooled_sd_of(test.estimand, s, 10, 10, r)
 
     flat = [v for pair in sd for v in (pair if isinstance(pair, tuple) else (pair,))]
@@ -398,12 +446,12 @@ def _between_one(cell, base, a, arms, label, estimand, test):
     n1, n2, how, problem = _resolve_n(cell, arms, test, a, notes, estimand)
     inputs = _between_inputs(cell, arms, estimand, (n1, n2))
     if inputs is None:
-        return None
+        return _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes)
     md, sd, src, conv = inputs
     if n1 is None:
         return _row(cell, base, estimand, label, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan,
                     "not estimable: n per arm neither reported, implied nor assumed", src, notes)
-    if estimand == "between_change":
+    if estimand == "between_change" and _imputed(sd):
         notes.append(f"r={a.r}")
     s_pooled = _pooled_sd_of(estimand, sd, n1, n2, a.r)
     df = n1 + n2 - 2
@@ -424,8 +472,9 @@ def _between_one(cell, base, a, arms, label, estimand, test):
         src = [*src, *test.rows]
     else:
         se, s_used = s_pooled * math.sqrt(1 / n1 + 1 / n2), s_pooled
-        basis = ("means/SDs at baseline and end; change SDs imputed from r"
-                 if estimand == "between_change" else "end-of-treatment means/SDs")
+        basis = ("end-of-treatment means/SDs" if estimand == "between_post" else
+                 "means/SDs at baseline and end; change SDs imputed from r" if _imputed(sd)
+                 else "reported change means/SDs")
         if applies:
             src = [*src, *test.rows]
     if conv:
@@ -435,7 +484,7 @@ def _between_one(cell, base, a, arms, label, estimand, test):
     if applies:
         rows = [r for r in src if r["arm"] != BETWEEN]
         p_lo, p_hi = _p_range(md, sd, estimand, n1, n2, a.r,
-                              (2 if estimand == "between_post" else 4) * _rounding(rows, "mean"),
+                              (4 if _imputed(sd) else 2) * _rounding(rows, "mean"),
                               _rounding(rows, "sd"))
         p_mid = ev.p_two_sample(md, s_pooled, n1, n2)
         if test.kind in ("p_value", "p_below", "p_above"):
@@ -453,15 +502,44 @@ def _between_one(cell, base, a, arms, label, estimand, test):
                 notes, df=df, p=p_info)
 
 
+def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes):
+    """Means but no SDs: a reported exact test (p, t, CI or SE of the difference) still fixes the
+    SE of the mean difference (Cochrane Handbook 6.5.2.3), and the SD it implies standardises the
+    SMD. None unless the test is of this estimand and the means and n are there."""
+    if test is None or test.estimand != estimand or not test.exact or n1 is None:
+        return None
+    found = _means_only(cell, arms, estimand)
+    if found is None:
+        return None
+    md, src = found
+    est = cell.between().get("estimate")
+    if est is not None:
+        md, src = float(est["value"]), [*src, est]
+    df = n1 + n2 - 2
+    if df <= 1:
+        return None
+    se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
+    d = md / (se / math.sqrt(1 / n1 + 1 / n2))
+    j = float(es.hedges_j(df, exact=a.exact_j))
+    g, vg = j * d, j**2 * ((n1 + n2) / (n1 * n2) + d**2 / (2.0 * (n1 + n2)))
+    basis = (f"difference of means; SE from the reported {test.kind} (t, df = {df}); no SDs "
+             "reported: SMD standardised by the SD that SE implies (Handbook 6.5.2.3)")
+    check = "not checkable: no SDs reported (the reported test fixes the SE)"
+    return _row(cell, base, estimand, label, cell.sign * md, se**2, cell.sign * g, vg, n1, n2,
+                basis, [*src, *test.rows], notes, df=df,
+                p=(test.value if test.kind != "ci" else np.nan, np.nan, check))
+
+
 def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, cell, arms, test) -> str:
     what = "change scores" if estimand == "between_change" else "end-of-treatment scores"
-    r_part = f", r = {a.r:g}" if estimand == "between_change" else ""
+    inputs = _between_inputs(cell, arms, estimand, (n1, n2))
+    imputed = inputs is not None and estimand == "between_change" and _imputed(inputs[1])
+    r_part = f", r = {a.r:g}" if imputed else ""
     text = (f"reported p = {shown}, but a t-test of the reported means/SDs ({what}) gives p = "
             f"{p_lo:.3g}-{p_hi:.3g} at n = {n1}/{n2} per arm ({how}){r_part}")
     if problem:
         text += f"; {problem}"
-    if estimand == "between_change" and test.kind == "p_value":
-        inputs = _between_inputs(cell, arms, estimand, (n1, n2))
+    if imputed and test.kind == "p_value":
         if inputs is not None:
             md, sd, _, _ = inputs
             r = ev.implied_r(md, (sd[0][0], sd[1][0]), (sd[0][1], sd[1][1]), n1, n2, test.value)
