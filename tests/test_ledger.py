@@ -379,3 +379,10 @@ def test_evidence_without_optional_analyses_still_judges_other_claims():
                   forensics=base.forensics, config=CONFIG, arms=base.arms)
     assert ev.vote.empty and ev.shrinkage.empty
     assert _verdict(_claim("subgroup_effect", scope="subgroup"), ev) in VERDICTS
+
+
+def test_asserted_means_are_compared_at_their_own_precision():
+    assert ledger._same_at_precision([7.8, 4.4], [7.84, 4.44])
+    assert ledger._same_at_precision([5.7, 5.1], [5.7, 5.1])
+    assert not ledger._same_at_precision([7.9, 4.4], [7.84, 4.44])
+    assert not ledger._same_at_precision([7.8], [7.84, 4.44])

@@ -317,12 +317,28 @@ def _asserted_numbers(claim) -> list[float]:
 
 
 def _arm_means(ev: Evidence, sid: str, subgroup: str, outcome: str, role: str) -> list[float]:
+    """The arm's baseline and end means (not its mean change), in that order."""
     rows = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["subgroup"] == subgroup)
-                      & (ev.summary["outcome"] == outcome) & (ev.summary["statistic"] == "mean")]
+                      & (ev.summary["outcome"] == outcome) & (ev.summary["statistic"] == "mean")
+                      & ev.summary["timepoint"].isin(["baseline", "end"])]
     rows = _keep(rows, [ev.role(sid, a) == role for a in rows["arm"]])
     order = {"baseline": 0, "end": 1}
     rows = rows.assign(o=rows["timepoint"].map(order)).sort_values("o")
     return list(rows["value"].astype(float))
+
+
+def _same_at_precision(asserted: list[float], data: list[float]) -> bool:
+    """The asserted figures equal the data's once the data are rounded to the asserted figure's
+    own decimals (an article writing 7.8 for a reported 7.84 is right)."""
+    if len(asserted) != len(data):
+        return False
+
+    def decimals(x: float) -> int:
+        text = f"{x:.10g}"
+        return len(text.split(".")[1]) if "." in text else 0
+
+    return all(round(d, decimals(a)) == round(a, decimals(a))
+               for a, d in zip(sorted(asserted), sorted(data), strict=True))
 
 
 def within_arm_change(claim, ev: Evidence) -> dict:
@@ -343,7 +359,7 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     means = {role: _arm_means(ev, sid, sub, outcome, role) for role in ("intervention",
                                                                       "comparator")}
     asserted = _asserted_numbers(claim)
-    mismatch = bool(asserted) and sorted(asserted) != sorted(means["intervention"])
+    mismatch = bool(asserted) and not _same_at_precision(asserted, means["intervention"])
     se = np.sqrt(r["md_var"])
     lo, hi = r["md"] - 1.96 * se, r["md"] + 1.96 * se
     mcid = ev.config["mcid"].get(outcome, {}).get("value", np.nan)
