@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # 3. Could the subgroup claim and the "5 of 7" arise without a real effect?
+# # 3. Could the subgroup claim and the "k of n studies" count arise without a real effect?
 #
 # Reads `results/simulation/` and `results/vote_count/` (`RESULTS_DIR` overrides the location).
 
@@ -68,7 +68,7 @@ pd.set_option("display.max_colwidth", 120)
 credibility[["criterion", "answer", "evidence"]]
 
 # %% [markdown]
-# ## The "5 of 7" vote count
+# ## The "k of n studies improved" vote count
 
 # %%
 print(f"{vote['positive']:.0f}/{vote['total']:.0f}; sign test p = {vote['sign_test_p_one_sided']:.3f};"
@@ -78,5 +78,5 @@ for (criterion, level), part in curve.groupby(["criterion", "nonspecific_improve
     ax.plot(part["delta"], part["p_at_least_k_exact"], label=f"{criterion}, non-specific {level}")
 ax.axvline(0, color="grey", lw=0.6)
 ax.set_xlabel("true effect (SMD)")
-ax.set_ylabel("P(>= 5 of 7)")
+ax.set_ylabel(f"P(>= {vote['positive']:.0f} of {vote['total']:.0f})")
 ax.legend(fontsize=6);

@@ -16,12 +16,13 @@ def project_copy(root: Path, dest: Path) -> Path:
     return dest
 
 
-def run_snakemake(workdir: Path, *args: str, timeout: int = 1200, small: bool = True
-                  ) -> subprocess.CompletedProcess:
-    """Run Snakemake in ``workdir``; ``small`` overlays tests/small_config.yaml on the shipped
-    config (unless the caller passes its own --configfile)."""
+def run_snakemake(workdir: Path, *args: str, timeout: int = 1200, small: bool = True,
+                  snakefile: Path | None = None) -> subprocess.CompletedProcess:
+    """Run Snakemake in ``workdir`` (a case folder); ``small`` overlays tests/small_config.yaml on
+    the shipped config (unless the caller passes its own --configfile)."""
+    snakefile = snakefile or workdir / "workflow/Snakefile"
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--directory", str(workdir),
-           "--snakefile", str(workdir / "workflow/Snakefile"), *args]
+           "--snakefile", str(snakefile), *args]
     if small and "--configfile" not in args:
         cmd += ["--configfile", "config/config.yaml", SMALL_CONFIG.name]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=workdir)

@@ -154,3 +154,20 @@ def test_adding_a_study_changes_the_sentences_that_count_studies(pipeline_run, t
     assert (effects["study_id"] == "madeup2030").any()
     pooled = pd.read_csv(work / "results/meta_frequentist.csv")
     assert "madeup2030" in " ".join(pooled["studies"].fillna(""))
+
+
+@pytest.mark.slow
+def test_second_case_runs_end_to_end_with_its_report(root, tmp_path):
+    """cases/mg_leg_cramps through the same engine, as the README runs it (no code change):
+    no subgroup simulation or vote count, arm names of its own, and a report."""
+    shutil.copytree(root / "workflow", tmp_path / "workflow")
+    shutil.copytree(root / "cases", tmp_path / "cases")
+    case = tmp_path / "cases/mg_leg_cramps"
+    for args in ((), ("--report", "results/report.html")):
+        proc = _snakemake(case, *args, small=False, snakefile=tmp_path / "workflow/Snakefile")
+        assert proc.returncode == 0, proc.stderr[-4000:]
+    pooled = pd.read_csv(case / "results/meta_frequentist.csv")
+    assert (pooled["k"] >= 1).all() and not (case / "results/vote_count").exists()
+    ledger = pd.read_csv(case / "results/ledger.csv")
+    assert set(ledger["claim_id"]) == set(pd.read_csv(case / "data/claims.csv")["claim_id"])
+    assert (case / "results/report.html").stat().st_size > 0

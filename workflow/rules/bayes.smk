@@ -64,6 +64,8 @@ rule bayes_nuts:
             category="5. Meta-analysis (Bayesian)",
             labels={"item": "NUTS vs exact", "set": "{set}", "prior": "{prior}"},
         ),
+    benchmark:
+        "logs/benchmarks/bayes_nuts_{set}_{prior}.tsv"
     log:
         "logs/bayes_nuts_{set}_{prior}.log",
     wildcard_constraints:

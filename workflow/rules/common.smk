@@ -26,3 +26,24 @@ def config_subset(*keys):
     """The named top-level config blocks, passed to a script through ``params:`` so that editing
     one of them reruns exactly the rules that read it (Snakemake's params rerun trigger)."""
     return {key: config[key] for key in keys if key in config}
+
+
+def ledger_inputs(wildcards):
+    """The results every verdict may read; the optional analyses' only where the case runs them."""
+    inputs = {
+        "ok": gates(*CORE_TABLES, "levels", "claims"),
+        "data": data_files(*CORE_TABLES, "levels", "claims"),
+        "effects": "results/effect_sizes.csv",
+        "pooled": "results/meta_frequentist.csv",
+        "bayes": f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
+        "forensics": "results/forensics.csv",
+    }
+    if VOTE_COUNT:
+        inputs["vote"] = "results/vote_count/summary.csv"
+    if SIMULATION:
+        inputs |= {
+            "credibility": "results/simulation/subgroup_credibility.csv",
+            "shrinkage": "results/simulation/subgroup_shrinkage.csv",
+            "no_effect": "results/simulation/subgroup_no_effect.csv",
+        }
+    return inputs

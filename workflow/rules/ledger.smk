@@ -1,24 +1,3 @@
-def ledger_inputs(wildcards):
-    """The results every verdict may read; the optional analyses' only where the case runs them."""
-    inputs = {
-        "ok": gates(*CORE_TABLES, "levels", "claims"),
-        "data": data_files(*CORE_TABLES, "levels", "claims"),
-        "effects": "results/effect_sizes.csv",
-        "pooled": "results/meta_frequentist.csv",
-        "bayes": f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
-        "forensics": "results/forensics.csv",
-    }
-    if VOTE_COUNT:
-        inputs["vote"] = "results/vote_count/summary.csv"
-    if SIMULATION:
-        inputs |= {
-            "credibility": "results/simulation/subgroup_credibility.csv",
-            "shrinkage": "results/simulation/subgroup_shrinkage.csv",
-            "no_effect": "results/simulation/subgroup_no_effect.csv",
-        }
-    return inputs
-
-
 rule ledger:
     """Every claim from the source articles with a verdict computed from the results."""
     input:

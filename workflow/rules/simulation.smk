@@ -11,6 +11,8 @@ rule subgroup_scenario:
         cfg=config_subset("subgroup_simulation", "assumptions", "seed", "data", "reading_overrides"),
     output:
         f"{SIM}/subgroup_{{scenario}}.csv",
+    benchmark:
+        "logs/benchmarks/subgroup_scenario_{scenario}.tsv"
     log:
         "logs/subgroup_scenario_{scenario}.log",
     wildcard_constraints:
@@ -34,6 +36,8 @@ rule subgroup_power:
         cfg=config_subset("subgroup_simulation", "assumptions", "seed"),
     output:
         f"{SIM}/subgroup_power.csv",
+    benchmark:
+        "logs/benchmarks/subgroup_power.tsv"
     log:
         "logs/subgroup_power.log",
     threads: 2

@@ -19,6 +19,8 @@ rule vote_count:
             category="7. Vote count",
             labels={"item": "P(at least k positive) vs true effect"},
         ),
+    benchmark:
+        "logs/benchmarks/vote_count.tsv"
     log:
         "logs/vote_count.log",
     conda:
