@@ -386,3 +386,9 @@ def test_asserted_means_are_compared_at_their_own_precision():
     assert ledger._same_at_precision([5.7, 5.1], [5.7, 5.1])
     assert not ledger._same_at_precision([7.9, 4.4], [7.84, 4.44])
     assert not ledger._same_at_precision([7.8], [7.84, 4.44])
+
+
+@pytest.mark.parametrize("p,words", [(0.003, "less than 1%"), (0.42, "about 42%"),
+                                     (0.999, "more than 99%"), (np.nan, "not known")])
+def test_chances_are_said_in_words_a_reader_can_take(p, words):
+    assert ledger._chance(p) == words

@@ -9,8 +9,8 @@ def test_human_table_moves_ids_last_and_rounds():
     df = pd.DataFrame({"es_id": ["a.b"], "row_id": ["r1"], "ci_low": [0.123456], "k": [3],
                        "label": ["x"]})
     out = human_table(df)
-    assert list(out.columns) == ["Ci low", "K", "Label", "Es id", "Row id"]
-    assert out.iloc[0]["Ci low"] == "0.123" and out.iloc[0]["K"] == 3
+    assert list(out.columns) == ["95% CI low", "Studies (k)", "Label", "Es id", "Row id"]
+    assert out.iloc[0]["95% CI low"] == "0.123" and out.iloc[0]["Studies (k)"] == 3
 
 
 def test_table_page_has_viewport_and_escapes(tmp_path):

@@ -16,14 +16,16 @@ PRIOR_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
 
 
 def _study_label(r: pd.Series) -> str:
-    label = f"{r['study_id']} · {r['outcome']} · {r['subgroup']}"
+    label = " · ".join(str(r[c]).replace("_", " ") for c in ("study_id", "outcome", "subgroup"))
     return label if r["arm"] == "between" else label + f" · {r['arm']} arm"
 
 
 def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
                       intervention: str = "the intervention"):
     """Per pooling set: observed effects (95% CI, black), posterior shrunken study effects (95% CrI,
-    blue), the pooled mu (diamond, 95% CrI) and the 95% predictive interval of a new study (red)."""
+    blue), the pooled mu (diamond, 95% CrI) and the 95% predictive interval of a new study (red).
+    A set with one study gets no diamond and no predictive interval: with k = 1 both would be
+    the tau prior's, not the data's."""
     lines = []
     for name, (chosen, post) in fits.items():
         if post is None:
@@ -35,8 +37,11 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
             se = np.sqrt(r["vi"])
             lines.append(("study", _study_label(r),
                           (r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se, s[2], s[1], s[3])))
+        if len(chosen) < 2:
+            lines.append(("note", "single study: no pooled estimate", None))
+            continue
         mq, pq = post.mu_quantiles(), post.predictive_quantiles()
-        lines.append(("pooled", "pooled mu (posterior median, 95% CrI)", tuple(mq)))
+        lines.append(("pooled", "pooled effect (posterior median, 95% CrI)", tuple(mq)))
         lines.append(("predict", "new study (95% predictive interval)", tuple(pq)))
     height = 0.34 * len(lines) + 1.4
     fig, ax = plt.subplots(figsize=(11, height))
@@ -44,7 +49,8 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
     for i, (kind, label, v) in enumerate(lines):
         pos = n - i
         ax.text(-0.02, pos, label, transform=ax.get_yaxis_transform(), ha="right", va="center",
-                fontsize=8, fontweight="bold" if kind == "header" else "normal")
+                fontsize=8, fontweight="bold" if kind == "header" else "normal",
+                style="italic" if kind == "note" else "normal")
         if kind == "study":
             y, lo, hi, sm, slo, shi = v
             ax.plot([lo, hi], [pos + 0.12] * 2, color="black", lw=1)

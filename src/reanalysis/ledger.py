@@ -327,6 +327,17 @@ def _arm_means(ev: Evidence, sid: str, subgroup: str, outcome: str, role: str) -
     return list(rows["value"].astype(float))
 
 
+def _chance(p: float) -> str:
+    """A probability in words a reader can take: 'less than 1%' rather than 'about 0%'."""
+    if not np.isfinite(p):
+        return "not known"
+    if p < 0.01:
+        return "less than 1%"
+    if p > 0.99:
+        return "more than 99%"
+    return f"about {p:.0%}"
+
+
 def _same_at_precision(asserted: list[float], data: list[float]) -> bool:
     """The asserted figures equal the data's once the data are rounded to the asserted figure's
     own decimals (an article writing 7.8 for a reported 7.84 is right)."""
@@ -407,7 +418,7 @@ def within_arm_change(claim, ev: Evidence) -> dict:
         plain += f"; on {arm['comparator']} from {cs[0]:g} to {cs[-1]:g}"
     plain += (f". The difference between the groups was {abs(r['md']):.1f} points; a change "
               f"patients notice is about {mcid:g} points, and the chance that the true "
-              f"difference is that large is about {p_mcid:.0%}.")
+              f"difference is that large is {_chance(p_mcid)}.")
     if len(cs) >= 2 and cs[-1] > cs[0] and ev.summary.loc[reported.index, "lower_is_better"].all():
         plain += (f" Part of the difference comes from the {arm['comparator']} group getting "
                   "worse.")

@@ -124,17 +124,26 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
                 f"<div class='claim' style='border-left-color:{colour}'><p>“{_e(r['quote'])}”"
                 f"<br><small>{where}</small><br>{_e(r['plain'])}</p></div>")
     rows = pooled[(pooled["method"] == primary_method) & (pooled["k"] > 0)]
-    items = "".join(
-        f"<li>{_e(sets[r['set']]['label'])}: {r['mu']:.2f} (95% CI {r['ci_low']:.2f} to "
-        f"{r['ci_high']:.2f}), {int(r['k'])} stud{'y' if r['k'] == 1 else 'ies'}</li>"
-        for _, r in rows.iterrows())
-    ctrl = rows[rows["set"].map(lambda s: bool(sets[s].get("controlled_only")))]
+    is_ctrl = rows["set"].map(lambda s: bool(sets[s].get("controlled_only")))
+
+    def item(r) -> str:
+        what = ("one study, not pooled" if r["k"] == 1 else f"{int(r['k'])} studies pooled")
+        return (f"<li>{_e(sets[r['set']]['label'])}: {r['mu']:.2f} (95% CI {r['ci_low']:.2f} to "
+                f"{r['ci_high']:.2f}), {what}</li>")
+
+    ctrl, other = rows[is_ctrl], rows[~is_ctrl]
     k_ctrl = int(ctrl["k"].max()) if not ctrl.empty else 0
-    parts.append("<h3>Pooled estimates (standardised; positive = better with the treatment)</h3>"
-                 f"<ul>{items}</ul><p class='note'>An effect of 0.2 is small, 0.5 moderate. "
-                 f"Placebo-controlled numbers that can be pooled come from {k_ctrl} "
-                 f"stud{'y' if k_ctrl == 1 else 'ies'}; the larger before/after improvements "
-                 "have no placebo group to subtract.</p>")
+    parts.append("<h3>Comparisons with a placebo group (standardised; positive = better with the "
+                 "treatment)</h3>" + f"<ul>{''.join(item(r) for _, r in ctrl.iterrows())}</ul>"
+                 f"<p class='note'>Placebo-controlled numbers that can be pooled come from {k_ctrl} "
+                 f"stud{'y' if k_ctrl == 1 else 'ies'}. As a rough guide, 0.2 is a small and 0.5 a "
+                 "moderate difference.</p>")
+    if not other.empty:
+        parts.append("<h3>Before-after changes without a control group (descriptive)</h3>"
+                     f"<ul>{''.join(item(r) for _, r in other.iterrows())}</ul>"
+                     "<p class='note'>These are not effects of the treatment: people improve "
+                     "on average without it (placebo response, regression to the mean), and "
+                     "there is no control group to subtract.</p>")
     flags = forensics[forensics["verdict"] == "flag"]
     if not flags.empty:
         if summary is not None and studies is not None:

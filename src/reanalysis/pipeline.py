@@ -56,6 +56,14 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
 
 
 ID_COLUMNS = ("row_id", "es_id", "claim_id", "level_id", "range_id", "source_rows", "studies")
+HEADERS = {  # column names readers meet often, in words
+    "mu": "Pooled effect", "se": "SE", "ci_low": "95% CI low", "ci_high": "95% CI high",
+    "pi_low": "Prediction interval low", "pi_high": "Prediction interval high",
+    "pval": "p", "knha": "Knapp-Hartung", "k": "Studies (k)", "tau2": "tau²", "tau": "tau",
+    "i2": "I² (%)", "q": "Q", "q_df": "Q df", "q_pval": "Q p", "yi": "Effect (SMD)",
+    "vi": "Variance", "md": "Mean difference", "n1": "n (intervention)",
+    "n2": "n (comparator)", "set": "Pooling set",
+}
 
 
 def human_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +74,7 @@ def human_table(df: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         if pd.api.types.is_float_dtype(out[c]):
             out[c] = [("" if pd.isna(x) else f"{x:.3g}") for x in out[c]]
-    return out.rename(columns=lambda c: str(c).replace("_", " ").capitalize())
+    return out.rename(columns=lambda c: HEADERS.get(c, str(c).replace("_", " ").capitalize()))
 
 
 def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str = "") -> None:

@@ -99,13 +99,18 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
                          & effects["controlled"].astype(bool)]
     n_rct = controlled["study_id"].nunique()
     used = studies[studies["role"].isin(roles)]
-    n_unc = int((~used["controlled"].astype(bool)).sum())
+    is_ctrl = used["controlled"].astype(bool)
+    n_unc = int((~is_ctrl).sum())
+    n_silent = int((is_ctrl & ~used["study_id"].isin(controlled["study_id"])).sum())
+    silent = (f" {n_silent} more {esc(comparator)}-controlled trial"
+              f"{'s' if n_silent != 1 else ''} reported no numbers that could be found."
+              if n_silent else "")
     parts = [f"<h2>The bottom line: what the evidence says about {esc(intervention)} for "
              f"{esc(condition)}</h2>",
              f"<p><b>{n_rct}</b> {esc(comparator)}-controlled trial{'s' if n_rct != 1 else ''} "
-             f"report{'s' if n_rct == 1 else ''} numbers that allow a comparison; "
-             f"<b>{n_unc}</b> other stud{'y' if n_unc == 1 else 'ies'} had no control group. "
-             "For each outcome:</p><ul>"]
+             f"report{'s' if n_rct == 1 else ''} numbers that allow a comparison;{silent} "
+             f"<b>{n_unc}</b> other stud{'y' if n_unc == 1 else 'ies'} had no {esc(comparator)} "
+             "group. For each outcome:</p><ul>"]
     best = int(sof["certainty_level"].max())
     at_best = sof.loc[sof["certainty_level"] == best, "label"]
     n_vlow = int((sof["certainty_level"] == 1).sum())

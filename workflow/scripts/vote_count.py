@@ -15,7 +15,8 @@ write_csv(curve, out.curve)
 row = summary.iloc[0]
 write_html_table(
     summary.T.reset_index().set_axis(["quantity", "value"], axis=1), out.html,
-    f"Vote count: {row['positive']} of {row['total']} studies reported improvement",
+    f"Vote count of the claim '{row['positive']} of {row['total']} studies reported improvement' "
+    "(the count as the claim states it)",
     "Exact (Clopper-Pearson) interval and sign test for the share of positive studies; Beta "
     "posterior under a uniform prior; and the probability of at least this many positive studies "
     f"when {cfg['report']['intervention']} has no effect, for each meaning of 'improvement' and each "
