@@ -151,4 +151,13 @@ def test_effect_in_points_uses_the_mean_difference_and_its_variance():
     worse = effect_text(other, "A", 0.95, "drug", "dummy", {})
     assert "0.2 points worse" in worse and "-6.5 to +6.1" in worse  # -0.2 ± 1.96·3.231
     r = pd.Series({"n_studies": 1, "n_patients": 20.0, "n_assumed": True, "n_unknown": 0})
-    assert patients_text(r) == "1 study, 20 patients (per-arm numbers assumed: not reported)"
+    assert patients_text(r) == (
+        "1 study, 20 patients (per-arm numbers not reported: assumed or worked back from the p-value)")
+
+
+def test_an_n_implied_by_a_reported_p_is_not_a_reported_n():
+    from reanalysis.effect_notes import assumed_n
+
+    assert assumed_n("n per arm 22 implied by reported p_value = 0.029 at r=0.5; r=0.5")
+    assert assumed_n("n[t/all/active]=20")
+    assert not assumed_n("r=0.5")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 
 def assumed_n(assumptions) -> bool:
-    """True when a per-arm n behind the effect is a named assumption (``n[...]=``)."""
-    return isinstance(assumptions, str) and "n[" in assumptions
+    """True when a per-arm n behind the effect was not reported: a named assumption (``n[...]=``)
+    or the n at which the reported figures reproduce a reported p (``n per arm K implied by``)."""
+    return isinstance(assumptions, str) and ("n[" in assumptions or "implied by" in assumptions)
 
 
 def p_threshold_only(assumptions) -> bool:

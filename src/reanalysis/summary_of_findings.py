@@ -194,7 +194,7 @@ def patients_text(r: pd.Series) -> str:
     if pd.notna(r["n_patients"]):
         s += f", {int(r['n_patients'])} patients"
         if r["n_assumed"]:
-            s += " (per-arm numbers assumed: not reported)"
+            s += " (per-arm numbers not reported: assumed or worked back from the p-value)"
     if r["n_unknown"]:
         s += f"; patients not reported in {int(r['n_unknown'])}"
     return s
