@@ -51,6 +51,17 @@ def arm_summary(rows: pd.DataFrame, r: float) -> tuple[str, bool]:
     return "not reported", False
 
 
+def forest_rows_for(cfg: dict, effects: pd.DataFrame, pooled: pd.DataFrame,
+                    curated: dict) -> pd.DataFrame:
+    """:func:`forest_rows` with its settings taken from the configuration and curated tables."""
+    from .study_characteristics import labels
+
+    ma = cfg["meta_analysis"]
+    return forest_rows(effects, pooled, curated["summary"], curated["arms"],
+                       labels(curated["studies"]), ma["sets"], ma["primary_method"],
+                       cfg["assumptions"]["prepost_correlation"]["value"], level=ma["level"])
+
+
 def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFrame,
                 arms: pd.DataFrame, names: dict, sets: dict, method: str, r: float,
                 level: float = 0.95) -> pd.DataFrame:

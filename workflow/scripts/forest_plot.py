@@ -6,17 +6,12 @@ import sys
 import pandas as pd
 
 from reanalysis.pipeline import load_curated
-from reanalysis.plots import forest_plot, forest_rows
-from reanalysis.study_characteristics import labels
+from reanalysis.plots import forest_plot, forest_rows_for
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 inp = snakemake.input  # noqa: F821
 rep, ma = cfg["report"], cfg["meta_analysis"]
-curated = load_curated(cfg)
-rows = forest_rows(
-    pd.read_csv(inp.effects), pd.read_csv(inp.pooled), curated["summary"],
-    curated["arms"], labels(curated["studies"]), ma["sets"],
-    ma["primary_method"], cfg["assumptions"]["prepost_correlation"]["value"], level=ma["level"])
+rows = forest_rows_for(cfg, pd.read_csv(inp.effects), pd.read_csv(inp.pooled), load_curated(cfg))
 fig = forest_plot(rows, rep["intervention"], rep["comparator"], level=ma["level"])
 fig.savefig(snakemake.output[0], dpi=150, metadata={"Date": None} if snakemake.wildcards.ext == "svg" else None)  # noqa: F821,E501
