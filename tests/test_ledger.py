@@ -138,7 +138,7 @@ def test_effect_rule_reads_the_data():
         == "never tested against placebo"
     row = build_ledger(_claim("effect", study_id=np.nan, outcome="pain;sleep"), ev).iloc[0]
     assert row["verdict"] == "overstated" and "u 2010" not in row["plain"].lower()
-    assert "no difference" in row["plain"]
+    assert "no significant difference" in row["plain"]
 
 
 def test_placebo_controlled_study_without_results():

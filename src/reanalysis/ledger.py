@@ -41,8 +41,8 @@ VERDICTS = {
     NEVER_TESTED: "The effect was measured only in studies without a placebo group, or not at "
                   "all, so it cannot be told apart from placebo response and improvement with "
                   "time.",
-    NO_DIFFERENCE: "A placebo-controlled trial measured this and found no difference from "
-                   "placebo.",
+    NO_DIFFERENCE: "A placebo-controlled trial measured this and found no significant difference "
+                   "from placebo (which does not prove there is no effect).",
     CONTRADICTED: "The data show the opposite of what the sentence says.",
     WRONG: "A checkable fact in the sentence is false (a date, a design, a chemical name, a "
            "figure).",
@@ -266,7 +266,7 @@ def effect_verdict(statuses: list[str], direction: str, scope) -> str:
 
 _SAY = {
     BENEFIT: "placebo-controlled evidence shows a benefit",
-    NODIFF: "a placebo-controlled trial found no difference from placebo",
+    NODIFF: "a placebo-controlled trial found no significant difference from placebo",
     "mixed": "placebo-controlled results disagree",
     "subgroup only": "a benefit over placebo appears only in a group of patients picked within "
                      "one trial, not in the whole trial",
