@@ -161,3 +161,12 @@ def test_an_n_implied_by_a_reported_p_is_not_a_reported_n():
     assert assumed_n("n per arm 22 implied by reported p_value = 0.029 at r=0.5; r=0.5")
     assert assumed_n("n[t/all/active]=20")
     assert not assumed_n("r=0.5")
+
+
+def test_a_subgroup_estimate_says_it_is_a_subgroup():
+    from reanalysis.summary_of_findings import mcid_clause
+
+    row = pd.Series({"md": 0.9, "subgroup": "mild"})
+    text = mcid_clause(row, 2.0, {"mild": "mild subgroup"})
+    assert "in the mild subgroup only" in text and "below" in text
+    assert "only" not in mcid_clause(pd.Series({"md": 0.9, "subgroup": "all"}), 2.0)

@@ -111,13 +111,18 @@ def plain_statement(level: int, how: str, intervention: str, outcome: str) -> st
     return f"{intervention[:1].upper()}{intervention[1:]} {verb} {obj}."
 
 
-def mcid_clause(row: pd.Series | None, mcid: float | None) -> str:
-    """' The estimated difference (0.9 points) is below the minimal important difference (2).'"""
+def mcid_clause(row: pd.Series | None, mcid: float | None,
+                subgroup_labels: dict | None = None) -> str:
+    """' The estimated difference (0.9 points, in the <subgroup> only) is below the minimal
+    important difference (2).' The subgroup is named when the estimate is not the whole sample's."""
     if row is None or mcid is None or pd.isna(row["md"]):
         return ""
     side = "below" if abs(row["md"]) < mcid else "at or above"
-    return (f" The estimated difference ({abs(row['md']):.1f} points) is {side} the smallest "
-            f"difference patients notice ({mcid:g} points).")
+    where = ""
+    if row.get("subgroup", "all") != "all":
+        where = f", in the {(subgroup_labels or {}).get(row['subgroup'], row['subgroup'])} only"
+    return (f" The estimated difference ({abs(row['md']):.1f} points{where}) is {side} the "
+            f"smallest difference patients notice ({mcid:g} points).")
 
 
 def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: pd.DataFrame,
@@ -183,7 +188,7 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
             "symbols": c["symbols"], "reasons": " | ".join(c["reasons"]),
             "direction": how, "mcid": mcid if mcid is not None else np.nan,
             "plain": plain_statement(int(c["level"]), how, intervention, phrase)
-            + mcid_clause(lead, mcid),
+            + mcid_clause(lead, mcid, subgroup_labels),
         })
     return pd.DataFrame(out)
 
