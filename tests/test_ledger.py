@@ -392,3 +392,12 @@ def test_asserted_means_are_compared_at_their_own_precision():
                                      (0.999, "more than 99%"), (np.nan, "not known")])
 def test_chances_are_said_in_words_a_reader_can_take(p, words):
     assert ledger._chance(p) == words
+
+
+def test_levels_are_counted_per_study_and_intake_is_not_a_level():
+    lv = _levels(["no difference", "lower in FM", "lower in FM", "no difference"],
+                 samples=["plasma", "red cell", "dietary intake", "serum"])
+    lv["study_id"] = ["a", "a", "b", "b"]  # a: two samples; b: intake (not a level) and serum
+    row = build_ledger(_claim("levels", study_id=np.nan, outcome=np.nan, scope="some"),
+                       _evidence(levels=lv)).iloc[0]
+    assert "Of 2 studies" in row["plain"] and "1 found lower" in row["plain"]

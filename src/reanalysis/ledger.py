@@ -725,10 +725,22 @@ def _kind(finding: str) -> str:
     return "unknown"
 
 
+def _study_kind(kinds: pd.Series) -> str:
+    """One study's finding from its samples: lower if any was lower, else the first clear one."""
+    clear = [k for k in kinds if k != "unknown"]
+    if "lower" in clear:
+        return "lower"
+    return clear[0] if clear else "unknown"
+
+
 def levels(claim, ev: Evidence) -> dict:
-    """Case-control comparisons of levels. Scope 'general' (patients have lower
-    levels), 'some' (several studies found lower) or 'mixed' (studies disagree)."""
-    kinds = ev.levels["finding"].map(_kind)
+    """Case-control comparisons of levels, counted per study (a study measuring several samples
+    counts once: 'lower' if any sample was lower) and only for levels in the body (an intake
+    record is not a level). Scope 'general' (patients have lower levels), 'some' (several studies
+    found lower) or 'mixed' (studies disagree)."""
+    body = ev.levels[~ev.levels["sample"].astype(str).str.contains("intake", case=False)]
+    kinds = body.assign(kind=body["finding"].map(_kind)).groupby("study_id")["kind"].agg(
+        _study_kind)
     counts = kinds.value_counts()
     lower = int(counts.get("lower", 0))
     known = int(counts.drop("unknown", errors="ignore").sum())
@@ -742,12 +754,13 @@ def levels(claim, ev: Evidence) -> dict:
                    CONTRADICTED if lower == 0 else OVERSTATED)
     by_sample = ev.levels.assign(kind=kinds).groupby("sample")["kind"].agg(
         lambda k: ", ".join(f"{n} {w}" for w, n in k.value_counts().items()))
-    parts = [f"{len(ev.levels)} comparisons: " + ", ".join(f"{n} {w}" for w, n in counts.items())]
+    parts = [f"{len(kinds)} studies: " + ", ".join(f"{n} {w}" for w, n in counts.items())]
     parts += [f"{s}: {v}" for s, v in by_sample.items()]
     others = known - lower
-    plain = (f"Of {known} comparisons of patients with controls that give a clear result, "
-             f"{lower} found lower levels in patients and {others} did not (no difference or "
-             f"higher); {int(counts.get('unknown', 0))} more give no direction in our sources.")
+    plain = (f"Of {known} studies comparing levels in patients with controls that give a clear "
+             f"result, {lower} found lower levels in patients (in at least one sample) and "
+             f"{others} did not (no difference or higher); {int(counts.get('unknown', 0))} more "
+             "give no direction in our sources.")
     if verdict == SUPPORTED and scope != "general":
         plain += " That is what the sentence says."
     plain += (" Such comparisons are snapshots: they cannot show that low levels cause the "
