@@ -145,7 +145,9 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
         above = [f"{n} ({d:g} mg/day)" for n, d, route in doses if d is not None and d > ul
                  and str(route) == "oral"]
         known = [f"{n} {d:g}" for n, d, _ in doses if d is not None]
-        parts.append(f"<li>Highest daily doses studied (mg/day): {esc(', '.join(known))}. "
+        parts.append(f"<li>Highest daily doses studied (mg/day, as each source states them; "
+                     "whether a figure is elemental magnesium or the salt's weight is not always "
+                     f"stated): {esc(', '.join(known))}. "
                      + (f"Above the {ul:g} mg/day upper limit for supplements: "
                         f"{esc(', '.join(above))}." if above else "") + "</li>")
     parts.append("</ul><p class='note'>This page summarises published evidence; it is not "
