@@ -146,7 +146,7 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
                  and str(route) == "oral"]
         known = [f"{n} {d:g}" for n, d, _ in doses if d is not None]
         parts.append(f"<li>Highest daily doses studied (mg/day, as each source states them; "
-                     "whether a figure is elemental magnesium or the salt's weight is not always "
+                     "whether a figure is the element's or the salt's weight is not always "
                      f"stated): {esc(', '.join(known))}. "
                      + (f"Above the {ul:g} mg/day upper limit for supplements: "
                         f"{esc(', '.join(above))}." if above else "") + "</li>")
