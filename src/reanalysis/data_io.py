@@ -46,6 +46,20 @@ class DataValidationError(ValueError):
         super().__init__(f"{path}: {len(problems)} problem(s)\n  " + "\n  ".join(problems))
 
 
+def require_columns(df: pd.DataFrame, path: str | Path, columns) -> None:
+    """Raise :class:`DataValidationError` naming the columns ``df`` lacks (a whole-file problem
+    that stops row checks)."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataValidationError(path, [f"missing column(s) {missing}"])
+
+
+def blank_fields(row: pd.Series, fields, where: str) -> list[str]:
+    """One "required" problem for each of ``fields`` that is empty in ``row``."""
+    return [f"{where}, field '{f}': required" for f in fields
+            if pd.isna(row[f]) or not str(row[f]).strip()]
+
+
 class DataSetError(DataValidationError):
     """Problems in several files; each problem starts with its file."""
 

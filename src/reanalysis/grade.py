@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_io import DataValidationError
+from .data_io import DataValidationError, blank_fields, require_columns
 
 DOMAINS = ["risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias"]
 DOMAIN_LABELS = {"risk_of_bias": "risk of bias", "inconsistency": "inconsistency",
@@ -39,9 +39,7 @@ def validate_grade(df: pd.DataFrame, path: str | Path, outcomes: list[str]) -> p
     Every outcome in ``outcomes`` needs exactly one row per domain; downgrades are 0, 1 or 2;
     rationale and source are required; status is one of the project's statuses."""
     problems = []
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise DataValidationError(path, [f"missing column(s) {missing}"])
+    require_columns(df, path, COLUMNS)
     for i, r in df.iterrows():
         line = f"line {i + 2} (outcome {r['outcome']}, domain {r['domain']})"
         if r["outcome"] not in outcomes:
@@ -50,9 +48,7 @@ def validate_grade(df: pd.DataFrame, path: str | Path, outcomes: list[str]) -> p
             problems.append(f"{line}, field 'domain': must be one of {DOMAINS}")
         if pd.to_numeric(pd.Series([r["downgrade"]]), errors="coerce").iloc[0] not in (0, 1, 2):
             problems.append(f"{line}, field 'downgrade': must be 0, 1 or 2, got {r['downgrade']!r}")
-        for field in ("rationale", "source"):
-            if pd.isna(r[field]) or not str(r[field]).strip():
-                problems.append(f"{line}, field '{field}': required")
+        problems += blank_fields(r, ("rationale", "source"), line)
         if r["status"] not in STATUSES:
             problems.append(f"{line}, field 'status': must be one of {STATUSES}")
     dup = df[df.duplicated(["outcome", "domain"], keep="first")]

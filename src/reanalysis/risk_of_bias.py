@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_io import DataValidationError
+from .data_io import DataValidationError, blank_fields, require_columns
 from .html_page import esc
 
 DOMAINS = ["randomisation_process", "deviations_from_intended_interventions",
@@ -53,9 +53,7 @@ def validate_rob(df: pd.DataFrame, path: str | Path, study_ids) -> pd.DataFrame:
 
     Each study x result has an ``overall`` row; controlled results have all five domains; the
     overall judgement is at least as severe as the worst domain (RoB 2 algorithm)."""
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise DataValidationError(path, [f"missing column(s) {missing}"])
+    require_columns(df, path, COLUMNS)
     problems = []
     for i, r in df.iterrows():
         line = f"line {i + 2} (study {r['study_id']}, domain {r['domain']})"
@@ -67,9 +65,7 @@ def validate_rob(df: pd.DataFrame, path: str | Path, study_ids) -> pd.DataFrame:
             problems.append(f"{line}, field 'judgement': must be one of {JUDGEMENTS}")
         if r["status"] not in STATUSES:
             problems.append(f"{line}, field 'status': must be one of {STATUSES}")
-        for field in ("result", "support", "source"):
-            if pd.isna(r[field]) or not str(r[field]).strip():
-                problems.append(f"{line}, field '{field}': required")
+        problems += blank_fields(r, ("result", "support", "source"), line)
     for (study, result), g in df.groupby(["study_id", "result"], sort=False):
         where = f"study {study}, result '{result}'"
         dup = g["domain"][g["domain"].duplicated()]

@@ -11,6 +11,7 @@ import pandas as pd
 from . import subgroup_sim as sim
 from . import vote_count as vc
 from .comparisons import Assumptions, sample_size_range
+from .subgroup_credibility import subgroup_effect
 
 
 def stable_seed(seed: int, *names: str) -> list[int]:
@@ -33,8 +34,6 @@ def reported_effect(summary: pd.DataFrame, cfg: dict, a: Assumptions) -> float:
     """The subgroup effect the scenarios call "reported": Hedges' g of the claim's outcome
     (``subgroup_simulation.outcome``) in the subgroup, from its reported between-arm p-value at the
     assumed subgroup sizes (:func:`subgroup_credibility.subgroup_effect`)."""
-    from .subgroup_credibility import subgroup_effect
-
     return subgroup_effect(summary, cfg["subgroup_simulation"], a)[0]
 
 

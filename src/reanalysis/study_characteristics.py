@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_io import DataValidationError
+from .data_io import DataValidationError, blank_fields, require_columns
 
 AE_COLUMNS = ["study_id", "arm", "measure", "events", "total", "proportion", "text", "source",
               "location", "status"]
@@ -36,9 +36,7 @@ def labels(studies: pd.DataFrame) -> dict[str, str]:
 
 def validate_adverse_events(df: pd.DataFrame, path: str | Path, study_ids) -> pd.DataFrame:
     """Check data/adverse_events.csv; raise one DataValidationError naming line and field."""
-    missing = [c for c in AE_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataValidationError(path, [f"missing column(s) {missing}"])
+    require_columns(df, path, AE_COLUMNS)
     df = df.copy()
     problems = []
     for col in ("events", "total", "proportion"):
@@ -53,9 +51,7 @@ def validate_adverse_events(df: pd.DataFrame, path: str | Path, study_ids) -> pd
             problems.append(f"{line}, field 'study_id': not in data/studies.csv")
         if r["status"] not in AE_STATUSES:
             problems.append(f"{line}, field 'status': must be one of {AE_STATUSES}")
-        for field in ("measure", "text", "source", "location"):
-            if pd.isna(r[field]) or not str(r[field]).strip():
-                problems.append(f"{line}, field '{field}': required")
+        problems += blank_fields(r, ("measure", "text", "source", "location"), line)
         has_number = pd.notna(r["events"]) or pd.notna(r["proportion"])
         if r["status"] == "not found" and has_number:
             problems.append(f"{line}, field 'status': 'not found' rows carry no numbers")
@@ -131,15 +127,11 @@ SAFETY_COLUMNS = ["topic", "statement", "value", "unit", "source", "location", "
 def validate_safety(df: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     """Check data/safety.csv: every statement has a source, location, address and status; a value
     needs a unit."""
-    missing = [c for c in SAFETY_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataValidationError(path, [f"missing column(s) {missing}"])
+    require_columns(df, path, SAFETY_COLUMNS)
     problems = []
     for i, r in df.iterrows():
         line = f"line {i + 2} (topic {r['topic']})"
-        for field in ("topic", "statement", "source", "location", "url"):
-            if pd.isna(r[field]) or not str(r[field]).strip():
-                problems.append(f"{line}, field '{field}': required")
+        problems += blank_fields(r, ("topic", "statement", "source", "location", "url"), line)
         if r["status"] not in AE_STATUSES[:-1]:
             problems.append(f"{line}, field 'status': must be one of {AE_STATUSES[:-1]}")
         if pd.notna(r["value"]) and pd.isna(r["unit"]):
