@@ -29,7 +29,7 @@ def test_exact_matches_bruteforce_2d_quadrature():
         plain floats (scipy.stats' per-call overhead made dblquad take half a minute)."""
         dens = 2.0 / (math.pi * scale * (1.0 + (tau / scale) ** 2))
         dens *= math.exp(-0.5 * (mu / mu_sd) ** 2) / (mu_sd * SQRT_2PI)
-        for y, v in zip(yi, vi):
+        for y, v in zip(yi, vi, strict=True):
             s2 = v + tau * tau
             dens *= math.exp(-0.5 * (y - mu) ** 2 / s2) / math.sqrt(s2) / SQRT_2PI
         return dens

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reanalysis.plots import MARK_P, arm_summary, forest_plot, forest_rows
+from reanalysis.forest_rows import MARK_P, arm_summary, forest_rows
+from reanalysis.plots import forest_plot
 
 
 def _summary():

@@ -30,7 +30,7 @@ import pandas as pd
 from . import effect_sizes as es
 from . import evidence as ev
 from . import sd_recovery as sdr
-from .data_io import BETWEEN, arm_roles
+from .data_io import BETWEEN, arm_roles, select_readings  # noqa: F401  (re-exported)
 
 COLUMNS = [
     "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",
@@ -118,26 +118,6 @@ def find_row(summary: pd.DataFrame, **criteria) -> pd.Series | None:
     return None if hit.empty else hit.iloc[0]
 
 
-def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
-    """Keep the primary reading of each figure, or the alternative named in ``overrides``.
-
-    ``overrides`` maps the row_id of a primary row to the ``reading`` to use instead.
-    """
-    key = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic"]
-    keep = summary["reading"] == "primary"
-    for row_id, reading in overrides.items():
-        primary = summary.loc[summary["row_id"] == row_id]
-        if primary.empty:
-            raise KeyError(f"reading_overrides: no row with row_id {row_id!r}")
-        same = (summary[key] == primary[key].iloc[0]).all(axis=1)
-        alt = same & (summary["reading"] == reading)
-        if not alt.any():
-            raise KeyError(f"reading_overrides: {row_id!r} has no reading {reading!r}")
-        keep &= ~same
-        keep |= alt
-    return summary.loc[keep]
-
-
 # --- one cell: the statistics of one (study, subgroup, outcome) ----------------------------------
 class _Cell:
     def __init__(self, rows: pd.DataFrame, roles: dict[tuple[str, str], str]):
@@ -149,20 +129,31 @@ class _Cell:
         self.sign = -1.0 if self.lower_is_better else 1.0
         self.role = {arm: roles.get((self.study, arm), "other") for arm in set(rows["arm"])}
         self.role.pop(BETWEEN, None)
+        self._first = {}  # (arm, timepoint, statistic) -> the first such row (find_row's choice)
+        self._n_row, self._row_with_n = {}, {}  # arm -> first 'n' row / first row giving an n
+        for (_, row), (arm, tp, stat, n) in zip(rows.iterrows(), zip(
+                rows["arm"], rows["timepoint"], rows["statistic"], rows["n"], strict=True),
+                strict=True):
+            self._first.setdefault((arm, tp, stat), row)
+            if stat == "n":
+                self._n_row.setdefault(arm, row)
+            if pd.notna(n):
+                self._row_with_n.setdefault(arm, row)
 
-    def get(self, arm: str, timepoint: str, stat: str):
-        return find_row(self.rows, arm=arm, timepoint=timepoint, statistic=stat)
+    def get(self, arm: str, timepoint: str, stat: str) -> pd.Series | None:
+        """The cell's row for one arm, timepoint and statistic, or None."""
+        return self._first.get((arm, timepoint, stat))
 
     def arms(self, role: str | None = None) -> list[str]:
         return sorted(a for a, r in self.role.items() if role is None or r == role)
 
     def reported_n(self, arm: str) -> tuple[int | None, pd.Series | None]:
-        rows = self.rows[self.rows["arm"] == arm]
-        n_rows = rows[rows["statistic"] == "n"]
-        if len(n_rows):
-            return int(n_rows.iloc[0]["value"]), n_rows.iloc[0]
-        with_n = rows[rows["n"].notna()]
-        return (int(with_n.iloc[0]["n"]), None) if len(with_n) else (None, None)
+        """(n, its 'n' row) for an arm: a row reporting n, else the n column of its first row
+        that has one (then no row), else (None, None)."""
+        if arm in self._n_row:
+            return int(self._n_row[arm]["value"]), self._n_row[arm]
+        with_n = self._row_with_n.get(arm)
+        return (int(with_n["n"]), None) if with_n is not None else (None, None)
 
     def arm_sd(self, arm: str, tp: str, n: float | None):
         """(SD, row, note): a reported SD, else from the SE (SD = SE sqrt(n)) or the CI of the

@@ -552,3 +552,23 @@ def check_references(summary: pd.DataFrame, studies: pd.DataFrame, path: str | P
     ]
     if problems:
         raise DataValidationError(path, problems)
+
+
+def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
+    """Keep the primary reading of each figure, or the alternative named in ``overrides``.
+
+    ``overrides`` maps the row_id of a primary row to the ``reading`` to use instead.
+    """
+    key = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic"]
+    keep = summary["reading"] == "primary"
+    for row_id, reading in overrides.items():
+        primary = summary.loc[summary["row_id"] == row_id]
+        if primary.empty:
+            raise KeyError(f"reading_overrides: no row with row_id {row_id!r}")
+        same = (summary[key] == primary[key].iloc[0]).all(axis=1)
+        alt = same & (summary["reading"] == reading)
+        if not alt.any():
+            raise KeyError(f"reading_overrides: {row_id!r} has no reading {reading!r}")
+        keep &= ~same
+        keep |= alt
+    return summary.loc[keep]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .html_page import page
-from .ledger import VERDICTS
+from .verdicts import VERDICTS
 
 COLOURS = {"supported": "#1a7f37", "consistent but weak": "#4d7f1a", "overstated": "#b35900",
            "never tested against placebo": "#8a4b00",

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import data_io, html_page
-from .comparisons import select_readings
 
 
 def _empty(schema) -> pd.DataFrame:
@@ -30,7 +29,7 @@ def load_curated(config: dict) -> dict[str, pd.DataFrame]:
         roles.get(key) for key in zip(d["study_id"], d["arm"], strict=True)])
     return {
         "summary_all": summary,
-        "summary": select_readings(summary, config.get("reading_overrides") or {}),
+        "summary": data_io.select_readings(summary, config.get("reading_overrides") or {}),
         "studies": t["studies"],
         "arms": t["arms"],
         "levels": t.get("levels", _empty(data_io.LEVELS_SCHEMA)),

@@ -196,7 +196,7 @@ def _ci_svg(r: pd.Series, lim: float, width: int = 180, height: int = 20) -> str
 
 def forest_table_page(rows: pd.DataFrame, intervention: str, comparator: str,
                       level: float) -> str:
-    """The forest plot as an HTML table (``plots.forest_rows``): readable on a phone, where each
+    """The forest plot as an HTML table (``forest_rows.forest_rows``): readable on a phone, where each
     result becomes a card; same rows, columns and marks as the figure."""
     big_i, big_c = intervention[:1].upper() + intervention[1:], comparator[:1].upper() + comparator[1:]
     cap = {"i_mean": f"{big_i} mean (SD)", "i_n": f"{big_i} n",

@@ -71,7 +71,10 @@ rule bayes_nuts:
     wildcard_constraints:
         prior="|".join(PRIORS),
         set="|".join(NUTS_SETS),
-    threads: 2
+    # The fit is one process, mostly start-up and numba compilation (single-threaded); sampling
+    # this small model takes a second, so one core, and the longest job starts first.
+    threads: 1
+    priority: 20
     conda:
         "../envs/reanalysis.yaml"
     script:

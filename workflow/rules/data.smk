@@ -74,6 +74,7 @@ rule forensics:
             category="8. Data forensics",
             labels={"item": "consistency checks"},
         ),
+    priority: 10  # on the path to the NUTS fit, the longest job
     log:
         "logs/forensics.log",
     conda:

@@ -29,6 +29,7 @@ rule effect_sizes:
             category="3. Effect sizes",
             labels={"item": "rows that give no effect size"},
         ),
+    priority: 10  # on the path to the NUTS fit, the longest job
     log:
         "logs/effect_sizes.log",
     conda:

@@ -2,6 +2,13 @@ SCENARIOS = list(config["subgroup_simulation"]["scenarios"])
 SIM = "results/simulation"
 
 
+def chunk_threads(reps_key):
+    """Threads work on chunks of replicates: one per chunk, at most the cores given (a small run
+    is one chunk in a process that mostly starts up, so it leaves the other core to other jobs)."""
+    sim = config["subgroup_simulation"]
+    return max(1, min(workflow.cores, -(-int(sim[reps_key]) // int(sim["chunk"]))))
+
+
 rule subgroup_scenario:
     """Simulate replicate trials under one scenario (wildcard); vectorised, chunked, seeded."""
     input:
@@ -17,7 +24,7 @@ rule subgroup_scenario:
         "logs/subgroup_scenario_{scenario}.log",
     wildcard_constraints:
         scenario="|".join(SCENARIOS),
-    threads: 2
+    threads: chunk_threads("reps")
     resources:
         mem_mb=1000,
         runtime=30,
@@ -40,7 +47,7 @@ rule subgroup_power:
         "logs/benchmarks/subgroup_power.tsv"
     log:
         "logs/subgroup_power.log",
-    threads: 2
+    threads: chunk_threads("power_reps")
     resources:
         mem_mb=1000,
         runtime=30,

@@ -5,8 +5,9 @@ import sys
 
 import pandas as pd
 
+from reanalysis.forest_rows import forest_rows_for
 from reanalysis.pipeline import load_curated
-from reanalysis.plots import forest_plot, forest_rows_for
+from reanalysis.plots import forest_plot
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821

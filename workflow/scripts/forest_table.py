@@ -4,8 +4,8 @@ import sys
 
 import pandas as pd
 
+from reanalysis.forest_rows import forest_rows_for
 from reanalysis.pipeline import atomic_write, load_curated
-from reanalysis.plots import forest_rows_for
 from reanalysis.report_pages import forest_table_page
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
