@@ -47,7 +47,10 @@ def test_report_is_built(report_html):
     assert "forest" in html and "Effect sizes" in html and "Claims ledger" in html
 
 
+@pytest.mark.slow
 def test_rerun_is_byte_identical(pipeline_run):
+    """The whole workflow forced to run again gives the same bytes (slow; the default suite
+    reruns the seeded jobs through the cluster executor, tests/test_cluster_profile.py)."""
     res = pipeline_run / "results"
     files = ("effect_sizes.csv", "meta_frequentist.csv", "sensitivity.csv", "figures/forest.svg",
              "forensics.csv", "ledger.csv", "overview.html", "bayes/prior_sensitivity.csv",

@@ -6,5 +6,7 @@ jobscript="${@: -1}"
 dir=.snakemake/local-cluster
 mkdir -p "$dir"
 id="job$(date +%s%N)$$"
-( bash "$jobscript" > "$dir/$id.out" 2>&1; echo $? > "$dir/$id.exit" ) &
+# The background job lets go of this script's stdout (which Snakemake reads for the job id):
+# holding it made every submission wait for the previous job to end.
+( bash "$jobscript" > "$dir/$id.out" 2>&1; echo $? > "$dir/$id.exit" ) > /dev/null 2>&1 < /dev/null &
 echo "$id"
