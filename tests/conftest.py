@@ -1,9 +1,47 @@
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = "pipeline_run"  # the fixture of the session's workflow run
+_WORKFLOW = {}  # the background run of the session's workflow, once started
+
+
+def _needs_workflow(item) -> bool:
+    return SHARED in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that use the session's workflow run go last: the run starts in the background
+    once the tests are collected (pytest_collection_finish) and overlaps the other tests."""
+    items[:] = ([i for i in items if not _needs_workflow(i)]
+                + [i for i in items if _needs_workflow(i)])
+
+
+def pytest_collection_finish(session):
+    """Start the session's workflow run in the background (2 cores: Snakemake runs its jobs
+    while the unit tests run) if any selected test needs it."""
+    if not session.config.option.collectonly and any(map(_needs_workflow, session.items)):
+        _start_workflow()
+
+
+def _start_workflow():
+    from helpers import BackgroundRun, project_copy
+
+    base = Path(tempfile.mkdtemp(prefix="mg-reanalysis-wf-"))
+    work = base / "wf"
+    work.mkdir()
+    _WORKFLOW.update(base=base, run=BackgroundRun(project_copy(ROOT, work)))
+    return _WORKFLOW["run"]
+
+
+def pytest_sessionfinish(session):
+    if "run" in _WORKFLOW:
+        _WORKFLOW["run"].stop()
+        shutil.rmtree(_WORKFLOW["base"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -12,14 +50,13 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pipeline_run(root, tmp_path_factory):
-    """The whole workflow run once per session in a temporary copy of the project."""
-    from helpers import project_copy, run_snakemake
-
-    work = project_copy(root, tmp_path_factory.mktemp("wf"))
-    proc = run_snakemake(work)
+def pipeline_run():
+    """The whole workflow (small configuration) run once per session in a temporary copy of the
+    project, started in the background when the tests were collected."""
+    run = _WORKFLOW.get("run") or _start_workflow()
+    proc = run.result()
     assert proc.returncode == 0, proc.stderr[-4000:]
-    return work
+    return Path(run.proc.args[run.proc.args.index("--directory") + 1])
 
 
 @pytest.fixture(scope="session")

@@ -16,13 +16,47 @@ def project_copy(root: Path, dest: Path) -> Path:
     return dest
 
 
-def run_snakemake(workdir: Path, *args: str, timeout: int = 1200, small: bool = True,
-                  snakefile: Path | None = None) -> subprocess.CompletedProcess:
-    """Run Snakemake in ``workdir`` (a case folder); ``small`` overlays tests/small_config.yaml on
-    the shipped config (unless the caller passes its own --configfile)."""
+def snakemake_command(workdir: Path, *args: str, small: bool = True,
+                      snakefile: Path | None = None) -> list[str]:
+    """The Snakemake command line for ``workdir`` (a case folder); ``small`` overlays
+    tests/small_config.yaml on the shipped config (unless the caller passes its own
+    --configfile)."""
     snakefile = snakefile or workdir / "workflow/Snakefile"
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--directory", str(workdir),
            "--snakefile", str(snakefile), *args]
     if small and "--configfile" not in args:
         cmd += ["--configfile", "config/config.yaml", SMALL_CONFIG.name]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=workdir)
+    return cmd
+
+
+def run_snakemake(workdir: Path, *args: str, timeout: int = 1200, small: bool = True,
+                  snakefile: Path | None = None) -> subprocess.CompletedProcess:
+    """Run Snakemake in ``workdir`` and wait for it (see :func:`snakemake_command`)."""
+    return subprocess.run(snakemake_command(workdir, *args, small=small, snakefile=snakefile),
+                          capture_output=True, text=True, timeout=timeout, cwd=workdir)
+
+
+class BackgroundRun:
+    """Snakemake started in ``workdir`` without waiting, its output kept in files beside the
+    case (a pipe nobody reads would block it); :meth:`result` waits and returns what
+    :func:`run_snakemake` would have."""
+
+    def __init__(self, workdir: Path, *args: str, **kwargs):
+        self.cmd = snakemake_command(workdir, *args, **kwargs)
+        self.out, self.err = workdir.parent / "snakemake.out", workdir.parent / "snakemake.err"
+        with open(self.out, "w") as out, open(self.err, "w") as err:
+            self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=err, cwd=workdir)
+
+    def result(self, timeout: int = 1200) -> subprocess.CompletedProcess:
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        return subprocess.CompletedProcess(self.cmd, self.proc.returncode, self.out.read_text(),
+                                           self.err.read_text())
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=60)
