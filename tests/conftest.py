@@ -16,14 +16,22 @@ def _needs_workflow(item) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     """The tests that use the session's workflow run go last: the run starts in the background
-    once the tests are collected (pytest_collection_finish) and overlaps the other tests."""
-    items[:] = ([i for i in items if not _needs_workflow(i)]
-                + [i for i in items if _needs_workflow(i)])
+    once the tests are collected (pytest_collection_finish) and overlaps the other tests; of
+    those, the ones waiting for a run that follows it (helpers.after_workflow) go at the end."""
+    from helpers import FOLLOWERS
+
+    def order(item) -> int:
+        if not _needs_workflow(item):
+            return 0
+        return 2 if getattr(item, "originalname", item.name) in FOLLOWERS else 1
+
+    items.sort(key=order)  # stable: the order within each part is kept
 
 
 def pytest_collection_finish(session):
     """Start the session's workflow run in the background (2 cores: Snakemake runs its jobs
     while the unit tests run) if any selected test needs it."""
+    _WORKFLOW["selected"] = {getattr(i, "originalname", i.name) for i in session.items}
     if not session.config.option.collectonly and any(map(_needs_workflow, session.items)):
         _start_workflow()
 
@@ -39,8 +47,10 @@ def _start_workflow():
 
 
 def pytest_sessionfinish(session):
-    if "run" in _WORKFLOW:
-        _WORKFLOW["run"].stop()
+    for run in [_WORKFLOW.get("run"), *_WORKFLOW.get("followers", {}).values()]:
+        if run is not None:
+            run.stop()
+    if "base" in _WORKFLOW:
         shutil.rmtree(_WORKFLOW["base"], ignore_errors=True)
 
 
@@ -53,10 +63,25 @@ def root() -> Path:
 def pipeline_run():
     """The whole workflow (small configuration) run once per session in a temporary copy of the
     project, started in the background when the tests were collected."""
+    from helpers import FOLLOWERS
+
     run = _WORKFLOW.get("run") or _start_workflow()
     proc = run.result()
     assert proc.returncode == 0, proc.stderr[-4000:]
-    return Path(run.proc.args[run.proc.args.index("--directory") + 1])
+    followers = _WORKFLOW.setdefault("followers", {})
+    for name, start in FOLLOWERS.items():  # the runs that start from this one (helpers.py)
+        if name in _WORKFLOW.get("selected", ()):
+            copy = _WORKFLOW["base"] / name
+            shutil.copytree(run.workdir, copy, symlinks=True)  # keeps mtimes and metadata
+            followers[name] = start(copy)
+    return run.workdir
+
+
+@pytest.fixture
+def followed(request, pipeline_run):
+    """(copy, BackgroundRun) of the run registered for this test with helpers.after_workflow."""
+    run = _WORKFLOW["followers"][request.node.originalname]
+    return run.workdir, run
 
 
 @pytest.fixture(scope="session")

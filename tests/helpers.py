@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_PARTS = ("workflow", "config", "data", "profiles")
@@ -43,7 +44,9 @@ class BackgroundRun:
 
     def __init__(self, workdir: Path, *args: str, **kwargs):
         self.cmd = snakemake_command(workdir, *args, **kwargs)
-        self.out, self.err = workdir.parent / "snakemake.out", workdir.parent / "snakemake.err"
+        self.workdir = workdir
+        self.out = workdir.parent / f"{workdir.name}.snakemake.out"
+        self.err = workdir.parent / f"{workdir.name}.snakemake.err"
         with open(self.out, "w") as out, open(self.err, "w") as err:
             self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=err, cwd=workdir)
 
@@ -60,3 +63,17 @@ class BackgroundRun:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=60)
+
+
+# Runs that start from a copy of the session's workflow run as soon as it has finished, in the
+# background, each for one test (by name): conftest.pipeline_run starts them, the test gets its
+# copy and run from the ``followed`` fixture. They overlap the report and browser tests.
+FOLLOWERS: dict[str, Callable[[Path], BackgroundRun]] = {}
+
+
+def after_workflow(test_name: str):
+    """Register ``start(copy) -> BackgroundRun`` for the test named ``test_name``."""
+    def register(start: Callable[[Path], BackgroundRun]):
+        FOLLOWERS[test_name] = start
+        return start
+    return register

@@ -2,14 +2,14 @@
 submit script, profiles/local-cluster) and give the same bytes; the SLURM profile plans the
 whole workflow."""
 
-import shutil
-from pathlib import Path
+import hashlib
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from helpers import project_copy, run_snakemake
+from helpers import BackgroundRun, after_workflow, project_copy, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -19,33 +19,37 @@ pytestmark = pytest.mark.workflow
 FORCED = ("simulation/subgroup_no_effect.csv", "simulation/subgroup_power.csv",
           "vote_count/curve.csv", "bayes/nuts_uncontrolled_magnesium_prepost_halfnormal_0.5.csv")
 LOCAL = ("tables/software.html",)
+TARGETS = [f"results/{f}" for f in FORCED + LOCAL]
 
 
-def _results(work):
+def _results(work) -> dict:
     return {p.relative_to(work): p for p in sorted((work / "results").rglob("*")) if p.is_file()}
 
 
-def test_seeded_jobs_rerun_identically_through_the_cluster_generic_executor(pipeline_run,
-                                                                            tmp_path):
+@after_workflow("test_seeded_jobs_rerun_identically_through_the_cluster_generic_executor")
+def _force_seeded_jobs_through_the_cluster_profile(work) -> BackgroundRun:
+    (work / "before.json").write_text(json.dumps({
+        str(rel): [hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns]
+        for rel, path in _results(work).items()}))
+    return BackgroundRun(work, "--force", *TARGETS, "--profile", "profiles/local-cluster")
+
+
+def test_seeded_jobs_rerun_identically_through_the_cluster_generic_executor(followed):
     """Determinism and the cluster executor at once: in a copy of the session's workflow run the
-    seeded jobs are forced to run again, handed to
-    profiles/local-cluster's submit script as job scripts exactly as a scheduler would receive
-    them, and every result file comes out byte-identical. (The whole workflow forced to rerun
-    locally is the slow test_rerun_is_byte_identical.)"""
-    work = tmp_path / "copy"
-    shutil.copytree(pipeline_run, work, symlinks=True)  # keeps mtimes and .snakemake metadata
-    before = {rel: (path.read_bytes(), path.stat().st_mtime_ns)
-              for rel, path in _results(work).items()}
-    targets = [f"results/{f}" for f in FORCED + LOCAL]
-    proc = run_snakemake(work, "--force", *targets, "--profile", "profiles/local-cluster",
-                         timeout=600)
+    seeded jobs are forced to run again, handed to profiles/local-cluster's submit script as job
+    scripts exactly as a scheduler would receive them, and every result file comes out
+    byte-identical. (The whole workflow forced to rerun locally is the slow
+    test_rerun_is_byte_identical.)"""
+    work, run = followed
+    proc = run.result(timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
+    before = json.loads((work / "before.json").read_text())
     after = _results(work)
-    assert set(after) == set(before)
+    assert {str(rel) for rel in after} == set(before)
     for rel, path in after.items():
-        assert path.read_bytes() == before[rel][0], rel
-    for rel in targets:  # they were written again, not left alone
-        assert (work / rel).stat().st_mtime_ns > before[Path(rel)][1], rel
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == before[str(rel)][0], rel
+    for rel in TARGETS:  # they were written again, not left alone
+        assert (work / rel).stat().st_mtime_ns > before[rel][1], rel
     submitted = list((work / ".snakemake/local-cluster").glob("*.exit"))
     assert len(submitted) == len(FORCED), proc.stderr[-2000:]  # the localrule was not submitted
     assert all(f.read_text().strip() == "0" for f in submitted)

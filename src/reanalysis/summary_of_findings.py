@@ -11,9 +11,10 @@ important difference (config ``mcid``) when there is one, else |SMD| < 0.2 (Cohe
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .effect_notes import assumed_n, p_threshold_only
 from .study_characteristics import adverse_event_text
@@ -66,7 +67,7 @@ def effect_text(row: pd.Series, name: str, level: float, intervention: str, comp
                 subgroup_labels: dict) -> str:
     """The effect in instrument points with its CI (normal approximation on the mean difference),
     or the standardised effect when no points can be derived, or 'direction only'."""
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = NormalDist().inv_cdf(0.5 + level / 2)
     sub = row["subgroup"]
     where = "" if sub == "all" else f", {subgroup_labels.get(sub, sub)}"
     if pd.notna(row["md"]) and pd.notna(row["md_var"]):

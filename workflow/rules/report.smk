@@ -76,15 +76,18 @@ rule forest_plot:
         pooled="results/meta_frequentist.csv",
     params:
         cfg=config_subset("data", "reading_overrides", "assumptions", "meta_analysis", "report"),
-    output:
-        report(
-            "results/figures/forest.{ext}",
-            caption="../report/forest.rst",
-            category="1. Overview",
-            labels={"item": "4. forest plot", "format": "{ext}"},
-        ),
+    output:  # every configured format from one drawing (one job)
+        *[
+            report(
+                f"results/figures/forest.{ext}",
+                caption="../report/forest.rst",
+                category="1. Overview",
+                labels={"item": "4. forest plot", "format": ext},
+            )
+            for ext in config["report"]["forest_plot_formats"]
+        ],
     log:
-        "logs/forest_plot.{ext}.log",
+        "logs/forest_plot.log",
     conda:
         "../envs/reanalysis.yaml"
     script:

@@ -2,13 +2,6 @@ SCENARIOS = list(config["subgroup_simulation"]["scenarios"])
 SIM = "results/simulation"
 
 
-def chunk_threads(reps_key):
-    """Threads work on chunks of replicates: one per chunk, at most the cores given (a small run
-    is one chunk in a process that mostly starts up, so it leaves the other core to other jobs)."""
-    sim = config["subgroup_simulation"]
-    return max(1, min(workflow.cores, -(-int(sim[reps_key]) // int(sim["chunk"]))))
-
-
 rule subgroup_scenario:
     """Simulate replicate trials under one scenario (wildcard); vectorised, chunked, seeded."""
     input:

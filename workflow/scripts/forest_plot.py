@@ -15,4 +15,6 @@ inp = snakemake.input  # noqa: F821
 rep, ma = cfg["report"], cfg["meta_analysis"]
 rows = forest_rows_for(cfg, pd.read_csv(inp.effects), pd.read_csv(inp.pooled), load_curated(cfg))
 fig = forest_plot(rows, rep["intervention"], rep["comparator"], level=ma["level"])
-fig.savefig(snakemake.output[0], dpi=150, metadata={"Date": None} if snakemake.wildcards.ext == "svg" else None)  # noqa: F821,E501
+for path in snakemake.output:  # noqa: F821
+    # no date in an SVG, so the same inputs give the same bytes
+    fig.savefig(path, dpi=150, metadata={"Date": None} if str(path).endswith(".svg") else None)
