@@ -47,10 +47,3 @@ def ledger_inputs(wildcards):
             "no_effect": "results/simulation/subgroup_no_effect.csv",
         }
     return inputs
-
-
-def chunk_threads(reps_key):
-    """Threads work on chunks of replicates: one per chunk, at most the cores given (a small run
-    is one chunk in a process that mostly starts up, so it leaves the other core to other jobs)."""
-    sim = config["subgroup_simulation"]
-    return max(1, min(workflow.cores, -(-int(sim[reps_key]) // int(sim["chunk"]))))

@@ -21,6 +21,7 @@ rule vote_count:
         ),
     benchmark:
         "logs/benchmarks/vote_count.tsv"
+    priority: 5  # the ledger waits for it
     log:
         "logs/vote_count.log",
     conda:
