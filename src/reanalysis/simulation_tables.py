@@ -157,17 +157,16 @@ def vote_count_tables(cfg: dict, summary_all: pd.DataFrame) -> tuple[pd.DataFram
                 studies, positive, 0.0, float(level), v["alpha"], criterion)
     rows = []
     levels = sorted({float(ns["value"]), lo, hi})
-    for criterion in vc.CRITERIA:
-        for level in levels:
-            for delta in v["delta_grid"]:
-                exact = vc.prob_at_least(studies, positive, float(delta), level, v["alpha"],
-                                         criterion)
-                simulated = vc.simulate_at_least(
-                    studies, positive, float(delta), level, int(v["reps"]),
-                    stable_seed(cfg["seed"], "vote", criterion, str(level), str(delta)),
-                    v["alpha"], criterion)
-                rows.append({"criterion": criterion, "nonspecific_improvement": level,
-                             "delta": float(delta), "p_at_least_k_exact": exact,
-                             "p_at_least_k_simulated": simulated,
-                             "mcse": float(np.sqrt(exact * (1 - exact) / int(v["reps"])))})
+    reps = int(v["reps"])
+    for criterion in vc.CRITERIA:  # one set of draws per criterion, shared by the grid
+        points = [(float(delta), level) for level in levels for delta in v["delta_grid"]]
+        simulated = vc.simulate_at_least_grid(studies, positive, points, reps,
+                                              stable_seed(cfg["seed"], "vote", criterion),
+                                              v["alpha"], criterion)
+        for (delta, level), p_sim in zip(points, simulated, strict=True):
+            exact = vc.prob_at_least(studies, positive, delta, level, v["alpha"], criterion)
+            rows.append({"criterion": criterion, "nonspecific_improvement": level,
+                         "delta": delta, "p_at_least_k_exact": exact,
+                         "p_at_least_k_simulated": float(p_sim),
+                         "mcse": float(np.sqrt(exact * (1 - exact) / reps))})
     return pd.DataFrame([summary]), pd.DataFrame(rows)

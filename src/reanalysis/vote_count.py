@@ -105,10 +105,24 @@ def simulate_at_least(studies: list[VoteStudy], k: int, delta: float, nonspecifi
                       ) -> float:
     """Monte Carlo version of :func:`prob_at_least`: draw each study's t statistic as
     (Z + nc) / sqrt(chi²_df / df), vectorised over replicates."""
+    return float(simulate_at_least_grid(studies, k, [(delta, nonspecific)], reps, seed, alpha,
+                                        criterion)[0])
+
+
+def simulate_at_least_grid(studies: list[VoteStudy], k: int, points, reps: int, seed,
+                           alpha: float = 0.05, criterion: str = "significant") -> np.ndarray:
+    """:func:`simulate_at_least` at every (delta, nonspecific) of ``points`` with common random
+    numbers: each study's Z and chi² draws (which do not depend on the effect) are shared by all
+    points, so the simulated curve is smooth and the draws are made once; each point is still a
+    plain Monte Carlo estimate with binomial MCSE."""
     rng = np.random.default_rng(seed)
-    positive = np.zeros(reps, dtype=np.int64)
-    for s in studies:
-        df, nc = _df_nc(s, delta, nonspecific)
-        t = (rng.standard_normal(reps) + nc) / np.sqrt(rng.chisquare(df, reps) / df)
-        positive += t > _critical(df, alpha, criterion)
-    return float(np.mean(positive >= k))
+    draws = [(rng.standard_normal(reps), rng.chisquare(s.n - 1 if s.design == "uncontrolled"
+                                                       else s.n - 2, reps)) for s in studies]
+    out = np.empty(len(points))
+    for i, (delta, nonspecific) in enumerate(points):
+        positive = np.zeros(reps, dtype=np.int64)
+        for s, (z, chi2) in zip(studies, draws, strict=True):
+            df, nc = _df_nc(s, delta, nonspecific)
+            positive += (z + nc) / np.sqrt(chi2 / df) > _critical(df, alpha, criterion)
+        out[i] = np.mean(positive >= k)
+    return out
