@@ -46,11 +46,13 @@ def _start_workflow():
     return _WORKFLOW["run"]
 
 
-def pytest_sessionfinish(session):
+def pytest_sessionfinish(session, exitstatus):
+    """Stop what still runs; the workflow copies are removed after a green run and kept (their
+    Snakemake output beside them) for a look after a red one."""
     for run in [_WORKFLOW.get("run"), *_WORKFLOW.get("followers", {}).values()]:
         if run is not None:
             run.stop()
-    if "base" in _WORKFLOW:
+    if "base" in _WORKFLOW and exitstatus == 0:
         shutil.rmtree(_WORKFLOW["base"], ignore_errors=True)
 
 
