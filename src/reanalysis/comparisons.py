@@ -439,6 +439,7 @@ def _between_one(cell, base, a, arms, label, estimand, test):
     if inputs is None:
         return _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes)
     md, sd, src, conv = inputs
+    md_of_means = md  # before a reported estimate replaces it
     if n1 is None:
         return _row(cell, base, estimand, label, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan,
                     "not estimable: n per arm neither reported, implied nor assumed", src, notes)
@@ -486,7 +487,7 @@ def _between_one(cell, base, a, arms, label, estimand, test):
             ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
             shown = f"{p_rep:.3g} (from the reported {test.kind})"
         check = "reproduced" if ok else "inconsistent: " + _why(
-            shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, cell, arms, test)
+            shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md_of_means, sd, test)
         p_info = (test.value if test.kind != "ci" else np.nan, p_mid, check)
     yi, vi = cell.sign * g, vg
     return _row(cell, base, estimand, label, cell.sign * md, se**2, yi, vi, n1, n2, basis, src,
@@ -521,21 +522,20 @@ def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, note
                 p=(test.value if test.kind != "ci" else np.nan, np.nan, check))
 
 
-def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, cell, arms, test) -> str:
+def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md, sd, test) -> str:
+    """Why a reported p is not reproduced, from the means' difference ``md`` and the SDs ``sd``
+    that :func:`_between_inputs` gave (for imputed change SDs: the r the reported p needs)."""
     what = "change scores" if estimand == "between_change" else "end-of-treatment scores"
-    inputs = _between_inputs(cell, arms, estimand, (n1, n2))
-    imputed = inputs is not None and estimand == "between_change" and _imputed(inputs[1])
+    imputed = estimand == "between_change" and _imputed(sd)
     r_part = f", r = {a.r:g}" if imputed else ""
     text = (f"reported p = {shown}, but a t-test of the reported means/SDs ({what}) gives p = "
             f"{p_lo:.3g}-{p_hi:.3g} at n = {n1}/{n2} per arm ({how}){r_part}")
     if problem:
         text += f"; {problem}"
     if imputed and test.kind == "p_value":
-        if inputs is not None:
-            md, sd, _, _ = inputs
-            r = ev.implied_r(md, (sd[0][0], sd[1][0]), (sd[0][1], sd[1][1]), n1, n2, test.value)
-            text += (f"; at n = {n1} per arm it needs r ≈ {r:.2f}" if np.isfinite(r)
-                     else f"; no r in [-1, 1] reproduces it at n = {n1} per arm")
+        r = ev.implied_r(md, (sd[0][0], sd[1][0]), (sd[0][1], sd[1][1]), n1, n2, test.value)
+        text += (f"; at n = {n1} per arm it needs r ≈ {r:.2f}" if np.isfinite(r)
+                 else f"; no r in [-1, 1] reproduces it at n = {n1} per arm")
     return text
 
 
