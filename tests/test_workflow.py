@@ -114,7 +114,7 @@ def test_an_edit_reruns_only_what_reads_it(pipeline_run, tmp_path):
     assert _planned_jobs(work) == set()
     levels = work / "data/levels.csv"
     levels.write_text(levels.read_text().replace("lower in FM,", "lower in FM ,", 1))
-    assert _planned_jobs(work) == {"validate_table", "validate_data", "ledger", "overview", "all"}
+    assert _planned_jobs(work) == {"validate_tables", "ledger", "overview", "all"}
     shutil.copy(pipeline_run / "data/levels.csv", levels)  # back as it was
     cfg = work / "small_config.yaml"
     cfg.write_text(cfg.read_text().replace("vote_count:\n  reps: 4000", "vote_count:\n  reps: 4001"))

@@ -30,7 +30,8 @@ import pandas as pd
 from . import effect_sizes as es
 from . import evidence as ev
 from . import sd_recovery as sdr
-from .data_io import BETWEEN, arm_roles, select_readings  # noqa: F401  (re-exported)
+from .curated import arm_roles, select_readings  # noqa: F401  (re-exported)
+from .data_model import BETWEEN
 
 COLUMNS = [
     "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",

@@ -17,58 +17,23 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-STATUSES = ["reported", "second-hand", "derived", "assumption"]
-STATISTICS = [
-    "mean", "sd", "se", "n", "p_value", "p_below", "p_above", "t", "ci_low", "ci_high",
-    "count", "proportion", "estimate", "r", "reported_improvement",
-]
-TIMEPOINTS = ["baseline", "end", "change"]
-NOT_STATED = "not stated"  # tri-state design flags (studies.csv): the source does not say
-KEY = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "reading"]
-ROLES = ["intervention", "comparator", "other"]
-BETWEEN = "between"  # reserved arm name: intervention-minus-comparator statistics
-# What each arm role may carry; every kind here is converted by ``comparisons`` (or, for 'other'
-# arms and binary counts, listed in results/estimability.csv with the reason); anything else is
-# rejected at validation.
-ARM_STATISTICS = ["mean", "sd", "se", "ci_low", "ci_high", "n", "p_value", "p_below", "p_above",
-                  "t", "count", "proportion", "reported_improvement"]
-BETWEEN_STATISTICS = ["estimate", "se", "ci_low", "ci_high", "t", "p_value", "p_below", "p_above",
-                      "n"]
-TESTS = ["p_value", "p_below", "p_above", "t"]  # on an arm: a test of its change (timepoint change)
-
-
-class DataValidationError(ValueError):
-    """Invalid curated data; the message lists every problem with file, line and field."""
-
-    def __init__(self, path: str | Path, problems: list[str]):
-        self.path = str(path)
-        self.problems = problems
-        super().__init__(f"{path}: {len(problems)} problem(s)\n  " + "\n  ".join(problems))
-
-
-def require_columns(df: pd.DataFrame, path: str | Path, columns) -> None:
-    """Raise :class:`DataValidationError` naming the columns ``df`` lacks (a whole-file problem
-    that stops row checks)."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataValidationError(path, [f"missing column(s) {missing}"])
-
-
-def blank_fields(row: pd.Series, fields, where: str) -> list[str]:
-    """One "required" problem for each of ``fields`` that is empty in ``row``."""
-    return [f"{where}, field '{f}': required" for f in fields
-            if pd.isna(row[f]) or not str(row[f]).strip()]
-
-
-class DataSetError(DataValidationError):
-    """Problems in several files; each problem starts with its file."""
-
-    def __init__(self, problems: list[str]):
-        self.path = "data"
-        self.problems = problems
-        files = len({p.split(": ", 1)[0] for p in problems})
-        ValueError.__init__(self, f"{len(problems)} problem(s) in {files} file(s)\n  "
-                            + "\n  ".join(problems))
+from .curated import arm_roles, select_readings  # noqa: F401  (re-exported)
+from .data_model import (  # noqa: F401  (the vocabulary and errors, re-exported)
+    ARM_STATISTICS,
+    BETWEEN,
+    BETWEEN_STATISTICS,
+    KEY,
+    NOT_STATED,
+    ROLES,
+    STATISTICS,
+    STATUSES,
+    TESTS,
+    TIMEPOINTS,
+    DataSetError,
+    DataValidationError,
+    blank_fields,
+    require_columns,
+)
 
 
 def _text(**kw) -> pa.Column:
@@ -505,11 +470,6 @@ def load_all(paths: dict[str, str | Path], sample_sizes: list[dict] = ()) -> dic
     return tables
 
 
-def arm_roles(arms: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(study_id, arm) -> role (intervention / comparator / other)."""
-    return {(r.study_id, r.arm): r.role for r in arms.itertuples()}
-
-
 def load_arms(path: str | Path) -> pd.DataFrame:
     """Arm roles: which arm of each study is the intervention, which the comparator."""
     return _load(path, ARMS_SCHEMA, ("study_id", "arm"))
@@ -552,23 +512,3 @@ def check_references(summary: pd.DataFrame, studies: pd.DataFrame, path: str | P
     ]
     if problems:
         raise DataValidationError(path, problems)
-
-
-def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
-    """Keep the primary reading of each figure, or the alternative named in ``overrides``.
-
-    ``overrides`` maps the row_id of a primary row to the ``reading`` to use instead.
-    """
-    key = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic"]
-    keep = summary["reading"] == "primary"
-    for row_id, reading in overrides.items():
-        primary = summary.loc[summary["row_id"] == row_id]
-        if primary.empty:
-            raise KeyError(f"reading_overrides: no row with row_id {row_id!r}")
-        same = (summary[key] == primary[key].iloc[0]).all(axis=1)
-        alt = same & (summary["reading"] == reading)
-        if not alt.any():
-            raise KeyError(f"reading_overrides: {row_id!r} has no reading {reading!r}")
-        keep &= ~same
-        keep |= alt
-    return summary.loc[keep]

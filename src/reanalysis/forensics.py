@@ -26,7 +26,8 @@ import pandas as pd
 from scipy import stats
 
 from .comparisons import find_row, sample_size_range
-from .data_io import BETWEEN, arm_roles
+from .curated import arm_roles
+from .data_model import BETWEEN
 from .effect_sizes import sd_change
 
 COLUMNS = ["check", "row_id", "value", "verdict", "detail"]

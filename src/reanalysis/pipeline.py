@@ -11,32 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data_io, html_page
-
-
-def _empty(schema) -> pd.DataFrame:
-    """An empty table with a schema's columns (an optional table the case does not have)."""
-    return pd.DataFrame(columns=list(schema.columns))
+from . import html_page
+from .curated import curate
 
 
 def load_curated(config: dict) -> dict[str, pd.DataFrame]:
-    """Load and validate every table named in ``config['data']``; every problem of every file is
-    listed in one :class:`~reanalysis.data_io.DataSetError`. The summary tables gain a ``role``
-    column (intervention / comparator / other, from arms.csv; empty for 'between' rows)."""
-    t = data_io.load_all(config["data"], config["assumptions"]["sample_sizes"])
-    roles = data_io.arm_roles(t["arms"])
-    summary = t["summary_stats"].assign(role=lambda d: [  # arm role from arms.csv; 'between' rows: None
-        roles.get(key) for key in zip(d["study_id"], d["arm"], strict=True)])
-    return {
-        "summary_all": summary,
-        "summary": data_io.select_readings(summary, config.get("reading_overrides") or {}),
-        "studies": t["studies"],
-        "arms": t["arms"],
-        "levels": t.get("levels", _empty(data_io.LEVELS_SCHEMA)),
-        "claims": t["claims"],
-        "score_ranges": t.get("score_ranges", _empty(data_io.SCORE_RANGES_SCHEMA)),
-        "instruments": t["instruments"],
-    }
+    """Load and validate every table named in ``config['data']`` (every problem of every file is
+    listed in one :class:`~reanalysis.data_io.DataSetError`), then :func:`curated.curate` them.
+    Snakemake jobs read the validation job's typed tables instead (:func:`curated.read_curated`)."""
+    from . import data_io  # pandera: only where the raw files are parsed
+
+    return curate(data_io.load_all(config["data"], config["assumptions"]["sample_sizes"]), config)
 
 
 def atomic_write(path: str | Path, text: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_io import DataValidationError, blank_fields, require_columns
+from .data_model import DataValidationError, blank_fields, require_columns
 from .html_page import esc
 
 DOMAINS = ["randomisation_process", "deviations_from_intended_interventions",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_io import DataValidationError, blank_fields, require_columns
+from .data_model import DataValidationError, blank_fields, require_columns
 
 AE_COLUMNS = ["study_id", "arm", "measure", "events", "total", "proportion", "text", "source",
               "location", "status"]

@@ -1,20 +1,55 @@
-DATA_FILES = list(config["data"].values())
 REPORT_FILES = list(config["report"]["files"].values())  # report-only data (GRADE, RoB, ...)
-# Per-table validation gates (results/data/{table}.ok). A rule waits for the gates of the tables it
-# reads, so editing one data file reruns only the rules that read it (and the tables that refer to
-# it). Every gate validates all files, so on bad input every gate fails listing every problem, and
-# nothing is written to results/.
+# Validation gates. Each gate validates every file (so on bad input every gate fails listing every
+# problem, and nothing is written to results/) and writes its group of tables as typed tables
+# (results/data/{group}.pkl) that the later jobs read instead of parsing and validating the CSVs
+# again. A gate reruns only when its own tables (or the tables they refer to) change, so editing one
+# data file reruns only the jobs that read it. Tables share a gate where every job that reads one
+# reads the other (or reruns anyway), which loses no rerun precision and saves jobs.
 CORE_TABLES = ("summary_stats", "studies", "arms")
-TABLE_DEPENDS = {  # a table's validation reads these files (its own and those it refers to)
-    "summary_stats": ("summary_stats", "studies", "arms"),
-    "arms": ("arms", "studies"),
-    "claims": ("claims", "studies", "levels"),
+TABLE_GROUPS = {  # gate -> its tables ("report": the report-only files, config report.files)
+    "core": CORE_TABLES,
+    "claims": ("levels", "claims"),  # read by the claims ledger only
+    "checks": ("score_ranges", "instruments"),  # read by the forensic checks (and the overview)
+    "report": ("report",),
 }
+GROUP_REFERS = {"claims": ("studies",), "report": ("studies",)}  # tables a group's rows refer to
 
 
-def gates(*tables):
-    """The validation gate files of the named data tables ("report": the report-only files)."""
-    return [f"results/data/{t}.ok" for t in tables if t in config["data"] or t == "report"]
+def group_of(table):
+    return next(g for g, tables in TABLE_GROUPS.items() if table in tables)
+
+
+def group_tables(group):
+    """A group's tables that the case has (optional tables may be absent)."""
+    return [t for t in TABLE_GROUPS[group] if t in config["data"] or t == "report"]
+
+
+def typed_tables(*tables):
+    """The typed-table files holding the named tables (each group once)."""
+    groups = dict.fromkeys(group_of(t) for t in tables if t in config["data"] or t == "report")
+    return [f"results/data/{g}.pkl" for g in groups]
+
+
+def gate_params(wildcards):
+    """The config values a group's typed tables depend on (its params: editing one reruns the
+    gate). The gate validates the other groups too, with the whole config, only to list every
+    problem; like their files, their config values do not rerun it."""
+    group = wildcards.group
+    own = [t for t in group_tables(group) if t != "report"]
+    values = {"data": {t: config["data"][t] for t in (*own, *GROUP_REFERS.get(group, ()))}}
+    if group == "core":  # arm names in the sample-size assumptions; the readings chosen
+        values["sample_sizes"] = config["assumptions"]["sample_sizes"]
+        values["reading_overrides"] = config.get("reading_overrides") or {}
+    if group == "report":
+        values["report"] = {k: config["report"][k] for k in ("files", "summary_of_findings")}
+    return values
+
+
+def gate_inputs(wildcards):
+    """The data files whose change reruns a gate: its own tables' and those they refer to."""
+    own = [t for t in group_tables(wildcards.group) if t != "report"]
+    files = data_files(*own, *GROUP_REFERS.get(wildcards.group, ()))
+    return files + (REPORT_FILES if wildcards.group == "report" else [])
 
 
 def data_files(*tables):
@@ -31,8 +66,7 @@ def config_subset(*keys):
 def ledger_inputs(wildcards):
     """The results every verdict may read; the optional analyses' only where the case runs them."""
     inputs = {
-        "ok": gates(*CORE_TABLES, "levels", "claims"),
-        "data": data_files(*CORE_TABLES, "levels", "claims"),
+        "typed": typed_tables(*CORE_TABLES, "levels", "claims"),
         "effects": "results/effect_sizes.csv",
         "pooled": "results/meta_frequentist.csv",
         "bayes": f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",

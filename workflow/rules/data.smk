@@ -15,55 +15,30 @@ onerror:
                 print(f"ERROR in {_log}: {_lines[-1]}", file=_sys.stderr)
 
 
-rule validate_table:
-    """Gate of one data table: all files are validated (every problem listed), and the gate is
-    rewritten only when this table or a table it refers to changes."""
+rule validate_tables:
+    """Gate of one group of tables: every file is validated (every problem listed, nothing written
+    on failure) and the group's tables are written as typed tables for the later jobs."""
     input:
-        lambda wc: (REPORT_FILES + data_files("studies") if wc.table == "report"
-                    else data_files(*TABLE_DEPENDS.get(wc.table, (wc.table,)))),
+        gate_inputs,
     params:
-        data=config["data"],
-        sample_sizes=config["assumptions"]["sample_sizes"],
-        report={k: config["report"][k] for k in ("files", "summary_of_findings")},
+        own=gate_params,
+        tables=lambda wc: group_tables(wc.group),
     output:
-        "results/data/{table}.ok",
+        "results/data/{group}.pkl",
     log:
-        "logs/validate_table_{table}.log",
+        "logs/validate_tables_{group}.log",
     wildcard_constraints:
-        table="|".join([*config["data"], "report"]),
+        group="|".join(g for g in TABLE_GROUPS if group_tables(g)),
     conda:
         "../envs/reanalysis.yaml"
     script:
-        "../scripts/validate_table.py"
-
-
-rule validate_data:
-    """Validate every curated table; on any problem the workflow stops before writing results."""
-    input:
-        DATA_FILES,
-    params:
-        cfg=config_subset("data", "reading_overrides", "assumptions"),
-    output:
-        ok="results/data/validated.ok",
-        provenance=report(
-            "results/tables/provenance.html",
-            caption="../report/provenance.rst",
-            category="2. Data and provenance",
-            labels={"item": "provenance"},
-        ),
-    log:
-        "logs/validate_data.log",
-    conda:
-        "../envs/reanalysis.yaml"
-    script:
-        "../scripts/validate_data.py"
+        "../scripts/validate_tables.py"
 
 
 rule forensics:
     """SD bounds, GRIM and recomputed p-values for every reported figure."""
     input:
-        ok=gates(*CORE_TABLES, "score_ranges", "instruments"),
-        data=data_files(*CORE_TABLES, "score_ranges", "instruments"),
+        typed=typed_tables(*CORE_TABLES, "score_ranges", "instruments"),
     params:
         cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
     output:

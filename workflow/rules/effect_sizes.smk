@@ -2,8 +2,7 @@ rule effect_sizes:
     """Effect sizes (Hedges' g / SMCR, benefit-positive) at the assumptions' default values, the n
     and r the reported figures imply, and every input row that gives no effect (with the reason)."""
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
         forensics="results/forensics.csv",
     params:
         cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),

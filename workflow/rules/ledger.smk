@@ -26,8 +26,7 @@ rule ledger:
 rule overview:
     """Plain-language overview: each claim, its verdict and the numbers, for non-statisticians."""
     input:
-        ok=gates(*CORE_TABLES, "score_ranges"),
-        data=data_files(*CORE_TABLES, "score_ranges"),
+        typed=typed_tables(*CORE_TABLES, "score_ranges"),
         ledger="results/ledger.csv",
         pooled="results/meta_frequentist.csv",
         forensics="results/forensics.csv",

@@ -23,8 +23,7 @@ rule meta_frequentist:
 rule sensitivity:
     """Primary-method pooled results with each named assumption moved to the ends of its range."""
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
         forensics="results/forensics.csv",
     params:
         cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes", "meta_analysis"),

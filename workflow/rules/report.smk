@@ -1,10 +1,8 @@
 rule report_pages:
-    """Summary of findings (GRADE), risk of bias, study characteristics and the reader's bottom
-    line, from results and the sourced report data."""
+    """Summary of findings (GRADE), risk of bias, study characteristics, the provenance of every
+    figure and the reader's bottom line, from results and the sourced report data."""
     input:
-        ok=gates(*CORE_TABLES, "report"),
-        data=data_files(*CORE_TABLES),
-        report_data=REPORT_FILES,
+        typed=typed_tables(*CORE_TABLES, "report"),
         effects="results/effect_sizes.csv",
     params:
         cfg=config_subset(
@@ -36,6 +34,12 @@ rule report_pages:
             category="2. Data and provenance",
             labels={"item": "risk of bias"},
         ),
+        provenance=report(
+            "results/tables/provenance.html",
+            caption="../report/provenance.rst",
+            category="2. Data and provenance",
+            labels={"item": "provenance"},
+        ),
     log:
         "logs/report_pages.log",
     conda:
@@ -48,7 +52,7 @@ rule software_page:
     """The software versions and the whole configuration of this run (reproducibility); it reads
     every config value, so any config edit reruns it (and only it, of the report pages)."""
     input:
-        ok=gates("studies"),
+        typed=typed_tables("studies"),  # reads no data; waits for valid data
     params:
         cfg=config,
     output:
@@ -70,8 +74,7 @@ rule forest_plot:
     """RevMan-style forest plot: per-arm n and mean (SD), effect [CI], weight, pooled diamonds
     only where k >= 2, heterogeneity and prediction interval; the pre-post set descriptive."""
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
     params:
@@ -97,8 +100,7 @@ rule forest_plot:
 rule forest_table:
     """The forest plot's rows as an HTML table with inline intervals (cards on a phone)."""
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
     params:

@@ -5,8 +5,7 @@ SIM = "results/simulation"
 rule subgroup_scenario:
     """Simulate replicate trials under one scenario (wildcard); vectorised, chunked, seeded."""
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
     params:
         cfg=config_subset("subgroup_simulation", "assumptions", "seed", "data", "reading_overrides"),
     output:
@@ -35,7 +34,7 @@ rule subgroup_power:
     """Power over a grid of true effects (needs only the config, but waits for valid data so a
     failed validation leaves results/ empty)."""
     input:
-        ok=gates("arms"),  # its sample sizes name arms; it reads no other data
+        typed=typed_tables("arms"),  # its sample sizes name arms; it reads no data
     params:
         cfg=config_subset("subgroup_simulation", "assumptions", "seed"),
     output:
@@ -56,8 +55,7 @@ rule subgroup_power:
 
 rule subgroup_credibility:
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
         no_effect=f"{SIM}/subgroup_no_effect.csv",
         subgroup_only=f"{SIM}/subgroup_subgroup_only.csv",
     params:
@@ -87,8 +85,7 @@ rule subgroup_credibility:
 
 rule subgroup_figures:
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
         scenarios=expand(f"{SIM}/subgroup_{{scenario}}.csv", scenario=SCENARIOS),
         power=f"{SIM}/subgroup_power.csv",
     params:

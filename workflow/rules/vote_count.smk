@@ -1,7 +1,6 @@
 rule vote_count:
     input:
-        ok=gates(*CORE_TABLES),
-        data=data_files(*CORE_TABLES),
+        typed=typed_tables(*CORE_TABLES),
     params:
         cfg=config_subset("vote_count", "seed", "data", "reading_overrides", "report", "assumptions"),
     output:

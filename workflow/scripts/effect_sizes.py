@@ -9,13 +9,14 @@ from reanalysis.comparisons import (
     estimability,
     implied_assumptions,
 )
+from reanalysis.curated import read_curated
 from reanalysis.forensics import flagged_rows
-from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_table
+from reanalysis.pipeline import script_log, write_csv, write_html_table
 
 out = snakemake.output  # noqa: F821
 with script_log(snakemake.log[0]):  # noqa: F821
     cfg = snakemake.params.cfg  # noqa: F821
-    t = load_curated(cfg)
+    t = read_curated(snakemake.input.typed, cfg)  # noqa: F821
     flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))  # noqa: F821
     effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
                                  flagged, arms=t["arms"])

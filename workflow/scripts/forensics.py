@@ -1,11 +1,12 @@
 """Snakemake script: consistency checks on every reported mean/SD and recomputed p-values."""
 
+from reanalysis.curated import read_curated
 from reanalysis.forensics import run_checks
-from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_table
+from reanalysis.pipeline import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):  # noqa: F821
     cfg = snakemake.params.cfg  # noqa: F821
-    table = run_checks(load_curated(cfg), cfg)
+    table = run_checks(read_curated(snakemake.input.typed, cfg), cfg)  # noqa: F821
     write_csv(table, snakemake.output.csv)  # noqa: F821
     flags = table[table["verdict"] == "flag"]
     write_html_table(

@@ -5,15 +5,16 @@ import sys
 
 import pandas as pd
 
+from reanalysis.curated import read_curated
 from reanalysis.forest_rows import forest_rows_for
-from reanalysis.pipeline import load_curated
 from reanalysis.plots import forest_plot
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 inp = snakemake.input  # noqa: F821
 rep, ma = cfg["report"], cfg["meta_analysis"]
-rows = forest_rows_for(cfg, pd.read_csv(inp.effects), pd.read_csv(inp.pooled), load_curated(cfg))
+rows = forest_rows_for(cfg, pd.read_csv(inp.effects), pd.read_csv(inp.pooled),
+                       read_curated(inp.typed, cfg))
 fig = forest_plot(rows, rep["intervention"], rep["comparator"], level=ma["level"])
 for path in snakemake.output:  # noqa: F821
     # no date in an SVG, so the same inputs give the same bytes

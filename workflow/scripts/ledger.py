@@ -4,13 +4,14 @@ import sys
 
 import pandas as pd
 
+from reanalysis.curated import read_curated
 from reanalysis.ledger import VERDICTS, Evidence, build_ledger
-from reanalysis.pipeline import load_curated, write_csv, write_html_table
+from reanalysis.pipeline import write_csv, write_html_table
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 inp = snakemake.input  # noqa: F821
-tables = load_curated(cfg)
+tables = read_curated(inp.typed, cfg)
 # results of the optional analyses (vote count, subgroup simulation) where the case runs them
 optional = {key: pd.read_csv(inp[key]) for key in ("vote", "credibility", "shrinkage", "no_effect")
             if key in inp.keys()}

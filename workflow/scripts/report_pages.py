@@ -1,13 +1,13 @@
-"""Snakemake script: summary of findings (GRADE), risk of bias, study characteristics and the
-reader's bottom line pages of the report."""
+"""Snakemake script: summary of findings (GRADE), risk of bias, study characteristics, provenance
+and the reader's bottom line pages of the report."""
 
 import sys
 
 import pandas as pd
 
 from reanalysis import grade, study_characteristics
-from reanalysis.pipeline import atomic_write, load_curated, write_csv
-from reanalysis.report_data import load_report_data
+from reanalysis.curated import read_curated
+from reanalysis.pipeline import atomic_write, write_csv, write_html_table
 from reanalysis.report_pages import bottom_line_page, rob_page, sof_page, studies_page
 from reanalysis.summary_of_findings import summary_of_findings
 
@@ -17,11 +17,11 @@ inp, out = snakemake.input, snakemake.output  # noqa: F821
 rep = cfg["report"]
 files = rep["files"]
 
-curated = load_curated(cfg)
+curated = read_curated(inp.typed, cfg)
 studies, summary = curated["studies"], curated["summary"]
 names = study_characteristics.labels(studies)
 specs = rep["summary_of_findings"]
-report_data = load_report_data(rep, studies["study_id"])
+report_data = curated["report"]
 grade_df, rob = report_data["grade"], report_data["rob"]
 adverse, safety = report_data["adverse_events"], report_data["safety"]
 arms = curated["arms"]
@@ -39,3 +39,10 @@ atomic_write(out.studies, studies_page(study_characteristics.characteristics_tab
 atomic_write(out.bottom_line, bottom_line_page(
     sof, effects, studies, adverse, safety, names, rep["study_roles"], rep["intervention"],
     rep["comparator"], rep["condition"]))
+cols = ["row_id", "study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "value", "n",
+        "reading", "status", "source", "location", "note"]
+write_html_table(
+    curated["summary_all"][cols], out.provenance, "Reported figures and their provenance",
+    "Every number used by the pipeline, with its source, where in it, and its status "
+    "(reported / second-hand / derived / assumption). Figures not listed here were not found.",
+)

@@ -2,13 +2,14 @@
 
 import pandas as pd
 
+from reanalysis.curated import read_curated
 from reanalysis.forensics import flagged_rows
-from reanalysis.pipeline import load_curated, script_log, write_csv, write_html_table
+from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.pooling import sensitivity
 
 with script_log(snakemake.log[0]):  # noqa: F821
     cfg = snakemake.params.cfg  # noqa: F821
-    tables = load_curated(cfg)
+    tables = read_curated(snakemake.input.typed, cfg)  # noqa: F821
     table = sensitivity(tables["summary"], tables["studies"], cfg,
                         flagged_rows(pd.read_csv(snakemake.input.forensics)),  # noqa: F821
                         arms=tables["arms"])

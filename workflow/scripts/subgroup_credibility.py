@@ -6,14 +6,15 @@ import sys
 import pandas as pd
 
 from reanalysis.comparisons import Assumptions
-from reanalysis.pipeline import load_curated, write_csv, write_html_table
+from reanalysis.curated import read_curated
+from reanalysis.pipeline import write_csv, write_html_table
 from reanalysis.priors import TauPrior
 from reanalysis.subgroup_credibility import credibility_table, shrinkage_table, subgroup_pair
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 s, b = cfg["subgroup_simulation"], cfg["bayes"]
-data = load_curated(cfg)
+data = read_curated(snakemake.input.typed, cfg)  # noqa: F821
 a = Assumptions.from_config(cfg)
 prior = TauPrior.from_config(b["priors"][b["primary_prior"]])
 default = s["complement_direction"]["value"]

@@ -5,7 +5,7 @@ import sys
 import pandas as pd
 
 from reanalysis.comparisons import Assumptions
-from reanalysis.pipeline import load_curated
+from reanalysis.curated import read_curated
 from reanalysis.simulation_plots import false_positive_plot, power_plot, subgroup_estimate_plot
 from reanalysis.simulation_tables import reported_effect
 
@@ -14,7 +14,8 @@ cfg = snakemake.params.cfg  # noqa: F821
 s = cfg["subgroup_simulation"]
 inp, out = snakemake.input, snakemake.output  # noqa: F821
 scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)
-reported = reported_effect(load_curated(cfg)["summary"], cfg, Assumptions.from_config(cfg))
+reported = reported_effect(read_curated(inp.typed, cfg)["summary"], cfg,
+                           Assumptions.from_config(cfg))
 false_positive_plot(scenarios, int(s["outcomes_examined"]["value"]),
                     cfg["report"]["intervention"]).savefig(out.fpr, dpi=110)
 power_plot(pd.read_csv(inp.power), reported).savefig(out.power, dpi=110)

@@ -3,13 +3,15 @@
 import sys
 
 from reanalysis.comparisons import Assumptions
-from reanalysis.pipeline import load_curated, write_csv
+from reanalysis.curated import read_curated
+from reanalysis.pipeline import write_csv
 from reanalysis.simulation_tables import reported_effect, scenario_table
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 a = Assumptions.from_config(cfg)
-reported = reported_effect(load_curated(cfg)["summary"], cfg, a)
+tables = read_curated(snakemake.input.typed, cfg)  # noqa: F821
+reported = reported_effect(tables["summary"], cfg, a)
 table = scenario_table(cfg, a, snakemake.wildcards.scenario,  # noqa: F821
                        reported, workers=snakemake.threads)  # noqa: F821
 write_csv(table, snakemake.output[0])  # noqa: F821

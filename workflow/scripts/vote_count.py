@@ -2,13 +2,15 @@
 
 import sys
 
-from reanalysis.pipeline import load_curated, write_csv, write_html_table
+from reanalysis.curated import read_curated
+from reanalysis.pipeline import write_csv, write_html_table
 from reanalysis.simulation_plots import vote_count_plot
 from reanalysis.simulation_tables import vote_count_tables
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
-summary, curve = vote_count_tables(cfg, load_curated(cfg)["summary_all"])
+tables = read_curated(snakemake.input.typed, cfg)  # noqa: F821
+summary, curve = vote_count_tables(cfg, tables["summary_all"])
 out = snakemake.output  # noqa: F821
 write_csv(summary, out.summary)
 write_csv(curve, out.curve)
