@@ -55,6 +55,12 @@ JS_MIN_FONT = """() => {
 }"""
 
 
+JS_SCROLL_TOP = """() => {
+  window.scrollTo(0, 0);
+  for (const el of document.querySelectorAll('body *')) if (el.scrollTop) el.scrollTop = 0;
+}"""
+
+
 @pytest.fixture(scope="module")
 def browser():
     if CHROMIUM is None:
@@ -76,24 +82,53 @@ def shots(root):
     return path
 
 
-def _report(browser, report_html, viewport):
-    w, h = VIEWPORTS[viewport]
-    pg = browser.new_page(viewport={"width": w, "height": h})
-    errors = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(report_html.as_uri())
-    pg.wait_for_selector("text=9. Claims ledger", timeout=60_000)
-    pg.js_errors = errors
-    return pg
+@pytest.fixture(scope="module")
+def pages(browser, report_html):
+    """One page per viewport, loaded once and navigated through the report's menu by each test
+    (loading the self-contained report takes about a second; opening an item a third of that)."""
+    opened = {}
+
+    def get(viewport):
+        if viewport not in opened:
+            w, h = VIEWPORTS[viewport]
+            pg = browser.new_page(viewport={"width": w, "height": h})
+            errors = []
+            pg.on("pageerror", lambda e: errors.append(str(e)))
+            pg.goto(report_html.as_uri())
+            pg.wait_for_selector("text=9. Claims ledger", timeout=60_000)
+            pg.js_errors = errors
+            opened[viewport] = pg
+        return opened[viewport]
+
+    yield get
+    for pg in opened.values():
+        pg.close()
+
+
+def _menu_home(pg):
+    """The report's menu open at its top level, whatever a previous test left open: on a phone
+    the menu button (top left) reopens a closed menu; the breadcrumb's 'Results' leaves a
+    category."""
+    toggle = pg.locator("div.fixed.z-50 a[type=button]")  # off-screen while the menu is open
+    box = toggle.first.bounding_box() if toggle.count() else None
+    if box and box["x"] >= 0:
+        toggle.first.click()
+        pg.wait_for_timeout(500)  # the menu's slide-in transition
+    results = pg.locator("a:text-is('Results')")
+    if results.count() and results.first.is_visible():
+        results.first.click()
+    pg.wait_for_selector("text=9. Claims ledger")
 
 
 def _open(pg, category: str, item: str, filename: str, phone: bool = False):
     """Open a report item from the menu and wait until its content is there (an iframe for HTML
     items, an image for figures); on a phone, close the menu as a reader would."""
+    _menu_home(pg)
     pg.click(f"text={category}")
     pg.locator("tr", has_text=item).first.locator("a[iconname=eye]").click()
     tag = "iframe" if filename.endswith(".html") else "img"
     pg.wait_for_selector(f"{tag}[src*='{filename}']", timeout=30_000)
+    pg.evaluate(JS_SCROLL_TOP)  # as a fresh view: not where the previous item was scrolled to
     if phone:  # a phone reader closes the menu to read: the report's own "x" button
         pg.locator("a.bg-transparent[type=button]").nth(1).click()
         pg.wait_for_timeout(500)  # the menu's slide-out transition
@@ -110,8 +145,9 @@ def config(root):
     return yaml.safe_load((root / "config/config.yaml").read_text())
 
 
-def test_report_renders_every_section(browser, report_html):
-    pg = _report(browser, report_html, "laptop")
+def test_report_renders_every_section(pages):
+    pg = pages("laptop")
+    _menu_home(pg)
     menu = pg.inner_text("body")
     for category in ("1. Overview", "2. Data and provenance", "5. Meta-analysis (Bayesian)",
                      "6. Subgroup simulations", "7. Vote count", "8. Data forensics",
@@ -121,15 +157,14 @@ def test_report_renders_every_section(browser, report_html):
     pg.click("text=1. Overview")
     first = pg.locator("tbody tr").first.inner_text()
     assert "what the figures support" in first  # the overview is the first item a reader meets
-    pg.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("name", list(ITEMS))
-def test_fits_the_screen(browser, report_html, shots, viewport, name):
+def test_fits_the_screen(pages, shots, viewport, name):
     category, item, filename = ITEMS[name]
     phone = viewport == "phone"
-    pg = _report(browser, report_html, viewport)
+    pg = pages(viewport)
     _open(pg, category, item, filename, phone)
     assert pg.evaluate(JS_OVERFLOW) == []
     if filename.endswith(".html"):
@@ -149,11 +184,10 @@ def test_fits_the_screen(browser, report_html, shots, viewport, name):
     w, h = VIEWPORTS[viewport]
     pg.screenshot(path=str(shots / f"{name}_{w}x{h}.png"))
     assert pg.js_errors == []
-    pg.close()
 
 
-def test_summary_of_findings_has_a_row_per_outcome(browser, report_html, config, shots):
-    pg = _report(browser, report_html, "laptop")
+def test_summary_of_findings_has_a_row_per_outcome(browser, pages, report_html, config, shots):
+    pg = pages("laptop")
     _open(pg, *ITEMS["summary_of_findings"])
     frame = _frame(pg, "summary_of_findings.html")
     rows = frame.locator("tbody tr")
@@ -171,7 +205,6 @@ def test_summary_of_findings_has_a_row_per_outcome(browser, report_html, config,
     page.goto(report_html.parent.joinpath("tables/summary_of_findings.html").as_uri())
     page.screenshot(path=str(shots / "summary_of_findings_full_390.png"), full_page=True)
     page.close()
-    pg.close()
 
 
 def test_forest_plot_has_the_numeric_columns(report_html, config):
@@ -181,10 +214,9 @@ def test_forest_plot_has_the_numeric_columns(report_html, config):
         assert text in svg, text
 
 
-def test_report_shows_the_ledger(browser, report_html):
-    pg = _report(browser, report_html, "laptop")
+def test_report_shows_the_ledger(pages):
+    pg = pages("laptop")
     _open(pg, "9. Claims ledger", "claims ledger", "ledger.html")
     text = _frame(pg, "ledger.html").inner_text("body")
     assert "Claims ledger" in text and "untraceable" in text and "overstated" in text
     assert "scores dropping from 5.7 to 5.1" in text  # quoted from a source article
-    pg.close()
