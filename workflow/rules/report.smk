@@ -72,15 +72,16 @@ rule software_page:
 
 rule forest_plot:
     """RevMan-style forest plot: per-arm n and mean (SD), effect [CI], weight, pooled diamonds
-    only where k >= 2, heterogeneity and prediction interval; the pre-post set descriptive."""
+    only where k >= 2, heterogeneity and prediction interval; the pre-post set descriptive. Every
+    configured format from one drawing, and the same rows as an HTML table (cards on a phone)."""
     input:
         typed=typed_tables(*CORE_TABLES),
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
     params:
         cfg=config_subset("data", "reading_overrides", "assumptions", "meta_analysis", "report"),
-    output:  # every configured format from one drawing (one job)
-        *[
+    output:
+        figures=[
             report(
                 f"results/figures/forest.{ext}",
                 caption="../report/forest.rst",
@@ -89,32 +90,15 @@ rule forest_plot:
             )
             for ext in config["report"]["forest_plot_formats"]
         ],
-    log:
-        "logs/forest_plot.log",
-    conda:
-        "../envs/reanalysis.yaml"
-    script:
-        "../scripts/forest_plot.py"
-
-
-rule forest_table:
-    """The forest plot's rows as an HTML table with inline intervals (cards on a phone)."""
-    input:
-        typed=typed_tables(*CORE_TABLES),
-        effects="results/effect_sizes.csv",
-        pooled="results/meta_frequentist.csv",
-    params:
-        cfg=config_subset("data", "reading_overrides", "assumptions", "meta_analysis", "report"),
-    output:
-        report(
+        table=report(
             "results/tables/forest.html",
             caption="../report/forest_table.rst",
             category="1. Overview",
             labels={"item": "5. forest plot as a table"},
         ),
     log:
-        "logs/forest_table.log",
+        "logs/forest_plot.log",
     conda:
         "../envs/reanalysis.yaml"
     script:
-        "../scripts/forest_table.py"
+        "../scripts/forest_plot.py"
