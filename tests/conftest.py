@@ -49,7 +49,8 @@ def _start_workflow():
 def pytest_sessionfinish(session, exitstatus):
     """Stop what still runs; the workflow copies are removed after a green run and kept (their
     Snakemake output beside them) for a look after a red one."""
-    for run in [_WORKFLOW.get("run"), *_WORKFLOW.get("followers", {}).values()]:
+    for run in [_WORKFLOW.get("run"), _WORKFLOW.get("report"),
+                *_WORKFLOW.get("followers", {}).values()]:
         if run is not None:
             run.stop()
     if "base" in _WORKFLOW and exitstatus == 0:
@@ -65,7 +66,7 @@ def root() -> Path:
 def pipeline_run():
     """The whole workflow (small configuration) run once per session in a temporary copy of the
     project, started in the background when the tests were collected."""
-    from helpers import FOLLOWERS
+    from helpers import FOLLOWERS, BackgroundRun
 
     run = _WORKFLOW.get("run") or _start_workflow()
     proc = run.result()
@@ -76,6 +77,9 @@ def pipeline_run():
             copy = _WORKFLOW["base"] / name
             shutil.copytree(run.workdir, copy, symlinks=True)  # keeps mtimes and metadata
             followers[name] = start(copy)
+    # the report is built in the background too, while the notebook and table tests run
+    _WORKFLOW["report"] = BackgroundRun(run.workdir, "--report", "results/report.html",
+                                      label="report")
     return run.workdir
 
 
@@ -88,9 +92,7 @@ def followed(request, pipeline_run):
 
 @pytest.fixture(scope="session")
 def report_html(pipeline_run):
-    from helpers import run_snakemake
-
-    proc = run_snakemake(pipeline_run, "--report", "results/report.html")
+    proc = _WORKFLOW["report"].result()
     assert proc.returncode == 0, proc.stderr[-4000:]
     return pipeline_run / "results/report.html"
 

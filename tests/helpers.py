@@ -42,11 +42,11 @@ class BackgroundRun:
     case (a pipe nobody reads would block it); :meth:`result` waits and returns what
     :func:`run_snakemake` would have."""
 
-    def __init__(self, workdir: Path, *args: str, **kwargs):
+    def __init__(self, workdir: Path, *args: str, label: str = "snakemake", **kwargs):
         self.cmd = snakemake_command(workdir, *args, **kwargs)
         self.workdir = workdir
-        self.out = workdir.parent / f"{workdir.name}.snakemake.out"
-        self.err = workdir.parent / f"{workdir.name}.snakemake.err"
+        self.out = workdir.parent / f"{workdir.name}.{label}.out"
+        self.err = workdir.parent / f"{workdir.name}.{label}.err"
         with open(self.out, "w") as out, open(self.err, "w") as err:
             self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=err, cwd=workdir)
 
