@@ -82,7 +82,9 @@ def tau2_dl(yi, vi) -> float:
     yi, vi = _check(yi, vi)
     if yi.size < 2:
         return 0.0
-    with np.errstate(invalid="ignore"):  # statsmodels takes sqrt of its untruncated tau²
+    # statsmodels goes on to derive weights, I² and more from its untruncated tau², which can be
+    # negative (sqrt of it) or make v_i + tau² exactly 0 (identical yi, equal vi); only tau² is used
+    with np.errstate(invalid="ignore", divide="ignore"):
         return max(0.0, float(combine_effects(yi, vi, method_re="dl").tau2))
 
 
