@@ -150,6 +150,10 @@ def test_effect_in_points_uses_the_mean_difference_and_its_variance():
     other["md"], other["md_var"], other["subgroup"] = -0.2, 10.44, "all"
     worse = effect_text(other, "A", 0.95, "drug", "dummy", {})
     assert "0.2 points worse" in worse and "-6.5 to +6.1" in worse  # -0.2 ± 1.96·3.231
+    with_df = row.copy()
+    with_df["md_df"] = 10.0  # a single difference with df: the t interval, as the effect table's
+    # 0.9 ± 2.228139 · sqrt(0.346) = (-0.411, 2.211); t_{0.975, 10} = 2.228139 (textbook table)
+    assert "(95% CI -0.4 to +2.2" in effect_text(with_df, "A", 0.95, "drug", "dummy", {})
     r = pd.Series({"n_studies": 1, "n_patients": 20.0, "n_assumed": True, "n_unknown": 0})
     assert patients_text(r) == (
         "1 study, 20 patients (per-arm numbers not reported: assumed or worked back from the p-value)")

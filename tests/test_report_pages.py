@@ -36,8 +36,10 @@ def test_effects_in_points_come_from_effect_sizes(run):
         e = run["effects"][run["effects"]["outcome"].isin(specs[r["outcome"]]["effect_outcomes"])]
         match = e[np.isclose(e["md"], r["md"])]
         assert not match.empty, r["outcome"]
-        se = np.sqrt(match["md_var"].iloc[0])
-        lo, hi = r["md"] - 1.959964 * se, r["md"] + 1.959964 * se
+        m = match.iloc[0]
+        # the same interval as the effect table's (t on md_df where the effect has df)
+        lo, hi = ((m["md_ci_low"], m["md_ci_high"]) if np.isfinite(m["md_df"]) else
+                  (r["md"] - 1.959964 * np.sqrt(m["md_var"]), r["md"] + 1.959964 * np.sqrt(m["md_var"])))
         assert f"{abs(r['md']):.1f} points" in page
         assert f"95% CI {lo:+.1f} to {hi:+.1f}" in page
 

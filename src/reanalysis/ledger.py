@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from .comparisons import has_forensic_flag
+from .intervals import md_interval
 from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
 from .verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
     CONTRADICTED,
@@ -354,7 +355,7 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     asserted = _asserted_numbers(claim)
     mismatch = bool(asserted) and not _same_at_precision(asserted, means["intervention"])
     se = np.sqrt(r["md_var"])
-    lo, hi = r["md"] - 1.96 * se, r["md"] + 1.96 * se
+    lo, hi = md_interval(r["md"], r["md_var"], r.get("md_df", np.nan), 1.0 - ev.alpha)
     mcid = ev.config["mcid"].get(outcome, {}).get("value", np.nan)
     p_mcid = float(stats.norm.sf(mcid, loc=r["md"], scale=se)) if np.isfinite(mcid) else np.nan
     reported = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["subgroup"] == sub)

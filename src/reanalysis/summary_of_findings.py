@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .effect_notes import assumed_n, p_threshold_only
+from .intervals import md_interval
 from .study_characteristics import adverse_event_text
 
 SMALL_SMD = 0.2
@@ -65,14 +66,14 @@ def _n(row: pd.Series) -> tuple[float, bool]:
 
 def effect_text(row: pd.Series, name: str, level: float, intervention: str, comparator: str,
                 subgroup_labels: dict) -> str:
-    """The effect in instrument points with its CI (normal approximation on the mean difference),
-    or the standardised effect when no points can be derived, or 'direction only'."""
+    """The effect in instrument points with its CI (:func:`intervals.md_interval`: t on the
+    effect's ``md_df`` where it has one, as in the effect table), or the standardised effect
+    (normal CI) when no points can be derived, or 'direction only'."""
     z = NormalDist().inv_cdf(0.5 + level / 2)
     sub = row["subgroup"]
     where = "" if sub == "all" else f", {subgroup_labels.get(sub, sub)}"
     if pd.notna(row["md"]) and pd.notna(row["md_var"]):
-        se = np.sqrt(row["md_var"])
-        lo, hi = row["md"] - z * se, row["md"] + z * se
+        lo, hi = md_interval(row["md"], row["md_var"], row.get("md_df", np.nan), level)
         better = "better" if row["md"] >= 0 else "worse"
         return (f"{name}: {abs(row['md']):.1f} points {better} with {intervention} than "
                 f"{comparator} ({level:.0%} CI {lo:+.1f} to {hi:+.1f}; + = better with "
