@@ -174,3 +174,25 @@ def test_a_subgroup_estimate_says_it_is_a_subgroup():
     text = mcid_clause(row, 2.0, {"mild": "mild subgroup"})
     assert "in the mild subgroup only" in text and "below" in text
     assert "only" not in mcid_clause(pd.Series({"md": 0.9, "subgroup": "all"}), 2.0)
+
+
+def test_a_difference_is_given_in_its_instruments_unit():
+    """Points for a listed scale, the listed unit where instruments.csv gives one, and no unit
+    word for an instrument the case does not describe (a count is not in points)."""
+    from reanalysis.effect_notes import md_unit
+    from reanalysis.summary_of_findings import effect_text, mcid_clause
+
+    instruments = pd.DataFrame({"instrument": ["BPI", "diary"], "unit": [None, "cramps per week"]})
+    assert md_unit("BPI", instruments) == "points"
+    assert md_unit("diary", instruments) == "cramps per week"
+    assert md_unit("NLC episodes", instruments) == ""
+    assert md_unit("BPI", instruments.drop(columns="unit")) == "points"
+    row = pd.Series({"study_id": "s1", "subgroup": "all", "md": 0.8, "md_var": 0.09, "md_df": 50.0,
+                     "yi": 0.3, "vi": 0.04, "arm": "between", "instrument": "NLC episodes",
+                     "assumptions": ""})
+    text = effect_text(row, "B", 0.95, "drug", "dummy", {}, unit=md_unit("NLC episodes",
+                                                                         instruments))
+    assert text.startswith("B: 0.8 better with drug than dummy (95% CI") and "points" not in text
+    assert mcid_clause(row, 1.0, None, "cramps per week") == (
+        " The estimated difference (0.8 cramps per week) is below the smallest difference "
+        "patients notice (1 cramps per week).")

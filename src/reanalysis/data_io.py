@@ -178,6 +178,9 @@ INSTRUMENTS_SCHEMA = pa.DataFrameSchema(
         "granularity": pa.Column(float, pa.Check.gt(0), nullable=True),
         "items": pa.Column(float, pa.Check.gt(0), nullable=True),
         "scoring": _text(),
+        # what a difference on the instrument is counted in ("points", "cramps per week");
+        # optional: a listed instrument without it is a scale counted in points
+        "unit": pa.Column(str, pa.Check.str_length(min_value=1), nullable=True, required=False),
         **_SOURCE,
     },
     strict=True,
@@ -290,7 +293,8 @@ def _check(path, schema, id_col, extra_checks=None) -> tuple[pd.DataFrame | None
     text = raw.copy()
     problems = _parse_booleans(raw, schema, id_col) + _non_finite(raw, schema, id_col)
     problems += _schema_problems(raw, schema, id_col)
-    if set(schema.columns) - set(raw.columns):  # missing columns: no row-level checks possible
+    required = {name for name, col in schema.columns.items() if col.required}
+    if required - set(raw.columns):  # missing columns: no row-level checks possible
         return None, _unique(problems)
     df = schema.validate(raw) if not problems else _coerce(raw, schema)
     if "value" in raw.columns and schema is SUMMARY_SCHEMA:  # precision as written ('0.930': 3)

@@ -16,3 +16,19 @@ def p_threshold_only(assumptions) -> bool:
     threshold (``p=``)."""
     return isinstance(assumptions, str) and any(
         part.strip().startswith("p=") for part in assumptions.split(";"))
+
+
+def md_unit(instrument, instruments) -> str:
+    """What a mean difference on ``instrument`` is counted in: the ``unit`` of its row in
+    instruments.csv where given, 'points' for a listed scale without one, '' (no unit word) for an
+    instrument the case does not describe (a count or rate: 'points' would be wrong)."""
+    if instruments is None or instrument not in set(instruments["instrument"]):
+        return ""
+    row = instruments.loc[instruments["instrument"] == instrument].iloc[0]
+    unit = row["unit"] if "unit" in instruments.columns else None
+    return unit if isinstance(unit, str) and unit.strip() else "points"
+
+
+def in_unit(value: str, unit: str) -> str:
+    """'0.9 points', or '0.9' when the unit is not known."""
+    return f"{value} {unit}" if unit else value

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from .comparisons import has_forensic_flag
+from .effect_notes import in_unit, md_unit
 from .intervals import md_interval
 from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
 from .verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
@@ -60,6 +61,8 @@ class Evidence:
     shrinkage: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     no_effect: pd.DataFrame = dataclasses.field(  # simulation/subgroup_no_effect.csv
         default_factory=lambda: pd.DataFrame(columns=["metric", "k", "x", "value", "mcse"]))
+    # instruments.csv: the unit of a mean difference (effect_notes.md_unit); None: points
+    instruments: pd.DataFrame | None = None
 
     def study(self, study_id) -> pd.Series | None:
         if not isinstance(study_id, str):
@@ -367,10 +370,12 @@ def within_arm_change(claim, ev: Evidence) -> dict:
                                                     strict=True))
     parts = [f"{role} arm means (baseline, end): "
              + ", ".join(f"{m:g}" for m in ms) for role, ms in means.items() if ms]
-    parts += [f"difference in change vs comparator {_fmt_ci(r['md'], lo, hi, 1)} points "
+    unit = md_unit(r["instrument"], ev.instruments) if ev.instruments is not None else "points"
+    diff, notice = in_unit(f"{abs(r['md']):.1f}", unit), in_unit(f"{mcid:g}", unit)
+    parts += [f"difference in change vs comparator {in_unit(_fmt_ci(r['md'], lo, hi, 1), unit)} "
               f"({sub} subgroup; {r['assumptions']})",
               f"reported between-arm {p_text}" if p_text else "no reported between-arm test",
-              f"MCID {mcid:g} points: P(difference > MCID) = {p_mcid:.2f} (flat prior)"]
+              f"MCID {notice}: P(difference > MCID) = {p_mcid:.2f} (flat prior)"]
     bayes = ev.bayes[ev.bayes["set"].map(
         lambda s: ev.config["meta_analysis"]["sets"].get(s, {}).get("mcid_outcome") == outcome
         and ev.config["meta_analysis"]["sets"].get(s, {}).get("controlled_only", False))]
@@ -399,8 +404,8 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     cs = means["comparator"]
     if len(cs) >= 2:
         plain += f"; on {arm['comparator']} from {cs[0]:g} to {cs[-1]:g}"
-    plain += (f". The difference between the groups was {abs(r['md']):.1f} points; a change "
-              f"patients notice is about {mcid:g} points, and the chance that the true "
+    plain += (f". The difference between the groups was {diff}; a change "
+              f"patients notice is about {notice}, and the chance that the true "
               f"difference is that large is {_chance(p_mcid)}.")
     if len(cs) >= 2 and cs[-1] > cs[0] and ev.summary.loc[reported.index, "lower_is_better"].all():
         plain += (f" Part of the difference comes from the {arm['comparator']} group getting "

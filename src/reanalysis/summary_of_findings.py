@@ -16,7 +16,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .effect_notes import assumed_n, p_threshold_only
+from .effect_notes import assumed_n, in_unit, md_unit, p_threshold_only
 from .intervals import md_interval
 from .study_characteristics import adverse_event_text
 
@@ -65,17 +65,19 @@ def _n(row: pd.Series) -> tuple[float, bool]:
 
 
 def effect_text(row: pd.Series, name: str, level: float, intervention: str, comparator: str,
-                subgroup_labels: dict) -> str:
-    """The effect in instrument points with its CI (:func:`intervals.md_interval`: t on the
-    effect's ``md_df`` where it has one, as in the effect table), or the standardised effect
-    (normal CI) when no points can be derived, or 'direction only'."""
+                subgroup_labels: dict, unit: str = "points") -> str:
+    """The effect in the instrument's unit (``unit``: points, or '' when not known) with its CI
+    (:func:`intervals.md_interval`: t on the effect's ``md_df`` where it has one, as in the effect
+    table), or the standardised effect (normal CI) when there is no mean difference, or 'direction
+    only'."""
     z = NormalDist().inv_cdf(0.5 + level / 2)
     sub = row["subgroup"]
     where = "" if sub == "all" else f", {subgroup_labels.get(sub, sub)}"
     if pd.notna(row["md"]) and pd.notna(row["md_var"]):
         lo, hi = md_interval(row["md"], row["md_var"], row.get("md_df", np.nan), level)
         better = "better" if row["md"] >= 0 else "worse"
-        return (f"{name}: {abs(row['md']):.1f} points {better} with {intervention} than "
+        size = in_unit(f"{abs(row['md']):.1f}", unit)
+        return (f"{name}: {size} {better} with {intervention} than "
                 f"{comparator} ({level:.0%} CI {lo:+.1f} to {hi:+.1f}; + = better with "
                 f"{intervention}), {row['instrument']}{where}")
     if pd.notna(row["yi"]):
@@ -83,7 +85,8 @@ def effect_text(row: pd.Series, name: str, level: float, intervention: str, comp
         dagger = " †" if p_threshold_only(row.get("assumptions")) else ""
         kind = "change within one arm (SMCR)" if row["arm"] != "between" else "SMD"
         return (f"{name}: {kind} {row['yi']:.2f} ({level:.0%} CI {row['yi'] - z * se:.2f} to "
-                f"{row['yi'] + z * se:.2f}){dagger}, {row['instrument']}, no points reported{where}")
+                f"{row['yi'] + z * se:.2f}){dagger}, {row['instrument']}, no mean difference "
+                f"reported{where}")
     return f"{name}: direction of change only, no numbers ({row['instrument']}){where}"
 
 
@@ -114,7 +117,7 @@ def plain_statement(level: int, how: str, intervention: str, outcome: str) -> st
 
 
 def mcid_clause(row: pd.Series | None, mcid: float | None,
-                subgroup_labels: dict | None = None) -> str:
+                subgroup_labels: dict | None = None, unit: str = "points") -> str:
     """' The estimated difference (0.9 points, in the <subgroup> only) is below the minimal
     important difference (2).' The subgroup is named when the estimate is not the whole sample's."""
     if row is None or mcid is None or pd.isna(row["md"]):
@@ -123,15 +126,25 @@ def mcid_clause(row: pd.Series | None, mcid: float | None,
     where = ""
     if row.get("subgroup", "all") != "all":
         where = f", in the {(subgroup_labels or {}).get(row['subgroup'], row['subgroup'])} only"
-    return (f" The estimated difference ({abs(row['md']):.1f} points{where}) is {side} the "
-            f"smallest difference patients notice ({mcid:g} points).")
+    size, notice = in_unit(f"{abs(row['md']):.1f}", unit), in_unit(f"{mcid:g}", unit)
+    return (f" The estimated difference ({size}{where}) is {side} the smallest difference "
+            f"patients notice ({notice}).")
+
+
+def _unit(row: pd.Series | None, instruments: pd.DataFrame | None) -> str:
+    if instruments is None or row is None:
+        return "points"
+    return md_unit(row["instrument"], instruments)
 
 
 def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: pd.DataFrame,
                         adverse: pd.DataFrame, certainty: pd.DataFrame, arms: pd.DataFrame,
                         names: dict, mcid_cfg: dict, level: float, intervention: str,
-                        comparator: str, subgroup_labels: dict) -> pd.DataFrame:
-    """Machine-readable rows (one per outcome); ``sof_display`` turns them into the report table."""
+                        comparator: str, subgroup_labels: dict,
+                        instruments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Machine-readable rows (one per outcome); ``sof_display`` turns them into the report table.
+    ``instruments`` (instruments.csv) gives the unit of each mean difference (effect_notes.md_unit);
+    without it every difference is in points."""
     arm_set = intervention_arms(arms)
     cert = certainty.set_index("outcome")
     out = []
@@ -154,7 +167,8 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
             else:
                 unknown_n += 1
             effects_txt.append(effect_text(r, names.get(r["study_id"], r["study_id"]), level,
-                                           intervention, comparator, subgroup_labels))
+                                           intervention, comparator, subgroup_labels,
+                                           _unit(r, instruments)))
             if lead is None and (pd.notna(r["md"]) or pd.notna(r["yi"])):
                 lead = r
         if spec["effect_outcomes"] and chosen.empty:  # outcomes reported without numbers
@@ -190,7 +204,7 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
             "symbols": c["symbols"], "reasons": " | ".join(c["reasons"]),
             "direction": how, "mcid": mcid if mcid is not None else np.nan,
             "plain": plain_statement(int(c["level"]), how, intervention, phrase)
-            + mcid_clause(lead, mcid, subgroup_labels),
+            + mcid_clause(lead, mcid, subgroup_labels, _unit(lead, instruments)),
         })
     return pd.DataFrame(out)
 

@@ -9,7 +9,7 @@ CORE_TABLES = ("summary_stats", "studies", "arms")
 TABLE_GROUPS = {  # gate -> its tables ("report": the report-only files, config report.files)
     "core": CORE_TABLES,
     "claims": ("levels", "claims"),  # read by the claims ledger only
-    "checks": ("score_ranges", "instruments"),  # read by the forensic checks (and the overview)
+    "checks": ("score_ranges", "instruments"),  # forensic checks; instruments' units for the texts
     "report": ("report",),
 }
 GROUP_REFERS = {"claims": ("studies",), "report": ("studies",)}  # tables a group's rows refer to
@@ -66,7 +66,7 @@ def config_subset(*keys):
 def ledger_inputs(wildcards):
     """The results every verdict may read; the optional analyses' only where the case runs them."""
     inputs = {
-        "typed": typed_tables(*CORE_TABLES, "levels", "claims"),
+        "typed": typed_tables(*CORE_TABLES, "levels", "claims", "instruments"),
         "effects": "results/effect_sizes.csv",
         "pooled": "results/meta_frequentist.csv",
         "bayes": f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",

@@ -2,7 +2,7 @@ rule report_pages:
     """Summary of findings (GRADE), risk of bias, study characteristics, the provenance of every
     figure and the reader's bottom line, from results and the sourced report data."""
     input:
-        typed=typed_tables(*CORE_TABLES, "report"),
+        typed=typed_tables(*CORE_TABLES, "instruments", "report"),  # instruments: units
         effects="results/effect_sizes.csv",
     params:
         cfg=config_subset(

@@ -19,7 +19,7 @@ ev = Evidence(
     summary=tables["summary"], studies=tables["studies"], levels=tables["levels"],
     effects=pd.read_csv(inp.effects), pooled=pd.read_csv(inp.pooled),
     bayes=pd.read_csv(inp.bayes), forensics=pd.read_csv(inp.forensics), config=cfg,
-    arms=tables["arms"], **optional,
+    arms=tables["arms"], instruments=tables["instruments"], **optional,
 )
 ledger = build_ledger(tables["claims"], ev)
 write_csv(ledger, snakemake.output.csv)  # noqa: F821

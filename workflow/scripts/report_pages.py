@@ -30,7 +30,8 @@ level = cfg["meta_analysis"]["level"]
 
 certainty = grade.certainty_table(grade_df, {s["outcome"]: s["evidence"] for s in specs})
 sof = summary_of_findings(specs, effects, summary, adverse, certainty, arms, names, cfg["mcid"],
-                          level, rep["intervention"], rep["comparator"], rep["subgroup_labels"])
+                          level, rep["intervention"], rep["comparator"], rep["subgroup_labels"],
+                          curated["instruments"])
 write_csv(sof, out.sof_csv)
 atomic_write(out.sof, sof_page(sof, rep["intervention"], rep["comparator"], rep["condition"], level))
 atomic_write(out.rob, rob_page(rob, names))
