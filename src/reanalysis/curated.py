@@ -10,13 +10,13 @@ row and the reading chosen for each figure. This module needs pandas only.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
+
+from .pipeline import atomic_write
 
 # Tables a case may leave out of its config (schema: data); an analysis gets them empty.
 OPTIONAL_TABLES = ("levels", "score_ranges")
@@ -80,12 +80,7 @@ def curate(tables: Mapping[str, pd.DataFrame], config: dict) -> dict[str, pd.Dat
 def write_typed(tables: Mapping[str, object], path: str | Path) -> None:
     """Write a group of validated tables ({name: table}) to one typed-table file, atomically (a
     reader never sees a half-written file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(dict(tables), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    atomic_write(path, pickle.dumps(dict(tables), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_typed(paths: Iterable[str | Path]) -> dict[str, object]:

@@ -18,14 +18,17 @@ def p_threshold_only(assumptions) -> bool:
         part.strip().startswith("p=") for part in assumptions.split(";"))
 
 
-def md_unit(instrument, instruments) -> str:
+def md_unit(instrument, instruments=None) -> str:
     """What a mean difference on ``instrument`` is counted in: the ``unit`` of its row in
     instruments.csv where given, 'points' for a listed scale without one, '' (no unit word) for an
-    instrument the case does not describe (a count or rate: 'points' would be wrong)."""
-    if instruments is None or instrument not in set(instruments["instrument"]):
+    instrument the case does not describe (a count or rate: 'points' would be wrong). Without an
+    instruments table (``None``) every difference is in points."""
+    if instruments is None:
+        return "points"
+    hit = instruments.loc[instruments["instrument"] == instrument]
+    if hit.empty:
         return ""
-    row = instruments.loc[instruments["instrument"] == instrument].iloc[0]
-    unit = row["unit"] if "unit" in instruments.columns else None
+    unit = hit["unit"].iloc[0] if "unit" in hit.columns else None
     return unit if isinstance(unit, str) and unit.strip() else "points"
 
 

@@ -61,13 +61,13 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                                                 strict=True)}
     by_id = summary.set_index("row_id")
     primary = pooled[(pooled["method"] == method) & (pooled["k"] > 0)]
-    weight, pooled_in = {}, {}
+    weight = {}
     for _, p in primary[primary["k"] >= 2].iterrows():
         ids = str(p["studies"]).split()
         part = effects[effects["es_id"].isin(ids)]
         w = 1.0 / (part["vi"] + p["tau2"])
         for es_id, wi in zip(part["es_id"], w / w.sum(), strict=True):
-            weight[es_id], pooled_in[es_id] = wi, p["set"]
+            weight[es_id] = wi
     out = []
     panels = {"between": effects["estimand"].str.startswith("between"),
               "within": ~effects["estimand"].str.startswith("between")

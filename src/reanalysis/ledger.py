@@ -370,7 +370,7 @@ def within_arm_change(claim, ev: Evidence) -> dict:
                                                     strict=True))
     parts = [f"{role} arm means (baseline, end): "
              + ", ".join(f"{m:g}" for m in ms) for role, ms in means.items() if ms]
-    unit = md_unit(r["instrument"], ev.instruments) if ev.instruments is not None else "points"
+    unit = md_unit(r.get("instrument"), ev.instruments)
     diff, notice = in_unit(f"{abs(r['md']):.1f}", unit), in_unit(f"{mcid:g}", unit)
     parts += [f"difference in change vs comparator {in_unit(_fmt_ci(r['md'], lo, hi, 1), unit)} "
               f"({sub} subgroup; {r['assumptions']})",

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import html_page
-from .curated import curate
 
 
 def load_curated(config: dict) -> dict[str, pd.DataFrame]:
@@ -20,16 +19,19 @@ def load_curated(config: dict) -> dict[str, pd.DataFrame]:
     listed in one :class:`~reanalysis.data_io.DataSetError`), then :func:`curated.curate` them.
     Snakemake jobs read the validation job's typed tables instead (:func:`curated.read_curated`)."""
     from . import data_io  # pandera: only where the raw files are parsed
+    from .curated import curate  # (curated writes through atomic_write: no import cycle)
 
     return curate(data_io.load_all(config["data"], config["assumptions"]["sample_sizes"]), config)
 
 
-def atomic_write(path: str | Path, text: str) -> None:
+def atomic_write(path: str | Path, content: str | bytes) -> None:
+    """Write ``content`` (text, or bytes) to ``path`` through a temporary file in the same folder,
+    so a reader never sees a half-written file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
+    with os.fdopen(fd, "wb" if isinstance(content, bytes) else "w") as fh:
+        fh.write(content)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 

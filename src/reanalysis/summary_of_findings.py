@@ -131,12 +131,6 @@ def mcid_clause(row: pd.Series | None, mcid: float | None,
             f"patients notice ({notice}).")
 
 
-def _unit(row: pd.Series | None, instruments: pd.DataFrame | None) -> str:
-    if instruments is None or row is None:
-        return "points"
-    return md_unit(row["instrument"], instruments)
-
-
 def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: pd.DataFrame,
                         adverse: pd.DataFrame, certainty: pd.DataFrame, arms: pd.DataFrame,
                         names: dict, mcid_cfg: dict, level: float, intervention: str,
@@ -168,7 +162,7 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
                 unknown_n += 1
             effects_txt.append(effect_text(r, names.get(r["study_id"], r["study_id"]), level,
                                            intervention, comparator, subgroup_labels,
-                                           _unit(r, instruments)))
+                                           md_unit(r.get("instrument"), instruments)))
             if lead is None and (pd.notna(r["md"]) or pd.notna(r["yi"])):
                 lead = r
         if spec["effect_outcomes"] and chosen.empty:  # outcomes reported without numbers
@@ -204,7 +198,8 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
             "symbols": c["symbols"], "reasons": " | ".join(c["reasons"]),
             "direction": how, "mcid": mcid if mcid is not None else np.nan,
             "plain": plain_statement(int(c["level"]), how, intervention, phrase)
-            + mcid_clause(lead, mcid, subgroup_labels, _unit(lead, instruments)),
+            + mcid_clause(lead, mcid, subgroup_labels,
+                          md_unit(lead.get("instrument"), instruments) if lead is not None else ""),
         })
     return pd.DataFrame(out)
 

@@ -116,8 +116,8 @@ def simulate_at_least_grid(studies: list[VoteStudy], k: int, points, reps: int, 
     points, so the simulated curve is smooth and the draws are made once; each point is still a
     plain Monte Carlo estimate with binomial MCSE."""
     rng = np.random.default_rng(seed)
-    draws = [(rng.standard_normal(reps), rng.chisquare(s.n - 1 if s.design == "uncontrolled"
-                                                       else s.n - 2, reps)) for s in studies]
+    draws = [(rng.standard_normal(reps), rng.chisquare(_df_nc(s, 0.0, 0.0)[0], reps))
+             for s in studies]  # df does not depend on the effect
     out = np.empty(len(points))
     for i, (delta, nonspecific) in enumerate(points):
         positive = np.zeros(reps, dtype=np.int64)

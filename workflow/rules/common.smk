@@ -15,19 +15,30 @@ TABLE_GROUPS = {  # gate -> its tables ("report": the report-only files, config 
 GROUP_REFERS = {"claims": ("studies",), "report": ("studies",)}  # tables a group's rows refer to
 
 
+def has_table(table):
+    """The case has the table (optional data tables may be absent; "report" is always there)."""
+    return table in config["data"] or table == "report"
+
+
 def group_of(table):
     return next(g for g, tables in TABLE_GROUPS.items() if table in tables)
 
 
 def group_tables(group):
-    """A group's tables that the case has (optional tables may be absent)."""
-    return [t for t in TABLE_GROUPS[group] if t in config["data"] or t == "report"]
+    """A group's tables that the case has."""
+    return [t for t in TABLE_GROUPS[group] if has_table(t)]
 
 
 def typed_tables(*tables):
     """The typed-table files holding the named tables (each group once)."""
-    groups = dict.fromkeys(group_of(t) for t in tables if t in config["data"] or t == "report")
+    groups = dict.fromkeys(group_of(t) for t in tables if has_table(t))
     return [f"results/data/{g}.pkl" for g in groups]
+
+
+def gate_data_tables(group):
+    """The data tables a gate's output depends on: its own and those its rows refer to."""
+    own = [t for t in group_tables(group) if t != "report"]
+    return [*own, *GROUP_REFERS.get(group, ())]
 
 
 def gate_params(wildcards):
@@ -35,8 +46,7 @@ def gate_params(wildcards):
     gate). The gate validates the other groups too, with the whole config, only to list every
     problem; like their files, their config values do not rerun it."""
     group = wildcards.group
-    own = [t for t in group_tables(group) if t != "report"]
-    values = {"data": {t: config["data"][t] for t in (*own, *GROUP_REFERS.get(group, ()))}}
+    values = {"data": {t: config["data"][t] for t in gate_data_tables(group)}}
     if group == "core":  # arm names in the sample-size assumptions; the readings chosen
         values["sample_sizes"] = config["assumptions"]["sample_sizes"]
         values["reading_overrides"] = config.get("reading_overrides") or {}
@@ -47,8 +57,7 @@ def gate_params(wildcards):
 
 def gate_inputs(wildcards):
     """The data files whose change reruns a gate: its own tables' and those they refer to."""
-    own = [t for t in group_tables(wildcards.group) if t != "report"]
-    files = data_files(*own, *GROUP_REFERS.get(wildcards.group, ()))
+    files = data_files(*gate_data_tables(wildcards.group))
     return files + (REPORT_FILES if wildcards.group == "report" else [])
 
 

@@ -13,12 +13,10 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg, out = snakemake.params.cfg, snakemake.output  # noqa: F821
 effects = pd.read_csv(snakemake.input.effects)  # noqa: F821
 sets, mu_sd = cfg["meta_analysis"]["sets"], cfg["bayes"]["mu_prior_sd"]
-tables = []
 for name, summary_path, shrunken_path in zip(cfg["bayes"]["priors"], out.summaries, out.shrunken,
                                              strict=True):
     prior = TauPrior.from_config(cfg["bayes"]["priors"][name])
-    tables.append(exact_summaries(effects, sets, name, prior, mu_sd, cfg.get("mcid")))
-    write_csv(tables[-1], summary_path)
+    write_csv(exact_summaries(effects, sets, name, prior, mu_sd, cfg.get("mcid")), summary_path)
     write_csv(shrunken_table(effects, sets, name, prior, mu_sd), shrunken_path)
 # each prior's table as written and read back, so the sensitivity table has the same digits
 table = pd.concat([pd.read_csv(f) for f in out.summaries], ignore_index=True)

@@ -15,7 +15,6 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 inp, out = snakemake.input, snakemake.output  # noqa: F821
 rep = cfg["report"]
-files = rep["files"]
 
 curated = read_curated(inp.typed, cfg)
 studies, summary = curated["studies"], curated["summary"]
