@@ -401,3 +401,8 @@ def test_levels_are_counted_per_study_and_intake_is_not_a_level():
     row = build_ledger(_claim("levels", study_id=np.nan, outcome=np.nan, scope="some"),
                        _evidence(levels=lv)).iloc[0]
     assert "Of 2 studies" in row["plain"] and "1 found lower" in row["plain"]
+    # the per-sample breakdown counts each sample's own finding (it was empty: per-study kinds
+    # were aligned to the rows' index)
+    for part in ("plasma: 1 no difference", "red cell: 1 lower", "dietary intake: 1 lower",
+                 "serum: 1 no difference"):
+        assert part in row["numbers"], row["numbers"]

@@ -740,8 +740,9 @@ def levels(claim, ev: Evidence) -> dict:
     else:
         verdict = (SUPPORTED if known and lower == known else
                    CONTRADICTED if lower == 0 else OVERSTATED)
-    by_sample = ev.levels.assign(kind=kinds).groupby("sample")["kind"].agg(
-        lambda k: ", ".join(f"{n} {w}" for w, n in k.value_counts().items()))
+    # per sample, every comparison (row) with its own finding; ``kinds`` is one per study
+    by_sample = ev.levels.assign(kind=ev.levels["finding"].map(_kind)).groupby("sample")[
+        "kind"].agg(lambda k: ", ".join(f"{n} {w}" for w, n in k.value_counts().items()))
     parts = [f"{len(kinds)} studies: " + ", ".join(f"{n} {w}" for w, n in counts.items())]
     parts += [f"{s}: {v}" for s, v in by_sample.items()]
     others = known - lower
