@@ -10,15 +10,28 @@ SMK     := $(VENV)/bin/snakemake --directory $(CASE) --snakefile $(CURDIR)/workf
 export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
 export MPLBACKEND := Agg
 
-.PHONY: env browser report workflow notebooks test test-all lint bench clean
+.PHONY: env lock browser report workflow notebooks test test-all lint bench clean
 
 env: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The environment is installed from requirements.lock (exact versions with sha256 hashes, resolved
+# by uv for every platform): uv (pinned and hash-checked in tools/uv-bootstrap.txt) installs it in
+# seconds from its cache; where uv cannot be installed, pip installs the same lock. `make lock`
+# re-resolves after an edit of the ranges in pyproject.toml.
+$(VENV)/.installed: requirements.lock tools/uv-bootstrap.txt pyproject.toml
 	@test -x $(PY) || "$$(tools/find-python312.sh)" -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@if $(PY) -m pip install -q --disable-pip-version-check --require-hashes -r tools/uv-bootstrap.txt; then \
+	  $(VENV)/bin/uv pip install -q --python $(PY) --require-hashes -r requirements.lock && \
+	  $(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e . ; \
+	else \
+	  echo "uv unavailable: installing requirements.lock with pip"; \
+	  $(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock && \
+	  $(PY) -m pip install -q --disable-pip-version-check --no-deps -e . ; \
+	fi
 	@touch $@
+
+lock: env
+	tools/update-lock.sh
 
 workflow: env
 	$(SMK) --cores $(CORES)

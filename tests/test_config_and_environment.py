@@ -1,27 +1,71 @@
 """Config schema, the dependency lists of pyproject.toml/environment.yml, and the Python finder."""
 
 import copy
+import importlib.metadata
+import importlib.util
 import re
 import subprocess
-import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from reanalysis.config import ConfigError, load_config, validate_config
 
-
-def _names(reqs):
-    return {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower(): r.replace(" ", "") for r in reqs}
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_environment_yml_matches_pyproject(root):
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    py = _names(project["dependencies"] + project["optional-dependencies"]["dev"])
-    env = yaml.safe_load((root / "environment.yml").read_text())["dependencies"]
-    conda = _names([d for d in env if isinstance(d, str) and not d.startswith(("python", "pip"))])
-    assert conda == py  # same packages with the same version constraints
-    assert "python=3.12" in env and project["requires-python"].startswith(">=3.12")
+def _environment_tool():
+    spec = importlib.util.spec_from_file_location("environment_yml", ROOT / "tools/environment_yml.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lock_pins_every_dependency_within_its_range(root):
+    """requirements.lock pins each pyproject dependency to one version inside the declared range,
+    with hashes (pip --require-hashes and uv install from it)."""
+    tool = _environment_tool()
+    runtime, dev = tool.direct_dependencies(root / "pyproject.toml")
+    pins = tool.locked_versions(root / "requirements.lock")
+    for spec in runtime + dev:
+        requirement = Requirement(spec)
+        name = tool.requirement_name(spec)
+        assert name in pins, f"{name} is not in requirements.lock: run make lock"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (spec, pins[name])
+    lock = (root / "requirements.lock").read_text()
+    pinned_lines = [ln for ln in lock.splitlines() if re.match(r"^[A-Za-z0-9].*==", ln)]
+    assert len(pinned_lines) == len(pins) > len(runtime + dev)  # transitive dependencies too
+    assert lock.count("--hash=sha256:") >= len(pins)
+
+
+@pytest.mark.parametrize("target", ["environment.yml", "workflow/envs/reanalysis.yaml"])
+def test_conda_files_are_generated_from_the_lock(root, target):
+    tool = _environment_tool()
+    text = (root / target).read_text()
+    assert text == tool.render(root / "pyproject.toml", root / "requirements.lock", target), (
+        f"{target} is stale: run make lock"
+    )
+    env = yaml.safe_load(text)["dependencies"]
+    pins = tool.locked_versions(root / "requirements.lock")
+    runtime, dev = tool.direct_dependencies(root / "pyproject.toml")
+    listed = {dep.split("=")[0]: dep.split("=")[1] for dep in env
+              if isinstance(dep, str) and "=" in dep and not dep.startswith("python=")}
+    expected = runtime + (dev if target == "environment.yml" else [])
+    assert set(listed) == {tool.requirement_name(r) for r in expected}
+    assert all(pins[name] == version for name, version in listed.items())
+    assert "python=3.12" in env
+
+
+def test_installed_versions_are_the_locked_ones(root):
+    """The environment the tests run in was installed from the lock (make env)."""
+    tool = _environment_tool()
+    pins = tool.locked_versions(root / "requirements.lock")
+    runtime, dev = tool.direct_dependencies(root / "pyproject.toml")
+    for spec in runtime + dev:
+        name = tool.requirement_name(spec)
+        assert importlib.metadata.version(name) == pins[name], name
 
 
 def test_shipped_config_is_valid(root):
@@ -80,10 +124,3 @@ def test_find_python_returns_a_312_interpreter(root):
     version = subprocess.run([out, "-c", "import sys; print(sys.version_info[:2])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     assert version == "(3, 12)"
-
-
-def test_rule_conda_env_matches_runtime_dependencies(root):
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    env = yaml.safe_load((root / "workflow/envs/reanalysis.yaml").read_text())["dependencies"]
-    conda = _names([d for d in env if isinstance(d, str) and not d.startswith(("python", "pip"))])
-    assert conda == _names(project["dependencies"])

@@ -2,4 +2,9 @@
 claims ledger and a report. It knows no study, arm or outcome: a case (data/ and config/) supplies
 them; the repository ships one case in data/ and config/, and cases/ holds others."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # the one version source is pyproject.toml
+    __version__ = version("mg-fibro-reanalysis")
+except PackageNotFoundError:  # run from a source tree without installing
+    __version__ = "unknown"
