@@ -1,0 +1,38 @@
+"""docs/data.md is current and describes every column of every shipped case's tables."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from reanalysis import data_dictionary
+
+
+def test_docs_data_md_is_current(root):
+    assert (root / "docs/data.md").read_text() == data_dictionary.render(), (
+        "docs/data.md is stale: python -m reanalysis.data_dictionary --write docs/data.md"
+    )
+
+
+def _case_tables(root):
+    for data in [root / "data", *sorted(root.glob("cases/*/data"))]:
+        for path in sorted(data.glob("*.csv")):
+            yield pytest.param(path, id=str(path.relative_to(root)))
+
+
+@pytest.mark.parametrize("path", list(_case_tables(Path(__file__).resolve().parents[1])))
+def test_every_column_of_a_shipped_table_is_described(path):
+    table = path.stem
+    assert table in data_dictionary.TABLES, f"{path.name} is not in the data dictionary"
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        header = next(csv.reader(f))
+    described = {c: m for c, _, _, m in data_dictionary.column_rows(table)}
+    undescribed = [c for c in header if not described.get(c)]
+    assert undescribed == [], f"{path}: columns without a meaning in the data dictionary"
+
+
+def test_schema_rules_come_from_the_validation_schema():
+    rows = {c: (t, r) for c, t, r, _ in data_dictionary.column_rows("summary_stats")}
+    assert rows["value"][0] == "number" and "a value in every row" in rows["value"][1]
+    assert "`change`" in rows["timepoint"][1]
+    assert "unique" in rows["row_id"][1]
