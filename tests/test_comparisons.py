@@ -68,8 +68,11 @@ def test_macian_pain_reproduces_the_reported_p(effects):
     q = stats.t.ppf(0.975, 2 * n - 2)
     assert (row["md_ci_low"], row["md_ci_high"]) == pytest.approx((0.9 - q * se, 0.9 + q * se))
     assert row["md_ci_low"] > 0
-    # at the whole n = 22 the means/SDs give p = 0.0284: within the rounding of the inputs
-    assert row["p_check"] == "reproduced" and row["p_reanalysed"] == pytest.approx(0.029, abs=1e-3)
+    # n was solved from this p: the means/SDs give it back by construction (a check that cannot
+    # fail is not called 'reproduced'); the range of n that gives it back is what it shows
+    assert row["p_check"] == "consistent by construction"
+    assert row["p_reanalysed"] == pytest.approx(0.029, abs=1e-3)
+    assert row["p_n_low"] <= 15 and row["p_n_high"] >= 37  # the issue's 15-37 at r = 0.5 alone
     # SMD: J * MD / SD implied by the SE (SD = SE / sqrt(2/n))
     j = 1 - 3 / (4 * (2 * n - 2) - 1)  # Hedges' J, approximate form
     assert row["yi"] == pytest.approx(j * 0.9 / (se / np.sqrt(2 / n)), rel=2e-3)
@@ -83,10 +86,11 @@ def test_assumed_n_that_contradicts_the_p_is_flagged_with_the_reason(curated):
     ), sample_sizes=tuple((s, g, a, 10) for s, g, a, _ in base.sample_sizes))
     e = build_effect_sizes(select_readings(summary, {}), studies, small, arms=arms)
     pain = _one(e, PAIN)
-    assert pain["n1"] == 10 and pain["p_check"].startswith("inconsistent")
-    assert "n ≈ 22 per arm" in pain["p_check"] and "r ≈ 0.83" in pain["p_check"]
+    assert pain["n1"] == 10 and pain["p_check"] == "not reproduced"
+    assert "n ≈ 22 per arm" in pain["p_check_detail"] and "r ≈ 0.83" in pain["p_check_detail"]
+    assert pain["p_reanalysed_low"] > 0.029 + 0.0005  # the figure that disagrees, typed
     stress = _one(e, "macian2022.mild_moderate.stress.between_change.between")
-    assert "n ≈ 16 per arm" in stress["p_check"]
+    assert stress["p_check"] == "not reproduced" and "n ≈ 16 per arm" in stress["p_check_detail"]
     # inverting p = 0.003 at 10 per arm gives the issue's g = 1.47
     assert stress["yi"] == pytest.approx(1.47, abs=0.01)
 
@@ -94,7 +98,7 @@ def test_assumed_n_that_contradicts_the_p_is_flagged_with_the_reason(curated):
 def test_whole_sample_stress_post(effects):
     row = _one(effects, "macian2022.all.stress.between_post.between")
     assert row["md"] == pytest.approx(-0.2)  # 21.8 vs 21.6, lower is better
-    assert row["yi"] < 0 and row["p_check"] == "reproduced"
+    assert row["yi"] < 0 and row["p_check"] == "consistent by construction"  # n solved from it
     assert round(2 * stats.t.sf(0.2 / np.sqrt(row["md_var"]), row["n1"] + row["n2"] - 2),
                  3) == 0.930
 
@@ -364,4 +368,56 @@ def test_means_without_sds_use_the_reported_p_for_the_se(tmp_path):
     j = 1 - 3 / (4 * 173 - 1)
     assert row["md"] == pytest.approx(0.8) and row["md_var"] == pytest.approx(se**2, rel=1e-9)
     assert row["yi"] == pytest.approx(j * 0.8 / (se / np.sqrt(1 / 87 + 1 / 88)), rel=1e-3)
-    assert row["p_check"].startswith("not checkable")
+    assert row["p_check"] == "" and row["p_check_detail"].startswith("not checkable")
+
+
+# --- a p check says what it tests: reproduced / consistent by construction / not reproduced ------
+def _p_fixture(tmp_path, p, with_n):
+    """Two arms, end means 4.0 vs 5.0 (SD 2.0 each, lower is better) and a between-arm p; n = 12
+    per arm reported on every row, or not reported (then solved from the p)."""
+    n = "12" if with_n else ""
+    rows = [("m1", "active", "end", "mean", "4.0", n), ("s1", "active", "end", "sd", "2.0", n),
+            ("m2", "control", "end", "mean", "5.0", n), ("s2", "control", "end", "sd", "2.0", n),
+            ("p", "between", "end", "p_value", p, "")]
+    (tmp_path / "s.csv").write_text(_HEAD + "".join(
+        f"{r},trial_p,{a},all,pain,nrs,0,10,true,{tp},{st},{v},{nn},primary,fixture,abstract,"
+        "reported,\n" for r, a, tp, st, v, nn in rows))
+    (tmp_path / "studies.csv").write_text(
+        "study_id,citation,role,design,controlled,randomized,blinded,n_total,duration_weeks,"
+        "source,status\ntrial_p,Fixture,intervention,randomized placebo-controlled,true,true,"
+        "true,24,8,fixture,reported\n")
+    (tmp_path / "arms.csv").write_text(
+        "study_id,arm,role,description,source,status\ntrial_p,active,intervention,x,fixture,"
+        "reported\ntrial_p,control,comparator,y,fixture,reported\n")
+    summary = data_io.load_summary_stats(tmp_path / "s.csv")
+    e = build_effect_sizes(summary, data_io.load_studies(tmp_path / "studies.csv"),
+                           Assumptions(), arms=data_io.load_arms(tmp_path / "arms.csv"))
+    return e.set_index("es_id").loc["trial_p.all.pain.between_post.between"]
+
+
+def test_p_that_the_reported_figures_cannot_give_is_not_reproduced(tmp_path):
+    # at n = 12 per arm, MD 1.0 with SD 2.0 gives p = 0.23 (scipy); MD 0.95-1.05 and SD 1.95-2.05
+    # give 0.19-0.26: a reported p = 0.01 is not reproduced, and the figure that disagrees is typed
+    p_true = stats.ttest_ind_from_stats(4.0, 2.0, 12, 5.0, 2.0, 12)[1]
+    assert 0.2 < p_true < 0.26
+    row = _p_fixture(tmp_path, "0.01", with_n=True)
+    assert row["p_check"] == "not reproduced"
+    assert row["p_reanalysed_low"] > 0.015 and "p = 0.01" in row["p_check_detail"]
+    assert row["p_reanalysed"] == pytest.approx(p_true, rel=1e-9)
+
+
+def test_p_from_independent_inputs_is_reproduced(tmp_path):
+    p_true = stats.ttest_ind_from_stats(4.0, 2.0, 12, 5.0, 2.0, 12)[1]
+    row = _p_fixture(tmp_path, f"{p_true:.2f}", with_n=True)
+    assert row["p_check"] == "reproduced" and np.isnan(row["p_n_low"])
+
+
+def test_p_whose_n_was_solved_from_it_is_consistent_by_construction(tmp_path):
+    row = _p_fixture(tmp_path, "0.01", with_n=False)  # the same p, n now solved from it
+    n = _n_reproducing(1.0, 2.0, 0.01)
+    assert row["n1"] == round(n) and row["p_check"] == "consistent by construction"
+    # the range of n that gives p = 0.01 back: each mean ± 0.05 (MD 0.9-1.1), SD 1.95-2.05,
+    # p 0.005-0.015
+    lo, hi = _n_reproducing(1.1, 1.95, 0.015), _n_reproducing(0.9, 2.05, 0.005)
+    assert row["p_n_low"] == np.ceil(lo) and row["p_n_high"] == np.floor(hi)
+    assert "by construction" in row["p_check_detail"]

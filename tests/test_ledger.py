@@ -188,6 +188,22 @@ def test_within_arm_change(md, p, sub, kw, expected):
     assert "5.7" in row["plain"] and "dummy" in row["plain"]  # arm names come from the data
 
 
+def test_a_p_check_by_construction_is_never_called_a_confirmation():
+    effects = _effects(3.0, 0.25).assign(p_check="consistent by construction", p_n_low=7.0,
+                                         p_n_high=57.0, p_check_detail="")
+    row = build_ledger(_claim("within_arm_change"), _evidence(
+        effects=effects, summary=_pain_summary())).iloc[0]
+    assert "by construction" in row["numbers"] and "7 to 57 per arm" in row["numbers"]
+    assert "reproduced" not in row["numbers"] and "confirm" not in row["numbers"].replace(
+        "confirms nothing", "")
+    assert "cannot confirm" in row["plain"]
+    independent = _effects(3.0, 0.25).assign(p_check="reproduced")
+    row = build_ledger(_claim("within_arm_change"), _evidence(
+        effects=independent, summary=_pain_summary())).iloc[0]
+    assert "reproduced from the reported means/SDs" in row["numbers"]
+    assert "cannot confirm" not in row["plain"]
+
+
 def test_within_arm_change_without_placebo_is_never_tested():
     summary = _summary(_srow("e", "u", "active", "all", "pain", "change", "p_below", 0.05, n=20))
     ev = _evidence(summary=summary)

@@ -10,10 +10,16 @@ def test_reported_p_values_are_reproduced_and_nothing_is_dropped(pipeline_run):
     res = pipeline_run / "results"
     effects = pd.read_csv(res / "effect_sizes.csv").set_index("es_id")
     pain = effects.loc["macian2022.mild_moderate.pain.between_change.between"]
-    assert pain["p_check"] == "reproduced" and pain["p_reported"] == 0.029
+    # its n was solved from this p: never called 'reproduced'
+    assert pain["p_check"] == "consistent by construction" and pain["p_reported"] == 0.029
+    assert pain["p_n_low"] < pain["n1"] < pain["p_n_high"]
     assert 0 < pain["md_ci_low"] < pain["md"] < pain["md_ci_high"]
     checked = effects[effects["p_reported"].notna()]
     assert len(checked) and checked["p_check"].notna().all()
+    assert set(checked["p_check"]) <= {"reproduced", "consistent by construction",
+                                       "not reproduced"}
+    solved = checked["assumptions"].fillna("").str.contains("implied by reported")
+    assert (checked.loc[solved, "p_check"] != "reproduced").all()
     implied = pd.read_csv(res / "implied_assumptions.csv")
     assert {"mac_pain_mm_between_p", "mac_str_mm_between_p"} <= set(implied["row_id"])
     summary = pd.read_csv(pipeline_run / "data/summary_stats.csv")

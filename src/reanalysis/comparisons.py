@@ -36,7 +36,8 @@ from .data_model import BETWEEN
 COLUMNS = [
     "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",
     "controlled", "md", "md_var", "md_ci_low", "md_ci_high", "md_df", "yi", "vi", "n1", "n2",
-    "basis", "status", "assumptions", "source_rows", "p_reported", "p_reanalysed", "p_check",
+    "basis", "status", "assumptions", "source_rows", "p_reported", "p_reanalysed",
+    "p_reanalysed_low", "p_reanalysed_high", "p_check", "p_check_detail", "p_n_low", "p_n_high",
     "forensic_flags",
 ]
 ESTIMANDS = ("between_change", "between_post", "within_change")
@@ -58,6 +59,7 @@ class Assumptions:
     exact_j: bool = True
     test_analysis: str = "change"
     size_ranges: tuple[tuple[str, str, str, int, int], ...] = ()
+    r_range: tuple[float, float] = (0.5, 0.5)
 
     @classmethod
     def from_config(cls, config: dict) -> Assumptions:
@@ -74,6 +76,7 @@ class Assumptions:
                 (s["study_id"], s["subgroup"], s["arm"], int(s["range"][0]), int(s["range"][1]))
                 for s in a["sample_sizes"]
             ),
+            r_range=tuple(float(x) for x in a["prepost_correlation"]["range"]),
         )
 
     def n_for(self, study: str, subgroup: str, arm: str) -> int | None:
@@ -226,8 +229,13 @@ def _pooled(s1, n1, s2, n2) -> float:
     return float(es.pooled_sd(s1, n1, s2, n2))
 
 
+NO_P_CHECK = {"p_reported": np.nan, "p_reanalysed": np.nan, "p_reanalysed_low": np.nan,
+              "p_reanalysed_high": np.nan, "p_check": "", "p_check_detail": "", "p_n_low": np.nan,
+              "p_n_high": np.nan}
+
+
 def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, notes, df=np.nan,
-         p=(np.nan, np.nan, "")):
+         p: dict | None = None):
     lo, hi = (ev.t_ci(md, math.sqrt(md_var), df, LEVEL) if np.isfinite(md) and np.isfinite(
         md_var) and np.isfinite(df) and md_var > 0 else (np.nan, np.nan))
     return base | {
@@ -239,8 +247,7 @@ def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, note
         "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
         "assumptions": "; ".join(dict.fromkeys(notes)),
         "source_rows": " ".join(dict.fromkeys(r["row_id"] for r in src)),
-        "p_reported": p[0], "p_reanalysed": p[1], "p_check": p[2],
-    }
+    } | NO_P_CHECK | (p or {})
 
 
 # --- between arms ---------------------------------------------------------------------------------
@@ -376,6 +383,21 @@ def implied_n_for(cell: _Cell, arms: tuple[str, str], test: _Test, a: Assumption
     return n, lo, hi
 
 
+def _n_range_for_test(cell, arms, test, a) -> tuple[float, float]:
+    """(n_low, n_high): every per-arm n (equal arms) at which the reported means/SDs can give the
+    reported test, over the rounding intervals of every input and, for change SDs imputed from r,
+    r anywhere in its assumed range (7 points; n falls monotonically as r rises)."""
+    lows, highs = [], []
+    for r in np.linspace(a.r_range[0], a.r_range[1], 7):
+        implied = implied_n_for(cell, arms, test, a, float(r))
+        if implied is not None:
+            lows.append(implied[1])
+            highs.append(implied[2])
+    lows, highs = [x for x in lows if np.isfinite(x)], [x for x in highs if np.isfinite(x)]
+    return (float(max(math.ceil(min(lows) - 1e-9), 2)) if lows else np.nan,
+            float(math.floor(max(highs) + 1e-9)) if highs else np.nan)
+
+
 def _resolve_n(cell, arms, test, a, notes, estimand):
     """Per-arm n: reported > implied by the reported test (within the assumed range, or the
     study's n) > assumed. Returns (n1, n2, how, problem)."""
@@ -455,7 +477,7 @@ def _between_one(cell, base, a, arms, label, estimand, test):
     est = cell.between().get("estimate")
     if applies and est is not None:
         md, src = float(est["value"]), [*src, est]
-    p_info = (np.nan, np.nan, "")
+    p_info = None
     j = float(es.hedges_j(df, exact=a.exact_j))
     if applies and test.exact:
         se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
@@ -487,9 +509,24 @@ def _between_one(cell, base, a, arms, label, estimand, test):
             p_rep = ev.p_from_se(md, se, df)
             ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
             shown = f"{p_rep:.3g} (from the reported {test.kind})"
-        check = "reproduced" if ok else "inconsistent: " + _why(
-            shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md_of_means, sd, test)
-        p_info = (test.value if test.kind != "ci" else np.nan, p_mid, check)
+        p_info = {"p_reported": test.value if test.kind != "ci" else np.nan,
+                  "p_reanalysed": p_mid, "p_reanalysed_low": p_lo, "p_reanalysed_high": p_hi}
+        if not ok:
+            p_info |= {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": _why(
+                shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md_of_means, sd, test)}
+        elif how == "implied":  # n was solved from this very statistic: it cannot disagree
+            lo, hi = _n_range_for_test(cell, arms, test, a)
+            r_part = (f", r from {a.r_range[0]:g} to {a.r_range[1]:g}"
+                      if estimand == "between_change" and _imputed(sd) else "")
+            p_info |= {"p_check": ev.P_BY_CONSTRUCTION, "p_n_low": lo, "p_n_high": hi,
+                       "p_check_detail": (
+                           f"n = {n1} per arm was solved from this {test.kind}, so the reported "
+                           f"means/SDs give it back by construction; every n from {lo:.0f} to "
+                           f"{hi:.0f} per arm reproduces it (rounding of the inputs{r_part})")}
+        else:
+            p_info |= {"p_check": ev.P_REPRODUCED, "p_check_detail": (
+                f"reported {shown} recomputed from the reported means/SDs at n = {n1}/{n2} "
+                f"per arm ({how}): p = {p_lo:.3g}-{p_hi:.3g} over the inputs' rounding")}
     yi, vi = cell.sign * g, vg
     return _row(cell, base, estimand, label, cell.sign * md, se**2, yi, vi, n1, n2, basis, src,
                 notes, df=df, p=p_info)
@@ -520,7 +557,8 @@ def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, note
     check = "not checkable: no SDs reported (the reported test fixes the SE)"
     return _row(cell, base, estimand, label, cell.sign * md, se**2, cell.sign * g, vg, n1, n2,
                 basis, [*src, *test.rows], notes, df=df,
-                p=(test.value if test.kind != "ci" else np.nan, np.nan, check))
+                p={"p_reported": test.value if test.kind != "ci" else np.nan,
+                   "p_check_detail": check})
 
 
 def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md, sd, test) -> str:

@@ -12,7 +12,10 @@ The hierarchy for a between-arm mean difference (README, "Evidence hierarchy"):
 4. r: a named assumption; :func:`implied_r` shows what the reported figures imply for it.
 
 A reported p is *reproduced* when the p recomputed from the reported means and SDs, with every
-input anywhere inside its rounding interval, can equal the reported p to its reported precision.
+input anywhere inside its rounding interval, can equal the reported p to its reported precision
+and no input was solved from that p; when the n was solved from it the p is *consistent by
+construction* (the check cannot fail: what it shows is the range of n that gives it back); else
+it is *not reproduced*.
 All functions are pure and work on floats.
 """
 
@@ -24,6 +27,15 @@ import numpy as np
 from scipy import optimize, stats
 
 from . import sd_recovery as sdr
+
+# What a p check can say (effect_sizes.csv ``p_check``): the p recomputed from inputs that are all
+# independent of it equals it to its precision; n (or an SD) was solved from this p, so the check
+# cannot fail and only the range of n that reproduces it is informative; the recomputed p
+# disagrees (``p_check_detail`` names the figure).
+P_REPRODUCED = "reproduced"
+P_BY_CONSTRUCTION = "consistent by construction"
+P_NOT_REPRODUCED = "not reproduced"
+P_CHECKS = (P_REPRODUCED, P_BY_CONSTRUCTION, P_NOT_REPRODUCED)
 
 N_MAX = 100_000  # largest per-arm n searched when solving for the n a statistic implies
 
@@ -135,6 +147,21 @@ def implied_r(md: float, sd_pre: tuple[float, float], sd_post: tuple[float, floa
     if md == 0 or p_at(lo) < p or p_at(hi) > p:
         return float("nan")
     return float(optimize.brentq(lambda r: p_at(r) - p, lo, hi, xtol=1e-10))
+
+
+def p_check_phrase(effect) -> str:
+    """What the p check of one effect row (effect_sizes.csv) says, in words for the ledger and the
+    overview; '' when no reported p was checked. A check by construction is never a confirmation."""
+    check = effect.get("p_check")
+    if check == P_REPRODUCED:
+        return "the reported p is reproduced from the reported means/SDs"
+    if check == P_BY_CONSTRUCTION:
+        return (f"the reported p is consistent with the figures by construction (the n per arm "
+                f"was solved from it; every n from {effect['p_n_low']:.0f} to "
+                f"{effect['p_n_high']:.0f} per arm gives it back), so it confirms nothing")
+    if check == P_NOT_REPRODUCED:
+        return f"the reported p is not reproduced: {effect['p_check_detail']}"
+    return ""
 
 
 def p_matches(kind: str, reported: float, d: int, p_low: float, p_high: float) -> bool:

@@ -19,6 +19,7 @@ from scipy import stats
 
 from .comparisons import has_forensic_flag
 from .effect_notes import in_unit, md_unit
+from .evidence import P_BY_CONSTRUCTION, p_check_phrase
 from .intervals import md_interval
 from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
 from .verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
@@ -375,6 +376,7 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     parts += [f"difference in change vs comparator {in_unit(_fmt_ci(r['md'], lo, hi, 1), unit)} "
               f"({sub} subgroup; {r['assumptions']})",
               f"reported between-arm {p_text}" if p_text else "no reported between-arm test",
+              *([checked] if (checked := p_check_phrase(r)) else []),
               f"MCID {notice}: P(difference > MCID) = {p_mcid:.2f} (flat prior)"]
     bayes = ev.bayes[ev.bayes["set"].map(
         lambda s: ev.config["meta_analysis"]["sets"].get(s, {}).get("mcid_outcome") == outcome
@@ -418,6 +420,9 @@ def within_arm_change(claim, ev: Evidence) -> dict:
                       .eq("second-hand").any()) else
                   f" These numbers exist only for {group or 'a subgroup'}, not for the whole "
                   "trial.")
+    if r.get("p_check") == P_BY_CONSTRUCTION:
+        plain += (" No sample size was reported: it was worked out from the reported p-value, so "
+                  "that p-value cannot confirm these figures.")
     if mismatch:
         plain = (f"The article's figures ({', '.join(f'{v:g}' for v in asserted)}) do not match "
                  f"the trial's ({', '.join(f'{v:g}' for v in ms)}). ") + plain

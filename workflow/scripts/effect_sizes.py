@@ -30,7 +30,9 @@ with script_log(snakemake.log[0]):  # noqa: F821
         "yi: Hedges' g (between arms) or SMCR (within arm), positive = improvement; md: mean "
         "difference in instrument points (benefit-positive) with its t-based CI (md_df degrees of "
         "freedom). Where a between-arm p, t, CI or SE is reported it fixes the SE of md; "
-        "p_reported / p_reanalysed / p_check say whether the reported means/SDs reproduce it. "
+        "p_check: 'reproduced' (every input independent of the p), 'consistent by construction' "
+        "(n solved from that p; p_n_low-p_n_high: the n per arm that gives it back) or 'not "
+        "reproduced' (p_check_detail names the figure that disagrees). "
         "'assumptions' lists every named assumption a row depends on (config/config.yaml) and n "
         "implied by a reported p. 'forensic_flags' lists source rows that failed a consistency "
         "check (see Data forensics): such rows are shown but never pooled.",
