@@ -154,12 +154,12 @@ def test_adding_a_study_changes_the_sentences_that_count_studies(pipeline_run, f
     """The study added by _add_a_study: the overview's counts and sentences follow, with no
     code change."""
     before = _overview_text(pipeline_run / "results/overview.html")
-    assert "pooled come from 1 study" in before
+    assert "The largest of these sets has 1 study" in before
     work, run = followed
     proc = run.result()
     assert proc.returncode == 0, proc.stderr[-4000:]
     after = _overview_text(work / "results/overview.html")
-    assert "pooled come from 2 studies" in after
+    assert "The largest of these sets has 2 studies" in after
     effects = pd.read_csv(work / "results/effect_sizes.csv")
     assert (effects["study_id"] == "madeup2030").any()
     pooled = pd.read_csv(work / "results/meta_frequentist.csv")

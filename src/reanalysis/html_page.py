@@ -10,6 +10,7 @@ horizontal scrolling (WCAG 2.1, 1.4.10 Reflow).
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 
@@ -42,6 +43,51 @@ caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
  table.cards td.empty{display:none}
 }
 </style>"""
+
+
+def fmt(x, digits: int = 2, kind: str = "num", sign: bool = False) -> str:
+    """The one formatting function for numbers shown to readers.
+
+    ``kind``: "num" fixed ``digits`` decimals (no "-0.00"); "int" a whole number; "p" a p-value,
+    "< 0.001" below 0.001 else 3 decimals; "pct" a probability as a percentage with ``digits``
+    decimals (0 by default for "pct"), "< 1%" / "> 99%" at the ends; "sig" 3 significant
+    digits (tables of mixed quantities). Missing values give "". ``sign`` forces a + on
+    positive numbers ("num" only)."""
+    if x is None or isinstance(x, str) or isinstance(x, bool):
+        return "" if x is None else str(x)
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(v):
+        return ""
+    if kind == "int":
+        return f"{v:.0f}"
+    if kind == "p":
+        return "< 0.001" if v < 0.001 else f"{v:.3f}"
+    if kind == "pct":
+        d = 0 if digits == 2 else digits
+        lo, hi = 0.5 * 10 ** -d, 100 - 0.5 * 10 ** -d
+        pc = 100 * v
+        if 0 < pc < lo:
+            return f"< {10 ** -d:g}%"
+        if hi < pc < 100:
+            return f"> {100 - 10 ** -d:g}%"
+        return f"{pc:.{d}f}%"
+    if kind == "sig":
+        if v == int(v) and abs(v) < 1e15:
+            return f"{v:.0f}"
+        return f"{v:.3g}"
+    text = f"{v:{'+' if sign else ''}.{digits}f}"
+    if float(text) == 0:
+        text = f"{0:.{digits}f}"
+    return text
+
+
+def p_text(p) -> str:
+    """'p = 0.046' or 'p < 0.001' (:func:`fmt` kind "p")."""
+    shown = fmt(p, kind="p")
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
 
 
 def esc(x) -> str:

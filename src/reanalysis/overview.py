@@ -12,8 +12,8 @@ import html
 import numpy as np
 import pandas as pd
 
-from .html_page import page
-from .verdicts import VERDICTS
+from .html_page import fmt, p_text, page
+from .verdicts import NOT_CHECKABLE, VERDICTS
 
 COLOURS = {"supported": "#1a7f37", "consistent but weak": "#4d7f1a", "overstated": "#b35900",
            "never tested against placebo": "#8a4b00",
@@ -93,57 +93,225 @@ def _lower_better(summary: pd.DataFrame | None) -> str:
                   + names[-1]) + ") "
 
 
+
+def _short(label: str) -> str:
+    """A set's label up to its first parenthesis or comma-free clause (the reader's name)."""
+    return str(label).split(" (")[0].strip()
+
+
+def _measure(spec: dict) -> str:
+    """The effect measure a pooling set pools (config ``measure``; SMD where it names none)."""
+    return str(spec.get("measure") or "SMD")
+
+
+def sets_for_outcome(spec: dict, pooled: pd.DataFrame, effects: pd.DataFrame, sets: dict,
+                     method: str) -> pd.DataFrame:
+    """The primary-method rows of the pooling sets that answer one summary-of-findings outcome:
+    a set whose estimands and subgroups are among the outcome's and whose pooled effects
+    (``studies``: effect ids) include one of its outcomes."""
+    rows = pooled[(pooled["method"] == method) & (pooled["k"] > 0)]
+    out_of = dict(zip(effects["es_id"], effects["outcome"], strict=False))
+    keep = []
+    for _, r in rows.iterrows():
+        s = sets.get(r["set"], {})
+        outcomes = {out_of.get(i) for i in str(r["studies"]).split()}
+        keep.append(set(s.get("estimands", [])) <= set(spec.get("estimands", []))
+                    and set(s.get("subgroups", [])) <= set(spec.get("subgroups", []))
+                    and bool(outcomes & set(spec.get("effect_outcomes", []))))
+    return rows[np.array(keep, dtype=bool)] if len(rows) else rows
+
+
+def _width(lo: float, hi: float) -> float:
+    return float(hi) - float(lo)
+
+
+def _why_differ(freq: pd.Series, bayes: pd.Series | None, knha: bool, prior_label: str) -> str:
+    """One sentence on why the frequentist and the Bayesian interval differ, from their widths."""
+    if bayes is None:
+        return ""
+    narrower = ("narrower" if _width(bayes["mu_q025"], bayes["mu_q975"])
+                < _width(freq["ci_low"], freq["ci_high"]) else "wider")
+    if int(freq["k"]) == 1:
+        return (f"Why two intervals: the confidence interval is the single study's own (t "
+                f"distribution on {fmt(freq['df'], kind='int')} degrees of freedom); the "
+                f"credible interval also allows for a spread of true effects between studies "
+                f"(prior {prior_label}) and shrinks the estimate towards 0 (the prior on the "
+                f"average), so it is {narrower}.")
+    if not knha:
+        return (f"Why two intervals: the confidence interval takes the estimated between-study "
+                f"spread as known (normal distribution); the credible interval averages over it, "
+                f"weighted by its prior ({prior_label}), so it is {narrower}.")
+    return (f"Why two intervals: the Knapp–Hartung confidence interval uses a t distribution on "
+            f"{fmt(freq['q_df'], kind='int')} degree{'s' if freq['q_df'] != 1 else ''} of "
+            f"freedom (k − 1), very wide with few studies; the credible interval averages over the "
+            f"between-study spread weighted by its prior ({prior_label}), so it is {narrower}.")
+
+
+def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float) -> str:
+    m = _measure(spec)
+    ci = f"{level:.0%} CI {fmt(r['ci_low'])} to {fmt(r['ci_high'])}"
+    if int(r["k"]) == 1:
+        return (f"<li><b>Frequentist</b> (one study, not pooled; t interval): {m} "
+                f"{fmt(r['mu'])} ({ci}).</li>")
+    pi = (f"; prediction interval for a new study {fmt(r['pi_low'])} to {fmt(r['pi_high'])}"
+          if int(r["k"]) >= 3 and pd.notna(r.get("pi_low")) else
+          "; no prediction interval with fewer than 3 studies")
+    return (f"<li><b>Frequentist</b> ({method_name}, {int(r['k'])} studies pooled): {m} "
+            f"{fmt(r['mu'])} ({ci}{pi}; {p_text(r['pval'])}).</li>")
+
+
+def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: float) -> str:
+    """The estimate in the outcome's own unit: a pooled mean difference, or the single study's
+    mean difference (effect table, t interval)."""
+    if _measure(spec) == "MD":
+        return ""  # the pooled estimate above is already in the outcome's unit
+    if int(r["k"]) != 1:
+        return (f"<li>Pooled on the standardised scale only ({_measure(spec)}: differences in "
+                "standard deviations), not in the outcome's own unit.</li>")
+    e = effects[effects["es_id"].isin(str(r["studies"]).split())]
+    if e.empty or pd.isna(e["md"].iloc[0]) or pd.isna(e["md_ci_low"].iloc[0]):
+        return ""
+    e = e.iloc[0]
+    unit = unit_of(e["instrument"])
+    return (f"<li><b>In the outcome's unit</b> ({_e(e['instrument'])}): a difference of "
+            f"{fmt(e['md'], 1)}{' ' + _e(unit) if unit else ''} ({level:.0%} CI "
+            f"{fmt(e['md_ci_low'], 1)} to {fmt(e['md_ci_high'], 1)}, t on "
+            f"{fmt(e['md_df'], kind='int')} degrees of freedom).</li>")
+
+
+def _bayes_item(b: pd.Series | None, spec: dict, mu_prior_sd: float | None, unit: str) -> str:
+    if b is None:
+        return ""
+    m = _measure(spec)
+    prior = f"prior {_e(b['prior_label'])}" + (
+        f", average effect ~ Normal(0, {fmt(mu_prior_sd, 1)}²)" if mu_prior_sd else "")
+    text = (f"<li><b>Bayesian</b> (exact posterior, {prior}): {m} {fmt(b['mu_q50'])} (95% "
+            f"credible interval {fmt(b['mu_q025'])} to {fmt(b['mu_q975'])}); probability of any "
+            f"benefit {fmt(b['p_mu_gt_0'], kind='pct')}")
+    if pd.notna(b.get("p_mu_gt_mcid")):
+        ends = sorted([b["p_mu_gt_mcid_sd_low"], b["p_mu_gt_mcid_sd_high"]])
+        text += (f"; probability of a benefit patients notice (at least "
+                 f"{fmt(b['mcid_natural'], 1)}{' ' + _e(unit) if unit else ''}) "
+                 f"{fmt(b['p_mu_gt_mcid'], kind='pct')} "
+                 f"({fmt(ends[0], kind='pct')} to {fmt(ends[1], kind='pct')} as the assumed "
+                 "reference SD that converts it to the standardised scale moves across its range)")
+    return text + ".</li>"
+
+
+def _set_unit(r: pd.Series, effects: pd.DataFrame, unit_of) -> str:
+    """The unit of the set's MCID: that of its effects' instrument when they share one."""
+    inst = effects.loc[effects["es_id"].isin(str(r["studies"]).split()), "instrument"].unique()
+    return unit_of(inst[0]) if len(inst) == 1 else ""
+
+
+def answer_html(sof: pd.DataFrame, specs: list[dict], pooled: pd.DataFrame,
+                bayes: pd.DataFrame | None, effects: pd.DataFrame, sets: dict, method: str,
+                knha: bool, level: float, mu_prior_sd: float | None = None,
+                unit_of=lambda instrument: "", title: str = "") -> str:
+    """The answer first: per summary-of-findings outcome, the GRADE certainty and its plain
+    sentence, then for each pooling set that answers it the frequentist estimate (method named,
+    CI, prediction interval), the estimate in the outcome's unit where there is one, the
+    Bayesian posterior (prior named; P(benefit), P(benefit >= MCID) with its range over the
+    reference SD) and why the two intervals differ. Every number from the tables passed in."""
+    method_name = f"random effects, {method}" + (" + Knapp–Hartung" if knha else "")
+    spec_of = {s["outcome"]: s for s in specs}
+    parts = [f"<h2 id='answer'>{_e(title) or 'The answer first'}</h2>"]
+    for _, r in sof.iterrows():
+        spec = spec_of.get(r["outcome"], {})
+        parts.append(f"<section class='answer'><h3>{_e(r['label'])}</h3>"
+                     f"<p><b>Certainty (GRADE): {_e(r['certainty'])}</b> "
+                     f"<span aria-hidden='true'>{_e(r['symbols'])}</span></p>")
+        rows = sets_for_outcome(spec, pooled, effects, sets, method) if spec else pooled.iloc[:0]
+        if rows.empty:
+            found = [t for t in str(r.get("effect", "")).split(" | ") if t and t != "nan"]
+            parts.append("<p class='note'>No pooled or single-study estimate for this outcome. "
+                         + ("What the studies reported:</p><ul>"
+                            + "".join(f"<li>{_e(t)}</li>" for t in found) + "</ul>"
+                            if found else "</p>"))
+        for _, f in rows.iterrows():
+            s = sets.get(f["set"], {})
+            b = None
+            if bayes is not None:
+                hit = bayes[bayes["set"] == f["set"]]
+                b = hit.iloc[0] if not hit.empty else None
+            items = [_freq_item(f, s, method_name, level),
+                     _unit_item(f, s, effects, unit_of, level),
+                     _bayes_item(b, s, mu_prior_sd, _set_unit(f, effects, unit_of))]
+            why = _why_differ(f, b, knha, _e(b["prior_label"]) if b is not None else "")
+            parts.append(f"<p class='set'>{_e(_short(s.get('label', f['set'])))}:</p>"
+                         f"<ul>{''.join(items)}</ul>"
+                         + (f"<p class='note'>{why}</p>" if why else ""))
+        parts.append(f"<p>{_e(r['plain'])}</p></section>")
+    return "".join(parts)
+
 def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.DataFrame,
                   sets: dict, primary_method: str, summary: pd.DataFrame | None = None,
                   score_ranges: pd.DataFrame | None = None,
-                  studies: pd.DataFrame | None = None) -> str:
-    """One self-contained HTML page; every number on it comes from the tables passed in."""
+                  studies: pd.DataFrame | None = None, answer: str = "") -> str:
+    """One self-contained HTML page; every number on it comes from the tables passed in.
+    ``answer`` (:func:`answer_html`) comes first; then the claims grouped by verdict (the
+    not-checkable ones folded), the pooled sets and the figures that cannot be right."""
     counts = ledger["verdict"].value_counts()
     order = [v for v in VERDICTS if v in counts.index]
     summary_line = "; ".join(f"{counts[v]} {v}" for v in order)
     files = ledger["source_file"].nunique() if "source_file" in ledger.columns else 0
     parts = [
-        "<h2>What the articles claim, and what the data support</h2>",
+        answer,
+        "<p class='note'><b>How to read the numbers.</b> "
+        + (f"For the symptom scores {_e(_lower_better(summary))}lower = better. "
+           if _lower_better(summary) else "")
+        + "Differences between groups are given so that a positive number means the treated "
+        "group did better. SMD: standardised mean difference (in standard deviations); SMCR: "
+        "standardised change within one group.</p>",
+        "<h2 id='claims'>What the articles claim, and what the data support</h2>",
         f"<p class='note'>{len(ledger)} sentences from {files} articles were checked against "
         f"the studies they rest on. Verdicts: {_e(summary_line)}.</p>",
-        "<p class='note'><b>How to read the numbers.</b> For the symptom scores "
-        f"{_e(_lower_better(summary))}lower = better. Differences between groups are given so "
-        "that a positive number means the treated group did better.</p>",
         "<h3>Contents</h3><ul>" + "".join(
             f"<li><a href='#v{i}'>{_e(v)}</a> ({counts[v]})</li>" for i, v in enumerate(order))
         + "</ul>",
     ]
     for i, verdict in enumerate(order):
         colour = COLOURS.get(verdict, "#000")
-        parts.append(f"<h3 id='v{i}' style='color:{colour}'>{_e(verdict)}</h3>"
-                     f"<p class='note'>{_e(VERDICTS[verdict])}</p>")
+        claims = []
         for _, r in ledger[ledger["verdict"] == verdict].iterrows():
             where = (f"{_e(r['source_file'])}, line {int(r['line'])}" if "line" in r.index
                      and pd.notna(r["line"]) else _e(r.get("source_file")))
-            parts.append(
+            claims.append(
                 f"<div class='claim' style='border-left-color:{colour}'><p>“{_e(r['quote'])}”"
                 f"<br><small>{where}</small><br>{_e(r['plain'])}</p></div>")
+        head = (f"<h3 id='v{i}' style='color:{colour}'>{_e(verdict)}</h3>"
+                f"<p class='note'>{_e(VERDICTS[verdict])}</p>")
+        if verdict == NOT_CHECKABLE:
+            parts.append(f"<details id='v{i}'><summary><b style='color:{colour}'>{_e(verdict)}"
+                         f"</b> ({counts[verdict]}): show</summary><p class='note'>"
+                         f"{_e(VERDICTS[verdict])}</p>{''.join(claims)}</details>")
+        else:
+            parts.append(head + "".join(claims))
     rows = pooled[(pooled["method"] == primary_method) & (pooled["k"] > 0)]
     is_ctrl = rows["set"].map(lambda s: bool(sets[s].get("controlled_only")))
 
     def item(r) -> str:
         what = ("one study, not pooled" if r["k"] == 1 else f"{int(r['k'])} studies pooled")
-        return (f"<li>{_e(sets[r['set']]['label'])}: {r['mu']:.2f} (95% CI {r['ci_low']:.2f} to "
-                f"{r['ci_high']:.2f}), {what}</li>")
+        return (f"<li>{_e(sets[r['set']]['label'])}: {_e(_measure(sets[r['set']]))} "
+                f"{fmt(r['mu'])} (95% CI {fmt(r['ci_low'])} to {fmt(r['ci_high'])}), "
+                f"{what}</li>")
 
     ctrl, other = rows[is_ctrl], rows[~is_ctrl]
     k_ctrl = int(ctrl["k"].max()) if not ctrl.empty else 0
-    parts.append("<h3>Comparisons with a placebo group (standardised; positive = better with the "
+    smd = any(_measure(sets[s]) == "SMD" for s in ctrl["set"])
+    parts.append("<h2 id='sets'>Every pooled set</h2>"
+                 "<h3>Comparisons with a control group (positive = better with the "
                  "treatment)</h3>" + f"<ul>{''.join(item(r) for _, r in ctrl.iterrows())}</ul>"
-                 f"<p class='note'>Placebo-controlled numbers that can be pooled come from {k_ctrl} "
-                 f"stud{'y' if k_ctrl == 1 else 'ies'}. As a rough guide, 0.2 is a small and 0.5 a "
-                 "moderate difference.</p>")
+                 f"<p class='note'>The largest of these sets has {k_ctrl} "
+                 f"stud{'y' if k_ctrl == 1 else 'ies'}."
+                 + (" As a rough guide, an SMD of 0.2 is a small and 0.5 a moderate "
+                    "difference." if smd else "") + "</p>")
     if not other.empty:
-        parts.append("<h3>Before-after changes without a control group (descriptive)</h3>"
+        parts.append("<h3>Before-after changes within one group (descriptive)</h3>"
                      f"<ul>{''.join(item(r) for _, r in other.iterrows())}</ul>"
-                     "<p class='note'>These are not effects of the treatment: people improve "
-                     "on average without it (placebo response, regression to the mean), and "
-                     "there is no control group to subtract.</p>")
+                     "<p class='note'>These are changes over time within one group, not "
+                     "differences between groups: they include placebo response and regression "
+                     "to the mean, so they do not measure an effect of the treatment.</p>")
     flags = forensics[forensics["verdict"] == "flag"]
     if not flags.empty:
         if summary is not None and studies is not None:
@@ -159,4 +327,8 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
                      + "</ul><p class='note'>These are kept with their source but never "
                      "pooled.</p>")
     return page("Overview", "".join(parts),
-                extra_css=".claim{border-left:4px solid #ccc;padding-left:8px;max-width:60em}")
+                extra_css=".claim{border-left:4px solid #ccc;padding-left:8px;max-width:60em}"
+                          "section.answer{border:1px solid #d0d7de;border-radius:6px;"
+                          "padding:2px 12px;margin:0 0 12px}section.answer h3{margin:8px 0 4px}"
+                          "p.set{margin:6px 0 0;font-weight:600}details{margin:1em 0}"
+                          "summary{cursor:pointer}")

@@ -26,12 +26,17 @@ rule ledger:
 rule overview:
     """Plain-language overview: each claim, its verdict and the numbers, for non-statisticians."""
     input:
-        typed=typed_tables(*CORE_TABLES, "score_ranges"),
+        typed=typed_tables(*CORE_TABLES, "score_ranges", "instruments"),
         ledger="results/ledger.csv",
         pooled="results/meta_frequentist.csv",
         forensics="results/forensics.csv",
+        effects="results/effect_sizes.csv",
+        sof="results/report/summary_of_findings.csv",
+        bayes=f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
     params:
-        cfg=config_subset("data", "assumptions", "reading_overrides", "meta_analysis", "report"),
+        cfg=config_subset(
+            "data", "assumptions", "reading_overrides", "meta_analysis", "report", "bayes"
+        ),
     output:
         report(
             "results/overview.html",

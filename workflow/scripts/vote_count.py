@@ -3,6 +3,7 @@
 import sys
 
 from reanalysis.curated import read_curated
+from reanalysis.html_page import fmt
 from reanalysis.pipeline import write_csv, write_html_table
 from reanalysis.simulation_plots import vote_count_plot
 from reanalysis.simulation_tables import vote_count_tables
@@ -15,8 +16,11 @@ out = snakemake.output  # noqa: F821
 write_csv(summary, out.summary)
 write_csv(curve, out.curve)
 row = summary.iloc[0]
+shown = summary.T.reset_index().set_axis(["quantity", "value"], axis=1)
+shown["value"] = [fmt(v, kind="p" if str(q).startswith("sign_test_p") else "sig")
+                  for q, v in zip(shown["quantity"], shown["value"], strict=True)]
 write_html_table(
-    summary.T.reset_index().set_axis(["quantity", "value"], axis=1), out.html,
+    shown, out.html,
     f"Vote count of the claim '{row['positive']} of {row['total']} studies reported improvement' "
     "(the count as the claim states it)",
     "Exact (Clopper-Pearson) interval and sign test for the share of positive studies; Beta "

@@ -1,0 +1,154 @@
+"""The overview's answer-first section (from synthetic result tables) and the check that every
+number on an overview page is in a results table (the detector itself; the shipped cases'
+pages are checked in test_overview_numbers_*)."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from overview_numbers import unmatched_numbers
+
+from reanalysis.html_page import fmt
+from reanalysis.overview import answer_html, overview_html, sets_for_outcome
+from reanalysis.verdicts import NOT_CHECKABLE, SUPPORTED
+
+SETS = {"ctrl": {"label": "Controlled trials (SMD)", "controlled_only": True,
+                 "estimands": ["between_post"], "subgroups": ["all"]},
+        "one": {"label": "One trial, change", "controlled_only": True,
+                "estimands": ["between_change"], "subgroups": ["all"]},
+        "other": {"label": "Other outcome", "controlled_only": True,
+                  "estimands": ["between_post"], "subgroups": ["all"]}}
+SPEC = {"outcome": "pain", "label": "Pain (0-10)", "effect_outcomes": ["pain"],
+        "estimands": ["between_post", "between_change"], "subgroups": ["all"]}
+
+
+def _tables():
+    effects = pd.DataFrame([
+        dict(es_id=f"s{i}.pain", outcome="pain", instrument="VAS", md=0.5, md_ci_low=-0.1,
+             md_ci_high=1.1, md_df=40) for i in range(3)]
+        + [dict(es_id="s9.pain", outcome="pain", instrument="VAS", md=0.94, md_ci_low=0.12,
+                md_ci_high=1.76, md_df=42),
+           dict(es_id="s1.sleep", outcome="sleep", instrument="PSQI", md=1.0, md_ci_low=0.0,
+                md_ci_high=2.0, md_df=40)])
+    pooled = pd.DataFrame([
+        dict(set="ctrl", method="REML", k=3, mu=0.4123, ci_low=-0.0351, ci_high=0.861,
+             pi_low=-0.5, pi_high=1.32, pval=0.0004, q_df=2.0, df=float("nan"),
+             studies="s0.pain s1.pain s2.pain"),
+        dict(set="ctrl", method="DL", k=3, mu=9.0, ci_low=8.0, ci_high=10.0, pi_low=7.0,
+             pi_high=11.0, pval=0.5, q_df=2.0, df=float("nan"), studies="s0.pain s1.pain s2.pain"),
+        dict(set="one", method="REML", k=1, mu=0.66, ci_low=0.05, ci_high=1.28,
+             pi_low=float("nan"), pi_high=float("nan"), pval=0.03, q_df=float("nan"), df=42.0,
+             studies="s9.pain"),
+        dict(set="other", method="REML", k=2, mu=0.3, ci_low=0.1, ci_high=0.5,
+             pi_low=float("nan"), pi_high=float("nan"), pval=0.01, q_df=1.0,
+             df=float("nan"), studies="s1.sleep")])
+    bayes = pd.DataFrame([
+        dict(set="ctrl", prior_label="half-normal(0.5) on tau", mu_q025=0.01, mu_q50=0.40,
+             mu_q975=0.79, p_mu_gt_0=0.978, p_mu_gt_mcid=0.05, p_mu_gt_mcid_sd_low=0.011,
+             p_mu_gt_mcid_sd_high=0.351, mcid_natural=2.0),
+        dict(set="one", prior_label="half-normal(0.5) on tau", mu_q025=-0.52, mu_q50=0.63,
+             mu_q975=1.68, p_mu_gt_0=0.9, p_mu_gt_mcid=float("nan"),
+             p_mu_gt_mcid_sd_low=float("nan"), p_mu_gt_mcid_sd_high=float("nan"),
+             mcid_natural=float("nan"))])
+    sof = pd.DataFrame([dict(outcome="pain", label="Pain (0-10)", certainty="low",
+                             symbols="⊕⊕◯◯", plain="Magnesium may improve pain.",
+                             effect="S 2020: 0.5 points better"),
+                        dict(outcome="ae", label="Adverse events", certainty="very low",
+                             symbols="⊕◯◯◯", plain="Very uncertain.",
+                             effect="S 2020: 2 of 20 had diarrhoea")])
+    return effects, pooled, bayes, sof
+
+
+def _answer():
+    effects, pooled, bayes, sof = _tables()
+    specs = [SPEC, {"outcome": "ae", "label": "Adverse events", "effect_outcomes": [],
+                    "estimands": [], "subgroups": []}]
+    return answer_html(sof, specs, pooled, bayes, effects, SETS, "REML", True, 0.95,
+                       mu_prior_sd=2.0, unit_of=lambda i: "points", title="M vs P: the answer")
+
+
+def test_sets_for_outcome_match_estimand_subgroup_and_pooled_outcome():
+    effects, pooled, _, _ = _tables()
+    rows = sets_for_outcome(SPEC, pooled, effects, SETS, "REML")
+    assert list(rows["set"]) == ["ctrl", "one"]  # not 'other' (sleep), not the DL row
+
+
+def test_answer_names_methods_intervals_and_ranges():
+    html = _answer()
+    assert html.index("M vs P: the answer") < html.index("Certainty (GRADE): low")
+    # frequentist: method, CI, prediction interval, p through the one formatting function
+    assert "REML + Knapp–Hartung, 3 studies pooled): SMD 0.41 (95% CI -0.04 to 0.86" in html
+    assert "prediction interval for a new study -0.50 to 1.32" in html and "p = < 0.001" not in html
+    assert "p = 0.000" not in html and "; p < 0.001)" in html
+    # Bayesian: prior named, P(benefit), P(>= MCID) with its range over the reference SD
+    assert "exact posterior, prior half-normal(0.5) on tau" in html
+    assert "probability of any benefit 98%" in html
+    assert "(at least 2.0 points) 5% (1% to 35% as the assumed reference SD" in html
+    # two intervals, one sentence why; narrower/wider from the widths
+    assert "Knapp–Hartung confidence interval uses a t distribution on 2 degrees" in html
+    assert "so it is narrower" in html  # 0.78 < 0.90
+    # the single study: its own unit (t interval on its df) and why the Bayesian one is wider
+    assert "a difference of 0.9 points (95% CI 0.1 to 1.8, t on 42 degrees of freedom)" in html
+    assert "single study's own (t distribution on 42 degrees of freedom)" in html
+    assert "so it is wider" in html
+    # an outcome with no set: the summary of findings' entries, certainty and sentence
+    assert "S 2020: 2 of 20 had diarrhoea" in html and "Very uncertain." in html
+    assert "Other outcome" not in html
+
+
+def test_one_formatting_function():
+    assert fmt(0.7142857142857143) == "0.71" and fmt(-0.0001) == "0.00"
+    assert fmt(1.9662475585937648e-07, kind="p") == "< 0.001" and fmt(0.0456, kind="p") == "0.046"
+    assert fmt(0.004, kind="pct") == "< 1%" and fmt(0.9991, kind="pct") == "> 99%"
+    assert fmt(0.05, kind="pct") == "5%" and fmt(float("nan")) == ""
+    assert fmt(1.9662475585937648e-07, kind="sig") == "1.97e-07" and fmt(7.0, kind="sig") == "7"
+
+
+def test_not_checkable_claims_are_folded():
+    ledger = pd.DataFrame([dict(source_file="a.txt", line=1, quote="Q", verdict=v, plain="P")
+                           for v in (SUPPORTED, NOT_CHECKABLE)])
+    pooled = pd.DataFrame([dict(set="one", method="REML", k=1, mu=0.1, ci_low=-0.2,
+                                ci_high=0.4)])
+    page = overview_html(ledger, pooled, pd.DataFrame(columns=["verdict"]), SETS, "REML",
+                         answer="<h2>ANSWER</h2>")
+    assert page.index("ANSWER") < page.index("What the articles claim")
+    start = page.index("<details")
+    assert NOT_CHECKABLE in page[start:page.index("</details>")]
+    assert SUPPORTED not in page[start:]
+
+
+def test_number_check_finds_a_number_no_table_holds(tmp_path):
+    res = tmp_path / "results"
+    (res / "data").mkdir(parents=True)
+    pd.DataFrame({"mu": [0.4123], "p": [0.978], "k": [3]}).to_csv(res / "t.csv", index=False)
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("level: 0.95\nmcid: {value: 2.0}\n")
+    page = tmp_path / "o.html"
+    page.write_text("<p>SMD 0.41 (3 studies), 98%, at least 2.0, p &lt; 0.001, 95% CI;"
+                    " “quoted 7.77” file_2017.txt</p><p>made up 0.43 and 12%</p>")
+    assert unmatched_numbers(page, res, cfg) == ["0.43", "12%"]
+
+
+def _check_case(case: Path):
+    missing = unmatched_numbers(case / "results/overview.html", case / "results",
+                                case / "config/config.yaml")
+    assert missing == [], missing
+
+
+@pytest.mark.workflow
+def test_overview_numbers_shipped_case(pipeline_run):
+    _check_case(pipeline_run)
+
+
+@pytest.mark.slow
+def test_overview_numbers_second_case(root, tmp_path):
+    from helpers import run_snakemake
+
+    shutil.copytree(root / "workflow", tmp_path / "workflow")
+    shutil.copytree(root / "cases", tmp_path / "cases")
+    case = tmp_path / "cases/mg_leg_cramps"
+    proc = run_snakemake(case, "results/overview.html", small=False,
+                         snakefile=tmp_path / "workflow/Snakefile")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    _check_case(case)
