@@ -1,7 +1,10 @@
 """Open the Snakemake HTML report in headless Chromium (Debian's chromium, driven by Playwright) as a
 laptop (1366x900) and a phone (390x844) would: the overview, the summary of findings and the
-forest plot must fit the viewport without horizontal overflow, and on the phone no text may be
-smaller than 12 px. Screenshots go to results/screenshots/ for review."""
+forest plot must fit the viewport without horizontal overflow; on the phone the menu starts
+closed and closes itself when an item opens, no text is smaller than 12 px, no block holding
+text is narrower than 300 px, figure text is at least 10 px as shown, and the first screen of
+the overview shows a pooled estimate with its CI and a GRADE rating. Screenshots go to
+results/screenshots/ for review."""
 
 import os
 import shutil
@@ -52,6 +55,27 @@ JS_MIN_FONT = """() => {
     if (f < min) { min = f; where = el.tagName + ': ' + el.textContent.trim().slice(0, 40); }
   }
   return [min, where];
+}"""
+
+
+# Blocks (not inline elements) that hold text themselves and are narrower than 300 px: an item
+# squeezed into a column (the menu open beside it) reads one word per line.
+JS_NARROW = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const s = getComputedStyle(el);
+    if (s.display.startsWith('inline') || s.display === 'none' || s.visibility === 'hidden') continue;
+    if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
+    if (el.closest('svg')) continue;  // figure text: checked by its size, not its box
+    const nav = el.closest('nav');  // the report's menu, closed (width 0) or full width
+    if (nav && nav.getBoundingClientRect().width === 0) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.width < 300) out.push(el.tagName + ' ' + Math.round(r.width) + ': '
+                                + el.textContent.trim().slice(0, 30));
+  }
+  return out.slice(0, 10);
 }"""
 
 
@@ -129,9 +153,9 @@ def _open(pg, category: str, item: str, filename: str, phone: bool = False):
     tag = "iframe" if filename.endswith(".html") else "img"
     pg.wait_for_selector(f"{tag}[src*='{filename}']", timeout=30_000)
     pg.evaluate(JS_SCROLL_TOP)  # as a fresh view: not where the previous item was scrolled to
-    if phone:  # a phone reader closes the menu to read: the report's own "x" button
-        pg.locator("a.bg-transparent[type=button]").nth(1).click()
+    if phone:  # on a phone the menu closes itself when an item opens (workflow.rst)
         pg.wait_for_timeout(500)  # the menu's slide-out transition
+        assert pg.locator("nav").first.bounding_box()["width"] == 0
 
 
 def _frame(pg, filename: str):
@@ -173,6 +197,7 @@ def test_fits_the_screen(pages, shots, viewport, name):
         if phone:
             size, where = frame.evaluate(JS_MIN_FONT)
             assert size >= 12, where
+            assert frame.evaluate(JS_NARROW) == []
     else:
         img = pg.locator(f"img[src*='{filename}']").first
         assert img.evaluate("e => e.naturalWidth") > 500  # decoded, full-size image
@@ -184,6 +209,32 @@ def test_fits_the_screen(pages, shots, viewport, name):
     w, h = VIEWPORTS[viewport]
     pg.screenshot(path=str(shots / f"{name}_{w}x{h}.png"))
     assert pg.js_errors == []
+
+
+def test_phone_starts_with_the_menu_closed(browser, report_html, shots):
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    pg.goto(report_html.as_uri())
+    pg.wait_for_selector("nav", state="attached", timeout=60_000)
+    pg.wait_for_timeout(800)
+    assert pg.locator("nav").first.bounding_box()["width"] == 0
+    assert pg.evaluate(JS_OVERFLOW) == []
+    assert pg.evaluate(JS_NARROW) == []
+    pg.screenshot(path=str(shots / "landing_390x844.png"))
+    pg.close()
+
+
+def test_overview_answers_in_the_first_phone_screen(browser, report_html, shots):
+    """The first 844 px of the overview at 390 px show a pooled or single-study estimate with
+    its CI and a GRADE certainty."""
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    pg.goto(report_html.parent.joinpath("overview.html").as_uri())
+    visible = pg.evaluate("""() => [...document.querySelectorAll('li, p, h3')]
+        .filter(e => e.getBoundingClientRect().bottom <= window.innerHeight)
+        .map(e => e.textContent).join(' ')""")
+    assert "Certainty (GRADE):" in visible
+    assert "95% CI" in visible and "Frequentist" in visible, visible
+    pg.screenshot(path=str(shots / "overview_first_screen_390x844.png"))
+    pg.close()
 
 
 def test_summary_of_findings_has_a_row_per_outcome(browser, pages, report_html, config, shots):

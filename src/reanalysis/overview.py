@@ -330,5 +330,6 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
                 extra_css=".claim{border-left:4px solid #ccc;padding-left:8px;max-width:60em}"
                           "section.answer{border:1px solid #d0d7de;border-radius:6px;"
                           "padding:2px 12px;margin:0 0 12px}section.answer h3{margin:8px 0 4px}"
+                          "section.answer ul{padding-left:1.2em}"
                           "p.set{margin:6px 0 0;font-weight:600}details{margin:1em 0}"
                           "summary{cursor:pointer}")
