@@ -27,15 +27,17 @@ import math
 import numpy as np
 import pandas as pd
 
+from . import crossover as cx
 from . import effect_sizes as es
 from . import evidence as ev
 from . import sd_recovery as sdr
 from .curated import arm_roles, select_readings  # noqa: F401  (re-exported)
-from .data_model import BETWEEN
+from .data_model import BETWEEN, CROSSOVER, PARALLEL
 
 COLUMNS = [
     "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",
-    "controlled", "md", "md_var", "md_ci_low", "md_ci_high", "md_df", "yi", "vi", "n1", "n2",
+    "controlled", "design", "patients", "md", "md_var", "md_ci_low", "md_ci_high", "md_df", "yi",
+    "vi", "n1", "n2",
     "basis", "status", "assumptions", "source_rows", "p_reported", "p_reanalysed",
     "p_reanalysed_low", "p_reanalysed_high", "p_check", "p_check_detail", "p_n_low", "p_n_high",
     "forensic_flags",
@@ -60,6 +62,8 @@ class Assumptions:
     test_analysis: str = "change"
     size_ranges: tuple[tuple[str, str, str, int, int], ...] = ()
     r_range: tuple[float, float] = (0.5, 0.5)
+    crossover_r: float = 0.5
+    crossover_r_range: tuple[float, float] = (0.5, 0.5)
 
     @classmethod
     def from_config(cls, config: dict) -> Assumptions:
@@ -77,6 +81,8 @@ class Assumptions:
                 for s in a["sample_sizes"]
             ),
             r_range=tuple(float(x) for x in a["prepost_correlation"]["range"]),
+            crossover_r=float(a["crossover_correlation"]["value"]),
+            crossover_r_range=tuple(float(x) for x in a["crossover_correlation"]["range"]),
         )
 
     def n_for(self, study: str, subgroup: str, arm: str) -> int | None:
@@ -100,6 +106,15 @@ class Assumptions:
                 return n_sub, n_all - n_sub
         raise ValueError(f"{study}: assumptions.sample_sizes must give n per arm for 'all' and "
                          f"{subgroup!r}, with at least 2 patients per arm left outside it")
+
+
+def study_designs(studies: pd.DataFrame) -> dict[str, str]:
+    """study_id -> allocation (studies.csv ``allocation``: parallel, crossover, single group);
+    a study without one is analysed as parallel groups."""
+    if "allocation" not in studies.columns:
+        return {}
+    return {s: a for s, a in zip(studies["study_id"], studies["allocation"], strict=True)
+            if isinstance(a, str) and a}
 
 
 def sample_size_range(config: dict, study: str, subgroup: str, arm: str | None = None
@@ -244,10 +259,19 @@ def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, note
         "role": BETWEEN if arm not in cell.role else cell.role[arm],
         "md": md, "md_var": md_var, "md_ci_low": lo, "md_ci_high": hi, "md_df": df,
         "yi": yi, "vi": vi, "n1": n1, "n2": n2, "basis": basis,
+        "patients": _patients(base, arm, cell, n1, n2),
         "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
         "assumptions": "; ".join(dict.fromkeys(notes)),
         "source_rows": " ".join(dict.fromkeys(r["row_id"] for r in src)),
     } | NO_P_CHECK | (p or {})
+
+
+def _patients(base, arm, cell, n1, n2) -> float:
+    """Patients behind an effect, each counted once: n1 + n2 between the arms of a parallel
+    trial, n1 in a crossover (every patient is in both arms) and within one arm."""
+    if arm in cell.role or base.get("design") == CROSSOVER:
+        return n1
+    return n1 + n2 if pd.notna(n1) and pd.notna(n2) else np.nan
 
 
 # --- between arms ---------------------------------------------------------------------------------
@@ -444,6 +468,8 @@ def _between(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
         return []
     pairs = list(itertools.product(ints, comps))
     out = []
+    if base["design"] == CROSSOVER:
+        return _crossover(cell, base, a, pairs)
     change_ok = any(_between_inputs(cell, p, "between_change", (10, 10)) for p in pairs)
     test = _test_for(cell, a, change_ok) if len(pairs) == 1 else None
     for arms in pairs:
@@ -530,6 +556,101 @@ def _between_one(cell, base, a, arms, label, estimand, test):
     yi, vi = cell.sign * g, vg
     return _row(cell, base, estimand, label, cell.sign * md, se**2, yi, vi, n1, n2, basis, src,
                 notes, df=df, p=p_info)
+
+
+def _crossover(cell, base, a, pairs) -> list[dict]:
+    """A crossover trial, analysed as paired (:mod:`reanalysis.crossover`): N patients (counted
+    once), df = N - 1; SE of the difference from a reported paired test, else from the period
+    SDs and the assumed within-patient correlation; SMD standardised by the SD of the
+    measurements. Only a single intervention/comparator pair of period (end) or change values."""
+    if len(pairs) != 1:
+        return []
+    arms = pairs[0]
+    tp = next((r["timepoint"] for r in cell.between().values() if r["statistic"] != "n"), None)
+    estimand = "between_change" if tp == "change" else "between_post"
+    test = _test_for(cell, a, False)
+    if test is not None:
+        test = dataclasses.replace(test, estimand=estimand)
+    notes: list[str] = []
+    n1, n2, how, _ = _resolve_n(cell, arms, None, a, notes, estimand)
+    inputs = _between_inputs(cell, arms, estimand, (n1, n2))
+    if inputs is None or _imputed(inputs[1]):
+        return []
+    md, sd, src, conv = inputs
+    if n1 is None:
+        return [_row(cell, base, estimand, BETWEEN, np.nan, np.nan, np.nan, np.nan, np.nan,
+                     np.nan, "not estimable: n neither reported nor assumed", src, notes)]
+    n = min(n1, n2)  # the same patients in both arms
+    df = n - 1
+    if df <= 1:
+        return [_row(cell, base, estimand, BETWEEN, np.nan, np.nan, np.nan, np.nan, n, n,
+                     "not estimable: a paired test needs N >= 3", src, notes)]
+    sd_e, sd_c = float(sd[0]), float(sd[1])
+    est = cell.between().get("estimate")
+    md_means = md
+    if test is not None and est is not None:
+        md, src = float(est["value"]), [*src, est]
+    if test is not None and test.exact:
+        se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
+        r = cx.r_from_se(se, sd_e, sd_c, n)
+        basis = (f"crossover analysed as paired: SE from the reported {test.kind} (paired t, "
+                 f"df = {df}; Handbook 23.2.7.2), within-patient r = {r:.2f} implied by it")
+        src = [*src, *test.rows]
+    else:
+        r = a.crossover_r
+        se = cx.se_paired(sd_e, sd_c, n, r)
+        notes.append(f"crossover_r={r:g}")
+        basis = ("crossover analysed as paired: SE from the period SDs with the assumed "
+                 "within-patient r (Handbook 23.2.7.2)")
+        if test is not None:
+            src = [*src, *test.rows]
+    if conv:
+        basis += "; " + "; ".join(dict.fromkeys(conv))
+    d, vd = cx.smd_paired(md, sd_e, sd_c, n, min(max(r, -1.0), 1.0))
+    if not -1.0 < r < 1.0:  # the SE and SDs cannot belong together: var from the SE itself
+        vd = (se**2) / ((sd_e**2 + sd_c**2) / 2.0) + d**2 / (2.0 * n)
+        basis += "; the SE and the SDs imply no r in (-1, 1): var(d) from the SE"
+    j = float(es.hedges_j(df, exact=a.exact_j))
+    p_info = None
+    if test is not None:
+        p_info = _crossover_p_check(cell, a, test, md_means, sd_e, sd_c, n, se, r, src)
+    return [_row(cell, base, estimand, BETWEEN, cell.sign * md, se**2, cell.sign * j * d,
+                 j**2 * vd, n, n, basis, src, notes, df=df, p=p_info)]
+
+
+def _crossover_p_check(cell, a, test, md, sd_e, sd_c, n, se, r_implied, src) -> dict:
+    """The reported paired p recomputed from the period means/SDs over their rounding and the
+    assumed within-patient r range (none of them solved from the p)."""
+    rows = [x for x in src if x["arm"] != BETWEEN]
+    h_md, h_sd = 2 * _rounding(rows, "mean"), _rounding(rows, "sd")
+    rs = np.linspace(a.crossover_r_range[0], a.crossover_r_range[1], 7)
+    big, small = abs(md) + h_md, max(abs(md) - h_md, 0.0)
+    ps = [cx.p_paired(m, max(e, 1e-9), max(c, 1e-9), n, float(r)) for r in rs
+          for e in (sd_e - h_sd, sd_e + h_sd) for c in (sd_c - h_sd, sd_c + h_sd)
+          for m in (big, small)]
+    p_lo, p_hi = min(ps), max(ps)
+    p_mid = cx.p_paired(md, sd_e, sd_c, n, a.crossover_r)
+    if test.kind in ("p_value", "p_below", "p_above"):
+        ok = ev.p_matches(test.kind, test.value, test.decimals, p_lo, p_hi)
+        shown = {"p_value": "p = ", "p_below": "p < ", "p_above": "p > "}[test.kind] + \
+            f"{test.value:g}"
+    else:
+        p_rep = ev.p_from_se(md, se, n - 1)
+        ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
+        shown = f"p = {p_rep:.3g} (from the reported {test.kind})"
+    rng = f"r from {a.crossover_r_range[0]:g} to {a.crossover_r_range[1]:g}"
+    implied = (f"the reported statistic implies r = {r_implied:.2f}" if np.isfinite(r_implied)
+               else "")
+    out = {"p_reported": test.value if test.kind != "ci" else np.nan, "p_reanalysed": p_mid,
+           "p_reanalysed_low": p_lo, "p_reanalysed_high": p_hi}
+    if ok:
+        return out | {"p_check": ev.P_REPRODUCED, "p_check_detail": (
+            f"reported {shown} recomputed by a paired t-test (df = {n - 1}) of the reported "
+            f"period means/SDs: p = {p_lo:.3g}-{p_hi:.3g} over their rounding and {rng}; "
+            f"{implied}")}
+    return out | {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": (
+        f"reported {shown}, but a paired t-test (df = {n - 1}) of the reported period means/SDs "
+        f"gives p = {p_lo:.3g}-{p_hi:.3g} over their rounding and {rng}; {implied}")}
 
 
 def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes):
@@ -673,13 +794,15 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
     """
     roles = arm_roles(arms)
     controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
+    designs = study_designs(studies)
     out = []
     for (study, subgroup, outcome), rows in summary.groupby(
         ["study_id", "subgroup", "outcome"], sort=True
     ):
         cell = _Cell(rows, roles)
         base = {"study_id": study, "subgroup": subgroup, "outcome": outcome,
-                "instrument": cell.instrument, "controlled": bool(controlled.get(study, False))}
+                "instrument": cell.instrument, "controlled": bool(controlled.get(study, False)),
+                "design": designs.get(study, PARALLEL)}
         between = _between(cell, base, a)
         out += between
         out += _within(cell, base, a, _cell_n(cell, between))
@@ -707,12 +830,17 @@ IMPLIED_COLUMNS = ["row_id", "study_id", "subgroup", "outcome", "reported", "ana
                    "assumed_low", "assumed_high", "in_assumed_range"]
 
 
-def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict) -> pd.DataFrame:
+def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict,
+                        studies: pd.DataFrame | None = None) -> pd.DataFrame:
     """For every reported between-arm p (or t) with means/SDs in both arms: the per-arm n that
     reproduces it at each r (low, default and high end of the r range) and for end-of-treatment
     scores, with the range the rounding of the inputs allows; and the r it needs at each n of the
-    assumed n range."""
+    assumed n range. Crossover trials (``studies``) are left out: their p is a paired test, and
+    the within-patient r it implies is in the effect table's ``p_check_detail``."""
     a = Assumptions.from_config(config)
+    crossover = {s for s, d in study_designs(studies).items() if d == CROSSOVER} \
+        if studies is not None else set()
+    summary = summary[~summary["study_id"].isin(crossover)]
     rc = config["assumptions"]["prepost_correlation"]
     r_grid = sorted({float(rc["range"][0]), float(rc["value"]), float(rc["range"][1])})
     roles = arm_roles(arms)

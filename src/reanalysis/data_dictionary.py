@@ -56,6 +56,11 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "identifier": "DOI, PMID or registry id",
             "role": "the case's own category of the study (e.g. `intervention`, `levels`)",
             "design": "the design in words",
+            "allocation": "how patients were allocated: `parallel`, `crossover` (analysed as paired, "
+                          "patients counted once) or `single group`; empty: not stated (analysed "
+                          "as parallel groups)",
+            "allocation_source": "where `allocation` comes from (quote and address)",
+            "allocation_status": "status of `allocation` (reported / second-hand / inference)",
             "controlled": "`true` if the study has a comparator group",
             "randomized": "`true`, `false` or `not stated` (the source is silent: read as missing)",
             "blinded": "`true`, `false` or `not stated`",

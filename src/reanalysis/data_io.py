@@ -19,6 +19,7 @@ import pandera.pandas as pa
 
 from .curated import arm_roles, select_readings  # noqa: F401  (re-exported)
 from .data_model import (  # noqa: F401  (the vocabulary and errors, re-exported)
+    ALLOCATIONS,
     ARM_STATISTICS,
     BETWEEN,
     BETWEEN_STATISTICS,
@@ -76,6 +77,7 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
         "citation": _text(),
         "role": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z_]*$")),  # the case's own categories
         "design": _text(),
+        "allocation": pa.Column(str, pa.Check.isin(ALLOCATIONS), nullable=True, required=False),
         "controlled": pa.Column(bool),
         "randomized": pa.Column("boolean", nullable=True),
         "blinded": pa.Column("boolean", nullable=True),

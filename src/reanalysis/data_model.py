@@ -17,6 +17,10 @@ NOT_STATED = "not stated"  # tri-state design flags (studies.csv): the source do
 KEY = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "reading"]
 ROLES = ["intervention", "comparator", "other"]
 BETWEEN = "between"  # reserved arm name: intervention-minus-comparator statistics
+# studies.csv ``allocation``: how patients were allocated; the design decides the analysis (a
+# crossover is analysed as paired and its patients are counted once)
+PARALLEL, CROSSOVER, SINGLE_GROUP = "parallel", "crossover", "single group"
+ALLOCATIONS = [PARALLEL, CROSSOVER, SINGLE_GROUP]
 # What each arm role may carry; every kind here is converted by ``comparisons`` (or, for 'other'
 # arms and binary counts, listed in results/estimability.csv with the reason); anything else is
 # rejected at validation.

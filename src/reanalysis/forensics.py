@@ -11,7 +11,8 @@
   in the assumed range is tried.
 * p recomputation: the pooled two-sample t-test from reported means/SDs (end-of-treatment scores,
   or change scores with SDs imputed from a pre-post correlation), over the assumption ranges of n
-  and r; a reported p outside the attainable range is flagged.
+  and r; for a crossover, the paired t-test on N - 1 df over the within-patient correlation range
+  (the analysis its effect size uses); a reported p outside the attainable range is flagged.
 
 Verdicts: ``ok``, ``flag`` (impossible or unattainable under every assumption), ``inconclusive``.
 """
@@ -25,9 +26,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparisons import find_row, sample_size_range
+from . import crossover as cx
+from .comparisons import find_row, sample_size_range, study_designs
 from .curated import arm_roles
-from .data_model import BETWEEN
+from .data_model import BETWEEN, CROSSOVER
 from .effect_sizes import sd_change
 
 COLUMNS = ["check", "row_id", "value", "verdict", "detail"]
@@ -170,10 +172,15 @@ def grim_checks(summary: pd.DataFrame, instruments: pd.DataFrame, config: dict) 
     return rows
 
 
-def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame) -> list[dict]:
-    """Recompute between-arm p-values from means/SDs over the n (and r) assumption ranges."""
+def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame,
+                   studies: pd.DataFrame | None = None) -> list[dict]:
+    """Recompute between-arm p-values from means/SDs over the n (and r) assumption ranges, with
+    the study's design: a crossover (studies.csv ``allocation``) by the paired t-test on N - 1 df
+    over the within-patient correlation range (:mod:`reanalysis.crossover`), as its effect is."""
     rows = []
     r_range = [float(x) for x in config["assumptions"]["prepost_correlation"]["range"]]
+    cx_range = [float(x) for x in config["assumptions"]["crossover_correlation"]["range"]]
+    designs = study_designs(studies) if studies is not None else {}
     roles = arm_roles(arms)
     for _, p_row in summary[(summary["arm"] == BETWEEN)
                             & (summary["statistic"] == "p_value")].iterrows():
@@ -197,11 +204,18 @@ def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame) -> l
             continue
         analyses = []
         end = [get(arm, "end", s) for arm in pair for s in ("mean", "sd")]
-        if None not in end:
+        if designs.get(study) == CROSSOVER:
+            if None not in end:
+                analyses.append((
+                    f"paired t-test (crossover, df = N - 1), within-patient r in "
+                    f"[{cx_range[0]:g}, {cx_range[1]:g}]",
+                    [cx.p_paired(end[0] - end[2], end[1], end[3], n, float(r)) for n in n_mg
+                     for r in np.linspace(cx_range[0], cx_range[1], 7)]))
+        elif None not in end:
             analyses.append(("end-of-treatment scores",
                              [t_test_p(end[0], end[1], n, end[2], end[3], n) for n in n_mg]))
         base = [get(arm, "baseline", s) for arm in pair for s in ("mean", "sd")]
-        if None not in base and None not in end:
+        if None not in base and None not in end and designs.get(study) != CROSSOVER:
             ps = []
             for n in n_mg:
                 for r in np.linspace(r_range[0], r_range[1], 7):
@@ -234,7 +248,8 @@ def run_checks(tables: dict, config: dict) -> pd.DataFrame:
     summary = tables["summary_all"]
     rows = (sd_checks(summary, tables["score_ranges"], config)
             + grim_checks(summary, tables["instruments"], config)
-            + p_value_checks(summary[summary["reading"] == "primary"], config, tables["arms"]))
+            + p_value_checks(summary[summary["reading"] == "primary"], config, tables["arms"],
+                             tables.get("studies")))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -26,13 +26,16 @@ class EmptyPoolingSetError(ValueError):
 
 def single_study(effect: pd.Series, level: float, method: str) -> dict:
     """The one effect of a k = 1 set as it is: estimate, SE and a t-based CI on the study's own
-    degrees of freedom (n1 + n2 - 2 between arms, n - 1 within an arm); no heterogeneity.
+    degrees of freedom (the effect table's ``md_df`` where given: n1 + n2 - 2 between the arms of
+    a parallel trial, N - 1 in a crossover and within an arm); no heterogeneity.
 
     One row, ``status`` 'single study, not pooled'; ``method`` holds the primary method's name
     only so that lookups of "the primary row of a set" find it."""
     yi, se = float(effect["yi"]), float(np.sqrt(effect["vi"]))
     n1, n2 = float(effect["n1"]), effect.get("n2", np.nan)
     df = n1 + float(n2) - 2 if pd.notna(n2) else n1 - 1
+    if pd.notna(effect.get("md_df", np.nan)):
+        df = float(effect["md_df"])
     q = float(stats.t.ppf(0.5 + level / 2, df))
     return {"method": method, "k": 1, "mu": yi, "se": se, "ci_low": yi - q * se,
             "ci_high": yi + q * se, "pval": float(2 * stats.t.sf(abs(yi) / se, df)),
@@ -75,6 +78,8 @@ def sensitivity_points(config: dict) -> list[tuple[str, float, Assumptions]]:
     points = [("default", np.nan, base)]
     for v in a["prepost_correlation"]["range"]:
         points.append(("prepost_correlation", v, dataclasses.replace(base, r=float(v))))
+    for v in a["crossover_correlation"]["range"]:
+        points.append(("crossover_correlation", v, dataclasses.replace(base, crossover_r=float(v))))
     for v in a["p_threshold_significant"]["range"]:
         points.append(("p_threshold_significant", v, dataclasses.replace(base, p_threshold=float(v))))
     for v in a["reported_test_analysis"]["alternatives"]:

@@ -58,8 +58,12 @@ def select_effects(effects: pd.DataFrame, spec: dict, arms: set) -> pd.DataFrame
 
 
 def _n(row: pd.Series) -> tuple[float, bool]:
-    """Patients behind an effect and whether that number is an assumption (n[...] in config)."""
-    n = row["n1"] + (row["n2"] if row["arm"] == "between" and pd.notna(row["n2"]) else 0)
+    """Patients behind an effect, each counted once (the effect table's ``patients``: a crossover's
+    patients are in both arms), and whether that number is an assumption (n[...] in config)."""
+    if "patients" in row.index and pd.notna(row["patients"]):
+        n = row["patients"]
+    else:
+        n = row["n1"] + (row["n2"] if row["arm"] == "between" and pd.notna(row["n2"]) else 0)
     assumed = assumed_n(row.get("assumptions"))
     return n, assumed
 

@@ -20,7 +20,7 @@ with script_log(snakemake.log[0]):  # noqa: F821
     flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))  # noqa: F821
     effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
                                  flagged, arms=t["arms"])
-    implied = implied_assumptions(t["summary"], t["arms"], cfg)
+    implied = implied_assumptions(t["summary"], t["arms"], cfg, t["studies"])
     unused = estimability(t["summary_all"], t["summary"], effects, t["arms"], t["studies"])
     write_csv(effects, out.csv)
     write_csv(implied, out.implied)
