@@ -10,7 +10,7 @@ SMK     := $(VENV)/bin/snakemake --directory $(CASE) --snakefile $(CURDIR)/workf
 export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
 export MPLBACKEND := Agg
 
-.PHONY: env lock browser report workflow notebooks test test-all lint bench clean
+.PHONY: env lock case browser report workflow notebooks test test-all lint bench clean
 
 env: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ $(VENV)/.installed: requirements.lock tools/uv-bootstrap.txt pyproject.toml
 
 lock: env
 	tools/update-lock.sh
+
+# A new case from templates/case/: make case NEW=cases/my_question
+case:
+	@tools/new-case.sh "$(NEW)"
 
 workflow: env
 	$(SMK) --cores $(CORES)

@@ -15,7 +15,7 @@ def test_docs_data_md_is_current(root):
 
 
 def _case_tables(root):
-    for data in [root / "data", *sorted(root.glob("cases/*/data"))]:
+    for data in [root / "data", *sorted(root.glob("cases/*/data")), root / "templates/case/data"]:
         for path in sorted(data.glob("*.csv")):
             yield pytest.param(path, id=str(path.relative_to(root)))
 
