@@ -6,8 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reanalysis.forest_rows import MARK_P, arm_summary, forest_rows
-from reanalysis.plots import forest_plot
+from reanalysis.bayes_exact import posterior_exact
+from reanalysis.bayes_plots import bayes_forest_alt, bayes_forest_plot
+from reanalysis.forest_rows import MARK_P, arm_summary, forest_pages, forest_rows
+from reanalysis.plots import (
+    DPI,
+    MAX_ROWS,
+    PHONE_MAX_ROWS,
+    _row_heights,
+    forest_alt,
+    forest_figures,
+    forest_plot,
+    plt,
+    save,
+)
+from reanalysis.priors import TauPrior
 
 
 def _summary():
@@ -128,3 +141,91 @@ def test_weights_are_random_effects_weights_summing_to_one(vis, tau2):
     shown = rows[(rows["panel"] == "within") & (rows["kind"] == "result")]["weight"]
     w = 1 / (np.array(vis) + tau2)  # random-effects weights (Borenstein et al. 2009, ch. 12)
     assert list(shown) == [f"{x:.0%}" for x in w / w.sum()]
+
+
+def _many(k: int, label_words: int = 1):
+    """k synthetic two-arm studies (test data only) pooled in one set."""
+    rng = np.random.default_rng(7)
+    effects = pd.DataFrame({
+        "es_id": [f"e{i}" for i in range(k)], "study_id": [f"s{i}" for i in range(k)],
+        "outcome": ["pain " * label_words] * k, "instrument": ["VAS"] * k,
+        "estimand": ["between_post"] * k, "arm": ["between"] * k, "subgroup": ["all"] * k,
+        "yi": rng.normal(0.3, 0.2, k), "vi": rng.uniform(0.02, 0.2, k), "n1": [20] * k,
+        "n2": [20] * k, "md": np.nan, "md_var": np.nan, "forensic_flags": "",
+        "assumptions": "", "source_rows": ""})
+    pooled = pd.DataFrame([{"set": "all", "method": "REML", "knha": True, "k": k, "mu": 0.3,
+                            "ci_low": 0.25, "ci_high": 0.35, "pi_low": -0.1, "pi_high": 0.7,
+                            "pval": 1e-9, "tau2": 0.01, "i2": 20.0, "q": 250.0, "q_df": k - 1,
+                            "q_pval": 0.01, "studies": " ".join(effects["es_id"])}])
+    sets = {"all": {"label": "All trials (SMD)", "estimands": ["between_post"]}}
+    arms = pd.DataFrame({"study_id": [], "arm": [], "role": []})
+    names = {f"s{i}": f"Author{i} {2000 + i % 20}" for i in range(k)}
+    return forest_rows(effects, pooled, _summary().iloc[:0], arms, names, sets, "REML", 0.5)
+
+
+@pytest.mark.parametrize("phone", [False, True])
+def test_k200_forest_pages_stay_under_4000_px(phone):
+    """A synthetic k = 200 set through the plotting function: pages of about 40 rows, none over
+    4,000 px high at the PNG's dpi, every result on exactly one page, axes shared."""
+    rows = _many(200)
+    figs = forest_figures(rows, "drug X", "dummy pill", phone=phone)
+    assert len(figs) > 1
+    heights = [f.get_size_inches()[1] * DPI for f in figs]
+    assert max(heights) <= 4000, heights
+    pages = forest_pages(rows, PHONE_MAX_ROWS if phone else MAX_ROWS,
+                         list(_row_heights(rows, phone).values()))
+    assert sum(len(p) for p in pages) == len(rows)
+    assert sum((p["kind"] == "result").sum() for p in pages) == 200
+    assert all(len(p) <= 60 for p in pages)
+    assert (pages[-1]["kind"] == "pooled").any()  # the diamond follows the last study
+    xlims = {tuple(f.axes[0].get_xlim()) for f in figs}
+    assert len(xlims) == 1
+    for f in figs:
+        plt.close(f)
+
+
+def test_bayes_forest_summarises_beyond_40_studies():
+    k = 60
+    rng = np.random.default_rng(3)
+    chosen = pd.DataFrame({"study_id": [f"s{i}" for i in range(k)], "outcome": "pain",
+                           "subgroup": "all", "arm": "between", "yi": rng.normal(0.3, 0.2, k),
+                           "vi": rng.uniform(0.02, 0.2, k)})
+    post = posterior_exact(chosen["yi"], chosen["vi"], TauPrior("half_normal", 0.5), 2.0)
+    fits = {"all": (chosen, post)}
+    sets = {"all": {"label": "All trials (SMD)"}}
+    fig = bayes_forest_plot(fits, sets, "half-normal(0.5)")
+    assert fig.get_size_inches()[1] * 110 <= 4000
+    alt = bayes_forest_alt(fits, sets, "half-normal(0.5)")
+    assert alt.startswith("Bayesian forest plot, prior half-normal(0.5): All trials: k = 60")
+    plt.close(fig)
+
+
+def test_long_labels_do_not_run_into_the_arm_columns():
+    """A 300-character label wraps and widens the label column: its drawn box ends left of
+    every per-arm value."""
+    rows = _many(3, label_words=60)
+    fig = forest_plot(rows, "drug X", "dummy pill")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    labels = [t for t in fig.texts if "pain pain" in t.get_text()]
+    values = [t for t in fig.texts if t.get_text() in ("20",)]  # the n columns
+    assert labels and values
+    right = max(t.get_window_extent(r).x1 for t in labels)
+    left = min(t.get_window_extent(r).x0 for t in values)
+    assert right < left
+    plt.close(fig)
+
+
+def test_alt_text_from_the_rows_and_saved_in_the_file(rows, tmp_path):
+    alt = forest_alt(rows)
+    assert alt.startswith("forest plot: randomised comparison, 1 study, 2 results; no pooled")
+    assert "before-after change within one group, 3 studies, 3 results; pooled, k = 3" in alt
+    assert "0.56 [0.11, 1.02]" in alt
+    fig = forest_plot(rows, "drug X", "dummy pill")
+    save(fig, tmp_path / "f.png", alt)
+    save(fig, tmp_path / "f.svg", alt)
+    from PIL import Image
+
+    assert Image.open(tmp_path / "f.png").info["Description"] == alt
+    assert f"<dc:description>{alt}</dc:description>" in (tmp_path / "f.svg").read_text()
+    plt.close(fig)

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .bayes_exact import ExactPosterior
+from .html_page import fmt
 from .plots import plt
 
 Fits = dict[str, tuple[pd.DataFrame, ExactPosterior | None]]
+MAX_STUDIES = 40  # per set in the Bayesian forest plot; more are summarised
 PRIOR_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown")
 
 
@@ -33,7 +35,11 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
         title = textwrap.fill(f"{sets[name]['label']} (k={len(chosen)})", 70)
         lines.append(("header", title, None))
         shrunk = post.shrunken()
-        for (_, r), s in zip(chosen.iterrows(), shrunk, strict=True):
+        if len(chosen) > MAX_STUDIES:  # summarised: the study rows are in shrunken_{prior}.csv
+            lines.append(("note", f"{len(chosen)} studies: rows not drawn (more than "
+                                  f"{MAX_STUDIES}); see the shrunken-effects table", None))
+        for (_, r), s in zip(chosen.iterrows() if len(chosen) <= MAX_STUDIES else [],
+                             shrunk if len(chosen) <= MAX_STUDIES else [], strict=True):
             se = np.sqrt(r["vi"])
             lines.append(("study", _study_label(r),
                           (r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se, s[2], s[1], s[3])))
@@ -143,3 +149,30 @@ def shrinkage_plot(fits: Fits, sets: dict, intervention: str = "the intervention
     axes[-1, 0].set_xlabel(f"Standardised effect, + = improvement with {intervention}", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def bayes_forest_alt(fits: Fits, sets: dict, prior_label: str) -> str:
+    """'Bayesian forest plot, prior X: <set>: k = 3, pooled median 0.52 [0.08, 0.95]; ...'"""
+    parts = []
+    for name, (chosen, post) in fits.items():
+        if post is None:
+            continue
+        text = f"{str(sets[name]['label']).split(' (')[0]}: k = {len(chosen)}"
+        if len(chosen) >= 2:
+            lo, med, hi = post.mu_quantiles()
+            text += f", pooled median {fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
+        parts.append(text)
+    return f"Bayesian forest plot, prior {prior_label}: " + "; ".join(parts)
+
+
+def density_alt(fits_by_prior: dict[str, Fits], sets: dict) -> str:
+    names = [s for s in sets if any(f[s][1] is not None for f in fits_by_prior.values())]
+    return (f"posterior densities of the pooled effect and of tau for {len(names)} pooling "
+            f"set{'s' * (len(names) != 1)} under {len(fits_by_prior)} priors on tau")
+
+
+def shrinkage_alt(fits: Fits, sets: dict) -> str:
+    parts = [f"{str(sets[s]['label']).split(' (')[0]}: {len(fits[s][0])} "
+             f"stud{'y' if len(fits[s][0]) == 1 else 'ies'}"
+             for s in sets if s in fits and fits[s][1] is not None]
+    return "shrinkage plot: observed effects and their posterior means; " + "; ".join(parts)

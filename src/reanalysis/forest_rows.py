@@ -44,18 +44,24 @@ def forest_rows_for(cfg: dict, effects: pd.DataFrame, pooled: pd.DataFrame,
     """:func:`forest_rows` with its settings taken from the configuration and curated tables."""
     from .study_characteristics import labels
 
-    ma = cfg["meta_analysis"]
+    ma, rep = cfg["meta_analysis"], cfg.get("report", {})
+    role_names = {role: rep[role] for role in ("intervention", "comparator") if role in rep}
     return forest_rows(effects, pooled, curated["summary"], curated["arms"],
                        labels(curated["studies"]), ma["sets"], ma["primary_method"],
-                       cfg["assumptions"]["prepost_correlation"]["value"], level=ma["level"])
+                       cfg["assumptions"]["prepost_correlation"]["value"], level=ma["level"],
+                       role_names=role_names)
 
 
 def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFrame,
                 arms: pd.DataFrame, names: dict, sets: dict, method: str, r: float,
-                level: float = 0.95) -> pd.DataFrame:
+                level: float = 0.95, role_names: dict | None = None) -> pd.DataFrame:
     """The forest plot as a table: one row per drawn line, in order, with a ``panel``
     ('between' or 'within'), a ``kind`` (study, result, pooled, note), texts per column and the
-    numbers to draw. Pure: the figure is drawn from this table by ``forest_plot``."""
+    numbers to draw. Pure: the figure is drawn from this table by ``forest_plot``.
+
+    The within panel holds the arms whose role a within-arm set pools (intervention by default);
+    where it holds more than one role, each result names its arm (``role_names``: role -> word)
+    and each pooled row its set."""
     z = NormalDist().inv_cdf(0.5 + level / 2)
     roles = {(s, a): role for s, a, role in zip(arms["study_id"], arms["arm"], arms["role"],
                                                 strict=True)}
@@ -69,9 +75,14 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
         for es_id, wi in zip(part["es_id"], w / w.sum(), strict=True):
             weight[es_id] = wi
     out = []
+    within_sets = [s for s in sets.values()
+                   if not all(e.startswith("between") for e in s.get("estimands", []))]
+    within_roles = {role for s in within_sets for role in s.get("roles", ["intervention"])}
+    within_roles = within_roles or {"intervention"}
+    role_names = role_names or {}
     panels = {"between": effects["estimand"].str.startswith("between"),
               "within": ~effects["estimand"].str.startswith("between")
-              & np.array([roles.get((s, a)) == "intervention"
+              & np.array([roles.get((s, a)) in within_roles
                           for s, a in zip(effects["study_id"], effects["arm"], strict=True)],
                          dtype=bool)}
     for panel, mask in panels.items():
@@ -88,7 +99,9 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                                              for a in src["arm"]], dtype=bool)]
                     mean_sd, imp = arm_summary(arm_rows, r) if not arm_rows.empty else ("", False)
                     imputed |= imp
-                    n = e[n_col] if side == "intervention" or panel == "between" else np.nan
+                    own = roles.get((e["study_id"], e["arm"]))  # a within-arm effect's arm
+                    n = (e[n_col] if panel == "between"
+                         else e["n1"] if side == own else np.nan)
                     assumed = assumed_n(e["assumptions"])
                     texts[side] = ((mean_sd + (MARK_SD if imp else "")) if mean_sd else "",
                                    "" if pd.isna(n) else f"{int(n)}{MARK_N if assumed else ''}")
@@ -97,13 +110,16 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                 est = np.isfinite(e["yi"])
                 se = np.sqrt(e["vi"]) if est else np.nan
                 sub = "" if e["subgroup"] == "all" else f", {e['subgroup'].replace('_', '/')}"
+                role = roles.get((e["study_id"], e["arm"]))
+                arm_word = (f", {role_names.get(role, role)} arm"
+                            if panel == "within" and len(within_roles) > 1 else "")
                 effect = (f"{e['yi']:.2f} [{e['yi'] - z * se:.2f}, {e['yi'] + z * se:.2f}]"
                           if est else "direction only")
                 out.append({
                     "panel": panel, "kind": "result",
                     "label": f"{str(e['outcome']).replace('_', ' ')} ({e['instrument']}{sub})"
                              + (f", {ESTIMAND_LABELS.get(e['estimand'], e['estimand'])}"
-                                if panel == "between" else ""),
+                                if panel == "between" else "") + arm_word,
                     "i_mean": texts["intervention"][0], "i_n": texts["intervention"][1],
                     "c_mean": texts["comparator"][0], "c_n": texts["comparator"][1],
                     "effect": effect + (f" {MARK_P}" if p_only else "")
@@ -112,10 +128,10 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                     "yi": e["yi"], "lo": e["yi"] - z * se, "hi": e["yi"] + z * se,
                     "w": 1.0 / e["vi"] if est else np.nan, "p_only": p_only,
                     "flagged": flagged, "imputed": imputed})
-        for _, p in primary.iterrows():
-            set_estimands = sets[p["set"]]["estimands"]
-            if (panel == "between") != all(s.startswith("between") for s in set_estimands):
-                continue
+        in_panel = [p for _, p in primary.iterrows()
+                    if (panel == "between") == all(s.startswith("between")
+                                                   for s in sets[p["set"]]["estimands"])]
+        for p in in_panel:
             ids = str(p["studies"]).split()
             instruments = sorted(effects.loc[effects["es_id"].isin(ids), "instrument"].unique())
             label = sets[p["set"]]["label"]
@@ -125,8 +141,9 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                 continue
             mixed = (f", different instruments ({', '.join(instruments)})"
                      if len(instruments) > 1 else "")
+            which = f": {label.split(' (')[0]}" if len(in_panel) > 1 else ""
             out.append({"panel": panel, "kind": "pooled",
-                        "label": f"Pooled, k = {int(p['k'])}{mixed}",
+                        "label": f"Pooled, k = {int(p['k'])}{which}{mixed}",
                         "effect": f"{p['mu']:.2f} [{p['ci_low']:.2f}, {p['ci_high']:.2f}]",
                         "weight": "100%", "yi": p["mu"], "lo": p["ci_low"], "hi": p["ci_high"],
                         "pi_lo": p["pi_low"] if p["k"] >= 3 else np.nan,
@@ -143,3 +160,40 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                 line += f";  prediction interval [{p['pi_low']:.2f}, {p['pi_high']:.2f}]"
             out.append({"panel": panel, "kind": "note", "label": line})
     return pd.DataFrame(out)
+
+
+def forest_pages(rows: pd.DataFrame, max_rows: float = 40,
+                 sizes: list[float] | None = None) -> list[pd.DataFrame]:
+    """``rows`` cut into pages of at most ``max_rows`` lines (``sizes``: each row's height in
+    lines, 1 by default), in order: a page breaks before a study heading or a new panel (a
+    study's results stay together unless they alone exceed a page); a panel's pooled rows and
+    notes stay with its last study."""
+    size = list(sizes) if sizes is not None else [1.0] * len(rows)
+
+    def height(idx: list[int]) -> float:
+        return sum(size[i] for i in idx)
+
+    pages, current = [], []
+    blocks, block = [], []
+    for i, r in rows.reset_index(drop=True).iterrows():
+        starts = r["kind"] == "study" or (block and rows.iloc[block[0]]["panel"] != r["panel"])
+        if starts and block:
+            blocks.append(block)
+            block = []
+        block.append(i)
+    if block:
+        blocks.append(block)
+    for b in blocks:  # a panel's pooled rows and notes follow its last study: one block
+        if current and height(current) + height(b) > max_rows:
+            pages.append(current)
+            current = []
+        while height(b) > max_rows and len(b) > 1:
+            cut = max(1, max(j for j in range(1, len(b) + 1) if height(b[:j]) <= max_rows)
+                      if height(b[:1]) <= max_rows else 1)
+            pages.append(b[:cut])
+            b = b[cut:]
+        current = current + b
+    if current:
+        pages.append(current)
+    flat = rows.reset_index(drop=True)
+    return [flat.iloc[p].reset_index(drop=True) for p in pages] or [flat]

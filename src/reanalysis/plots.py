@@ -10,6 +10,8 @@ heading, so they do not read as separate confirmations.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -23,10 +25,58 @@ from .forest_rows import MARK_FLAG, MARK_N, MARK_P, MARK_SD  # noqa: E402
 
 # Okabe-Ito: colour-blind safe; every colour also has a shape or text cue.
 INK, GREY, BLUE, VERMILLION = "#000000", "#8c8c8c", "#0072B2", "#D55E00"
-COLUMNS = {"label": 0.01, "i_mean": 0.405, "i_n": 0.455, "c_mean": 0.52, "c_n": 0.57,
-           "effect": 0.80, "weight": 0.99}
-PLOT_X = (0.595, 0.785)
-FONT = 10.5
+# Column positions in inches after the label column (RevMan order), for the laptop layout; the
+# phone layout keeps the label, the plot and the effect.
+OFFSETS = {"i_mean": 0.0, "i_n": 0.65, "c_mean": 1.5, "c_n": 2.15, "effect": 5.14,
+           "weight": 7.6}
+PLOT_OFFSET = (2.47, 4.94)
+PHONE_PLOT_OFFSET = (0.0, 1.6)
+PHONE_WIDTH = 4.0  # inches: shown 366 px wide on a 390 px phone, 9 pt text is about 11 px
+FONT, PHONE_FONT = 10.5, 9.0
+LABEL_WRAP = 60  # characters per label line (laptop)
+ROW_IN = 0.3  # inches per row unit
+CHAR_IN = 0.52 / 72  # width of an average character per point of font size, inches
+DPI = 150  # the forest PNG; the phone figure text is PHONE_FONT pt at this dpi
+MAX_ROWS, PHONE_MAX_ROWS = 40, 60  # row heights (lines) per page: about 40 rows; a phone row
+# holds its label and its effect, 2 to 4 lines
+
+
+def wrap(label: str, width: int) -> list[str]:
+    """A label as lines of at most ``width`` characters (words kept whole where they fit)."""
+    return textwrap.wrap(str(label), width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def panel_limits(rows: pd.DataFrame) -> dict[str, float]:
+    """The symmetric x-axis limit of each panel (shared by its pages)."""
+    return {p: _panel_limit(rows[rows["panel"] == p]) for p in rows["panel"].unique()}
+
+
+def forest_alt(rows: pd.DataFrame, measure_of=None) -> str:
+    """The figure's alt text from its rows: per panel the number of studies and results and each
+    pooled estimate with its CI, e.g. 'forest plot: randomised comparison, 4 studies, 5 results;
+    pooled (k = 4) 0.27 [-1.62, 2.17]'."""
+    parts = []
+    for panel, word in (("between", "randomised comparison"),
+                        ("within", "before-after change within one group")):
+        part = rows[rows["panel"] == panel]
+        if part.empty:
+            continue
+        n_st, n_res = int((part["kind"] == "study").sum()), int((part["kind"] == "result").sum())
+        text = f"{word}, {n_st} stud{'y' if n_st == 1 else 'ies'}, {n_res} result{'s' * (n_res != 1)}"
+        for _, r in part[part["kind"] == "pooled"].iterrows():
+            text += f"; {r['label'][:1].lower()}{r['label'][1:]} {r['effect']}"
+        if not (part["kind"] == "pooled").any():
+            text += "; no pooled estimate"
+        parts.append(text)
+    return "forest plot: " + " | ".join(parts)
+
+
+def save(fig, path, alt: str, dpi: int = 110) -> None:
+    """Save a figure with its alt text in the file (PNG 'Description' text chunk, SVG
+    dc:description); no date in an SVG, so the same inputs give the same bytes."""
+    svg = str(path).endswith(".svg")
+    meta = {"Description": alt, **({"Date": None} if svg else {})}
+    fig.savefig(path, dpi=dpi, metadata=meta)
 
 
 def _panel_limit(part: pd.DataFrame) -> float:
@@ -36,55 +86,115 @@ def _panel_limit(part: pd.DataFrame) -> float:
     return max(1.0, float(np.ceil(np.abs(vals).max() * 2) / 2)) if vals.size else 1.0
 
 
-def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: float = 0.95):
-    """Draw ``forest_rows`` as two stacked panels: randomised comparisons, then the descriptive
-    before-after changes (no control group). Side labels name the arms (from the config)."""
+def _row_lines(rows: pd.DataFrame, phone: bool) -> dict:
+    """Each row's label as drawn: wrapped to the label column; on a phone with the effect [CI]
+    as its last line (the phone layout has no value columns)."""
+    width = (int((PHONE_WIDTH - 0.23 - PHONE_PLOT_OFFSET[1] - 0.05) / (PHONE_FONT * CHAR_IN * 1.1))
+             if phone else LABEL_WRAP)
+    lines = {i: wrap(("    " if r["kind"] == "result" and not phone else "") + str(r["label"]),
+                     width) for i, r in rows.iterrows()}
+    if phone:
+        for i, r in rows.iterrows():
+            if isinstance(r.get("effect"), str) and r["effect"]:
+                lines[i] = lines[i] + [r["effect"]]
+    return lines
+
+
+def _row_heights(rows: pd.DataFrame, phone: bool) -> dict:
+    """Row heights in row units: 1 for a line, 0.62 more for each further line."""
+    return {i: 1.0 + 0.62 * (len(v) - 1) for i, v in _row_lines(rows, phone).items()}
+
+
+def forest_figures(rows: pd.DataFrame, intervention: str, comparator: str, level: float = 0.95,
+                   phone: bool = False, max_rows: int | None = None) -> list:
+    """The forest plot as pages of at most ``max_rows`` rows (``forest_rows.forest_pages``), the
+    panels' axes shared across pages; ``phone`` draws the narrow layout (label, plot, effect)."""
+    from .forest_rows import forest_pages
+
+    sizes = list(_row_heights(rows, phone).values())
+    pages = forest_pages(rows, max_rows or (PHONE_MAX_ROWS if phone else MAX_ROWS), sizes)
+    limits = panel_limits(rows)
+    return [forest_plot(p, intervention, comparator, level, phone=phone, limits=limits,
+                        page=(i + 1, len(pages)) if len(pages) > 1 else None)
+            for i, p in enumerate(pages)]
+
+
+def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: float = 0.95,
+                phone: bool = False, limits: dict | None = None, page: tuple | None = None):
+    """Draw ``forest_rows`` as stacked panels: randomised comparisons, then the descriptive
+    before-after changes (no control group). Side labels name the arms (from the config). The
+    label column is as wide as the longest label line (labels wrap at ``LABEL_WRAP``
+    characters), so the per-arm columns never overlap it."""
+    font = PHONE_FONT if phone else FONT
+    small = font if phone else font - 1  # ticks and side labels
     titles = {"between": f"Randomised comparison: {intervention} vs {comparator} "
                          "(SMD, Hedges' g)",
-              "within": f"Descriptive only: change within {intervention} arms, no control "
-                        "group (SMCR)"}
+              "within": "Descriptive only: change within one group, no control group "
+                        "subtracted (SMCR)"}
     xlabels = {"between": (f"favours {comparator}", f"favours {intervention}"),
                "within": ("worse after treatment", "better after treatment")}
     panels = [p for p in titles if (rows["panel"] == p).any()]
-    spans = [int((rows["panel"] == p).sum()) + 2.0 for p in panels]  # rows + title + margin
-    gap, head, foot = 2.8, 1.8, 3.0  # row units: axis and side labels, column heads, notes
+    lines = _row_lines(rows, phone)
+    heights = _row_heights(rows, phone)
+    label_in = max(len(x) for v in lines.values() for x in v) * font * CHAR_IN + 0.1
+    offsets = {} if phone else OFFSETS
+    plot_off = PHONE_PLOT_OFFSET if phone else PLOT_OFFSET
+    left_in = 0.13 + label_in + (0.1 if phone else 0.45)
+    fig_w = left_in + 7.75
+    if phone:
+        left_in, fig_w = PHONE_WIDTH - PHONE_PLOT_OFFSET[1] - 0.05, PHONE_WIDTH
+    title_lines = {p: wrap(titles[p] + (f" (page {page[0]} of {page[1]})" if page else ""),
+                           int((fig_w - 0.2) / (font * CHAR_IN * 1.25))) for p in panels}
+    spans = [sum(heights[i] for i in rows.index[rows["panel"] == p]) + 1.5
+             + 0.62 * len(title_lines[p]) for p in panels]
+    gap, head, foot = (3.6, 1.8, 5.5) if phone else (2.8, 1.8, 3.0)
     total = sum(spans) + gap * len(panels) + head + foot
-    fig = plt.figure(figsize=(13, 0.3 * total))
+    fig = plt.figure(figsize=(fig_w, ROW_IN * total))
     unit = 1.0 / total
+
+    def fx(col: str) -> float:
+        return (0.13 if col == "label" else left_in + offsets[col]) / fig_w
+
     top = 1 - head * unit
-    heads = {"label": "Study / outcome (instrument, subgroup), analysis",
+    heads = {"label": f"Study / outcome, effect [{level:.0%} CI]" if phone else
+             "Study / outcome (instrument, subgroup), analysis",
              "i_mean": f"{intervention[:1].upper()}{intervention[1:]}\nmean (SD)", "i_n": "n",
              "c_mean": f"{comparator[:1].upper()}{comparator[1:]}\nmean (SD)", "c_n": "n",
              "effect": f"Effect [{level:.0%} CI]", "weight": "Weight"}
-    for col, x in COLUMNS.items():
+    cols = ["label", *offsets]
+    for col in cols:
         ha = "right" if col == "weight" else ("left" if col in ("label", "effect") else "center")
-        fig.text(x, top + 0.2 * unit, heads[col], ha=ha, va="bottom", fontsize=FONT,
+        fig.text(fx(col), top + 0.2 * unit, heads[col], ha=ha, va="bottom", fontsize=font,
                  fontweight="bold")
     y0 = top
     for panel, h in zip(panels, spans, strict=True):
-        part = rows[rows["panel"] == panel].reset_index(drop=True)
-        ax = fig.add_axes((PLOT_X[0], y0 - h * unit, PLOT_X[1] - PLOT_X[0], h * unit))
+        part = rows[rows["panel"] == panel]
+        t_units = 0.62 * len(title_lines[panel])
+        ax = fig.add_axes(((left_in + plot_off[0]) / fig_w, y0 - h * unit,
+                           (plot_off[1] - plot_off[0]) / fig_w, (h - t_units) * unit))
         ax.patch.set_alpha(0)
-        ax.set_ylim(len(part) + 0.5, -1.5)
-        lim = _panel_limit(part)
+        body = h - t_units
+        ax.set_ylim(body - 1.5, -1.0)
+        lim = (limits or {}).get(panel, _panel_limit(part))
         ax.set_xlim(-lim, lim)
-        fig.text(COLUMNS["label"], y0 - 0.5 * unit, titles[panel], fontsize=FONT + 0.5,
-                 fontweight="bold", va="center")
+        fig.text(fx("label"), y0 - 0.5 * unit, "\n".join(title_lines[panel]), fontsize=font + 0.5,
+                 fontweight="bold", va="top")
         wmax = part["w"].max() if "w" in part and part["w"].notna().any() else 1.0
+        pos = 0.0
         for i, r in part.iterrows():
-            y = i + 0.5
-            yf = y0 - (y + 1.5) * unit
+            y = pos + heights[i] / 2
+            pos += heights[i]
+            yf = y0 - (t_units + 1.0 + y) * unit
             kind = r["kind"]
-            indent = "    " if kind == "result" else ""
             weight = "bold" if kind in ("study", "pooled") else "normal"
             colour = GREY if kind == "note" or r.get("flagged") is True else INK
-            style = {"fontsize": FONT, "va": "center", "color": colour, "fontweight": weight}
-            fig.text(COLUMNS["label"], yf, indent + str(r["label"]), ha="left", **style)
-            for col in ("i_mean", "i_n", "c_mean", "c_n", "effect", "weight"):
+            style = {"fontsize": font, "va": "center", "color": colour, "fontweight": weight}
+            fig.text(fx("label"), yf, "\n".join(lines[i]), ha="left", linespacing=1.0, **style)
+            for col in offsets:
                 val = r.get(col)
                 if isinstance(val, str) and val:
                     ha = "right" if col == "weight" else ("left" if col == "effect" else "center")
-                    fig.text(COLUMNS[col], yf, val, ha=ha, **style)
+                    fig.text(fx(col), yf, val, ha=ha, **style)
             if kind == "result" and np.isfinite(r["yi"]):
                 c = GREY if r["flagged"] else INK
                 ax.plot([r["lo"], r["hi"]], [y, y], color=c, lw=1.1)
@@ -101,11 +211,14 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.set_yticks([])
-        ax.tick_params(axis="x", labelsize=FONT - 1)
+        ax.tick_params(axis="x", labelsize=small)
         left, right = xlabels[panel]
-        for x, text, ha in ((0.48, f"← {left}", "right"), (0.52, f"{right} →", "left")):
-            ax.annotate(text, (x, 0), xycoords="axes fraction", xytext=(0, -18),
-                        textcoords="offset points", ha=ha, va="top", fontsize=FONT - 1)
+        sides = (((0.48, -18, f"← {left}", "right"), (0.52, -18, f"{right} →", "left"))
+                 if not phone else  # one under the other, inside the narrow axis
+                 ((0.0, -18, f"← {left}", "left"), (1.0, -30, f"{right} →", "right")))
+        for x, dy, text, ha in sides:
+            ax.annotate(text, (x, 0), xycoords="axes fraction", xytext=(0, dy),
+                        textcoords="offset points", ha=ha, va="top", fontsize=small)
         y0 -= (h + gap) * unit
     notes = (f"{MARK_N} per-arm n not reported: assumed (config assumptions.sample_sizes).   "
              f"{MARK_SD} SD of change imputed from baseline and end SDs with the assumed pre-post "
@@ -115,6 +228,8 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
              f"{MARK_FLAG} grey: input failed a forensic check, shown but never pooled.   Square "
              "area ∝ inverse-variance weight; blue diamond = pooled estimate; dashed line = "
              "prediction interval.")
-    fig.text(0.01, 0.4 * unit, notes, fontsize=FONT - 1.5, va="bottom", ha="left",
-             color="#333333")
+    if phone:
+        notes = "\n".join(wrap(notes.replace("\n", " "), int((fig_w - 0.2) / (font * CHAR_IN))))
+    fig.text(0.01, 0.4 * unit, notes, fontsize=font - (0 if phone else 1.5), va="bottom",
+             ha="left", color="#333333")
     return fig

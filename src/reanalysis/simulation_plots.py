@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .html_page import fmt
 from .plots import plt
 
 STYLE = {"no_effect": "tab:grey", "uniform": "tab:green", "subgroup_only": "tab:blue"}
@@ -90,3 +91,51 @@ def vote_count_plot(curve: pd.DataFrame, positive: int, total: int,
     axes[0].legend(fontsize=7, frameon=False, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def false_positive_alt(scenarios: pd.DataFrame) -> str:
+    """'false positives vs number of tests, no true effect: P(any p < 0.05) 5% with 1 test, 60%
+    with 18'."""
+    part = scenarios[(scenarios["scenario"] == "no_effect")
+                     & (scenarios["metric"] == "p_any_significant")].sort_values("k")
+    if part.empty:
+        return "false positives vs number of tests"
+    a, b = part.iloc[0], part.iloc[-1]
+    return (f"false positives vs number of tests, no true effect: P(any test p < 0.05) "
+            f"{fmt(a['value'], kind='pct')} with {int(a['k'])} test, "
+            f"{fmt(b['value'], kind='pct')} with {int(b['k'])}")
+
+
+def power_alt(power: pd.DataFrame, reported: float) -> str:
+    """Power of the subgroup, interaction and whole-sample tests over true effects."""
+    parts = []
+    for pattern, part in power.groupby("pattern", sort=False):
+        i = (part["effect"] - reported).abs().idxmin()
+        r = part.loc[i]
+        parts.append(f"{pattern.replace('_', ' ')}: at a true SMD of {fmt(r['effect'])}, power "
+                     f"{fmt(r['power_subgroup'], kind='pct')} (subgroup test), "
+                     f"{fmt(r['power_interaction'], kind='pct')} (interaction test)")
+    return "power curves; " + "; ".join(parts)
+
+
+def subgroup_estimate_alt(scenarios: pd.DataFrame, reported: float) -> str:
+    p = scenarios[(scenarios["scenario"] == "no_effect")
+                  & (scenarios["metric"] == "p_subgroup_estimate_at_least_reported")]
+    tail = (f"; with no effect an estimate at least the reported {fmt(reported)} in "
+            f"{fmt(float(p['value'].iloc[0]), kind='pct')} of simulated trials" if not p.empty
+            else "")
+    n = scenarios.loc[scenarios["metric"] == "subgroup_estimate_density", "scenario"].nunique()
+    return f"distribution of the subgroup estimate in {n} simulated scenarios{tail}"
+
+
+def vote_count_alt(curve: pd.DataFrame, positive: int, total: int) -> str:
+    """'P(at least 5 of 7 report improvement) at no true effect: 0.6% to 23% (significant), ...'"""
+    parts = []
+    for criterion, part in curve.groupby("criterion", sort=False):
+        at0 = part[part["delta"].abs() < 1e-12]["p_at_least_k_exact"]
+        if not at0.empty:
+            parts.append(f"{criterion}: {fmt(at0.min(), kind='pct')} to "
+                         f"{fmt(at0.max(), kind='pct')}")
+    return (f"vote count: probability that at least {positive} of {total} studies report "
+            f"improvement vs the true effect; with no effect, over the assumed non-specific "
+            f"improvement, " + "; ".join(parts))

@@ -90,6 +90,13 @@ rule forest_plot:
             )
             for ext in config["report"]["forest_plot_formats"]
         ],
+        phone=report(
+            "results/figures/forest_phone.png",
+            caption="../report/forest.rst",
+            category="1. Overview",
+            labels={"item": "4. forest plot", "format": "phone"},
+        ),
+        pages=directory("results/figures/forest_pages"),
         table=report(
             "results/tables/forest.html",
             caption="../report/forest_table.rst",

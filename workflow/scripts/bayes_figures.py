@@ -1,12 +1,20 @@
 """Snakemake script: Bayesian forest (with shrinkage and prediction), posterior densities per tau
-prior, and shrinkage plot, all from the exact posterior."""
+prior, and shrinkage plot, all from the exact posterior, each with its alt text."""
 
 import sys
 
 import pandas as pd
 
-from reanalysis.bayes_plots import bayes_forest_plot, posterior_density_plot, shrinkage_plot
+from reanalysis.bayes_plots import (
+                                    bayes_forest_alt,
+                                    bayes_forest_plot,
+                                    density_alt,
+                                    posterior_density_plot,
+                                    shrinkage_alt,
+                                    shrinkage_plot,
+)
 from reanalysis.bayes_tables import fit_sets
+from reanalysis.plots import save
 from reanalysis.priors import TauPrior
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
@@ -18,8 +26,9 @@ fits = {name: fit_sets(effects, sets, p, bcfg["mu_prior_sd"]) for name, p in pri
 primary = bcfg["primary_prior"]
 out = snakemake.output  # noqa: F821
 who = cfg["report"]["intervention"]
-bayes_forest_plot(fits[primary], sets, priors[primary].label or primary, who).savefig(
-    out.forest, dpi=110)
-posterior_density_plot(fits, sets, {n: p.label or n for n, p in priors.items()}).savefig(
-    out.densities, dpi=110)
-shrinkage_plot(fits[primary], sets, who).savefig(out.shrinkage, dpi=110)
+label = priors[primary].label or primary
+save(bayes_forest_plot(fits[primary], sets, label, who), out.forest,
+     bayes_forest_alt(fits[primary], sets, label))
+save(posterior_density_plot(fits, sets, {n: p.label or n for n, p in priors.items()}),
+     out.densities, density_alt(fits, sets))
+save(shrinkage_plot(fits[primary], sets, who), out.shrinkage, shrinkage_alt(fits[primary], sets))

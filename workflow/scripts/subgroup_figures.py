@@ -6,7 +6,15 @@ import pandas as pd
 
 from reanalysis.comparisons import Assumptions
 from reanalysis.curated import read_curated
-from reanalysis.simulation_plots import false_positive_plot, power_plot, subgroup_estimate_plot
+from reanalysis.plots import save
+from reanalysis.simulation_plots import (
+                                         false_positive_alt,
+                                         false_positive_plot,
+                                         power_alt,
+                                         power_plot,
+                                         subgroup_estimate_alt,
+                                         subgroup_estimate_plot,
+)
 from reanalysis.simulation_tables import reported_effect
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
@@ -16,8 +24,10 @@ inp, out = snakemake.input, snakemake.output  # noqa: F821
 scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)
 reported = reported_effect(read_curated(inp.typed, cfg)["summary"], cfg,
                            Assumptions.from_config(cfg))
-false_positive_plot(scenarios, int(s["outcomes_examined"]["value"]),
-                    cfg["report"]["intervention"]).savefig(out.fpr, dpi=110)
-power_plot(pd.read_csv(inp.power), reported).savefig(out.power, dpi=110)
+save(false_positive_plot(scenarios, int(s["outcomes_examined"]["value"]),
+                         cfg["report"]["intervention"]), out.fpr, false_positive_alt(scenarios))
+power = pd.read_csv(inp.power)
+save(power_plot(power, reported), out.power, power_alt(power, reported))
 labels = {name: spec["label"] for name, spec in s["scenarios"].items()}
-subgroup_estimate_plot(scenarios, labels, reported).savefig(out.estimates, dpi=110)
+save(subgroup_estimate_plot(scenarios, labels, reported), out.estimates,
+     subgroup_estimate_alt(scenarios, reported))

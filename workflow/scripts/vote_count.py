@@ -5,7 +5,8 @@ import sys
 from reanalysis.curated import read_curated
 from reanalysis.html_page import fmt
 from reanalysis.pipeline import write_csv, write_html_table
-from reanalysis.simulation_plots import vote_count_plot
+from reanalysis.plots import save
+from reanalysis.simulation_plots import vote_count_alt, vote_count_plot
 from reanalysis.simulation_tables import vote_count_tables
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
@@ -27,5 +28,6 @@ write_html_table(
     "posterior under a uniform prior; and the probability of at least this many positive studies "
     f"when {cfg['report']['intervention']} has no effect, for each meaning of 'improvement' and each "
     "level of non-specific improvement (placebo response + regression to the mean; config vote_count).")
-vote_count_plot(curve, int(row["positive"]), int(row["total"]),
-                cfg["report"]["intervention"]).savefig(out.figure, dpi=110)
+save(vote_count_plot(curve, int(row["positive"]), int(row["total"]),
+                    cfg["report"]["intervention"]), out.figure,
+     vote_count_alt(curve, int(row["positive"]), int(row["total"])))
