@@ -129,7 +129,7 @@ def subgroup_estimate_alt(scenarios: pd.DataFrame, reported: float) -> str:
 
 
 def vote_count_alt(curve: pd.DataFrame, positive: int, total: int) -> str:
-    """'P(at least 5 of 7 report improvement) at no true effect: 0.6% to 23% (significant), ...'"""
+    """'P(at least k of n report improvement) with no true effect: from X% to Y% (significant), ...'"""
     parts = []
     for criterion, part in curve.groupby("criterion", sort=False):
         at0 = part[part["delta"].abs() < 1e-12]["p_at_least_k_exact"]
