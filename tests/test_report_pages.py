@@ -51,3 +51,32 @@ def test_bottom_line_repeats_every_plain_statement(run):
     safety = pd.read_csv(run["res"].parent / run["cfg"]["report"]["files"]["safety"])
     for statement in safety["statement"]:
         assert statement in page
+
+
+def test_adverse_event_patients_are_counted_once_per_arm():
+    from reanalysis.summary_of_findings import adverse_patients
+
+    rows = pd.DataFrame({"arm": ["active", "control", "active", "all"],
+                         "total": [48, 46, 48, float("nan")]})
+    assert adverse_patients(rows) == 94  # the two arms, each once (two rows of one arm)
+    assert adverse_patients(pd.DataFrame({"arm": ["all"], "total": [45]})) == 45
+    both = pd.DataFrame({"arm": ["active", "all"], "total": [20, 45]})
+    assert adverse_patients(both) == 45
+
+
+def test_forest_table_notice_follows_the_rows():
+    """The notice above the forest table is computed: a pooled randomised set (as in the
+    leg-cramp case, k = 2) is not called 'no pooled estimate (one study)'."""
+    from reanalysis.report_pages import forest_notice
+
+    pooled = pd.DataFrame({"panel": ["between", "between", "between"],
+                           "kind": ["study", "result", "pooled"],
+                           "label": ["A 2020", "pain", "Pooled, k = 2: Placebo trials"]})
+    text = forest_notice(pooled)
+    assert "pooled estimate rests on 2 studies" in text and "no pooled estimate" not in text
+    assert "descriptive" not in text and "not independent" not in text
+    single = pooled.iloc[:2].assign(label=["A 2020  (2 results of one study: not independent)",
+                                           "pain"])
+    text = forest_notice(pd.concat([single, pd.DataFrame(
+        {"panel": ["within"], "kind": ["study"], "label": ["B 2019"]})]))
+    assert "no pooled estimate" in text and "not independent" in text and "descriptive" in text

@@ -65,13 +65,13 @@ def rob_page(rob: pd.DataFrame, names: dict) -> str:
     lights = risk_of_bias.traffic_light(rob, names)
     legend = " ".join(risk_of_bias.badge(j) for j in risk_of_bias.JUDGEMENTS)
     n_high = int(((rob["domain"] == "overall") & (rob["judgement"] == "high")).sum())
-    n_nc = int((rob["judgement"] == "no control group").sum())
+    n_nc = int(rob.loc[rob["judgement"] == "no control group", "study_id"].nunique())
+    no_control = (f", and {n_nc} stud{'y has' if n_nc == 1 else 'ies have'} no control group, "
+                  "so RoB 2 does not apply and their before-after changes cannot separate an "
+                  "effect from placebo response and regression to the mean" if n_nc else "")
     body = ("<h2>Risk of bias (RoB 2)</h2>"
             f"<p class='note'>Each result assessed, by domain. Key: {legend}. <b>Notice</b>: "
-            f"{n_high} result(s) at high risk overall, and {n_nc} stud"
-            f"{'y has' if n_nc == 1 else 'ies have'} no control group, so RoB 2 does not apply "
-            "and their before-after changes cannot separate an effect from placebo response and "
-            "regression to the mean.</p>"
+            f"{n_high} result{'' if n_high == 1 else 's'} at high risk overall{no_control}.</p>"
             + table(lights, raw_html=tuple(lights.columns[2:]))
             + "<h3>Support for each judgement</h3>"
             + table(risk_of_bias.support_table(rob, names)))
@@ -80,9 +80,9 @@ def rob_page(rob: pd.DataFrame, names: dict) -> str:
 
 def studies_page(characteristics: pd.DataFrame) -> str:
     body = ("<h2>Characteristics of the intervention studies</h2>"
-            "<p class='note'><b>Notice</b> how few studies have a control arm, how short and "
-            "varied the courses are (forms, routes and doses differ), and how often the number "
-            "of participants or dropouts was not found.</p>" + table(characteristics))
+            "<p class='note'><b>Notice</b> which studies have a control arm, how long the "
+            "courses are and their forms, routes and doses, and where the number of "
+            "participants or dropouts was not found.</p>" + table(characteristics))
     return page("Study characteristics", body)
 
 
@@ -105,12 +105,13 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
     silent = (f" {n_silent} more {esc(comparator)}-controlled trial"
               f"{'s' if n_silent != 1 else ''} reported no numbers that could be found."
               if n_silent else "")
+    uncontrolled = (f" <b>{n_unc}</b> other stud{'y' if n_unc == 1 else 'ies'} had no "
+                    f"{esc(comparator)} group." if n_unc else "")
     parts = [f"<h2>The bottom line: what the evidence says about {esc(intervention)} for "
              f"{esc(condition)}</h2>",
              f"<p><b>{n_rct}</b> {esc(comparator)}-controlled trial{'s' if n_rct != 1 else ''} "
-             f"report{'s' if n_rct == 1 else ''} numbers that allow a comparison;{silent} "
-             f"<b>{n_unc}</b> other stud{'y' if n_unc == 1 else 'ies'} had no {esc(comparator)} "
-             "group. For each outcome:</p><ul>"]
+             f"report{'s' if n_rct == 1 else ''} numbers that allow a comparison.{silent}"
+             f"{uncontrolled} For each outcome:</p><ul>"]
     best = int(sof["certainty_level"].max())
     at_best = sof.loc[sof["certainty_level"] == best, "label"]
     n_vlow = int((sof["certainty_level"] == 1).sum())
@@ -194,6 +195,30 @@ def _ci_svg(r: pd.Series, lim: float, width: int = 180, height: int = 20) -> str
             f"height='{height}' viewBox='0 0 {width} {height}'>{''.join(parts)}</svg>")
 
 
+def forest_notice(rows: pd.DataFrame) -> str:
+    """'Notice that ...' from the forest rows: whether the randomised comparison has a pooled
+    estimate, whether one study gives several rows, whether there is a descriptive panel."""
+    between = rows[rows["panel"] == "between"]
+    pooled = between[between["kind"] == "pooled"]
+    facts = []
+    if not between.empty:
+        facts.append("the randomised comparison has no pooled estimate (no set pools two or "
+                     "more studies)" if pooled.empty else
+                     "the randomised comparison's pooled estimate"
+                     + ("s rest" if len(pooled) > 1 else " rests") + " on "
+                     + " and ".join(re.search(r"k = (\d+)", str(lbl)).group(1)
+                                    for lbl in pooled["label"]) + " studies"
+                     + (" respectively" if len(pooled) > 1 else ""))
+    if rows["label"].astype(str).str.contains("results of one study").any():
+        facts.append("several rows of one study are not independent confirmations")
+    if (rows["panel"] == "within").any():
+        facts.append("the before-after set is descriptive")
+    if not facts:
+        return ""
+    return "<b>Notice</b> that " + (", ".join(facts[:-1]) + " and " if len(facts) > 1 else "") \
+        + facts[-1] + ". "
+
+
 def forest_table_page(rows: pd.DataFrame, intervention: str, comparator: str,
                       level: float) -> str:
     """The forest plot as an HTML table (``forest_rows.forest_rows``): readable on a phone, where each
@@ -203,14 +228,12 @@ def forest_table_page(rows: pd.DataFrame, intervention: str, comparator: str,
            "c_mean": f"{big_c} mean (SD)", "c_n": f"{big_c} n",
            "plot": "Plot", "effect": f"Effect [{level:.0%} CI]", "weight": "Weight"}
     titles = {"between": f"Randomised comparison: {intervention} vs {comparator} (SMD)",
-              "within": f"Descriptive only: before-after change in {intervention} arms, no "
-                        "control group (SMCR) — not an effect of treatment"}
+              "within": "Descriptive only: before-after change within one group, no control "
+                        "group subtracted (SMCR) — not an effect of treatment"}
     sides = {"between": (f"favours {comparator}", f"favours {intervention}"),
              "within": ("worse after treatment", "better after treatment")}
     body = ["<h2>Forest plot as a table</h2><p class='note'>The same rows as the figure. "
-            "<b>Notice</b> that the randomised comparison has no pooled estimate (one study), "
-            "that several rows of one study are not independent confirmations, and that the "
-            "before-after set is descriptive. † hollow square: effect derived only from a "
+            f"{forest_notice(rows)}† hollow square: effect derived only from a "
             "p-value threshold; ‡ grey: input failed a forensic check (not pooled); ᵃ per-arm n "
             "assumed; ᶜ SD of change imputed.</p>"]
     for panel, title in titles.items():

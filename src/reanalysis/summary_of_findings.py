@@ -135,6 +135,18 @@ def mcid_clause(row: pd.Series | None, mcid: float | None,
             f"patients notice ({notice}).")
 
 
+def adverse_patients(rows: pd.DataFrame) -> float:
+    """Patients behind one study's adverse-event rows, each counted once: the largest total of
+    each arm, summed over the arms ('all' rows: the whole sample), and the whole sample's total
+    where that is larger. (A parallel trial's 48 + 46 are 94 patients, not 48.)"""
+    rows = rows[rows["total"].notna()]
+    if rows.empty:
+        return float("nan")
+    arms = rows[rows["arm"] != "all"].groupby("arm")["total"].max().sum()
+    whole = rows.loc[rows["arm"] == "all", "total"].max()
+    return float(max(arms, whole if pd.notna(whole) else 0.0))
+
+
 def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: pd.DataFrame,
                         adverse: pd.DataFrame, certainty: pd.DataFrame, arms: pd.DataFrame,
                         names: dict, mcid_cfg: dict, level: float, intervention: str,
@@ -183,10 +195,11 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
             for study, g in adverse[adverse["status"] != "not found"].groupby("study_id", sort=False):
                 studies.append(study)
                 totals = g["total"].dropna()
+                patients = adverse_patients(g)
                 if totals.empty:
                     unknown_n += 1
                 else:
-                    n_total += totals.max()
+                    n_total += patients
                 effects_txt.append(f"{names.get(study, study)}: "
                                    + "; ".join(adverse_event_text(a) for _, a in g.iterrows()))
         c = cert.loc[key]
