@@ -12,6 +12,8 @@ import shutil
 import pytest
 import yaml
 
+from reanalysis.plots import DPI, PHONE_FONT
+
 pytestmark = pytest.mark.workflow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,6 +25,7 @@ ITEMS = {  # name: (category, item label, file name inside the report)
     "summary_of_findings": ("1. Overview", "3. summary of findings", "summary_of_findings.html"),
     "forest_plot": ("1. Overview", "png", "forest.png"),
     "forest_table": ("1. Overview", "5. forest plot as a table", "forest.html"),
+    "forest_phone": ("1. Overview", "narrow", "forest_phone.png"),
 }
 # Elements that stick out to the right of the viewport (a scrolling container's children are
 # allowed to, as long as the container itself fits).
@@ -119,7 +122,7 @@ def pages(browser, report_html):
             errors = []
             pg.on("pageerror", lambda e: errors.append(str(e)))
             pg.goto(report_html.as_uri())
-            pg.wait_for_selector("text=9. Claims ledger", timeout=60_000)
+            pg.wait_for_selector("text=Claims ledger", timeout=60_000)
             pg.js_errors = errors
             opened[viewport] = pg
         return opened[viewport]
@@ -141,7 +144,7 @@ def _menu_home(pg):
     results = pg.locator("a:text-is('Results')")
     if results.count() and results.first.is_visible():
         results.first.click()
-    pg.wait_for_selector("text=9. Claims ledger")
+    pg.wait_for_selector("text=Claims ledger")
 
 
 def _open(pg, category: str, item: str, filename: str, phone: bool = False):
@@ -200,9 +203,15 @@ def test_fits_the_screen(pages, shots, viewport, name):
             assert frame.evaluate(JS_NARROW) == []
     else:
         img = pg.locator(f"img[src*='{filename}']").first
-        assert img.evaluate("e => e.naturalWidth") > 500  # decoded, full-size image
+        natural = img.evaluate("e => e.naturalWidth")
+        assert natural > 500  # decoded, full-size image
         box = img.bounding_box()
         assert box["x"] + box["width"] <= VIEWPORTS[viewport][0] + 1
+        pg.wait_for_timeout(200)
+        assert img.get_attribute("alt").startswith("forest plot: ")  # computed, from the file
+        if phone and name == "forest_phone":  # figure text as shown: pt -> px at the PNG's dpi
+            shown = PHONE_FONT * DPI / 72 * box["width"] / natural
+            assert shown >= 10, shown
     if phone:
         size, where = pg.evaluate(JS_MIN_FONT)
         assert size >= 12, where

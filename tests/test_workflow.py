@@ -46,6 +46,7 @@ def test_workflow_produces_results(pipeline_run):
 def test_report_is_built(report_html):
     html = report_html.read_text(errors="replace")
     assert "forest" in html and "Effect sizes" in html and "Claims ledger" in html
+    assert_sections_without_gaps(report_html)
 
 
 @pytest.mark.slow
@@ -181,3 +182,14 @@ def test_second_case_runs_end_to_end_with_its_report(root, tmp_path):
     ledger = pd.read_csv(case / "results/ledger.csv")
     assert set(ledger["claim_id"]) == set(pd.read_csv(case / "data/claims.csv")["claim_id"])
     assert (case / "results/report.html").stat().st_size > 0
+    assert_sections_without_gaps(case / "results/report.html")
+
+
+def assert_sections_without_gaps(report):
+    """The report's categories are numbered 1..n: a case without the optional analyses has no
+    gap where their sections would be."""
+    import re
+
+    text = report.read_text(errors="replace")
+    numbers = sorted({int(n) for n in re.findall(r'"(\d)\. [A-Z][^"]*": \{', text)})
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5, numbers

@@ -17,7 +17,7 @@ rule bayes_exact:
         html=report(
             "results/tables/bayes_prior_sensitivity.html",
             caption="../report/bayes_prior_sensitivity.rst",
-            category="5. Meta-analysis (Bayesian)",
+            category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "prior sensitivity"},
         ),
     log:
@@ -41,13 +41,13 @@ rule bayes_nuts:
         diagnostics=report(
             "results/tables/bayes_diagnostics_{set}_{prior}.html",
             caption="../report/bayes_diagnostics.rst",
-            category="5. Meta-analysis (Bayesian)",
+            category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "NUTS diagnostics", "set": "{set}", "prior": "{prior}"},
         ),
         crosscheck=report(
             "results/tables/bayes_crosscheck_{set}_{prior}.html",
             caption="../report/bayes_crosscheck.rst",
-            category="5. Meta-analysis (Bayesian)",
+            category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "NUTS vs exact", "set": "{set}", "prior": "{prior}"},
         ),
     benchmark:
@@ -78,19 +78,19 @@ rule bayes_figures:
         forest=report(
             "results/figures/bayes_forest.png",
             caption="../report/bayes_forest.rst",
-            category="5. Meta-analysis (Bayesian)",
+            category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "Bayesian forest plot"},
         ),
         densities=report(
             "results/figures/bayes_densities.png",
             caption="../report/bayes_densities.rst",
-            category="5. Meta-analysis (Bayesian)",
+            category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "posterior densities per prior"},
         ),
         shrinkage=report(
             "results/figures/bayes_shrinkage.png",
             caption="../report/bayes_shrinkage.rst",
-            category="5. Meta-analysis (Bayesian)",
+            category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "shrinkage"},
         ),
     log:

@@ -46,7 +46,7 @@ rule forensics:
         html=report(
             "results/tables/forensics.html",
             caption="../report/forensics.rst",
-            category="8. Data forensics",
+            category=CATEGORY["Data forensics"],
             labels={"item": "consistency checks"},
         ),
     priority: 10  # on the path to the NUTS fit, the longest job

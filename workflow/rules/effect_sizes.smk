@@ -13,19 +13,19 @@ rule effect_sizes:
         html=report(
             "results/tables/effect_sizes.html",
             caption="../report/effect_sizes.rst",
-            category="3. Effect sizes",
+            category=CATEGORY["Effect sizes"],
             labels={"item": "effect sizes"},
         ),
         implied_html=report(
             "results/tables/implied_assumptions.html",
             caption="../report/implied_assumptions.rst",
-            category="3. Effect sizes",
+            category=CATEGORY["Effect sizes"],
             labels={"item": "what reported p-values imply for n and r"},
         ),
         estimability_html=report(
             "results/tables/estimability.html",
             caption="../report/estimability.rst",
-            category="3. Effect sizes",
+            category=CATEGORY["Effect sizes"],
             labels={"item": "rows that give no effect size"},
         ),
     priority: 10  # on the path to the NUTS fit, the longest job

@@ -12,7 +12,7 @@ rule ledger:
         html=report(
             "results/tables/ledger.html",
             caption="../report/ledger.rst",
-            category="9. Claims ledger",
+            category=CATEGORY["Claims ledger"],
             labels={"item": "claims ledger"},
         ),
     log:
@@ -41,7 +41,7 @@ rule overview:
         report(
             "results/overview.html",
             caption="../report/overview.rst",
-            category="1. Overview",
+            category=CATEGORY["Overview"],
             labels={"item": "1. what the figures support"},
         ),
     log:

@@ -9,7 +9,7 @@ rule meta_frequentist:
         html=report(
             "results/tables/meta_frequentist.html",
             caption="../report/meta_frequentist.rst",
-            category="4. Meta-analysis (frequentist)",
+            category=CATEGORY["Meta-analysis (frequentist)"],
             labels={"item": "random-effects meta-analysis"},
         ),
     log:
@@ -32,7 +32,7 @@ rule sensitivity:
         html=report(
             "results/tables/sensitivity.html",
             caption="../report/sensitivity.rst",
-            category="4. Meta-analysis (frequentist)",
+            category=CATEGORY["Meta-analysis (frequentist)"],
             labels={"item": "sensitivity"},
         ),
     log:

@@ -13,31 +13,31 @@ rule report_pages:
         bottom_line=report(
             "results/tables/bottom_line.html",
             caption="../report/bottom_line.rst",
-            category="1. Overview",
+            category=CATEGORY["Overview"],
             labels={"item": "2. bottom line"},
         ),
         sof=report(
             "results/tables/summary_of_findings.html",
             caption="../report/summary_of_findings.rst",
-            category="1. Overview",
+            category=CATEGORY["Overview"],
             labels={"item": "3. summary of findings"},
         ),
         studies=report(
             "results/tables/study_characteristics.html",
             caption="../report/study_characteristics.rst",
-            category="2. Data and provenance",
+            category=CATEGORY["Data and provenance"],
             labels={"item": "studies"},
         ),
         rob=report(
             "results/tables/risk_of_bias.html",
             caption="../report/risk_of_bias.rst",
-            category="2. Data and provenance",
+            category=CATEGORY["Data and provenance"],
             labels={"item": "risk of bias"},
         ),
         provenance=report(
             "results/tables/provenance.html",
             caption="../report/provenance.rst",
-            category="2. Data and provenance",
+            category=CATEGORY["Data and provenance"],
             labels={"item": "provenance"},
         ),
     log:
@@ -59,7 +59,7 @@ rule software_page:
         report(
             "results/tables/software.html",
             caption="../report/software.rst",
-            category="2. Data and provenance",
+            category=CATEGORY["Data and provenance"],
             labels={"item": "software and config"},
         ),
     log:
@@ -85,7 +85,7 @@ rule forest_plot:
             report(
                 f"results/figures/forest.{ext}",
                 caption="../report/forest.rst",
-                category="1. Overview",
+                category=CATEGORY["Overview"],
                 labels={"item": "4. forest plot", "format": ext},
             )
             for ext in config["report"]["forest_plot_formats"]
@@ -93,14 +93,14 @@ rule forest_plot:
         phone=report(
             "results/figures/forest_phone.png",
             caption="../report/forest.rst",
-            category="1. Overview",
-            labels={"item": "4. forest plot", "format": "phone"},
+            category=CATEGORY["Overview"],
+            labels={"item": "4. forest plot", "format": "narrow (phone)"},
         ),
         pages=directory("results/figures/forest_pages"),
         table=report(
             "results/tables/forest.html",
             caption="../report/forest_table.rst",
-            category="1. Overview",
+            category=CATEGORY["Overview"],
             labels={"item": "5. forest plot as a table"},
         ),
     log:

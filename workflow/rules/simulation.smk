@@ -66,13 +66,13 @@ rule subgroup_credibility:
         shrinkage_html=report(
             "results/tables/subgroup_shrinkage.html",
             caption="../report/subgroup_shrinkage.rst",
-            category="6. Subgroup simulations",
+            category=CATEGORY["Subgroup simulations"],
             labels={"item": "interaction and shrinkage"},
         ),
         credibility_html=report(
             "results/tables/subgroup_credibility.html",
             caption="../report/subgroup_credibility.rst",
-            category="6. Subgroup simulations",
+            category=CATEGORY["Subgroup simulations"],
             labels={"item": "credibility of the subgroup claim"},
         ),
     log:
@@ -94,19 +94,19 @@ rule subgroup_figures:
         fpr=report(
             "results/figures/subgroup_false_positives.png",
             caption="../report/subgroup_false_positives.rst",
-            category="6. Subgroup simulations",
+            category=CATEGORY["Subgroup simulations"],
             labels={"item": "false positives vs number of tests"},
         ),
         power=report(
             "results/figures/subgroup_power.png",
             caption="../report/subgroup_power.rst",
-            category="6. Subgroup simulations",
+            category=CATEGORY["Subgroup simulations"],
             labels={"item": "power curves"},
         ),
         estimates=report(
             "results/figures/subgroup_estimates.png",
             caption="../report/subgroup_estimates.rst",
-            category="6. Subgroup simulations",
+            category=CATEGORY["Subgroup simulations"],
             labels={"item": "subgroup estimate by scenario"},
         ),
     log:

@@ -9,13 +9,13 @@ rule vote_count:
         html=report(
             "results/tables/vote_count.html",
             caption="../report/vote_count.rst",
-            category="7. Vote count",
+            category=CATEGORY["Vote count"],
             labels={"item": "vote count"},
         ),
         figure=report(
             "results/figures/vote_count.png",
             caption="../report/vote_count_curve.rst",
-            category="7. Vote count",
+            category=CATEGORY["Vote count"],
             labels={"item": "P(at least k positive) vs true effect"},
         ),
     benchmark:
