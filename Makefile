@@ -10,7 +10,13 @@ SMK     := $(VENV)/bin/snakemake --directory $(CASE) --snakefile $(CURDIR)/workf
 export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
 export MPLBACKEND := Agg
 
-.PHONY: env lock case browser report workflow notebooks test test-all lint bench clean
+.PHONY: env lock case browser report workflow notebooks test test-all lint bench clean cores
+
+# CORES is a whole number >= 1 (or 'all'); anything else is refused before anything runs.
+cores:
+	@case '$(CORES)' in all|[1-9]|[1-9][0-9]|[1-9][0-9][0-9]) ;; \
+	  *) echo "CORES must be a whole number of at least 1 (or 'all'), got '$(CORES)'" >&2; \
+	     exit 2;; esac
 
 env: $(VENV)/.installed
 
@@ -37,8 +43,11 @@ lock: env
 case:
 	@tools/new-case.sh "$(NEW)"
 
-workflow: env
-	$(SMK) --cores $(CORES)
+# After an interruption the same command resumes: the lock of a run that no longer exists is
+# removed (tools/unlock-if-stale.sh) and half-written outputs are rebuilt (--rerun-incomplete).
+workflow: cores env
+	@tools/unlock-if-stale.sh $(CASE) $(SMK)
+	$(SMK) --cores $(CORES) --rerun-incomplete
 
 report: workflow
 	$(SMK) --cores $(CORES) --report results/report.html

@@ -21,6 +21,7 @@ and whether they agree (``p_check``). Rows that no effect uses are listed by :fu
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 
@@ -784,6 +785,32 @@ def _within_one(cell, base, a, arm, n, notes):
     return None
 
 
+
+_CELL: list = [None]  # the study x subgroup x outcome rows being computed, for error messages
+
+
+def _names_the_figures(fn):
+    """A numeric failure (e.g. a root finder given an absurd figure) raised as a ValueError
+    naming the study, subgroup, outcome and the figures of the cell being computed."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        _CELL[0] = None
+        try:
+            return fn(*args, **kwargs)
+        except (ValueError, ArithmeticError, RuntimeError) as err:
+            rows = _CELL[0]
+            if rows is None:
+                raise
+            first = rows.iloc[0]
+            figures = ", ".join(f"{r.row_id} ({r.statistic} {r.value:g})"
+                                for r in rows.itertuples())
+            raise ValueError(f"study {first['study_id']!r}, subgroup {first['subgroup']!r}, "
+                             f"outcome {first['outcome']!r}: {fn.__name__} failed on the figures "
+                             f"{figures}: {err}") from err
+    return wrapper
+
+
+@_names_the_figures
 def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
                        flagged: frozenset[str] | set[str] = frozenset(), *,
                        arms: pd.DataFrame) -> pd.DataFrame:
@@ -799,6 +826,7 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
     for (study, subgroup, outcome), rows in summary.groupby(
         ["study_id", "subgroup", "outcome"], sort=True
     ):
+        _CELL[0] = rows
         cell = _Cell(rows, roles)
         base = {"study_id": study, "subgroup": subgroup, "outcome": outcome,
                 "instrument": cell.instrument, "controlled": bool(controlled.get(study, False)),
@@ -830,6 +858,7 @@ IMPLIED_COLUMNS = ["row_id", "study_id", "subgroup", "outcome", "reported", "ana
                    "assumed_low", "assumed_high", "in_assumed_range"]
 
 
+@_names_the_figures
 def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict,
                         studies: pd.DataFrame | None = None) -> pd.DataFrame:
     """For every reported between-arm p (or t) with means/SDs in both arms: the per-arm n that
@@ -846,6 +875,7 @@ def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict,
     roles = arm_roles(arms)
     out = []
     for _, rows in summary.groupby(["study_id", "subgroup", "outcome"], sort=True):
+        _CELL[0] = rows
         cell = _Cell(rows, roles)
         ints, comps = cell.arms("intervention"), cell.arms("comparator")
         if len(ints) != 1 or len(comps) != 1:

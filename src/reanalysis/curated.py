@@ -10,6 +10,7 @@ row and the reading chosen for each figure. This module needs pandas only.
 
 from __future__ import annotations
 
+import difflib
 import pickle
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -75,6 +76,49 @@ def curate(tables: Mapping[str, pd.DataFrame], config: dict) -> dict[str, pd.Dat
         out["summary_all"] = summary
         out["summary"] = select_readings(summary, config.get("reading_overrides") or {})
     return out
+
+
+def pooling_outcomes(config: dict) -> list[str]:
+    """Every outcome that some pooling set (config meta_analysis.sets) pools."""
+    sets = config["meta_analysis"]["sets"].values()
+    return sorted({o for s in sets for o in s["outcomes"]})
+
+
+def _did_you_mean(outcome: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(outcome, list(known), n=1, cutoff=0.8)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def unpooled_rows(summary_all: pd.DataFrame, outcomes: Iterable[str]) -> pd.DataFrame:
+    """The rows whose outcome no pooling set lists (their effects, if any, are pooled nowhere),
+    each with the reason — for results/estimability.csv, so no row leaves the analysis silently."""
+    outcomes = list(outcomes)
+    rows = summary_all.loc[~summary_all["outcome"].isin(outcomes)]
+    listed = ", ".join(outcomes) or "none"
+    return rows.assign(reason=[
+        f"outcome {o!r} is in no pooling set (config meta_analysis.sets outcomes: {listed}): "
+        f"pooled nowhere{_did_you_mean(o, outcomes)}" for o in rows["outcome"]])
+
+
+def unpooled_warnings(summary_all: pd.DataFrame, outcomes: Iterable[str], path) -> list[str]:
+    """The console warnings for :func:`unpooled_rows`: one line per outcome that looks like a
+    misspelt pooled outcome (with its lines), one line for the other unpooled outcomes."""
+    outcomes = list(outcomes)
+    rows = summary_all.loc[~summary_all["outcome"].isin(outcomes)]
+    warnings, other = [], []
+    for outcome, group in rows.groupby("outcome", sort=False):
+        hint = _did_you_mean(outcome, outcomes)
+        if hint:
+            lines = ", ".join(str(int(i) + 2) for i in group.index)
+            warnings.append(f"{path}: line(s) {lines}, field 'outcome': {outcome!r} is in no "
+                            f"pooling set (config meta_analysis.sets), so these rows are pooled "
+                            f"nowhere{hint}")
+        else:
+            other.append(outcome)
+    if other:
+        warnings.append(f"{path}: {len(other)} outcome(s) in no pooling set, pooled nowhere "
+                        f"(listed in results/estimability.csv): {', '.join(other)}")
+    return warnings
 
 
 def write_typed(tables: Mapping[str, object], path: str | Path) -> None:

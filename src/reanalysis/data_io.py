@@ -10,6 +10,7 @@ arm references, which statistic an arm role may carry) are plain pandas.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -84,6 +85,12 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
         "n_total": pa.Column(float, pa.Check.gt(0), nullable=True),
         "duration_weeks": pa.Column(float, pa.Check.gt(0), nullable=True),
         **_SOURCE,
+        # read by the report and the ledger, optional: an absent column reads as not reported
+        **{c: pa.Column(str, nullable=True, required=False) for c in (
+            "identifier", "comparator", "n_source_status", "form", "route", "population",
+            "note", "primary_outcome", "co_intervention", "label")},
+        "dose_mg_per_day": pa.Column(str, nullable=True, required=False),
+        "year": pa.Column(float, pa.Check.in_range(1000, 3000), nullable=True, required=False),
     },
     strict=False,
     coerce=True,
@@ -206,6 +213,49 @@ def _where(df: pd.DataFrame, idx, id_col: str | None) -> str:
     return f"line {int(idx) + 2}{rid}"
 
 
+def _in_words(check: str, got) -> str | None:
+    """A pandera check's failure in the user's words (None: reported elsewhere, or a follow-on
+    of a value that is not a number)."""
+    if check in ("column_in_dataframe", "column_in_schema") or "TypeError(" in str(got):
+        return None  # columns: :func:`_column_problems`
+    arg = check[check.find("(") + 1:-1] if "(" in check else ""
+    if check == "not_nullable":
+        return "empty, but a value is required"
+    if check.startswith("isin("):
+        return f"must be one of {arg}, got {got!r}"
+    if check.startswith("coerce_dtype("):
+        kind = "a whole number" if "int" in arg else "a number" if "float" in arg else arg
+        return f"{got!r} is not {kind}"
+    if check == "field_uniqueness":
+        return f"{got!r} appears on more than one line (must be unique)"
+    if check == "multiple_fields_uniqueness":
+        return f"{got!r}: the same key appears on more than one line (must be unique)"
+    if check.startswith("str_length("):
+        return "empty, but a value is required"
+    if check.startswith("str_matches("):
+        return f"got {got!r}; must match {arg}"
+    words = {"greater_than(": ">", "greater_than_or_equal_to(": ">=", "less_than(": "<",
+             "less_than_or_equal_to(": "<="}
+    for prefix, word in words.items():
+        if check.startswith(prefix):
+            return f"must be {word} {arg}, got {got!r}"
+    if check.startswith("in_range("):
+        return f"must lie in [{arg}], got {got!r}"
+    return f"{check} failed (got {got!r})"
+
+
+def _column_problems(raw: pd.DataFrame, schema: pa.DataFrameSchema) -> list[str]:
+    """Missing required columns and, in a closed table, unknown ones, each with the columns the
+    file must have / may have."""
+    required = [n for n, c in schema.columns.items() if c.required]
+    problems = [f"missing column {c!r} (required: {', '.join(required)})"
+                for c in required if c not in raw.columns]
+    if schema.strict:
+        problems += [f"unknown column {c!r} (allowed: {', '.join(schema.columns)})"
+                     for c in raw.columns if c not in schema.columns]
+    return problems
+
+
 def _schema_problems(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None) -> list[str]:
     try:
         schema.validate(raw, lazy=True)
@@ -215,14 +265,9 @@ def _schema_problems(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str 
             col = fc.get("column")
             where = _where(raw, fc.get("index"), id_col)
             field = f"field '{col}'" if isinstance(col, str) else "columns"
-            check = str(fc["check"])
-            if check == "not_nullable":
-                text = "empty, but a value is required"
-            elif check.startswith("isin("):
-                text = f"must be one of {check[5:-1]}, got {fc['failure_case']!r}"
-            else:
-                text = f"{check} failed (got {fc['failure_case']!r})"
-            problems.append(f"{where}, {field}: {text}")
+            text = _in_words(str(fc["check"]), fc["failure_case"])
+            if text is not None:
+                problems.append(f"{where}, {field}: {text}")
         return sorted(set(problems), key=problems.index)
     return []
 
@@ -242,10 +287,21 @@ def _read(path: str | Path) -> tuple[pd.DataFrame | None, list[str]]:
         line = data[:err.start].count(b"\n") + 1
         return None, [f"line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file "
                       "as UTF-8"]
+    header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    if "," not in header:
+        found = next((d for d in (";", "\t", "|") if d in header), None)
+        if found:
+            shown = "tab" if found == "\t" else repr(found)
+            return None, [f"line 1: file is not comma-separated (found {shown}); save it as CSV "
+                          "with commas between fields"]
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as err:
-        return None, [f"not a readable CSV: {err}"]
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        if m:
+            return None, [f"line {m[2]}: {m[3]} fields, but the header has {m[1]} (a field "
+                          "holding a comma needs double quotes)"]
+        return None, [f"not a readable CSV: {str(err).splitlines()[0]}"]
     if raw.empty:
         return None, ["header only: the file has no data rows"]
     return raw, []
@@ -262,9 +318,10 @@ def _non_finite(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | Non
         problems += [f"{_where(raw, idx, id_col)}, field '{name}': must be a finite number, got "
                      f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
         nan_text = raw[name].notna() & raw[name].str.strip().str.lower().isin(["nan", "na", "n/a"])
+        hint = ("leave the field empty if nothing was reported" if col.nullable
+                else "this field needs a number")
         problems += [f"{_where(raw, idx, id_col)}, field '{name}': {raw.at[idx, name]!r} is not a "
-                     "number (leave the field empty if nothing was reported)"
-                     for idx in raw.index[nan_text]]
+                     f"number ({hint})" for idx in raw.index[nan_text]]
     return problems
 
 
@@ -293,16 +350,42 @@ def _check(path, schema, id_col, extra_checks=None) -> tuple[pd.DataFrame | None
     if raw is None:
         return None, problems
     text = raw.copy()
+    columns = _column_problems(raw, schema)
     problems = _parse_booleans(raw, schema, id_col) + _non_finite(raw, schema, id_col)
     problems += _schema_problems(raw, schema, id_col)
     required = {name for name, col in schema.columns.items() if col.required}
     if required - set(raw.columns):  # missing columns: no row-level checks possible
-        return None, _unique(problems)
+        return None, columns + _unique(problems)
+    problems = columns + problems
     df = schema.validate(raw) if not problems else _coerce(raw, schema)
+    for name, col in schema.columns.items():  # absent optional columns: empty (not reported)
+        if name not in df.columns:
+            df[name] = pd.Series(np.nan if str(col.dtype) == "float64" else None,
+                                 index=df.index, dtype=float if str(col.dtype) == "float64"
+                                 else object)
+    problems += _plausible(df, schema, id_col)
     if "value" in raw.columns and schema is SUMMARY_SCHEMA:  # precision as written ('0.930': 3)
         df["value_decimals"] = text["value"].map(_text_decimals)
     problems += extra_checks(df) if extra_checks else []
     return df, _unique(problems)
+
+
+N_MAX = 10**7  # the largest sample size accepted (any larger n is a typing error)
+VALUE_CAP = 1e9  # the largest |figure| accepted where the scale's range is not given
+RANGE_FACTOR = 1e6  # with a scale range R: an SD, SE, CI bound or estimate at most 1e6 x R
+
+
+def _plausible(df: pd.DataFrame, schema: pa.DataFrameSchema, id_col) -> list[str]:
+    """Sample-size columns (n, n_*) hold whole numbers up to :data:`N_MAX`."""
+    problems = []
+    for name in schema.columns:
+        if not (name == "n" or name.startswith("n_")) or df[name].dtype != float:
+            continue
+        for idx, v in df[name].items():
+            if pd.notna(v) and (v != int(v) or v > N_MAX):
+                problems.append(f"{_where(df, idx, id_col)}, field '{name}': a sample size must "
+                                f"be a whole number up to {N_MAX:,}, got {v:g}")
+    return problems
 
 
 def _unique(problems: list[str]) -> list[str]:
@@ -359,13 +442,41 @@ def _summary_checks(df: pd.DataFrame) -> list[str]:
                 f"size), got {v}")
         if stat in ("p_value", "p_below", "p_above", "proportion") and not 0 <= v <= 1:
             add(idx, "value", f"{stat} must lie in [0, 1], got {v}")
-        if stat in ("n", "count") and np.isfinite(v) and (v < 0 or v != int(v)):
-            add(idx, "value", f"{stat} must be a non-negative integer, got {v}")
-        if pd.notna(row["n"]) and np.isfinite(row["n"]) and row["n"] != int(row["n"]):
-            add(idx, "n", f"n must be an integer, got {row['n']}")
+        if stat in ("n", "count") and np.isfinite(v) and (v < 0 or v != int(v) or v > N_MAX):
+            add(idx, "value", f"{stat} must be a whole number from 0 to {N_MAX:,}, got {v:g}")
+        width = hi - lo if pd.notna(lo) and pd.notna(hi) and hi > lo else None
+        cap = RANGE_FACTOR * width if width else VALUE_CAP
+        if stat in ("sd", "se", "ci_low", "ci_high", "estimate", "mean", "t") and abs(v) > cap:
+            basis = (f"{RANGE_FACTOR:g} x the scale's range {width:g}" if width
+                     else f"{VALUE_CAP:g} (no scale range given)")
+            add(idx, "value", f"{stat} = {v:g} is implausibly large: at most {basis}")
     dup = df.duplicated(KEY, keep=False)
     for idx in df.index[dup]:
         add(idx, "reading", "duplicate of another row on " + "/".join(KEY))
+    return problems + _interval_order(df)
+
+
+def _interval_order(df: pd.DataFrame) -> list[str]:
+    """Each CI ordered: low <= high, and low <= the estimate (or mean) it belongs to <= high (the
+    same study, arm, subgroup, outcome, timepoint and reading)."""
+    problems = []
+    figure = ["study_id", "arm", "subgroup", "outcome", "timepoint", "reading"]
+    for _, group in df.loc[df["value"].notna()].groupby(figure, sort=False):
+        by = {stat: (idx, v) for idx, stat, v in zip(group.index, group["statistic"],
+                                                      group["value"], strict=True)}
+        if "ci_low" not in by or "ci_high" not in by:
+            continue
+        (i_lo, lo), (i_hi, hi) = by["ci_low"], by["ci_high"]
+        if lo > hi:
+            problems.append(f"{_where(df, i_lo, 'row_id')}, field 'value': CI low {lo:g} is above "
+                            f"CI high {hi:g} (line {int(i_hi) + 2}); swap them")
+            continue
+        for stat in ("estimate", "mean"):
+            if stat in by and not lo <= by[stat][1] <= hi:
+                i_est, est = by[stat]
+                problems.append(f"{_where(df, i_est, 'row_id')}, field 'value': {stat} {est:g} "
+                                f"lies outside its CI [{lo:g}, {hi:g}] (lines {int(i_lo) + 2}, "
+                                f"{int(i_hi) + 2})")
     return problems
 
 
@@ -472,7 +583,9 @@ def load_all(paths: dict[str, str | Path], sample_sizes: list[dict] = ()) -> dic
                 problems.append(f"config assumptions.sample_sizes[{i}]: arm {s['arm']!r} of study "
                                 f"{s['study_id']!r} is not declared in {paths['arms']}")
     if problems:
-        raise DataSetError(problems)
+        err = DataSetError(problems)
+        err.tables = tables  # as far as they could be read (None where unusable)
+        raise err
     return tables
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import html_page
+from .job_guard import exit_with_snakemake
 
 
 def load_curated(config: dict) -> dict[str, pd.DataFrame]:
@@ -71,18 +72,24 @@ def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str =
     atomic_write(path, html_page.page(title, body))
 
 
+SHOWN_ON_CONSOLE = "(this error's message was shown on the console)"
+
+
 @contextlib.contextmanager
 def script_log(path: str | Path):
-    """Send a Snakemake script's stderr to its log; an error's message also goes to the console
-    (Snakemake itself only names the log), then the error propagates."""
+    """Send a Snakemake script's stderr to its log; an error's message goes to the console
+    (Snakemake itself only names the log) and its traceback to the log only, and the script
+    exits with status 1. The script stops when its Snakemake run dies (:func:`exit_with_snakemake`)."""
+    exit_with_snakemake()
     with open(path, "w") as log:
         saved, sys.stderr = sys.stderr, log
         try:
             yield log
         except Exception as err:
             log.write(traceback.format_exc())
+            log.write(f"{SHOWN_ON_CONSOLE}\n")
             log.flush()
             sys.__stderr__.write(f"\nERROR ({Path(path).name}): {err}\n")
-            raise
+            raise SystemExit(1) from None
         finally:
             sys.stderr = saved

@@ -1,4 +1,40 @@
+import os as _os
+import sys as _sys
+import time as _time
+from pathlib import Path as _Path
+
+from reanalysis.curated import pooling_outcomes
+
 REPORT_FILES = list(config["report"]["files"].values())  # report-only data (GRADE, RoB, ...)
+
+
+# A configured data file that is missing stops every run at once with its name (Snakemake itself
+# would say "Nothing to be done" and keep the results built from it).
+def _missing_data_files():
+    named = {**{f"data.{k}": v for k, v in config["data"].items()},
+             **{f"report.files.{k}": v for k, v in config["report"]["files"].items()}}
+    return [f"{path}: file not found (config {key})" for key, path in named.items()
+            if not _Path(path).is_file()]
+
+
+if _missing_data_files():
+    print("DATA FILE MISSING - nothing run:", *_missing_data_files(), sep="\n  ",
+          file=_sys.stderr)
+    _sys.exit(1)
+
+# One id per Snakemake run, inherited by its local jobs: the validation gates print the list of
+# problems once per run (the first gate to fail), not once per gate.
+_os.environ.setdefault("REANALYSIS_RUN_ID", f"{_os.getpid()}-{_time.time_ns()}")
+
+# results/ from a run that did not finish (a job failed, validation failed, or the run was
+# interrupted) are a mix of new and old files: the marker is written when a run starts and removed
+# when it succeeds, and the report refuses to build while it is there.
+INCOMPLETE = _Path("logs/run_incomplete.txt")
+if "--report" in _sys.argv and INCOMPLETE.exists():
+    print(f"REPORT NOT BUILT: the last run did not finish, so results/ mixes new and old files "
+          f"({INCOMPLETE}: {INCOMPLETE.read_text().strip()}). Run the workflow to the end first "
+          "(make workflow).", file=_sys.stderr)
+    _sys.exit(1)
 # Validation gates. Each gate validates every file (so on bad input every gate fails listing every
 # problem, and nothing is written to results/) and writes its group of tables as typed tables
 # (results/data/{group}.pkl) that the later jobs read instead of parsing and validating the CSVs

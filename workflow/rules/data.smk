@@ -1,18 +1,32 @@
-import sys as _sys
-import time as _time
-from pathlib import Path as _Path
+from reanalysis.pipeline import SHOWN_ON_CONSOLE as SHOWN
 
 _STARTED = _time.time()
 
 
+onstart:
+    INCOMPLETE.parent.mkdir(exist_ok=True)
+    INCOMPLETE.write_text(f"run started {_time.strftime('%Y-%m-%d %H:%M:%S')}, not finished\n")
+    for _old in INCOMPLETE.parent.glob(".validation_failed.*"):  # earlier runs' print-once marks
+        _old.unlink(missing_ok=True)
+
+
+onsuccess:
+    INCOMPLETE.unlink(missing_ok=True)
+
+
 onerror:
     # A failed script's error message on the console, not only in its log (scripts write their
-    # stderr to logs/): the last line of every traceback written during this run.
+    # stderr to logs/): the last line of every traceback written during this run, unless the
+    # script already printed its message (reanalysis.pipeline.script_log).
     for _log in sorted(_Path("logs").glob("*.log")):
         if _log.stat().st_mtime >= _STARTED:
             _lines = _log.read_text(errors="replace").strip().splitlines()
-            if any(_l.startswith("Traceback") for _l in _lines):
+            if any(_l.startswith("Traceback") for _l in _lines) and not any(
+                _l.startswith(SHOWN) for _l in _lines
+            ):
                 print(f"ERROR in {_log}: {_lines[-1]}", file=_sys.stderr)
+    if INCOMPLETE.exists():
+        INCOMPLETE.write_text(f"run of {_time.strftime('%Y-%m-%d %H:%M:%S')} failed\n")
 
 
 rule validate_tables:

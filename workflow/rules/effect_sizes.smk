@@ -6,6 +6,7 @@ rule effect_sizes:
         forensics="results/forensics.csv",
     params:
         cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
+        pooled_outcomes=pooling_outcomes(config),  # rows of other outcomes: in estimability.csv
     output:
         csv="results/effect_sizes.csv",
         implied="results/implied_assumptions.csv",

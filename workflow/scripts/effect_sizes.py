@@ -9,7 +9,7 @@ from reanalysis.comparisons import (
     estimability,
     implied_assumptions,
 )
-from reanalysis.curated import read_curated
+from reanalysis.curated import read_curated, unpooled_rows
 from reanalysis.forensics import flagged_rows
 from reanalysis.pipeline import script_log, write_csv, write_html_table
 
@@ -22,6 +22,9 @@ with script_log(snakemake.log[0]):  # noqa: F821
                                  flagged, arms=t["arms"])
     implied = implied_assumptions(t["summary"], t["arms"], cfg, t["studies"])
     unused = estimability(t["summary_all"], t["summary"], effects, t["arms"], t["studies"])
+    unpooled = unpooled_rows(t["summary"], snakemake.params.pooled_outcomes)  # noqa: F821
+    unused = pd.concat([unused, unpooled.loc[~unpooled["row_id"].isin(unused["row_id"]),
+                                             list(unused.columns)]], ignore_index=True)
     write_csv(effects, out.csv)
     write_csv(implied, out.implied)
     write_csv(unused, out.estimability)
@@ -47,6 +50,6 @@ with script_log(snakemake.log[0]):  # noqa: F821
     )
     write_html_table(
         unused, out.estimability_html, "Input rows that give no effect size",
-        f"{len(unused)} row(s) of data/summary_stats.csv contribute to no effect size; each is "
-        "listed with the reason.",
+        f"{len(unused)} row(s) of data/summary_stats.csv contribute to no effect size or to no "
+        "pooled estimate (an outcome no pooling set lists); each is listed with the reason.",
     )
