@@ -48,6 +48,7 @@ case:
 workflow: cores env
 	@tools/unlock-if-stale.sh $(CASE) $(SMK)
 	$(SMK) --cores $(CORES) --rerun-incomplete
+	@rm -f $(CASE)/logs/run_incomplete.txt  # up to date ("Nothing to be done" runs no hook)
 
 report: workflow
 	$(SMK) --cores $(CORES) --report results/report.html

@@ -10,7 +10,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 _started = False
@@ -75,8 +74,9 @@ def exit_with_snakemake(interval: float = 1.0) -> None:
         return stat[0] not in ("Z", "X") and stat[19] == started
 
     def watch():
+        tick = threading.Event()  # never set: a wait of ``interval`` seconds per poll
         while alive():
-            time.sleep(interval)
+            tick.wait(interval)
         _stop()
 
     threading.Thread(target=watch, daemon=True, name="exit-with-snakemake").start()
