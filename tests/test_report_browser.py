@@ -26,6 +26,7 @@ ITEMS = {  # name: (category, item label, file name inside the report)
     "forest_plot": ("1. Overview", "png", "forest.png"),
     "forest_table": ("1. Overview", "5. forest plot as a table", "forest.html"),
     "forest_phone": ("1. Overview", "narrow", "forest_phone.png"),
+    "effect_sizes": ("3. Effect sizes", "effect sizes", "effect_sizes.html"),  # a wide table
 }
 # Elements that stick out to the right of the viewport (a scrolling container's children are
 # allowed to, as long as the container itself fits).

@@ -80,3 +80,16 @@ def test_forest_table_notice_follows_the_rows():
     text = forest_notice(pd.concat([single, pd.DataFrame(
         {"panel": ["within"], "kind": ["study"], "label": ["B 2019"]})]))
     assert "no pooled estimate" in text and "not independent" in text and "descriptive" in text
+
+
+def test_wide_tables_fold_all_but_the_key_columns():
+    from reanalysis.html_page import KEY_COLUMNS, table
+
+    df = pd.DataFrame([{f"c{i}": f"v{i}" for i in range(12)}])
+    html_text = table(df)
+    head = html_text[html_text.index("<thead>"):html_text.index("</thead>")]
+    assert head.count("<th ") == KEY_COLUMNS + 1 and "More" in head
+    assert "<details><summary>6 more</summary>" in html_text
+    assert "<dt>c11</dt><dd>v11</dd>" in html_text  # nothing dropped
+    narrow = table(df.iloc[:, :5])
+    assert "<details>" not in narrow and narrow.count("<th ") == 5

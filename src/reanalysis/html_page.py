@@ -30,6 +30,8 @@ th{background:var(--head)}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
 .claim{border-left:4px solid #ccc;padding-left:8px;max-width:60em}
+td.more dl{margin:4px 0}td.more dt{font-weight:600;color:var(--muted)}
+td.more dd{margin:0 0 4px}td.more summary{cursor:pointer;white-space:nowrap}
 .badge{display:inline-block;padding:1px 6px;border-radius:3px;font-weight:600;border:1px solid}
 @media (max-width:700px){
  body{font-size:16px;padding:8px 10px}
@@ -105,22 +107,48 @@ def page(title: str, body: str, extra_css: str = "") -> str:
             f"<title>{esc(title)}</title>{style}</head><body>{body}</body></html>")
 
 
+WIDE, KEY_COLUMNS = 8, 6  # a table with more columns shows the first KEY_COLUMNS, the rest folded
+
+
+def _folded(r: pd.Series, columns, raw_html) -> str:
+    """The folded columns of one row: a <details> holding 'header: value' lines."""
+    items = []
+    for c in columns:
+        text = (r[c] if isinstance(r[c], str) else esc(r[c])) if c in raw_html else esc(r[c])
+        if text != "":
+            items.append(f"<dt>{esc(c)}</dt><dd>{text}</dd>")
+    if not items:
+        return "<td data-label='More' class='empty'></td>"
+    return (f"<td data-label='More' class='more'><details><summary>{len(items)} more"
+            f"</summary><dl>{''.join(items)}</dl></details></td>")
+
+
 def table(df: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (),
-          raw_html: tuple[str, ...] = ()) -> str:
+          raw_html: tuple[str, ...] = (), key: int | None = None) -> str:
     """A table with human headers (the DataFrame's column names) that reflows into cards on a
     phone. Cells are escaped unless their column is named in ``raw_html``; ``numeric`` columns
-    are right-aligned. Values are shown as given: round before calling."""
-    head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in df.columns)
+    are right-aligned. Values are shown as given: round before calling. A table wider than
+    ``WIDE`` columns shows its first ``key`` (``KEY_COLUMNS``) columns and folds the others of
+    each row behind a toggle ('n more'), so it needs no sideways scrolling on a laptop either."""
+    if key is None and len(df.columns) > WIDE:
+        key = KEY_COLUMNS
+    shown = list(df.columns if key is None else df.columns[:key])
+    rest = [] if key is None else list(df.columns[key:])
+    head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in shown)
+    if rest:
+        head += "<th scope='col'>More</th>"
     rows = []
     for _, r in df.iterrows():
         cells = []
-        for c in df.columns:
+        for c in shown:
             text = (r[c] if isinstance(r[c], str) else esc(r[c])) if c in raw_html else esc(r[c])
             cls = ["num"] if c in numeric else []
             if text == "":
                 cls.append("empty")
             attr = f" class='{' '.join(cls)}'" if cls else ""
             cells.append(f"<td data-label='{esc(c)}'{attr}>{text}</td>")
+        if rest:
+            cells.append(_folded(r, rest, raw_html))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f"<table class='cards'>{cap}<thead><tr>{head}</tr></thead>"
