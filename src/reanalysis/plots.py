@@ -147,7 +147,7 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
                            int((fig_w - 0.2) / (font * CHAR_IN * 1.25))) for p in panels}
     spans = [sum(heights[i] for i in rows.index[rows["panel"] == p]) + 1.5
              + 0.62 * len(title_lines[p]) for p in panels]
-    gap, head, foot = (3.6, 1.8, 5.5) if phone else (2.8, 1.8, 3.0)
+    gap, head, foot = (3.6, 1.8, 7.0) if phone else (2.8, 1.8, 3.6)
     total = sum(spans) + gap * len(panels) + head + foot
     fig = plt.figure(figsize=(fig_w, ROW_IN * total))
     unit = 1.0 / total
@@ -227,7 +227,9 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
              "smallest effect consistent with 'significant').\n"
              f"{MARK_FLAG} grey: input failed a forensic check, shown but never pooled.   Square "
              "area ∝ inverse-variance weight; blue diamond = pooled estimate; dashed line = "
-             "prediction interval.")
+             "prediction interval.\nA study's CI here: normal approximation (z) on its effect; "
+             "the meta-analysis table and the overview give a single study's t interval "
+             "(slightly wider).")
     if phone:
         notes = "\n".join(wrap(notes.replace("\n", " "), int((fig_w - 0.2) / (font * CHAR_IN))))
     fig.text(0.01, 0.4 * unit, notes, fontsize=font - (0 if phone else 1.5), va="bottom",

@@ -235,7 +235,9 @@ def forest_table_page(rows: pd.DataFrame, intervention: str, comparator: str,
     body = ["<h2>Forest plot as a table</h2><p class='note'>The same rows as the figure. "
             f"{forest_notice(rows)}† hollow square: effect derived only from a "
             "p-value threshold; ‡ grey: input failed a forensic check (not pooled); ᵃ per-arm n "
-            "assumed; ᶜ SD of change imputed.</p>"]
+            "assumed; ᶜ SD of change imputed. A study's CI here is the normal approximation "
+            "(z) on its effect; the meta-analysis table and the overview give a single study's "
+            "t interval, slightly wider.</p>"]
     for panel, title in titles.items():
         part = rows[rows["panel"] == panel]
         if part.empty:
