@@ -67,8 +67,12 @@ def human_table(df: pd.DataFrame) -> pd.DataFrame:
 def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str = "") -> None:
     """A standalone, phone-ready HTML page holding one table (for the Snakemake report): the
     shared page head (viewport, CSS) and a table that reflows into cards on a phone."""
+    shown = human_table(df)
+    study = HEADERS.get("study_id", "Study id")
+    if study in shown.columns:  # the study first: it stays in view when a wide table folds
+        shown = shown[[study, *[c for c in shown.columns if c != study]]]
     body = (f"<h2>{html_page.esc(title)}</h2><p class='note'>{html_page.esc(note)}</p>"
-            + html_page.table(human_table(df)))
+            + html_page.table(shown))
     atomic_write(path, html_page.page(title, body))
 
 
