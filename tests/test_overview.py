@@ -146,7 +146,8 @@ def test_overview_numbers_second_case(root, tmp_path):
     from helpers import run_snakemake
 
     shutil.copytree(root / "workflow", tmp_path / "workflow")
-    shutil.copytree(root / "cases", tmp_path / "cases")
+    shutil.copytree(root / "cases", tmp_path / "cases",  # a fresh run, not a local one's results
+                    ignore=shutil.ignore_patterns("results", ".snakemake", "logs"))
     case = tmp_path / "cases/mg_leg_cramps"
     proc = run_snakemake(case, "results/overview.html", small=False,
                          snakefile=tmp_path / "workflow/Snakefile")
