@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .bayes_exact import ExactPosterior, posterior_exact
-from .comparisons import select_for_pooling
+from .pooling import MEASURES, measure_of, set_effects
 from .priors import TauPrior
 
 
@@ -44,7 +44,7 @@ def fit_sets(effects: pd.DataFrame, sets: dict, prior: TauPrior, mu_prior_sd: fl
     """Exact posterior of every pooling set: name -> (pooled effects, posterior or None if k=0)."""
     out = {}
     for name, spec in sets.items():
-        chosen = select_for_pooling(effects, spec)
+        chosen = set_effects(effects, spec, name)
         out[name] = (chosen, posterior_exact(chosen["yi"], chosen["vi"], prior, mu_prior_sd)
                      if len(chosen) else None)
     return out
@@ -60,6 +60,8 @@ def mcid_standardiser(chosen: pd.DataFrame) -> tuple[float | None, str]:
     """
     if not len(chosen):
         return None, "no pooled effect"
+    if "smd_yi" in chosen.columns:  # a set pooled on its own scale (MD): no mapping needed
+        return None, "not computed: the set is pooled as a mean difference (MCID on its own scale)"
     if not (chosen["controlled"].astype(bool).all()
             and chosen["estimand"].astype(str).str.startswith("between").all()):
         return None, "not computed: the pooled effects are not all placebo-controlled comparisons"
@@ -115,8 +117,15 @@ def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: T
                 "p_new_gt_0": post.prob_new_study_above(0.0),
             }
             mcid = McidMapping.for_set(spec, mcid_cfg or {})
-            if mcid is not None:
+            if mcid is not None and measure_of(spec) == "MD":
+                row |= {"mcid_outcome": mcid.outcome, "mcid_natural": mcid.value,
+                        "mcid_note": "mean-difference set: the MCID is on the set's own scale",
+                        "p_mu_gt_mcid": post.prob_mu_above(mcid.value),
+                        "p_new_gt_mcid": post.prob_new_study_above(mcid.value)}
+            elif mcid is not None:
                 row |= _mcid_columns(post, chosen, mcid, mq)
+        if measure_of(spec) != "SMD":
+            row["measure"] = MEASURES[measure_of(spec)][2]
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -41,7 +41,7 @@ COLUMNS = [
     "vi", "n1", "n2",
     "basis", "status", "assumptions", "source_rows", "p_reported", "p_reanalysed",
     "p_reanalysed_low", "p_reanalysed_high", "p_check", "p_check_detail", "p_n_low", "p_n_high",
-    "forensic_flags",
+    "forensic_flags", "md_vtype", "vtype", "rom", "rom_var", "conversion",
 ]
 ESTIMANDS = ("between_change", "between_post", "within_change")
 TEST_KINDS = ("se", "ci", "t", "p_value")  # best first: what fixes the SE of a difference
@@ -159,6 +159,50 @@ class _Cell:
                 self._n_row.setdefault(arm, row)
             if pd.notna(n):
                 self._row_with_n.setdefault(arm, row)
+        self._convert_medians()
+
+    def _convert_medians(self) -> None:
+        """Where an arm gives a median with its IQR and/or range instead of a mean (and SD), add a
+        derived mean and SD row: mean by Luo et al. 2018, SD by Wan et al. 2014, at the arm's n.
+        Each derived row's ``row_id`` lists the rows it came from; ``conversion`` names the
+        method (an assumption of near-normal data, explored in the sensitivity analysis)."""
+        for (arm, tp, stat), med in list(self._first.items()):
+            if stat != "median" or (arm, tp, "mean") in self._first:
+                continue
+            n = self.reported_n(arm)[0]
+            if n is None and pd.notna(med["n"]):
+                n = int(med["n"])
+            q = [self._first.get((arm, tp, k)) for k in ("iqr_low", "iqr_high")]
+            rg = [self._first.get((arm, tp, k)) for k in ("range_low", "range_high")]
+            has_q, has_r = None not in q, None not in rg
+            if n is None or not (has_q or has_r):
+                continue
+            m = float(med["value"])
+            if has_q and has_r:
+                a, b, q1, q3 = (float(r["value"]) for r in (*rg, *q))
+                mean = sdr.mean_from_median_iqr_range(m, q1, q3, a, b, n)
+                sd = sdr.sd_from_iqr_range(q1, q3, a, b, n)
+                how, used = "median, IQR and range", [med, *q, *rg]
+            elif has_q:
+                q1, q3 = (float(r["value"]) for r in q)
+                mean, sd = sdr.mean_from_median_iqr(m, q1, q3, n), sdr.sd_from_iqr(q1, q3, n)
+                how, used = "median and IQR", [med, *q]
+            else:
+                a, b = (float(r["value"]) for r in rg)
+                mean, sd = sdr.mean_from_median_range(m, a, b, n), sdr.sd_from_range(a, b, n)
+                how, used = "median and range", [med, *rg]
+            conversion = (f"mean (Luo et al. 2018) and SD (Wan et al. 2014) from the {how}, "
+                          f"n = {n}")
+            rid = " ".join(r["row_id"] for r in used)
+            for k, v in (("mean", mean), ("sd", sd)):
+                if k == "sd" and any((arm, tp, x) in self._first for x in ("sd", "se", "ci_low")):
+                    continue
+                row = med.copy()
+                row["statistic"], row["value"], row["row_id"] = k, float(v), rid
+                row["status"], row["conversion"] = "derived", conversion
+                if "value_decimals" in row:
+                    row["value_decimals"] = np.nan
+                self._first[arm, tp, k] = row
 
     def get(self, arm: str, timepoint: str, stat: str) -> pd.Series | None:
         """The cell's row for one arm, timepoint and statistic, or None."""
@@ -251,7 +295,15 @@ NO_P_CHECK = {"p_reported": np.nan, "p_reanalysed": np.nan, "p_reanalysed_low": 
 
 
 def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, notes, df=np.nan,
-         p: dict | None = None):
+         p: dict | None = None, md_vtype="", rom=(np.nan, np.nan)):
+    """One effect row. ``md_vtype``: how md_var was obtained (metafor's vtype names: ``LS`` =
+    sd1²/n1 + sd2²/n2 between arms, SD_change²/n within one; ``reported <statistic>`` = the SE² a
+    reported statistic fixes); ``vtype`` of yi/vi is ``LS2`` for Hedges' g and ``LS`` for SMCR.
+    Rows that rest on a median/IQR/range conversion name it in ``conversion``."""
+    conversion = "; ".join(dict.fromkeys(
+        r["conversion"] for r in src if "conversion" in r and isinstance(r["conversion"], str)))
+    if conversion:
+        notes = [*notes, "mean/SD converted from median/IQR/range (assumes near-normal data)"]
     lo, hi = (ev.t_ci(md, math.sqrt(md_var), df, LEVEL) if np.isfinite(md) and np.isfinite(
         md_var) and np.isfinite(df) and md_var > 0 else (np.nan, np.nan))
     return base | {
@@ -264,6 +316,9 @@ def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, note
         "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
         "assumptions": "; ".join(dict.fromkeys(notes)),
         "source_rows": " ".join(dict.fromkeys(r["row_id"] for r in src)),
+        "md_vtype": md_vtype if np.isfinite(md_var) else "",
+        "vtype": ("LS" if estimand == "within_change" else "LS2") if np.isfinite(yi) else "",
+        "rom": rom[0], "rom_var": rom[1], "conversion": conversion,
     } | NO_P_CHECK | (p or {})
 
 
@@ -505,14 +560,16 @@ def _between_one(cell, base, a, arms, label, estimand, test):
     if applies and est is not None:
         md, src = float(est["value"]), [*src, est]
     p_info = None
-    j = float(es.hedges_j(df, exact=a.exact_j))
     if applies and test.exact:
         se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
+        md_var, md_vtype = se**2, f"reported {test.kind}"
         s_used = se / math.sqrt(1 / n1 + 1 / n2)  # the SD the reported statistic implies (6.5.2.3)
         basis = (f"difference of means; SE from the reported {test.kind} (t, df = {df}); SMD "
                  "standardised by the SD that SE implies (Handbook 6.5.2.3)")
         src = [*src, *test.rows]
     else:
+        s_arm = _arm_sds(estimand, sd, a.r)
+        md_var, md_vtype = float(es.mean_difference(md, s_arm[0], n1, 0.0, s_arm[1], n2)[1]), "LS"
         se, s_used = s_pooled * math.sqrt(1 / n1 + 1 / n2), s_pooled
         basis = ("end-of-treatment means/SDs" if estimand == "between_post" else
                  "means/SDs at baseline and end; change SDs imputed from r" if _imputed(sd)
@@ -521,8 +578,9 @@ def _between_one(cell, base, a, arms, label, estimand, test):
             src = [*src, *test.rows]
     if conv:
         basis += "; " + "; ".join(dict.fromkeys(conv))
-    d = md / s_used
-    g, vg = j * d, j**2 * ((n1 + n2) / (n1 * n2) + d**2 / (2.0 * (n1 + n2)))
+    g, vg = (float(x) for x in es.hedges_g(md, s_used, n1, n2, exact=a.exact_j))
+    src = [*src, *_n_rows(cell, arms, how)]
+    rom = _rom(cell, arms, estimand, sd, n1, n2) if md == md_of_means else (np.nan, np.nan)
     if applies:
         rows = [r for r in src if r["arm"] != BETWEEN]
         p_lo, p_hi = _p_range(md, sd, estimand, n1, n2, a.r,
@@ -555,8 +613,36 @@ def _between_one(cell, base, a, arms, label, estimand, test):
                 f"reported {shown} recomputed from the reported means/SDs at n = {n1}/{n2} "
                 f"per arm ({how}): p = {p_lo:.3g}-{p_hi:.3g} over the inputs' rounding")}
     yi, vi = cell.sign * g, vg
-    return _row(cell, base, estimand, label, cell.sign * md, se**2, yi, vi, n1, n2, basis, src,
-                notes, df=df, p=p_info)
+    return _row(cell, base, estimand, label, cell.sign * md, md_var, yi, vi, n1, n2, basis, src,
+                notes, df=df, p=p_info, md_vtype=md_vtype, rom=rom)
+
+
+def _arm_sds(estimand: str, sd, r: float) -> tuple[float, float]:
+    """Each arm's SD of the compared scores (change SDs imputed with r where needed, 6.5.2.8)."""
+    if estimand == "between_change" and _imputed(sd):
+        return (float(es.sd_change(sd[0][0], sd[0][1], r)),
+                float(es.sd_change(sd[1][0], sd[1][1], r)))
+    return float(sd[0]), float(sd[1])
+
+
+def _n_rows(cell: _Cell, arms: tuple[str, str], how: str) -> list[pd.Series]:
+    """The 'n' rows of both arms when the comparison uses their reported n."""
+    if how != "reported":
+        return []
+    return [row for arm in arms if (row := cell.reported_n(arm)[1]) is not None]
+
+
+def _rom(cell: _Cell, arms: tuple[str, str], estimand: str, sd, n1, n2) -> tuple[float, float]:
+    """Log ratio of the arms' end-of-treatment means (intervention / comparator, oriented so that
+    + = benefit) and its variance (:func:`effect_sizes.ratio_of_means`); NaN for change scores
+    (a ratio of changes is not a ratio scale) and where a mean is not positive."""
+    if estimand != "between_post":
+        return np.nan, np.nan
+    m = [cell.get(arm, "end", "mean") for arm in arms]
+    if any(x is None for x in m):
+        return np.nan, np.nan
+    y, v = es.ratio_of_means(float(m[0]["value"]), sd[0], n1, float(m[1]["value"]), sd[1], n2)
+    return cell.sign * float(y), float(v)
 
 
 def _crossover(cell, base, a, pairs) -> list[dict]:
@@ -661,26 +747,30 @@ def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, note
     if test is None or test.estimand != estimand or not test.exact or n1 is None:
         return None
     found = _means_only(cell, arms, estimand)
-    if found is None:
-        return None
-    md, src = found
     est = cell.between().get("estimate")
+    if found is None and est is None:
+        return None
+    md, src = found if found is not None else (np.nan, [])
+    what = "difference of means"
     if est is not None:
         md, src = float(est["value"]), [*src, est]
+        what = "reported difference" if found is None else what
     df = n1 + n2 - 2
     if df <= 1:
         return None
     se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
-    d = md / (se / math.sqrt(1 / n1 + 1 / n2))
-    j = float(es.hedges_j(df, exact=a.exact_j))
-    g, vg = j * d, j**2 * ((n1 + n2) / (n1 * n2) + d**2 / (2.0 * (n1 + n2)))
-    basis = (f"difference of means; SE from the reported {test.kind} (t, df = {df}); no SDs "
+    g, vg = (float(x) for x in es.hedges_g(md, se / math.sqrt(1 / n1 + 1 / n2), n1, n2,
+                                           exact=a.exact_j))
+    basis = (f"{what}; SE from the reported {test.kind} (t, df = {df}); no SDs "
              "reported: SMD standardised by the SD that SE implies (Handbook 6.5.2.3)")
     check = "not checkable: no SDs reported (the reported test fixes the SE)"
+    n_src = _n_rows(cell, arms, "reported" if all(
+        cell.reported_n(arm)[0] is not None for arm in arms) else "")
     return _row(cell, base, estimand, label, cell.sign * md, se**2, cell.sign * g, vg, n1, n2,
-                basis, [*src, *test.rows], notes, df=df,
+                basis, [*src, *test.rows, *n_src], notes, df=df,
                 p={"p_reported": test.value if test.kind != "ci" else np.nan,
-                   "p_check_detail": check})
+                   "p_check_detail": check},
+                md_vtype=f"reported {test.kind}")
 
 
 def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md, sd, test) -> str:
@@ -737,12 +827,12 @@ def _within_one(cell, base, a, arm, n, notes):
             notes.append(f"r={a.r}")
             pre, post = float(m_pre["value"]), float(m_post["value"])
             g, vg = es.smd_change_within(pre, post, sd_pre, n, a.r, exact=a.exact_j)
-            md_var = float(es.sd_change(sd_pre, sd_post, a.r)) ** 2 / n
+            md_var = float(es.mean_change_var(es.sd_change(sd_pre, sd_post, a.r), n))
             basis = "means/SDs at baseline and end (SMCR)" + "".join(
                 f"; {c}" for c in dict.fromkeys((c1, c2)) if c)
             return _row(cell, base, "within_change", arm, cell.sign * (post - pre), md_var,
                         cell.sign * float(g), float(vg), n, np.nan, basis,
-                        [m_pre, *r_pre, m_post, *r_post], notes, df=n - 1)
+                        [m_pre, *r_pre, m_post, *r_post], notes, df=n - 1, md_vtype="LS")
     m_chg = cell.get(arm, "change", "mean")
     if m_chg is not None and n is not None:
         sd_chg, r_chg, conv = cell.arm_sd(arm, "change", n)
@@ -752,8 +842,8 @@ def _within_one(cell, base, a, arm, n, notes):
             g, vg = es.smcr_from_dz(dz, n, a.r, exact=a.exact_j)
             basis = "mean and SD of the change, d_z converted with r" + (f"; {conv}" if conv else "")
             return _row(cell, base, "within_change", arm, cell.sign * float(m_chg["value"]),
-                        sd_chg**2 / n, cell.sign * float(g), float(vg), n, np.nan, basis,
-                        [m_chg, *r_chg], notes, df=n - 1)
+                        float(es.mean_change_var(sd_chg, n)), cell.sign * float(g), float(vg), n,
+                        np.nan, basis, [m_chg, *r_chg], notes, df=n - 1, md_vtype="LS")
     t_row, p_row = cell.get(arm, "change", "t"), cell.get(arm, "change", "p_value")
     below = cell.get(arm, "change", "p_below")
     src_row = next((r for r in (t_row, p_row, below) if r is not None), None)
@@ -916,6 +1006,7 @@ def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict,
     return pd.DataFrame(out, columns=IMPLIED_COLUMNS)
 
 
+MEDIAN_STATISTICS = ("median", "iqr_low", "iqr_high", "range_low", "range_high")
 ESTIMABILITY_COLUMNS = ["row_id", "study_id", "arm", "subgroup", "outcome", "timepoint",
                         "statistic", "value", "reading", "reason"]
 
@@ -951,12 +1042,14 @@ def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.
                       "effect sizes only")
         elif stat == "p_above":
             reason = "'not significant' only: neither size nor direction of an effect"
+        elif stat in MEDIAN_STATISTICS:
+            reason = ("a median, IQR or range gives a mean and SD (Luo et al. 2018, Wan et al. "
+                      "2014) only with the median, its IQR and/or range and the arm's n, and only "
+                      "where no mean is reported; this arm and timepoint lack one of them")
         elif row["arm"] == BETWEEN and not controlled.get(row["study_id"], False):
             reason = "between-arm figure of a study not marked controlled in studies.csv"
-        elif row["arm"] == BETWEEN and _no_means(selected, row):
-            reason = ("between-arm statistic without the arms' means/SDs in this subgroup and "
-                      "outcome: no difference to standardise (binary outcomes such as risk "
-                      "differences are outside this continuous-outcome pipeline)")
+        elif row["arm"] == BETWEEN and (gap := _between_gap(selected, row)):
+            reason = gap
         elif row["arm"] == BETWEEN:
             reason = ("between-arm statistic that no computed comparison uses (several "
                       "intervention/comparator pairs, or a baseline comparison)")
@@ -973,10 +1066,21 @@ def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.
     return pd.DataFrame(out, columns=ESTIMABILITY_COLUMNS)
 
 
-def _no_means(summary: pd.DataFrame, row: pd.Series) -> bool:
+def _between_gap(summary: pd.DataFrame, row: pd.Series) -> str:
+    """Why a between-arm statistic gives no effect when its cell lacks a difference or the arms'
+    n; '' when neither is missing."""
     cell = summary[(summary["study_id"] == row["study_id"]) & (summary["subgroup"] == row[
         "subgroup"]) & (summary["outcome"] == row["outcome"])]
-    return not (cell["statistic"] == "mean").any()
+    stats_ = set(cell["statistic"])
+    if not stats_ & {"mean", "median", "estimate"}:
+        return ("between-arm statistic without a difference in this subgroup and outcome: "
+                "neither the arms' means (or medians) nor a reported estimate of the difference "
+                "(statistic 'estimate')")
+    arm_n = cell[(cell["arm"] != BETWEEN) & ((cell["statistic"] == "n") | cell["n"].notna())]
+    if arm_n["arm"].nunique() < 2:
+        return ("between-arm statistic whose arms' n is neither reported nor assumed (config "
+                "assumptions.sample_sizes): the SE of a difference and its SMD need n per arm")
+    return ""
 
 
 # --- pooling --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ STATUSES = ["reported", "second-hand", "derived", "assumption"]
 STATISTICS = [
     "mean", "sd", "se", "n", "p_value", "p_below", "p_above", "t", "ci_low", "ci_high",
     "count", "proportion", "estimate", "r", "reported_improvement",
+    "median", "iqr_low", "iqr_high", "range_low", "range_high",
 ]
 TIMEPOINTS = ["baseline", "end", "change"]
 NOT_STATED = "not stated"  # tri-state design flags (studies.csv): the source does not say
@@ -25,7 +26,8 @@ ALLOCATIONS = [PARALLEL, CROSSOVER, SINGLE_GROUP]
 # arms and binary counts, listed in results/estimability.csv with the reason); anything else is
 # rejected at validation.
 ARM_STATISTICS = ["mean", "sd", "se", "ci_low", "ci_high", "n", "p_value", "p_below", "p_above",
-                  "t", "count", "proportion", "reported_improvement"]
+                  "t", "count", "proportion", "reported_improvement",
+                  "median", "iqr_low", "iqr_high", "range_low", "range_high"]
 BETWEEN_STATISTICS = ["estimate", "se", "ci_low", "ci_high", "t", "p_value", "p_below", "p_above",
                       "n"]
 TESTS = ["p_value", "p_below", "p_above", "t"]  # on an arm: a test of its change (timepoint change)

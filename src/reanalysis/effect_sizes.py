@@ -34,23 +34,46 @@ def pooled_sd(sd1: ArrayLike, n1: ArrayLike, sd2: ArrayLike, n2: ArrayLike) -> n
 
 
 def mean_difference(m1, sd1, n1, m2, sd2, n2) -> tuple[np.ndarray, np.ndarray]:
-    """Raw mean difference m1 - m2 and its variance sd1²/n1 + sd2²/n2 (Borenstein 2009 eq. 4.5)."""
+    """Raw mean difference m1 - m2 and its variance sd1²/n1 + sd2²/n2 (Borenstein 2009 eq. 4.5):
+    unequal variances, metafor ``escalc("MD")``'s default ``vtype="LS"``."""
     m1, sd1, n1, m2, sd2, n2 = (np.asarray(a, dtype=float) for a in (m1, sd1, n1, m2, sd2, n2))
     return m1 - m2, sd1**2 / n1 + sd2**2 / n2
 
 
-def smd_independent(m1, sd1, n1, m2, sd2, n2, exact: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Hedges' g for two independent groups and its variance.
+def hedges_g(md, sd, n1, n2, exact: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Hedges' g of a mean difference ``md`` standardised by a within-group SD ``sd``.
 
-    d = (m1 - m2) / S_within (eq. 4.18), V_d = (n1+n2)/(n1 n2) + d² / (2 (n1+n2)) (eq. 4.20),
-    g = J d, V_g = J² V_d (eqs. 4.22-4.24), Borenstein et al. 2009, *Introduction to
-    Meta-Analysis*; identical to metafor ``escalc("SMD", vtype="LS2")``.
+    d = md / sd (eq. 4.18), V_d = (n1+n2)/(n1 n2) + d² / (2 (n1+n2)) (eq. 4.20), g = J d,
+    V_g = J² V_d with J on n1 + n2 - 2 df (eqs. 4.22-4.24), Borenstein et al. 2009; metafor
+    ``escalc("SMD", vtype="LS2")``. ``sd`` is the pooled SD of the arms, or the SD that a reported
+    SE of the difference implies (SE / sqrt(1/n1 + 1/n2), Cochrane Handbook 6.5.2.3).
     """
-    m1, sd1, n1, m2, sd2, n2 = (np.asarray(a, dtype=float) for a in (m1, sd1, n1, m2, sd2, n2))
-    d = (m1 - m2) / pooled_sd(sd1, n1, sd2, n2)
+    md, sd, n1, n2 = (np.asarray(a, dtype=float) for a in (md, sd, n1, n2))
+    d = md / sd
     vd = (n1 + n2) / (n1 * n2) + d**2 / (2.0 * (n1 + n2))
     j = hedges_j(n1 + n2 - 2, exact=exact)
     return j * d, j**2 * vd
+
+
+def smd_independent(m1, sd1, n1, m2, sd2, n2, exact: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Hedges' g for two independent groups and its variance: :func:`hedges_g` of m1 - m2 with the
+    pooled SD (Borenstein et al. 2009 eqs. 4.18-4.24); identical to metafor
+    ``escalc("SMD", vtype="LS2")``.
+    """
+    m1, sd1, n1, m2, sd2, n2 = (np.asarray(a, dtype=float) for a in (m1, sd1, n1, m2, sd2, n2))
+    return hedges_g(m1 - m2, pooled_sd(sd1, n1, sd2, n2), n1, n2, exact=exact)
+
+
+def ratio_of_means(m1, sd1, n1, m2, sd2, n2) -> tuple[np.ndarray, np.ndarray]:
+    """Log ratio of means log(m1 / m2) and its variance sd1²/(n1 m1²) + sd2²/(n2 m2²)
+    (Hedges, Gurevitch & Curtis 1999, Ecology 80:1150, eq. 9; metafor ``escalc("ROM")``). Means
+    must be positive (a ratio scale); NaN otherwise."""
+    m1, sd1, n1, m2, sd2, n2 = (np.asarray(a, dtype=float) for a in (m1, sd1, n1, m2, sd2, n2))
+    ok = (m1 > 0) & (m2 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(ok, np.log(np.where(ok, m1 / m2, 1.0)), np.nan)
+        v = np.where(ok, sd1**2 / (n1 * m1**2) + sd2**2 / (n2 * m2**2), np.nan)
+    return y, v
 
 
 def sd_change(sd_pre: ArrayLike, sd_post: ArrayLike, r: ArrayLike) -> np.ndarray:
@@ -77,6 +100,12 @@ def smd_change_between(
     return smd_independent(
         c1, sd_change(sdpre1, sdpost1, r), n1, c2, sd_change(sdpre2, sdpost2, r), n2, exact=exact
     )
+
+
+def mean_change_var(sd_change_, n) -> np.ndarray:
+    """Variance of a mean change within one arm: SD_change² / n (metafor ``escalc("MC")``)."""
+    sd_change_, n = (np.asarray(a, dtype=float) for a in (sd_change_, n))
+    return sd_change_**2 / n
 
 
 def smd_change_within(

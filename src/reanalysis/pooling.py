@@ -15,13 +15,66 @@ from .meta_frequentist import fit_random_effects
 RESULT_COLUMNS = [
     "set", "method", "knha", "k", "mu", "se", "ci_low", "ci_high", "pi_low", "pi_high", "pval",
     "tau2", "tau2_ci_low", "tau2_ci_high", "tau", "i2", "i2_ci_low", "i2_ci_high", "q", "q_df",
-    "q_pval", "studies", "status", "df",
+    "q_pval", "studies", "status", "df", "measure", "vtype", "instrument",
 ]
 SINGLE = "single study, not pooled"
+# config measure -> (effect-table columns pooled, the name of what is pooled between arms / within one)
+MEASURES = {"SMD": ("yi", "vi", "SMD", "SMCR"), "MD": ("md", "md_var", "MD", "MC"),
+            "ROM": ("rom", "rom_var", "ROM", "")}
 
 
 class EmptyPoolingSetError(ValueError):
     """A configured pooling set selects no estimable effect."""
+
+
+class MeasureError(ValueError):
+    """A pooling set's effect measure cannot be computed for the effects it selects."""
+
+
+def measure_of(spec: dict) -> str:
+    """The set's effect measure (config ``measure``; SMD when absent)."""
+    return spec.get("measure", "SMD")
+
+
+def set_effects(effects: pd.DataFrame, spec: dict, name: str = "") -> pd.DataFrame:
+    """The effects a pooling set pools, with ``yi``/``vi`` holding the set's own measure.
+
+    SMD: Hedges' g between arms, SMCR within one (``vtype`` LS2 / LS). MD: the mean difference in
+    the instrument's unit and ``md_var`` (``md_vtype``: LS = sd1²/n1 + sd2²/n2, metafor's default,
+    or the SE² a reported statistic fixes); one instrument only. ROM: log ratio of end-of-treatment
+    means (metafor ``escalc("ROM")``). Effects without the measure are not candidates, so a study's
+    next-priority effect that has it is chosen instead."""
+    measure = measure_of(spec)
+    y_col, v_col, _, _ = MEASURES[measure]
+    view = effects
+    if measure != "SMD":
+        view = effects.copy()
+        for col in (y_col, v_col, "md_vtype"):
+            if col not in view.columns:
+                view[col] = np.nan if col != "md_vtype" else ""
+        view["smd_yi"], view["smd_vi"] = view["yi"], view["vi"]
+        view["yi"], view["vi"] = view[y_col].astype(float), view[v_col].astype(float)
+        view["vtype"] = view["md_vtype"] if measure == "MD" else "LS"
+    chosen = select_for_pooling(view, spec)
+    if measure == "MD" and chosen["instrument"].nunique() > 1:
+        raise MeasureError(
+            f"pooling set {name!r} (config meta_analysis.sets) has measure MD but selects effects "
+            f"on {chosen['instrument'].nunique()} instruments ("
+            + ", ".join(sorted(chosen["instrument"].astype(str).unique()))
+            + "): a mean difference is pooled on one instrument and unit only; use measure SMD "
+            "or list outcomes measured on one instrument")
+    return chosen
+
+
+def _set_labels(chosen: pd.DataFrame, spec: dict) -> dict:
+    """measure (what is pooled: SMD, SMCR, MD, MC, ROM), vtype(s) and the instrument (MD)."""
+    _, _, between, within = MEASURES[measure_of(spec)]
+    within_only = all(e == "within_change" for e in spec["estimands"])
+    vt = chosen["vtype"].fillna("").astype(str) if "vtype" in chosen else pd.Series(dtype=str)
+    instruments = sorted(chosen["instrument"].astype(str).unique()) if len(chosen) else []
+    return {"measure": within if within_only else between,
+            "vtype": "; ".join(dict.fromkeys(v for v in vt if v)),
+            "instrument": instruments[0] if measure_of(spec) == "MD" and instruments else ""}
 
 
 def single_study(effect: pd.Series, level: float, method: str) -> dict:
@@ -47,8 +100,9 @@ def pool_sets(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
     'single study, not pooled'; a set with none is an error naming it."""
     rows = []
     for name, spec in meta_cfg["sets"].items():
-        chosen = select_for_pooling(effects, spec)
-        base = {"set": name, "k": len(chosen), "studies": " ".join(chosen["es_id"])}
+        chosen = set_effects(effects, spec, name)
+        base = {"set": name, "k": len(chosen), "studies": " ".join(chosen["es_id"])
+                } | _set_labels(chosen, spec)
         if chosen.empty:
             raise EmptyPoolingSetError(
                 f"pooling set {name!r} (config meta_analysis.sets) selects no estimable effect: "
@@ -69,6 +123,20 @@ def pool_sets(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
 def primary_rows(pooled: pd.DataFrame, primary_method: str) -> pd.DataFrame:
     """One row per set: the primary method's (for a k = 1 set, its single-study row)."""
     return pooled[pooled["method"] == primary_method]
+
+
+def without_converted(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
+    """Every set pooled without the effects converted from medians (Wan 2014 / Luo 2018); a set
+    left with none is one row with k = 0 and status 'no effect without the converted ones'."""
+    kept = effects[~effects["conversion"].fillna("").astype(bool)]
+    rows = []
+    for name, spec in meta_cfg["sets"].items():
+        if set_effects(kept, spec, name).empty:
+            rows.append(pd.DataFrame([{"set": name, "k": 0,
+                                       "status": "no effect without the converted ones"}]))
+        else:
+            rows.append(pool_sets(kept, meta_cfg | {"sets": {name: spec}}))
+    return pd.concat(rows, ignore_index=True).reindex(columns=RESULT_COLUMNS)
 
 
 def sensitivity_points(config: dict) -> list[tuple[str, float, Assumptions]]:
@@ -98,13 +166,18 @@ def sensitivity(summary: pd.DataFrame, studies: pd.DataFrame, config: dict,
                 arms: pd.DataFrame) -> pd.DataFrame:
     """Primary-method pooled results at every sensitivity point (one assumption varied at a time).
 
-    ``assumption_value`` is text: a number, or the name of an alternative analysis."""
+    ``assumption_value`` is text: a number, or the name of an alternative analysis. Where an
+    effect rests on a mean/SD converted from a median/IQR/range (column ``conversion``), the sets
+    are also pooled without those effects (``median_conversion`` = ``excluded``)."""
     meta = config["meta_analysis"] | {"methods": [config["meta_analysis"]["primary_method"]]}
     frames = []
     for name, value, assumptions in sensitivity_points(config):
         effects = build_effect_sizes(summary, studies, assumptions, flagged, arms=arms)
         pooled = pool_sets(effects, meta)
         frames.append(pooled.assign(assumption=name, assumption_value=value))
+        if name == "default" and effects["conversion"].fillna("").astype(bool).any():
+            frames.append(without_converted(effects, meta).assign(
+                assumption="median_conversion", assumption_value="excluded"))
     cols = ["assumption", "assumption_value", "set", "k", "mu", "ci_low", "ci_high", "tau2",
             "status"]
     return pd.concat(frames, ignore_index=True)[cols]

@@ -14,15 +14,15 @@ from reanalysis.bayes_nuts import (
     summary_table,
 )
 from reanalysis.bayes_tables import crosscheck
-from reanalysis.comparisons import select_for_pooling
 from reanalysis.pipeline import write_csv, write_html_table
+from reanalysis.pooling import set_effects
 from reanalysis.priors import TauPrior
 
 log = open(snakemake.log[0], "w")  # noqa: F821
 sys.stderr = log
 cfg = snakemake.params.cfg  # noqa: F821
 bcfg, wc = cfg["bayes"], snakemake.wildcards  # noqa: F821
-chosen = select_for_pooling(pd.read_csv(snakemake.input.effects), cfg["meta_analysis"]["sets"][wc.set])  # noqa: F821,E501
+chosen = set_effects(pd.read_csv(snakemake.input.effects), cfg["meta_analysis"]["sets"][wc.set], wc.set)  # noqa: F821,E501
 prior = TauPrior.from_config(bcfg["priors"][wc.prior])
 nuts = bcfg["nuts"]
 tree = posterior_nuts(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"], draws=nuts["draws"],
