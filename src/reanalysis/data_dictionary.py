@@ -40,7 +40,9 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "timepoint": "`baseline`, `end` (end of treatment) or `change` (end minus baseline)",
             "statistic": "what `value` is: mean, sd, se, n, p_value, p_below/p_above (p reported "
                          "only as < or > a bound), t, ci_low/ci_high, estimate (of a difference), "
-                         "count, proportion, r, reported_improvement",
+                         "count, proportion, r, reported_improvement, median, iqr_low/iqr_high "
+                         "(quartiles), range_low/range_high (minimum/maximum; a median with its "
+                         "IQR and/or range and n gives a mean and SD by Luo 2018 / Wan 2014)",
             "value": "the figure as written in the source (its decimals are its precision)",
             "n": "the sample size the figure rests on, where the source gives it with the figure",
             "reading": "`primary`, or the name of another reading of an ambiguous report (the config's "
