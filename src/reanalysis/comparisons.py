@@ -1078,8 +1078,10 @@ def _between_gap(summary: pd.DataFrame, row: pd.Series) -> str:
                 "(statistic 'estimate')")
     arm_n = cell[(cell["arm"] != BETWEEN) & ((cell["statistic"] == "n") | cell["n"].notna())]
     if arm_n["arm"].nunique() < 2:
-        return ("between-arm statistic whose arms' n is neither reported nor assumed (config "
-                "assumptions.sample_sizes): the SE of a difference and its SMD need n per arm")
+        return ("between-arm statistic whose arms' n is not reported in this subgroup and "
+                "outcome: the SE of a difference and its SMD need n per arm (reported, or assumed "
+                "in config assumptions.sample_sizes); a difference of proportions (risk "
+                "difference) is outside this continuous-outcome pipeline whatever the n")
     return ""
 
 
