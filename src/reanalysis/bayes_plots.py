@@ -86,7 +86,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
 
 def posterior_density_plot(fits_by_prior: dict[str, Fits], sets: dict, labels: dict[str, str]):
     """Rows: pooling sets with k > 0; columns: p(mu | y) and p(tau | y); one line per tau prior."""
-    names = [s for s in sets if any(f[s][1] is not None for f in fits_by_prior.values())]
+    names = [s for s in sets if any(s in f and f[s][1] is not None for f in fits_by_prior.values())]
     fig, axes = plt.subplots(len(names), 2, figsize=(10, 2.6 * len(names) + 0.6), squeeze=False)
     for row, name in enumerate(names):
         ax_mu, ax_tau = axes[row]
@@ -118,7 +118,7 @@ def posterior_density_plot(fits_by_prior: dict[str, Fits], sets: dict, labels: d
 def shrinkage_plot(fits: Fits, sets: dict, intervention: str = "the intervention"):
     """Observed effect (top) joined to its posterior mean (bottom) for every study in each set;
     the dashed line is the posterior mean of mu. Panels share one x-axis."""
-    names = [s for s in sets if fits[s][1] is not None]
+    names = [s for s in sets if s in fits and fits[s][1] is not None]
     values = [0.0]
     for name in names:
         chosen, post = fits[name]
@@ -166,7 +166,7 @@ def bayes_forest_alt(fits: Fits, sets: dict, prior_label: str) -> str:
 
 
 def density_alt(fits_by_prior: dict[str, Fits], sets: dict) -> str:
-    names = [s for s in sets if any(f[s][1] is not None for f in fits_by_prior.values())]
+    names = [s for s in sets if any(s in f and f[s][1] is not None for f in fits_by_prior.values())]
     return (f"posterior densities of the pooled effect and of tau for {len(names)} pooling "
             f"set{'s' * (len(names) != 1)} under {len(fits_by_prior)} priors on tau")
 

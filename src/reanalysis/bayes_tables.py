@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .bayes_exact import ExactPosterior, posterior_exact
-from .pooling import MEASURES, measure_of, set_effects
+from .pooling import measure_of, set_effects
 from .priors import TauPrior
 
 
@@ -41,9 +41,13 @@ class McidMapping:
 
 def fit_sets(effects: pd.DataFrame, sets: dict, prior: TauPrior, mu_prior_sd: float
              ) -> dict[str, tuple[pd.DataFrame, ExactPosterior | None]]:
-    """Exact posterior of every pooling set: name -> (pooled effects, posterior or None if k=0)."""
+    """Exact posterior of every SMD pooling set: name -> (pooled effects, posterior or None if
+    k = 0). Sets with another measure (MD, ROM) are not fitted: the configured priors (mu's SD,
+    tau's scale) are on the standardised scale."""
     out = {}
     for name, spec in sets.items():
+        if measure_of(spec) != "SMD":
+            continue
         chosen = set_effects(effects, spec, name)
         out[name] = (chosen, posterior_exact(chosen["yi"], chosen["vi"], prior, mu_prior_sd)
                      if len(chosen) else None)
@@ -60,8 +64,6 @@ def mcid_standardiser(chosen: pd.DataFrame) -> tuple[float | None, str]:
     """
     if not len(chosen):
         return None, "no pooled effect"
-    if "smd_yi" in chosen.columns:  # a set pooled on its own scale (MD): no mapping needed
-        return None, "not computed: the set is pooled as a mean difference (MCID on its own scale)"
     if not (chosen["controlled"].astype(bool).all()
             and chosen["estimand"].astype(str).str.startswith("between").all()):
         return None, "not computed: the pooled effects are not all placebo-controlled comparisons"
@@ -117,15 +119,8 @@ def exact_summaries(effects: pd.DataFrame, sets: dict, prior_name: str, prior: T
                 "p_new_gt_0": post.prob_new_study_above(0.0),
             }
             mcid = McidMapping.for_set(spec, mcid_cfg or {})
-            if mcid is not None and measure_of(spec) == "MD":
-                row |= {"mcid_outcome": mcid.outcome, "mcid_natural": mcid.value,
-                        "mcid_note": "mean-difference set: the MCID is on the set's own scale",
-                        "p_mu_gt_mcid": post.prob_mu_above(mcid.value),
-                        "p_new_gt_mcid": post.prob_new_study_above(mcid.value)}
-            elif mcid is not None:
+            if mcid is not None:
                 row |= _mcid_columns(post, chosen, mcid, mq)
-        if measure_of(spec) != "SMD":
-            row["measure"] = MEASURES[measure_of(spec)][2]
         rows.append(row)
     return pd.DataFrame(rows)
 

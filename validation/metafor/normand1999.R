@@ -18,7 +18,8 @@ fits <- function(es) {
   for (m in c("REML", "DL")) {
     for (tt in c("z", "adhoc")) {
       r <- rma(yi, vi, data = es, method = m, test = tt, control = tight)
-      ci <- confint(r, control = list(tol = 1e-12))
+      # tau2.max: metafor searches the Q-profile bound only up to max(100, 10 tau²) by default
+      ci <- confint(r, control = list(tol = 1e-12, tau2.max = 1e6))
       p <- predict(r)
       res[[paste(m, tt, sep = "_")]] <- list(
         mu = as.numeric(r$b), se = r$se, ci_low = r$ci.lb, ci_high = r$ci.ub, pval = r$pval,
