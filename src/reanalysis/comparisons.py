@@ -174,7 +174,7 @@ class _Cell:
                 n = int(med["n"])
             q = [self._first.get((arm, tp, k)) for k in ("iqr_low", "iqr_high")]
             rg = [self._first.get((arm, tp, k)) for k in ("range_low", "range_high")]
-            has_q, has_r = None not in q, None not in rg
+            has_q, has_r = all(x is not None for x in q), all(x is not None for x in rg)
             if n is None or not (has_q or has_r):
                 continue
             m = float(med["value"])

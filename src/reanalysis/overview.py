@@ -165,6 +165,9 @@ def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: 
     mean difference (effect table, t interval)."""
     if _measure(spec) == "MD":
         return ""  # the pooled estimate above is already in the outcome's unit
+    if _measure(spec) == "ROM":
+        return ("<li>Pooled as the log ratio of the arms' means (ROM), not in the outcome's own "
+                "unit.</li>")
     if int(r["k"]) != 1:
         return (f"<li>Pooled on the standardised scale only ({_measure(spec)}: differences in "
                 "standard deviations), not in the outcome's own unit.</li>")

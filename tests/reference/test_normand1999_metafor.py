@@ -59,9 +59,9 @@ def test_case_is_the_published_dataset(effects):
     assert list(between["n1"]) == d["n1i"] and list(between["n2"]) == d["n2i"]
     # every trial's end-of-stay means, SDs and n are in the case, as in metafor's data frame
     summary = _tables()[0]
-    for key, stat, arm in (("m1i", "mean", "specialist"), ("sd1i", "sd", "specialist"),
-                           ("n1i", "n", "specialist"), ("m2i", "mean", "routine"),
-                           ("sd2i", "sd", "routine"), ("n2i", "n", "routine")):
+    for key, stat, arm in (("m1i", "mean", "stroke_unit"), ("sd1i", "sd", "stroke_unit"),
+                           ("n1i", "n", "stroke_unit"), ("m2i", "mean", "routine_care"),
+                           ("sd2i", "sd", "routine_care"), ("n2i", "n", "routine_care")):
         got = summary[(summary["statistic"] == stat) & (summary["arm"] == arm)]["value"]
         assert sorted(got.astype(float)) == sorted(float(v) for v in d[key])
 
@@ -176,3 +176,29 @@ def test_every_shape_lands_in_effect_sizes_and_pools_the_same_md(tmp_path, cfg, 
     # the mean difference of each trial is the reported one whatever the shape
     base = effects[effects["arm"] == "between"].set_index("study_id")["md"]
     assert between.set_index("study_id")["md"].to_dict() == pytest.approx(base.to_dict())
+
+
+@pytest.mark.slow
+def test_case_runs_end_to_end_and_its_tables_match_metafor(tmp_path):
+    """cases/normand1999 through the whole workflow and report (about 40 s on 2 cores): every
+    trial in effect_sizes.csv, no input row unused, meta_frequentist.csv equal to metafor."""
+    import shutil
+
+    from helpers import run_snakemake
+
+    shutil.copytree(ROOT / "workflow", tmp_path / "workflow")
+    shutil.copytree(CASE, tmp_path / "cases/normand1999")
+    case = tmp_path / "cases/normand1999"
+    for args in ((), ("--report", "results/report.html")):
+        proc = run_snakemake(case, *args, small=False, snakefile=tmp_path / "workflow/Snakefile")
+        assert proc.returncode == 0, proc.stderr[-4000:]
+    effects = pd.read_csv(case / "results/effect_sizes.csv")
+    assert set(effects.loc[effects["arm"] == "between", "study_id"]) == set(_study_ids())
+    assert pd.read_csv(case / "results/estimability.csv").empty
+    pooled = pd.read_csv(case / "results/meta_frequentist.csv")
+    md = pooled[(pooled["set"] == "controlled_md") & (pooled["method"] == "REML")].iloc[0]
+    ref = REF["MD_LS"]["REML_adhoc"]
+    assert (md["mu"], md["tau2"], md["i2"]) == pytest.approx((-ref["mu"], ref["tau2"], ref["i2"]),
+                                                             rel=1e-6)
+    assert md["measure"] == "MD" and md["vtype"] == "LS"
+    assert (case / "results/report.html").stat().st_size > 0
