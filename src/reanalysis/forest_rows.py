@@ -139,6 +139,14 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                 out.append({"panel": panel, "kind": "note",
                             "label": f"{label.split(' (')[0]}: one study, no pooled estimate"})
                 continue
+            measure = str(sets[p["set"]].get("measure") or "SMD")
+            if measure != "SMD":  # the study rows are SMDs: another measure is not drawn on them
+                out.append({"panel": panel, "kind": "note",
+                            "label": f"{label.split(' (')[0]}: pooled {measure} "
+                                     f"{p['mu']:.2f} [{p['ci_low']:.2f}, {p['ci_high']:.2f}], "
+                                     f"k = {int(p['k'])} (not drawn: the rows above are SMDs; "
+                                     "results/meta_frequentist.csv)"})
+                continue
             mixed = (f", different instruments ({', '.join(instruments)})"
                      if len(instruments) > 1 else "")
             which = f": {label.split(' (')[0]}" if len(in_panel) > 1 else ""

@@ -202,3 +202,17 @@ def test_case_runs_end_to_end_and_its_tables_match_metafor(tmp_path):
                                                              rel=1e-6)
     assert md["measure"] == "MD" and md["vtype"] == "LS"
     assert (case / "results/report.html").stat().st_size > 0
+
+
+def test_forest_draws_only_smd_diamonds_beside_smd_study_rows(effects, cfg):
+    from reanalysis.forest_rows import forest_rows
+
+    summary, _, arms = _tables()
+    ma = cfg["meta_analysis"]
+    pooled = pool_sets(effects, ma)
+    rows = forest_rows(effects, pooled, summary, arms, {}, ma["sets"], ma["primary_method"], 0.5)
+    drawn = rows[rows["kind"] == "pooled"]
+    smd = pooled[(pooled["set"] == "controlled_smd") & (pooled["method"] == "REML")].iloc[0]
+    assert list(drawn["yi"]) == [smd["mu"]]  # the MD (days) and ROM diamonds are not drawn
+    notes = " ".join(rows.loc[rows["kind"] == "note", "label"])
+    assert "pooled MD 15.11 [-6.11, 36.32], k = 9" in notes and "pooled ROM" in notes
