@@ -71,7 +71,8 @@ def _set_labels(chosen: pd.DataFrame, spec: dict) -> dict:
     _, _, between, within = MEASURES[measure_of(spec)]
     within_only = all(e == "within_change" for e in spec["estimands"])
     vt = chosen["vtype"].fillna("").astype(str) if "vtype" in chosen else pd.Series(dtype=str)
-    instruments = sorted(chosen["instrument"].astype(str).unique()) if len(chosen) else []
+    instruments = (sorted(chosen["instrument"].astype(str).unique())
+                   if len(chosen) and "instrument" in chosen else [])
     return {"measure": within if within_only else between,
             "vtype": "; ".join(dict.fromkeys(v for v in vt if v)),
             "instrument": instruments[0] if measure_of(spec) == "MD" and instruments else ""}
