@@ -131,14 +131,32 @@ def _overview_text(path) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
+def _append_row(path, values: dict) -> None:
+    """Append one row to a CSV by column name (columns not given are left empty), so a
+    fixture does not break when the data contract gains a column; an unknown name is an error."""
+    import csv
+
+    with open(path, newline="") as fh:
+        header = next(csv.reader(fh))
+    unknown = set(values) - set(header)
+    assert not unknown, f"{path.name} has no column(s) {sorted(unknown)}"
+    with open(path, "a", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([values.get(c, "") for c in header])
+
+
 @after_workflow("test_adding_a_study_changes_the_sentences_that_count_studies")
 def _add_a_study(work) -> BackgroundRun:
     """A made-up placebo-controlled trial (test data only, never shipped) added to a copy of
     the data; the overview is brought up to date in the background."""
-    with open(work / "data/studies.csv", "a") as fh:
-        fh.write("madeup2030,\"Madeup A et al. Test J 2030\",,intervention,randomized double-blind "
-                 "placebo-controlled,true,true,true,placebo,60,reported,300,test form,oral,8,"
-                 "test population,test fixture,reported,,2030,pain,,Madeup 2030\n")
+    _append_row(work / "data/studies.csv", {
+        "study_id": "madeup2030", "citation": "Madeup A et al. Test J 2030", "role": "intervention",
+        "design": "randomized double-blind placebo-controlled", "allocation": "parallel",
+        "allocation_source": "test fixture", "allocation_status": "reported",
+        "controlled": "true", "randomized": "true", "blinded": "true", "comparator": "placebo",
+        "n_total": "60", "n_source_status": "reported", "dose_mg_per_day": "300",
+        "form": "test form", "route": "oral", "duration_weeks": "8",
+        "population": "test population", "source": "test fixture", "status": "reported",
+        "year": "2030", "primary_outcome": "pain", "label": "Madeup 2030"})
     with open(work / "data/arms.csv", "a") as fh:
         fh.write("madeup2030,active,intervention,test arm,test fixture,reported\n"
                  "madeup2030,control,comparator,test control,test fixture,reported\n")
