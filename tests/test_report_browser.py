@@ -6,19 +6,14 @@ text is narrower than 300 px, figure text is at least 10 px as shown, and the fi
 the overview shows a pooled estimate with its CI and a GRADE rating. Screenshots go to
 results/screenshots/ for review."""
 
-import os
-import shutil
-
 import pytest
 import yaml
+from phone_screen import ARGS, assert_answer_first, first_phone_screen, require_chromium
 
 from reanalysis.plots import DPI, PHONE_FONT
 
 pytestmark = pytest.mark.workflow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"laptop": (1366, 900), "phone": (390, 844)}
 ITEMS = {  # name: (category, item label, file name inside the report)
     "overview": ("1. Overview", "1. what the figures support", "overview.html"),
@@ -91,14 +86,11 @@ JS_SCROLL_TOP = """() => {
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium not found; `make test` installs Debian's chromium package")
-        pytest.skip("chromium not installed (make test installs it)")
+    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=chromium, args=ARGS)
         yield b
         b.close()
 
@@ -233,18 +225,12 @@ def test_phone_starts_with_the_menu_closed(browser, report_html, shots):
     pg.close()
 
 
-def test_overview_answers_in_the_first_phone_screen(browser, report_html, shots):
+def test_overview_answers_in_the_first_phone_screen(browser, report_html, config, shots):
     """The first 844 px of the overview at 390 px show a pooled or single-study estimate with
-    its CI and a GRADE certainty."""
-    pg = browser.new_page(viewport={"width": 390, "height": 844})
-    pg.goto(report_html.parent.joinpath("overview.html").as_uri())
-    visible = pg.evaluate("""() => [...document.querySelectorAll('li, p, h3')]
-        .filter(e => e.getBoundingClientRect().bottom <= window.innerHeight)
-        .map(e => e.textContent).join(' ')""")
-    assert "Certainty (GRADE):" in visible
-    assert "95% CI" in visible and "Frequentist" in visible, visible
-    pg.screenshot(path=str(shots / "overview_first_screen_390x844.png"))
-    pg.close()
+    its CI and a GRADE certainty (the other cases: their slow end-to-end tests)."""
+    visible = first_phone_screen(browser, report_html.parent / "overview.html",
+                                 shots / "overview_first_screen_390x844.png")
+    assert_answer_first(visible, round(100 * config["meta_analysis"]["level"]))
 
 
 def test_summary_of_findings_has_a_row_per_outcome(browser, pages, report_html, config, shots):

@@ -7,6 +7,7 @@ import pytest
 from helpers import BackgroundRun, after_workflow
 from helpers import project_copy as _project_copy
 from helpers import run_snakemake as _snakemake
+from phone_screen import check_first_phone_screen
 
 from reanalysis.comparisons import has_forensic_flag
 
@@ -201,6 +202,8 @@ def test_second_case_runs_end_to_end_with_its_report(root, tmp_path):
     assert set(ledger["claim_id"]) == set(pd.read_csv(case / "data/claims.csv")["claim_id"])
     assert (case / "results/report.html").stat().st_size > 0
     assert_sections_without_gaps(case / "results/report.html")
+    check_first_phone_screen(case / "results/overview.html",
+                             root / "results/screenshots/mg_leg_cramps_overview_390x844.png")
 
 
 def assert_sections_without_gaps(report):

@@ -185,6 +185,7 @@ def test_case_runs_end_to_end_and_its_tables_match_metafor(tmp_path):
     import shutil
 
     from helpers import run_snakemake
+    from phone_screen import check_first_phone_screen
 
     shutil.copytree(ROOT / "workflow", tmp_path / "workflow")
     shutil.copytree(CASE, tmp_path / "cases/normand1999")
@@ -202,6 +203,8 @@ def test_case_runs_end_to_end_and_its_tables_match_metafor(tmp_path):
                                                              rel=1e-6)
     assert md["measure"] == "MD" and md["vtype"] == "LS"
     assert (case / "results/report.html").stat().st_size > 0
+    check_first_phone_screen(case / "results/overview.html",
+                             ROOT / "results/screenshots/normand1999_overview_390x844.png")
 
 
 def test_forest_draws_only_smd_diamonds_beside_smd_study_rows(effects, cfg):
