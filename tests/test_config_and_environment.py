@@ -124,3 +124,14 @@ def test_find_python_returns_a_312_interpreter(root):
     version = subprocess.run([out, "-c", "import sys; print(sys.version_info[:2])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     assert version == "(3, 12)"
+
+
+def test_installed_packages_carry_bytecode():
+    """make env byte-compiles the environment: with PYTHONDONTWRITEBYTECODE set, a module without
+    bytecode is compiled again in every process that imports it (3x the start-up of each job)."""
+    import pandas
+    import snakemake
+
+    for module in (pandas, snakemake):
+        cached = Path(importlib.util.cache_from_source(module.__file__))
+        assert cached.is_file(), f"{module.__name__} has no bytecode: run make env"

@@ -20,6 +20,8 @@ rule bayes_exact:
             category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "prior sensitivity"},
         ),
+    benchmark:
+        "logs/benchmarks/bayes_exact.tsv"
     log:
         "logs/bayes_exact.log",
     conda:
@@ -93,6 +95,8 @@ rule bayes_figures:
             category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "shrinkage"},
         ),
+    benchmark:
+        "logs/benchmarks/bayes_figures.tsv"
     log:
         "logs/bayes_figures.log",
     conda:

@@ -39,6 +39,8 @@ rule validate_tables:
         tables=lambda wc: group_tables(wc.group),
     output:
         "results/data/{group}.pkl",
+    benchmark:
+        "logs/benchmarks/validate_tables_{group}.tsv"
     log:
         "logs/validate_tables_{group}.log",
     wildcard_constraints:
@@ -64,6 +66,8 @@ rule forensics:
             labels={"item": "consistency checks"},
         ),
     priority: 10  # on the path to the NUTS fit, the longest job
+    benchmark:
+        "logs/benchmarks/forensics.tsv"
     log:
         "logs/forensics.log",
     conda:

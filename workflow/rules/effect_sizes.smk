@@ -30,6 +30,8 @@ rule effect_sizes:
             labels={"item": "rows that give no effect size"},
         ),
     priority: 10  # on the path to the NUTS fit, the longest job
+    benchmark:
+        "logs/benchmarks/effect_sizes.tsv"
     log:
         "logs/effect_sizes.log",
     conda:

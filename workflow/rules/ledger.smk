@@ -15,6 +15,8 @@ rule ledger:
             category=CATEGORY["Claims ledger"],
             labels={"item": "claims ledger"},
         ),
+    benchmark:
+        "logs/benchmarks/ledger.tsv"
     log:
         "logs/ledger.log",
     conda:
@@ -44,6 +46,8 @@ rule overview:
             category=CATEGORY["Overview"],
             labels={"item": "1. what the figures support"},
         ),
+    benchmark:
+        "logs/benchmarks/overview.tsv"
     log:
         "logs/overview.log",
     conda:

@@ -12,6 +12,8 @@ rule meta_frequentist:
             category=CATEGORY["Meta-analysis (frequentist)"],
             labels={"item": "random-effects meta-analysis"},
         ),
+    benchmark:
+        "logs/benchmarks/meta_frequentist.tsv"
     log:
         "logs/meta_frequentist.log",
     conda:
@@ -35,6 +37,8 @@ rule sensitivity:
             category=CATEGORY["Meta-analysis (frequentist)"],
             labels={"item": "sensitivity"},
         ),
+    benchmark:
+        "logs/benchmarks/sensitivity.tsv"
     log:
         "logs/sensitivity.log",
     conda:

@@ -40,6 +40,8 @@ rule report_pages:
             category=CATEGORY["Data and provenance"],
             labels={"item": "provenance"},
         ),
+    benchmark:
+        "logs/benchmarks/report_pages.tsv"
     log:
         "logs/report_pages.log",
     conda:
@@ -62,6 +64,8 @@ rule software_page:
             category=CATEGORY["Data and provenance"],
             labels={"item": "software and config"},
         ),
+    benchmark:
+        "logs/benchmarks/software_page.tsv"
     log:
         "logs/software_page.log",
     conda:
@@ -103,6 +107,8 @@ rule forest_plot:
             category=CATEGORY["Overview"],
             labels={"item": "5. forest plot as a table"},
         ),
+    benchmark:
+        "logs/benchmarks/forest_plot.tsv"
     log:
         "logs/forest_plot.log",
     conda:

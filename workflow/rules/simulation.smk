@@ -75,6 +75,8 @@ rule subgroup_credibility:
             category=CATEGORY["Subgroup simulations"],
             labels={"item": "credibility of the subgroup claim"},
         ),
+    benchmark:
+        "logs/benchmarks/subgroup_credibility.tsv"
     log:
         "logs/subgroup_credibility.log",
     conda:
@@ -109,6 +111,8 @@ rule subgroup_figures:
             category=CATEGORY["Subgroup simulations"],
             labels={"item": "subgroup estimate by scenario"},
         ),
+    benchmark:
+        "logs/benchmarks/subgroup_figures.tsv"
     log:
         "logs/subgroup_figures.log",
     conda:
