@@ -8,6 +8,7 @@ CORES   ?= 2
 CASE    ?= .
 SMK     := $(VENV)/bin/snakemake --directory $(CASE) --snakefile $(CURDIR)/workflow/Snakefile
 export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba  # the NUTS model's compiled density (bayes_density)
 export MPLBACKEND := Agg
 
 .PHONY: env lock case browser report workflow notebooks test test-all lint bench clean cores

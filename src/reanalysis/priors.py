@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy import stats
 
 KINDS = ("half_normal", "half_cauchy", "lognormal_tau2", "logt_tau2")
 
@@ -41,6 +40,8 @@ class TauPrior:
 
     def logpdf(self, tau) -> np.ndarray:
         """log p(tau) for tau > 0 (-inf elsewhere)."""
+        from scipy import stats  # here: the NUTS fit needs no scipy.stats
+
         tau = np.asarray(tau, dtype=float)
         out = np.full(tau.shape, -np.inf)
         pos = tau > 0
@@ -61,6 +62,8 @@ class TauPrior:
         return out
 
     def cdf(self, tau) -> np.ndarray:
+        from scipy import stats  # here: the NUTS fit needs no scipy.stats
+
         tau = np.maximum(np.asarray(tau, dtype=float), 0.0)
         if self.kind == "half_normal":
             return stats.halfnorm.cdf(tau, scale=self.scale)
@@ -73,6 +76,8 @@ class TauPrior:
         return stats.t.cdf(z, self.df, loc=self.location, scale=self.scale)
 
     def quantile(self, q) -> np.ndarray:
+        from scipy import stats  # here: the NUTS fit needs no scipy.stats
+
         q = np.asarray(q, dtype=float)
         if self.kind == "half_normal":
             return stats.halfnorm.ppf(q, scale=self.scale)
