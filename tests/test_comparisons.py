@@ -421,3 +421,15 @@ def test_p_whose_n_was_solved_from_it_is_consistent_by_construction(tmp_path):
     lo, hi = _n_reproducing(1.1, 1.95, 0.015), _n_reproducing(0.9, 2.05, 0.005)
     assert row["p_n_low"] == np.ceil(lo) and row["p_n_high"] == np.floor(hi)
     assert "by construction" in row["p_check_detail"]
+
+
+def test_measured_but_not_reported_rows_give_no_effect_and_say_why(curated, effects):
+    """Bagis 2013's pain, pain threshold and anxiety (measured, no result reported) give no
+    effect, and estimability.csv lists each with its own reason (not the generic one)."""
+    cfg, summary, studies, arms = curated
+    silent = summary[summary["statistic"] == "not_reported"]
+    assert len(silent) == 3
+    assert not set(silent["row_id"]) & set(" ".join(effects["source_rows"].fillna("")).split())
+    table = estimability(summary, select_readings(summary, {}), effects, arms, studies)
+    reasons = table.set_index("row_id").loc[list(silent["row_id"]), "reason"]
+    assert reasons.str.startswith("measured (the source says so) but no result reported").all()

@@ -225,3 +225,36 @@ def test_a_statistic_an_arm_cannot_carry_is_rejected(summary_copy, root, tmp_pat
     path = _write(summary_copy, tmp_path, "s.csv")
     with pytest.raises(data_io.DataValidationError, match="cannot carry 'estimate'"):
         data_io.load_all(_paths(root, tmp_path / "x", summary_stats=path))
+
+
+def _not_reported_row(summary_copy, value=""):
+    """A copy of the summary with one extra 'not_reported' row (an outcome measured, no result)."""
+    row = summary_copy.iloc[[0]].copy()
+    row["row_id"], row["outcome"], row["statistic"], row["value"] = "x_nr", "x", "not_reported", value
+    return pd.concat([summary_copy, row], ignore_index=True)
+
+
+def test_a_not_reported_row_has_no_value(summary_copy, tmp_path):
+    """'not_reported' (measured, no result) is valid with an empty value and refused with one;
+    any other statistic without a value is refused, naming the row."""
+    ok = data_io.load_summary_stats(_write(_not_reported_row(summary_copy), tmp_path))
+    assert ok.loc[ok["row_id"] == "x_nr", "value"].isna().all()
+    with pytest.raises(data_io.DataValidationError, match=r"row_id x_nr\), field 'value': a "
+                       "'not_reported' row"):
+        data_io.load_summary_stats(_write(_not_reported_row(summary_copy, "3"), tmp_path))
+    summary_copy.at[1, "value"] = ""
+    with pytest.raises(data_io.DataValidationError) as err:
+        data_io.load_summary_stats(_write(summary_copy, tmp_path))
+    assert f"line 3 (row_id {summary_copy.at[1, 'row_id']}), field 'value': required" in str(
+        err.value)
+
+
+def test_measured_outcomes_without_results_are_rows(root):
+    """Bagis 2013 measured pain intensity, pain threshold and Beck anxiety (abstract) without
+    reporting a result for the magnesium arm: rows with statistic 'not_reported', with source."""
+    summary = data_io.load_summary_stats(root / "data/summary_stats.csv")
+    silent = summary[(summary["study_id"] == "bagis2013")
+                     & (summary["statistic"] == "not_reported")]
+    assert set(silent["outcome"]) == {"pain", "pain_threshold", "anxiety"}
+    assert silent["source"].str.contains("22271372").all()
+    assert (silent["status"] == "reported").all()

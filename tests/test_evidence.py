@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from reanalysis import evidence as ev
-from reanalysis.forensics import grim_consistent
+from reanalysis.forensics import decimals, grim_consistent, grim_informative
 from reanalysis.pipeline import script_log
 
 
@@ -92,3 +92,18 @@ def test_rounding_range_of_the_implied_n_contains_it(md, sd1, sd2, n):
     point = ev.implied_n(md, sd_of(sd1, sd2), p)
     lo, hi = ev.implied_n_range(md, 0.05, [sd1, sd2], 0.05, p, 3, sd_of)
     assert lo <= point <= hi or np.isnan(lo) or np.isnan(hi)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 400), st.sampled_from([1.0, 0.5, 0.25]), st.integers(1, 2),
+       st.integers(0, 5000))
+def test_grim_is_informative_exactly_when_n_is_below_g_times_10_to_the_d(n, g, d, start):
+    """The docstring's rule n < g * 10^d: below it some mean reported to d decimals is GRIM
+    inconsistent at n; at or above it every mean on that grid is consistent (brute force over
+    one unit of the scale)."""
+    step = 10 ** -d
+    means = [round(start * step + i * step, d) for i in range(int(round(1 / step)) + 1)]
+    means = [m for m in means if decimals(m) == d]  # 0.10 reads as 0.1: one decimal
+    any_bad = any(not grim_consistent(m, n, g, d) for m in means)
+    assert any_bad == (n < g * 10**d)
+    assert all(grim_informative(m, n, g) == (n < g * 10**d) for m in means)

@@ -33,7 +33,7 @@ from . import effect_sizes as es
 from . import evidence as ev
 from . import sd_recovery as sdr
 from .curated import arm_roles, select_readings  # noqa: F401  (re-exported)
-from .data_model import BETWEEN, CROSSOVER, PARALLEL
+from .data_model import BETWEEN, CROSSOVER, NOT_REPORTED, PARALLEL
 
 COLUMNS = [
     "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",
@@ -1034,6 +1034,9 @@ def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.
                       "reading_overrides chooses the reading)")
         elif rid in unestimable:
             reason = unestimable[rid]
+        elif stat == NOT_REPORTED:
+            reason = ("measured (the source says so) but no result reported: no effect; the "
+                      "outcome counts as measured, not as reported")
         elif role == "other":
             reason = (f"arm '{row['arm']}' has role 'other' in arms.csv: not an intervention or "
                       "comparator arm")

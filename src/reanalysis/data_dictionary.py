@@ -42,8 +42,12 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
                          "only as < or > a bound), t, ci_low/ci_high, estimate (of a difference), "
                          "count, proportion, r, reported_improvement, median, iqr_low/iqr_high "
                          "(quartiles), range_low/range_high (minimum/maximum; a median with its "
-                         "IQR and/or range and n gives a mean and SD by Luo 2018 / Wan 2014)",
-            "value": "the figure as written in the source (its decimals are its precision)",
+                         "IQR and/or range and n gives a mean and SD by Luo 2018 / Wan 2014), "
+                         "`not_reported` (the source says the outcome was measured but reports "
+                         "no result for it: no effect; the study characteristics show the outcome as "
+                         "measured with its result not reported, i.e. selective reporting)",
+            "value": "the figure as written in the source (its decimals are its precision); "
+                     "empty in a `not_reported` row and only there",
             "n": "the sample size the figure rests on, where the source gives it with the figure",
             "reading": "`primary`, or the name of another reading of an ambiguous report (the config's "
                        "`reading_overrides` chooses)",
@@ -69,7 +73,11 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "comparator": "what the comparator arm received (e.g. placebo, routine care)",
             "n_total": "patients randomised or enrolled, as reported",
             "n_source_status": "whether `n_total` was found (`reported`, `not found`, ...)",
-            "dose_mg_per_day": "daily dose as the source states it (elemental or salt weight as stated)",
+            "dose_mg_per_day": "daily dose in mg as the source states it",
+            "dose_basis": "what those mg weigh: `elemental` (the element itself), `salt` (the "
+                          "compound), `product label` (a product's stated strength, salt or "
+                          "element not said) or `not stated`; empty: not recorded. Only an "
+                          "elemental dose is compared with an upper limit",
             "form": "the preparation (salt, brand)",
             "route": "route of administration",
             "duration_weeks": "treatment duration in weeks",

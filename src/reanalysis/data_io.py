@@ -24,7 +24,9 @@ from .data_model import (  # noqa: F401  (the vocabulary and errors, re-exported
     ARM_STATISTICS,
     BETWEEN,
     BETWEEN_STATISTICS,
+    DOSE_BASES,
     KEY,
+    NOT_REPORTED,
     NOT_STATED,
     ROLES,
     STATISTICS,
@@ -60,7 +62,8 @@ SUMMARY_SCHEMA = pa.DataFrameSchema(
         "lower_is_better": pa.Column(bool),
         "timepoint": pa.Column(str, pa.Check.isin(TIMEPOINTS)),
         "statistic": pa.Column(str, pa.Check.isin(STATISTICS)),
-        "value": pa.Column(float, nullable=False),
+        # empty exactly in a 'not_reported' row (checked in _summary_checks)
+        "value": pa.Column(float, nullable=True),
         "n": pa.Column(float, pa.Check.gt(0), nullable=True),
         "reading": _text(),
         "location": _text(),
@@ -90,6 +93,8 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
             "identifier", "comparator", "n_source_status", "form", "route", "population",
             "note", "primary_outcome", "co_intervention", "label")},
         "dose_mg_per_day": pa.Column(str, nullable=True, required=False),
+        "dose_basis": pa.Column(str, pa.Check.isin(list(DOSE_BASES)), nullable=True,
+                                required=False),
         "year": pa.Column(float, pa.Check.in_range(1000, 3000), nullable=True, required=False),
     },
     strict=False,
@@ -318,7 +323,8 @@ def _non_finite(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | Non
         problems += [f"{_where(raw, idx, id_col)}, field '{name}': must be a finite number, got "
                      f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
         nan_text = raw[name].notna() & raw[name].str.strip().str.lower().isin(["nan", "na", "n/a"])
-        hint = ("leave the field empty if nothing was reported" if col.nullable
+        hint = ("leave the field empty if nothing was reported"
+                if col.nullable and not (schema is SUMMARY_SCHEMA and name == "value")
                 else "this field needs a number")
         problems += [f"{_where(raw, idx, id_col)}, field '{name}': {raw.at[idx, name]!r} is not a "
                      f"number ({hint})" for idx in raw.index[nan_text]]
@@ -431,7 +437,13 @@ def _summary_checks(df: pd.DataFrame) -> list[str]:
     for idx, row in df.iterrows():
         stat, v = row["statistic"], row["value"]
         lo, hi = row["scale_min"], row["scale_max"]
-        if pd.isna(v):  # already reported by the schema
+        if stat == NOT_REPORTED and pd.notna(v):
+            add(idx, "value", f"a '{NOT_REPORTED}' row (measured, no result reported) has no "
+                f"value: leave the field empty, got {v:g}")
+        if pd.isna(v):  # a figure that failed the schema (e.g. 'abc') was reported there
+            if stat != NOT_REPORTED:
+                add(idx, "value", f"required: the figure of this {stat} (empty only in a "
+                    f"'{NOT_REPORTED}' row)")
             continue
         if pd.notna(lo) and pd.notna(hi) and lo >= hi:
             add(idx, "scale_max", f"scale_max {hi} must exceed scale_min {lo}")

@@ -11,8 +11,12 @@ STATUSES = ["reported", "second-hand", "derived", "assumption"]
 STATISTICS = [
     "mean", "sd", "se", "n", "p_value", "p_below", "p_above", "t", "ci_low", "ci_high",
     "count", "proportion", "estimate", "r", "reported_improvement",
-    "median", "iqr_low", "iqr_high", "range_low", "range_high",
+    "median", "iqr_low", "iqr_high", "range_low", "range_high", "not_reported",
 ]
+# statistic ``not_reported``: the source says the outcome was measured (in this arm, or between
+# arms) but reports no result for it; ``value`` stays empty. Such a row gives no effect; it records
+# a measured outcome, so "not measured" and selective-reporting judgements read it from the data.
+NOT_REPORTED = "not_reported"
 TIMEPOINTS = ["baseline", "end", "change"]
 NOT_STATED = "not stated"  # tri-state design flags (studies.csv): the source does not say
 KEY = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "reading"]
@@ -22,14 +26,20 @@ BETWEEN = "between"  # reserved arm name: intervention-minus-comparator statisti
 # crossover is analysed as paired and its patients are counted once)
 PARALLEL, CROSSOVER, SINGLE_GROUP = "parallel", "crossover", "single group"
 ALLOCATIONS = [PARALLEL, CROSSOVER, SINGLE_GROUP]
+# studies.csv ``dose_basis``: what the mg of ``dose_mg_per_day`` weigh; only an elemental dose is
+# comparable with an upper limit stated for the element
+DOSE_BASES = {"elemental": "elemental weight",
+              "salt": "weight of the salt; elemental dose not stated",
+              "product label": "the product's stated strength; salt or elemental weight not stated",
+              NOT_STATED: "salt or elemental weight not stated"}
 # What each arm role may carry; every kind here is converted by ``comparisons`` (or, for 'other'
 # arms and binary counts, listed in results/estimability.csv with the reason); anything else is
 # rejected at validation.
 ARM_STATISTICS = ["mean", "sd", "se", "ci_low", "ci_high", "n", "p_value", "p_below", "p_above",
                   "t", "count", "proportion", "reported_improvement",
-                  "median", "iqr_low", "iqr_high", "range_low", "range_high"]
+                  "median", "iqr_low", "iqr_high", "range_low", "range_high", NOT_REPORTED]
 BETWEEN_STATISTICS = ["estimate", "se", "ci_low", "ci_high", "t", "p_value", "p_below", "p_above",
-                      "n"]
+                      "n", NOT_REPORTED]
 TESTS = ["p_value", "p_below", "p_above", "t"]  # on an arm: a test of its change (timepoint change)
 
 

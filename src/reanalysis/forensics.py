@@ -7,8 +7,9 @@
 * GRIM (Brown & Heathers 2017, Soc Psychol Personal Sci 8:363): a mean of n scores on a grid of
   step g, reported to d decimals, must equal k g / n rounded to d decimals for some integer k;
   exact rational arithmetic, and a tie may have been rounded up or to even (12.25 -> 12.3 is
-  possible, so 12.3 at n = 8 passes). Informative only when n < 10^d / g; with n unknown, every n
-  in the assumed range is tried.
+  possible, so 12.3 at n = 8 passes). Informative only when the possible means, g / n apart,
+  are further apart than the reporting step 10^-d, i.e. n < g * 10^d; with n unknown, every n in
+  the assumed range is tried.
 * p recomputation: the pooled two-sample t-test from reported means/SDs (end-of-treatment scores,
   or change scores with SDs imputed from a pre-post correlation), over the assumption ranges of n
   and r; for a crossover, the paired t-test on N - 1 df over the within-patient correlation range
@@ -66,6 +67,7 @@ def grim_consistent(mean: float, n: int, granularity: float = 1.0, d: int | None
 
 
 def grim_informative(mean: float, n: int, granularity: float = 1.0) -> bool:
+    """True if GRIM can fail: n < g * 10^d (d = decimals of the mean, g = granularity)."""
     return n * 10.0 ** -decimals(mean) < granularity
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from .comparisons import has_forensic_flag
+from .data_model import NOT_REPORTED
 from .effect_notes import in_unit, md_unit
 from .evidence import P_BY_CONSTRUCTION, p_check_phrase
 from .intervals import md_interval
@@ -201,7 +202,8 @@ def outcome_evidence(ev: Evidence, study_ids: list[str], outcome: str,
             if listed and ev.summary[ev.summary["study_id"] == sid].empty:
                 found.append((NO_RESULTS, _name(study)))
         else:
-            within = rows[rows["arm"] != BETWEEN]
+            # a measured outcome with no result reported is no reported improvement
+            within = rows[(rows["arm"] != BETWEEN) & (rows["statistic"] != NOT_REPORTED)]
             if not within.empty:
                 found.append((UNCONTROLLED, _name(study)))
     return found

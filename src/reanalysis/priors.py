@@ -4,8 +4,10 @@ Kinds:
 * ``half_normal(scale)`` and ``half_cauchy(scale)`` on tau;
 * ``lognormal_tau2(location, scale)``: log tau² ~ Normal (Turner et al. 2015 form);
 * ``logt_tau2(location, scale, df)``: log tau² ~ Student-t (Rhodes et al. 2015, J Clin Epidemiol
-  68:52, Table 3; e.g. the subjective-outcome row, pharmacological vs control: location -3.16,
-  scale 2.50, df 5, as tabulated in R bayesmeta's ``RhodesEtAlPrior``).
+  68:52, Table 3; e.g. its fourth outcome type, "general physical health and adverse event and
+  ... quality of life / functioning" (the full name is in bayesmeta's ``RhodesEtAlPrior``),
+  pharmacological vs placebo / control: location -3.16, scale 2.50, df 5, as tabulated there;
+  not the "various subjectively measured outcomes" row, location -2.76, scale 2.58).
 Densities on tau² are carried to tau with the Jacobian 2 tau.
 """
 

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from . import risk_of_bias
+from .data_model import DOSE_BASES
 from .html_page import esc, page, table
 from .summary_of_findings import patients_text
 
@@ -141,16 +142,25 @@ def bottom_line_page(sof: pd.DataFrame, effects: pd.DataFrame, studies: pd.DataF
                      f"<a href='{esc(s['url'])}'>link</a>; {esc(s['status'])})</small></li>")
     if not limit.empty:
         ul = float(limit["value"].iloc[0])
-        doses = [(names.get(r["study_id"], r["study_id"]), _max_mg(r["dose_mg_per_day"]), r["route"])
-                 for _, r in used.iterrows()]
-        above = [f"{n} ({d:g} mg/day)" for n, d, route in doses if d is not None and d > ul
-                 and str(route) == "oral"]
-        known = [f"{n} {d:g}" for n, d, _ in doses if d is not None]
+        basis = used["dose_basis"] if "dose_basis" in used else pd.Series(None, index=used.index)
+        doses = [(names.get(r["study_id"], r["study_id"]), _max_mg(r["dose_mg_per_day"]),
+                  r["route"], b) for (_, r), b in zip(used.iterrows(), basis, strict=True)]
+        # only a dose of the element (or one whose basis is not recorded) is compared
+        # with the limit; a salt weight or a product's strength is not
+        comparable = [(n, d) for n, d, route, b in doses if d is not None
+                      and str(route) == "oral" and (not isinstance(b, str) or b == "elemental")]
+        above = [f"{n} ({d:g} mg/day)" for n, d in comparable if d > ul]
+        unknown = [f"{n} ({d:g} mg/day: {DOSE_BASES[b]})" for n, d, route, b in doses
+                   if d is not None and str(route) == "oral" and b in DOSE_BASES
+                   and b != "elemental"]
+        known = [f"{n} {d:g}" for n, d, _, _ in doses if d is not None]
         parts.append(f"<li>Highest daily doses studied (mg/day, as each source states them; "
                      "whether a figure is the element's or the salt's weight is not always "
                      f"stated): {esc(', '.join(known))}. "
                      + (f"Above the {ul:g} mg/day upper limit for supplements: "
-                        f"{esc(', '.join(above))}." if above else "") + "</li>")
+                        f"{esc(', '.join(above))}. " if above else "")
+                     + (f"Not comparable with that limit: {esc('; '.join(unknown))}."
+                        if unknown else "") + "</li>")
     parts.append("</ul><p class='note'>This page summarises published evidence; it is not "
                  "medical advice.</p>")
     return page("Bottom line", "".join(parts))

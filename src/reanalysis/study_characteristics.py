@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_model import DataValidationError, blank_fields, require_columns
+from .data_model import (
+    DOSE_BASES,
+    NOT_REPORTED,
+    DataValidationError,
+    blank_fields,
+    require_columns,
+)
 
 AE_COLUMNS = ["study_id", "arm", "measure", "events", "total", "proportion", "text", "source",
               "location", "status"]
@@ -80,17 +86,27 @@ def adverse_event_text(r: pd.Series) -> str:
 
 
 def _outcomes(summary: pd.DataFrame, study_id: str) -> str:
-    rows = summary[summary["study_id"] == study_id].drop_duplicates("outcome")
+    """'outcome (instrument)' for each outcome of the study; an outcome with only
+    ``not_reported`` rows says 'measured, result not reported' (selective reporting shows)."""
+    own = summary[summary["study_id"] == study_id]
+    silent = own.groupby("outcome")["statistic"].agg(lambda s: set(s) == {NOT_REPORTED})
     parts = []
-    for _, r in rows.iterrows():
+    for _, r in own.drop_duplicates("outcome").iterrows():
         name = str(r["outcome"]).replace("_", " ")
         instrument = str(r["instrument"])
-        parts.append(name if instrument == "not reported" else f"{name} ({instrument})")
+        text = name if instrument == "not reported" else f"{name} ({instrument})"
+        parts.append(text + (": measured, result not reported" if silent[r["outcome"]] else ""))
     return "; ".join(parts)
 
 
+def dose_basis_words(basis) -> str:
+    """' (what the mg weigh)' for a studies.csv ``dose_basis``; '' where it is not recorded."""
+    return f" ({DOSE_BASES[basis]})" if isinstance(basis, str) and basis in DOSE_BASES else ""
+
+
 def _dose(r: pd.Series) -> str:
-    dose = "dose in mg not found" if pd.isna(r["dose_mg_per_day"]) else f"{r['dose_mg_per_day']} mg/day"
+    dose = ("dose in mg not found" if pd.isna(r["dose_mg_per_day"])
+            else f"{r['dose_mg_per_day']} mg/day" + dose_basis_words(r.get("dose_basis")))
     form = "" if pd.isna(r["form"]) else f", {r['form']}"
     route = "" if pd.isna(r["route"]) else f", {r['route']}"
     return dose + form + route
