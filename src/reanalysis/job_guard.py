@@ -9,7 +9,6 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 from pathlib import Path
 
 _started = False
@@ -53,7 +52,7 @@ def is_snakemake_script() -> bool:
 
 def exit_with_snakemake(interval: float = 1.0) -> None:
     """Stop this process when its Snakemake run dies: at once if it is already gone (a job that
-    started under a Snakemake and finds none above it), else from a daemon thread polling it.
+    started under a Snakemake and finds none above it), else from a watcher process polling it.
     Once per process; a no-op outside Snakemake or Linux."""
     global _started
     if _started or not Path("/proc").is_dir():
@@ -65,18 +64,33 @@ def exit_with_snakemake(interval: float = 1.0) -> None:
             _stop()
         return
     pid, started = parent
+    _watch_from_outside(pid, started, interval)
 
-    def alive() -> bool:
-        try:
-            stat = _stat(pid)
-        except OSError:
-            return False
-        return stat[0] not in ("Z", "X") and stat[19] == started
 
-    def watch():
-        tick = threading.Event()  # never set: a wait of ``interval`` seconds per poll
-        while alive():
-            tick.wait(interval)
-        _stop()
+# A watcher process, not a thread: a job that holds the GIL for seconds (numba compiling the NUTS
+# model) would starve a thread, and the job would outlive its run. The shell polls the Snakemake
+# process (same pid and start time) and this job; when Snakemake is gone it kills the job's
+# children and the job; when the job ends it ends too.
+_WATCHER = r"""
+alive() { [ "$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f20)" = "$2" ]; }
+start_of() { sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f20; }
+job_start=$(start_of "$JOB")
+while alive "$SMK" "$SMK_START"; do
+  alive "$JOB" "$job_start" || exit 0
+  sleep "$INTERVAL"
+done
+alive "$JOB" "$job_start" || exit 0
+kids=$(pgrep -P "$JOB" | grep -vx "$$")
+kill -KILL "$JOB"
+[ -z "$kids" ] || kill -KILL $kids
+"""
 
-    threading.Thread(target=watch, daemon=True, name="exit-with-snakemake").start()
+
+def _watch_from_outside(pid: int, started: str, interval: float) -> None:
+    """Start the watcher (``sh``, detached from this job's stdin/stdout) for Snakemake ``pid``."""
+    import subprocess
+
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SMK": str(pid),
+           "SMK_START": started, "JOB": str(os.getpid()), "INTERVAL": str(interval)}
+    subprocess.Popen(["sh", "-c", _WATCHER], env=env, stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
