@@ -101,6 +101,7 @@ def export_revision(rev: str, dest: Path) -> Path:
     """src/ and workflow/ of a git revision, for PYTHONPATH (the package) and Snakemake."""
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src", "workflow"],
                              check=True, capture_output=True).stdout
+    dest.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest
 
