@@ -176,6 +176,27 @@ def test_hand_written_density_and_gradient_match_scipy(bcg, prior):
         np.testing.assert_allclose(out[3 + yi.size:3 + 2 * yi.size], x[0] + tau * x[2:2 + yi.size])
 
 
+def test_nuts_draws_are_nutpie_sample_draws(bcg):
+    """The fit drives nutpie's core as nutpie.sample does: the same draws and statistics."""
+    import nutpie
+
+    from reanalysis import bayes_density as bd
+    from reanalysis.bayes_nuts import DensityModel, initial_point, posterior_nuts
+
+    yi, vi = bcg
+    ours = posterior_nuts(yi, vi, HN1, 2.0, draws=60, tune=60, chains=2, cores=1, seed=4,
+                          target_accept=0.9)
+    data = bd.model_data(yi, vi, "half_normal", 1.0, 0.0, 5.0, 2.0)
+    model = DensityModel(yi.size, data, lambda s: initial_point(HN1, yi.size, 0.0, s))
+    theirs = nutpie.sample(model, draws=60, tune=60, chains=2, cores=1, seed=4, save_warmup=False,
+                           progress_bar=False, target_accept=0.9)
+    for var in ("mu", "tau", "theta", "theta_new"):
+        np.testing.assert_array_equal(ours["posterior"][var].values, theirs["posterior"][var].values)
+    for stat in ("diverging", "n_steps", "step_size"):
+        np.testing.assert_array_equal(ours["sample_stats"][stat].values,
+                                      theirs["sample_stats"][stat].values)
+
+
 def test_nuts_draws_are_the_same_for_the_same_seed(bcg):
     from reanalysis.bayes_nuts import posterior_nuts
 

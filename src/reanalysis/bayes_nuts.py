@@ -10,7 +10,6 @@ first run); "pymc": the same model in PyMC (:func:`build_model`) sampled by PyMC
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import numpy as np
 import pandas as pd
@@ -82,82 +81,129 @@ def initial_point(tau_prior: TauPrior, k: int, mu_prior_mean: float, seed) -> np
 
 def _sample_nutpie(yi, vi, tau_prior, mu_prior_sd, mu_prior_mean, *, draws, tune, chains, cores,
                    target_accept, seed):
-    import nutpie
+    """nutpie's NUTS (diagonal mass-matrix adaptation, its default) on :class:`DensityModel`,
+    driven as ``nutpie.sample`` drives it (same settings, so the same draws:
+    tests/test_bayes.py), through nutpie's compiled core: importing the ``nutpie`` package
+    imports ArviZ with its plotting (matplotlib), a second or more of a fit that plots nothing."""
+    from arviz_base import from_dict
 
     from . import bayes_density as bd
 
+    lib = nutpie_core()
     yi = np.asarray(yi, dtype=float)
     data = bd.model_data(yi, vi, tau_prior.kind, tau_prior.scale, tau_prior.location,
                          tau_prior.df, mu_prior_sd, mu_prior_mean)
-    model = _nutpie_model_class()(dims={"z": ("study",), "theta": ("study",)}, k=yi.size,
-                                  data=data, init=lambda s: initial_point(tau_prior, yi.size,
-                                                                          mu_prior_mean, s))
-    return nutpie.sample(model, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed,
-                         save_warmup=False, progress_bar=False, target_accept=target_accept)
+    model = DensityModel(yi.size, data, lambda s: initial_point(tau_prior, yi.size,
+                                                                mu_prior_mean, s))
+    settings = lib.PyNutsSettings.Diag(seed)
+    settings.update({"target_accept": target_accept, "num_tune": tune, "num_draws": draws,
+                     "num_chains": chains})
+    sampler = model._make_sampler(settings, np.zeros(model.n_dim), cores,
+                                  lib.ProgressType.none(), None, 100, lib.PyStorage.arrow())
+    sampler.wait(None)
+    draw_batches, stat_batches = sampler.take_results().get_arrow_trace()
+    posterior, stats = _after_tuning(draw_batches, stat_batches)
+    return from_dict({"posterior": posterior, "sample_stats": stats}, dims=model.dims,
+                     coords=model.coords)
 
 
-@functools.cache
-def _nutpie_model_class():
-    """nutpie's model interface over the compiled callbacks of :mod:`bayes_density` (defined on
-    first use: importing nutpie imports ArviZ). Built as nutpie builds a PyMC model
-    (``nutpie.compile_pymc.CompiledPyMCModel``), with our functions' addresses."""
-    from nutpie import _lib
-    from nutpie.sample import CompiledModel
+def nutpie_core():
+    """nutpie's compiled extension (``nutpie._lib``), loaded without the package's
+    ``__init__`` (which imports ArviZ, its plots and matplotlib); ``import nutpie`` later in the
+    same process finds and uses this same module."""
+    import importlib.machinery
+    import importlib.util
+    import sys
+    from pathlib import Path
 
-    from . import bayes_density as bd
+    if "nutpie._lib" in sys.modules:
+        return sys.modules["nutpie._lib"]
+    folder = Path(importlib.util.find_spec("nutpie").submodule_search_locations[0])
+    path = next(folder / f"_lib{s}" for s in importlib.machinery.EXTENSION_SUFFIXES
+                if (folder / f"_lib{s}").exists())
+    spec = importlib.util.spec_from_file_location("nutpie._lib", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules["nutpie._lib"] = module
+    return module
 
-    @dataclasses.dataclass(frozen=True)
-    class DensityModel(CompiledModel):
-        k: int = 0
-        data: np.ndarray = None
-        init: object = None
 
-        @property
-        def n_dim(self):
-            return self.k + 3
+def _after_tuning(draw_batches, stat_batches) -> tuple[dict, dict]:
+    """The post-tuning draws and sample statistics of every chain as arrays (chain, draw, ...)
+    from nutpie's Arrow trace (as ``nutpie.sample`` converts it; statistics that hold missing
+    values, such as divergence locations, are left out)."""
+    import pyarrow
 
-        @property
-        def coords(self):
-            return {"study": np.arange(self.k)}
+    def arrays(batches, tuning):
+        out = {}
+        for batch, n_tune in zip(batches, tuning, strict=True):
+            for name in batch.column_names:
+                raw = batch.column(name)
+                meta = raw.field.metadata or {}
+                col = pyarrow.array(raw)
+                if col.null_count:
+                    continue
+                shape = [int(s) for s in meta.get(b"shape", b"").decode().split(",") if s]
+                if hasattr(col, "flatten"):
+                    col = col.flatten()
+                values = col.to_numpy(zero_copy_only=False).reshape(batch.num_rows, *shape)
+                out.setdefault(name, []).append(values[n_tune:])
+        return {name: np.stack(chains) for name, chains in out.items()
+                if len(chains) == len(batches)}
 
-        @property
-        def shapes(self):
-            return dict(zip(*bd.expanded_layout(self.k), strict=True))
+    tuning = [int(pyarrow.array(s.column("tuning")).to_numpy(zero_copy_only=False).sum())
+              for s in stat_batches]
+    return arrays(draw_batches, tuning), arrays(stat_batches, tuning)
 
-        def _make_sampler(self, settings, init_mean, cores, progress_type, extra_callback,
-                          extra_callback_rate, store):
-            return _lib.PySampler.from_pymc(settings, cores, self._make_model(init_mean),
-                                            progress_type, extra_callback, extra_callback_rate,
-                                            store)
 
-        def _make_model(self, init_mean):
-            names, shapes = bd.expanded_layout(self.k)
-            address = self.data.ctypes.data
-            logp = _lib.LogpFunc(bd.logp_callback.address, address, self)
-            expand = _lib.ExpandFunc(self.n_dim, 2 * self.k + 4, bd.expand_callback.address,
-                                     address, self)
-            variables = _lib.PyVariable.new_variables(names, ["float64"] * len(names), shapes,
-                                                      {"study": self.k}, self.dims)
-            return _lib.PyMcModel(logp, expand, variables, self.n_dim, {"study": self.k},
-                                  self.coords, self.init, None)
+class DensityModel:
+    """The model of :mod:`reanalysis.bayes_density` in nutpie's model interface (what
+    ``nutpie.compile_pymc`` builds for a PyMC model, here with our callbacks' addresses);
+    ``nutpie.sample`` accepts it too."""
 
-    return DensityModel
+    reparameterized_names = None
+
+    def __init__(self, k: int, data: np.ndarray, init):
+        self.k, self.data, self.init = k, data, init
+        self.n_dim = k + 3
+        self.dims = {"z": ("study",), "theta": ("study",)}
+        self.coords = {"study": np.arange(k)}
+
+    def _make_sampler(self, settings, init_mean, cores, progress_type, extra_callback,
+                      extra_callback_rate, store):
+        return nutpie_core().PySampler.from_pymc(settings, cores, self._make_model(init_mean),
+                                                 progress_type, extra_callback,
+                                                 extra_callback_rate, store)
+
+    def _make_model(self, init_mean):
+        from . import bayes_density as bd
+
+        lib = nutpie_core()
+        names, shapes = bd.expanded_layout(self.k)
+        address = self.data.ctypes.data
+        logp = lib.LogpFunc(bd.logp_callback.address, address, self)
+        expand = lib.ExpandFunc(self.n_dim, 2 * self.k + 4, bd.expand_callback.address, address,
+                                self)
+        variables = lib.PyVariable.new_variables(names, ["float64"] * len(names), shapes,
+                                                 {"study": self.k}, self.dims)
+        return lib.PyMcModel(logp, expand, variables, self.n_dim, {"study": self.k},
+                             self.coords, self.init, None)
 
 
 def summary_table(tree, var_names=("mu", "tau", "theta_new"), prob: float = 0.95) -> pd.DataFrame:
     """ArviZ summary with equal-tailed intervals at ``prob`` (ArviZ 1.x defaults to 89%)."""
-    import arviz as az
+    from arviz_stats import summary  # arviz.summary (without ArviZ's plotting)
 
-    return az.summary(tree, var_names=list(var_names), ci_prob=prob, ci_kind="eti", round_to="none")
+    return summary(tree, var_names=list(var_names), ci_prob=prob, ci_kind="eti", round_to="none")
 
 
 def diagnostics_table(tree, thresholds: DiagnosticThresholds = DiagnosticThresholds(),
                       var_names=("mu", "tau", "theta")) -> pd.DataFrame:
     """One row per scalar parameter: R-hat, bulk/tail ESS, MCSE and whether each passes; plus a
     row for the divergent transitions of the whole fit."""
-    import arviz as az
+    from arviz_stats import summary
 
-    summ = az.summary(tree, var_names=list(var_names), kind="diagnostics", round_to="none")
+    summ = summary(tree, var_names=list(var_names), kind="diagnostics", round_to="none")
     table = summ[["r_hat", "ess_bulk", "ess_tail", "mcse_mean"]].reset_index(names="parameter")
     table["pass"] = ((table["r_hat"] < thresholds.max_rhat)
                      & (table[["ess_bulk", "ess_tail"]].min(axis=1) >= thresholds.min_ess))

@@ -1,8 +1,8 @@
 """Snakemake script: NUTS fit with diagnostics and a cross-check against the exact posterior."""
 
 import sys
+from importlib.metadata import version
 
-import arviz as az
 import pandas as pd
 
 from reanalysis.bayes_exact import posterior_exact
@@ -33,7 +33,7 @@ thresholds = DiagnosticThresholds(nuts["max_rhat"], nuts["min_ess"], 0)
 write_html_table(
     diagnostics_table(tree, thresholds), snakemake.output.diagnostics,  # noqa: F821
     f"NUTS diagnostics: {wc.set}, {wc.prior}",
-    f"ArviZ {az.__version__}: rank-normalised split R-hat (must be < {thresholds.max_rhat}), "
+    f"ArviZ {version('arviz')}: rank-normalised split R-hat (must be < {thresholds.max_rhat}), "
     f"bulk and tail ESS (must be >= {thresholds.min_ess}) per parameter; zero divergent "
     f"transitions allowed. Sampler {nuts.get('sampler', 'nutpie')}, {nuts['chains']} chains x "
     f"{nuts['draws']} draws after {nuts['tune']} "
