@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reanalysis import grade, risk_of_bias, study_characteristics
+from reanalysis import data_io, grade, risk_of_bias, study_characteristics
 from reanalysis.data_io import DataValidationError
 from reanalysis.summary_of_findings import direction, plain_statement
 
@@ -104,9 +104,30 @@ def test_adverse_event_validator():
 
 
 def test_study_label():
-    assert study_characteristics.study_label("Macian N, Duale C. Nutrients 2022;14") == "Macian 2022"
-    assert study_characteristics.study_label("Engen DJ et al. J Integr Med 2015;13") == "Engen 2015"
-    assert study_characteristics.study_label("Turan Y et al. Meandros") == "Turan (year not found)"
+    label = study_characteristics.study_label
+    assert label("Macian N, Duale C. Nutrients 2022;14", year=2022.0) == "Macian 2022"
+    assert label("Engen DJ et al. J Integr Med 2015;13", year=2015) == "Engen 2015"
+    assert label("Turan Y et al. Meandros", year=float("nan")) == "Turan (year not reported)"
+    # the year is the study's (studies.csv year), never a year of the citation, which may be
+    # that of a review summarising it (cases/normand1999 printed '... stroke care 1999')
+    assert label("Umea trial, as summarised in Normand SLT. Stat Med 1999") == (
+        "Umea trial (year not reported)")
+    assert label("Umea trial, as in Normand 1999", label="Umea (Normand 1999)") == (
+        "Umea (Normand 1999)")
+
+
+def test_every_shipped_study_reads_well(root):
+    """Every study of every shipped case is named by its label, or author and year, or author
+    and '(year not reported)': no 'year not found', no year borrowed from a citation."""
+    for path in [root / "data/studies.csv", *sorted(root.glob("cases/*/data/studies.csv"))]:
+        studies = data_io.load_studies(path)
+        names = study_characteristics.labels(studies)
+        for _, r in studies.iterrows():
+            name = names[r["study_id"]]
+            assert "not found" not in name, (path, name)
+            if not (isinstance(r["label"], str) and r["label"]):
+                year = f"{int(r['year'])}" if pd.notna(r["year"]) else "(year not reported)"
+                assert name.endswith(year), (path, name)
 
 
 def test_the_project_report_data_validate(root):

@@ -153,3 +153,31 @@ def test_overview_numbers_second_case(root, tmp_path):
                          snakefile=tmp_path / "workflow/Snakefile")
     assert proc.returncode == 0, proc.stderr[-4000:]
     _check_case(case)
+
+
+def test_a_pooled_mean_difference_is_in_its_instruments_unit():
+    """An MD set (cases/normand1999: 'MD 15.11' was printed without 'days') shows every figure
+    in the unit of its instrument, in the answer and in the list of sets; an SMD set shows none."""
+    md_sets = {"los": {"label": "Length of stay (MD)", "controlled_only": True, "measure": "MD",
+                       "estimands": ["between_post"], "subgroups": ["all"]}}
+    spec = {"outcome": "los", "label": "Length of stay", "effect_outcomes": ["los"],
+            "estimands": ["between_post"], "subgroups": ["all"]}
+    effects = pd.DataFrame([dict(es_id=f"t{i}.los", outcome="los", instrument="stay", md=10.0,
+                                 md_ci_low=1.0, md_ci_high=19.0, md_df=100) for i in range(3)])
+    pooled = pd.DataFrame([dict(set="los", method="REML", k=3, mu=15.114, ci_low=4.2,
+                                instrument="stay",
+                                ci_high=26.0, pi_low=-3.0, pi_high=33.0, pval=0.01, q_df=2.0,
+                                df=float("nan"), studies="t0.los t1.los t2.los")])
+    sof = pd.DataFrame([dict(outcome="los", label="Length of stay", certainty="low",
+                             symbols="⊕⊕◯◯", plain="Shorter stay.", effect="")])
+    days = {"stay": "days"}.get
+    answer = answer_html(sof, [spec], pooled, None, effects, md_sets, "REML", True, 0.95,
+                         unit_of=days)
+    assert ("MD 15.11 days (95% CI 4.20 to 26.00 days; prediction interval for a new "
+            "study -3.00 to 33.00 days") in answer
+    page = overview_html(pd.DataFrame(columns=["verdict", "quote", "plain", "source_file"]),
+                         pooled, pd.DataFrame(columns=["verdict"]), md_sets, "REML",
+                         unit_of=days)
+    assert "MD 15.11 days (95% CI 4.20 to 26.00 days), 3 studies pooled" in page
+    smd = _answer()
+    assert "SMD 0.41 (95% CI -0.04 to 0.86" in smd and "SMD 0.41 points" not in smd

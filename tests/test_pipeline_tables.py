@@ -19,3 +19,26 @@ def test_table_page_has_viewport_and_escapes(tmp_path):
     text = path.read_text()
     assert "name='viewport'" in text and "table class='cards'" in text
     assert "a &lt;b&gt; &amp; c" in text and "Title &lt;x&gt;" in text
+
+
+def test_p_values_in_tables_read_as_below_a_thousandth():
+    """A p-value column goes through html_page.fmt kind 'p' ('< 0.001', not '2.34e-05'); other
+    numbers keep 3 significant digits."""
+    df = pd.DataFrame({"pval": [2.34e-05, 0.0456], "q_pval": [0.5, 1e-9], "mu": [2.34e-05, 1.5]})
+    out = human_table(df)
+    assert list(out["p"]) == ["< 0.001", "0.046"] and list(out["Q p"]) == ["0.500", "< 0.001"]
+    assert list(out["Pooled effect"]) == ["2.34e-05", "1.5"]
+
+
+def test_forensic_p_ranges_read_as_below_a_thousandth(root):
+    """The recomputed p ranges in forensics.csv's detail use the one formatting function."""
+    import yaml
+
+    from reanalysis.forensics import run_checks
+    from reanalysis.pipeline import load_curated
+
+    cfg = yaml.safe_load((root / "config/config.yaml").read_text())
+    cfg["data"] = {k: str(root / v) for k, v in cfg["data"].items()}
+    table = run_checks(load_curated(cfg), cfg)
+    detail = " ".join(table.loc[table["check"] == "p_recomputed", "detail"])
+    assert "p from < 0.001 to" in detail and "e-0" not in detail

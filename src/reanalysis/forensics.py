@@ -32,6 +32,7 @@ from .comparisons import find_row, sample_size_range, study_designs
 from .curated import arm_roles
 from .data_model import BETWEEN, CROSSOVER
 from .effect_sizes import sd_change
+from .html_page import fmt
 
 COLUMNS = ["check", "row_id", "value", "verdict", "detail"]
 
@@ -233,7 +234,7 @@ def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame,
             lo, hi = min(ps), max(ps)
             ok = lo * 0.95 <= reported <= hi * 1.05 + 5e-4  # allow for rounding of inputs and p
             attainable |= ok
-            parts.append(f"{name}: p from {lo:.3g} to {hi:.3g}")
+            parts.append(f"{name}: p from {fmt(lo, kind='p')} to {fmt(hi, kind='p')}")
         rows.append({
             "check": "p_recomputed", "row_id": p_row["row_id"], "value": reported,
             "verdict": "ok" if attainable else "flag",

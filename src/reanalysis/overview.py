@@ -12,6 +12,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from .effect_notes import in_unit
 from .html_page import fmt, p_text, page
 from .verdicts import NOT_CHECKABLE, VERDICTS
 
@@ -147,17 +148,26 @@ def _why_differ(freq: pd.Series, bayes: pd.Series | None, knha: bool, prior_labe
             f"between-study spread weighted by its prior ({prior_label}), so it is {narrower}.")
 
 
-def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float) -> str:
+def _in_set_unit(value: float, spec: dict, unit: str) -> str:
+    """A figure of a pooled set (``fmt``) with its unit: a mean difference (measure MD) is in
+    the instrument's unit ('15.11 days'); a standardised or ratio measure has none."""
+    return _e(in_unit(fmt(value), unit)) if _measure(spec) == "MD" else fmt(value)
+
+
+def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float, unit: str = "") -> str:
     m = _measure(spec)
-    ci = f"{level:.0%} CI {fmt(r['ci_low'])} to {fmt(r['ci_high'])}"
+
+    def u(v) -> str:
+        return _in_set_unit(v, spec, unit)
+    ci = f"{level:.0%} CI {fmt(r['ci_low'])} to {u(r['ci_high'])}"
     if int(r["k"]) == 1:
         return (f"<li><b>Frequentist</b> (one study, not pooled; t interval): {m} "
-                f"{fmt(r['mu'])} ({ci}).</li>")
-    pi = (f"; prediction interval for a new study {fmt(r['pi_low'])} to {fmt(r['pi_high'])}"
+                f"{u(r['mu'])} ({ci}).</li>")
+    pi = (f"; prediction interval for a new study {fmt(r['pi_low'])} to {u(r['pi_high'])}"
           if int(r["k"]) >= 3 and pd.notna(r.get("pi_low")) else
           "; no prediction interval with fewer than 3 studies")
     return (f"<li><b>Frequentist</b> ({method_name}, {int(r['k'])} studies pooled): {m} "
-            f"{fmt(r['mu'])} ({ci}{pi}; {p_text(r['pval'])}).</li>")
+            f"{u(r['mu'])} ({ci}{pi}; {p_text(r['pval'])}).</li>")
 
 
 def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: float) -> str:
@@ -237,9 +247,10 @@ def answer_html(sof: pd.DataFrame, specs: list[dict], pooled: pd.DataFrame,
             if bayes is not None:
                 hit = bayes[bayes["set"] == f["set"]]
                 b = hit.iloc[0] if not hit.empty else None
-            items = [_freq_item(f, s, method_name, level),
+            unit = _set_unit(f, effects, unit_of)
+            items = [_freq_item(f, s, method_name, level, unit),
                      _unit_item(f, s, effects, unit_of, level),
-                     _bayes_item(b, s, mu_prior_sd, _set_unit(f, effects, unit_of))]
+                     _bayes_item(b, s, mu_prior_sd, unit)]
             why = _why_differ(f, b, knha, _e(b["prior_label"]) if b is not None else "")
             parts.append(f"<p class='set'>{_e(_short(s.get('label', f['set'])))}:</p>"
                          f"<ul>{''.join(items)}</ul>"
@@ -250,10 +261,12 @@ def answer_html(sof: pd.DataFrame, specs: list[dict], pooled: pd.DataFrame,
 def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.DataFrame,
                   sets: dict, primary_method: str, summary: pd.DataFrame | None = None,
                   score_ranges: pd.DataFrame | None = None,
-                  studies: pd.DataFrame | None = None, answer: str = "") -> str:
+                  studies: pd.DataFrame | None = None, answer: str = "",
+                  unit_of=lambda instrument: "") -> str:
     """One self-contained HTML page; every number on it comes from the tables passed in.
     ``answer`` (:func:`answer_html`) comes first; then the claims grouped by verdict (the
-    not-checkable ones folded), the pooled sets and the figures that cannot be right."""
+    not-checkable ones folded), the pooled sets and the figures that cannot be right. A pooled
+    mean difference is in ``unit_of`` its set's instrument."""
     counts = ledger["verdict"].value_counts()
     order = [v for v in VERDICTS if v in counts.index]
     summary_line = "; ".join(f"{counts[v]} {v}" for v in order)
@@ -295,8 +308,13 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
 
     def item(r) -> str:
         what = ("one study, not pooled" if r["k"] == 1 else f"{int(r['k'])} studies pooled")
-        return (f"<li>{_e(sets[r['set']]['label'])}: {_e(_measure(sets[r['set']]))} "
-                f"{fmt(r['mu'])} (95% CI {fmt(r['ci_low'])} to {fmt(r['ci_high'])}), "
+        spec = sets[r["set"]]
+        unit = unit_of(r["instrument"]) if isinstance(r.get("instrument"), str) else ""
+
+        def u(v) -> str:
+            return _in_set_unit(v, spec, unit)
+        return (f"<li>{_e(spec['label'])}: {_e(_measure(spec))} "
+                f"{u(r['mu'])} (95% CI {fmt(r['ci_low'])} to {u(r['ci_high'])}), "
                 f"{what}</li>")
 
     ctrl, other = rows[is_ctrl], rows[~is_ctrl]

@@ -53,14 +53,21 @@ HEADERS = {  # column names readers meet often, in words
 }
 
 
+# columns holding p-values of tests (shown as "< 0.001" / 3 decimals, html_page.fmt kind "p")
+P_COLUMNS = ("pval", "q_pval", "p_value", "p_reported", "p_reanalysed", "p_reanalysed_low",
+             "p_reanalysed_high", "sign_test_p_one_sided", "sign_test_p_two_sided")
+
+
 def human_table(df: pd.DataFrame) -> pd.DataFrame:
     """A table for readers: internal ids (``*_id``, source rows) moved to the last columns,
-    headers in words ('ci_low' -> 'Ci low'), numbers to 3 significant digits."""
+    headers in words ('ci_low' -> 'Ci low'), numbers through :func:`html_page.fmt`: p-values
+    (:data:`P_COLUMNS`) as "< 0.001" or 3 decimals, other numbers to 3 significant digits."""
     ids = [c for c in df.columns if c in ID_COLUMNS or str(c).endswith("_id")]
     out = df[[c for c in df.columns if c not in ids] + ids].copy()
     for c in out.columns:
         if pd.api.types.is_float_dtype(out[c]):
-            out[c] = [("" if pd.isna(x) else f"{x:.3g}") for x in out[c]]
+            kind = "p" if c in P_COLUMNS else "sig"
+            out[c] = [html_page.fmt(x, kind=kind) for x in out[c]]
     return out.rename(columns=lambda c: HEADERS.get(c, str(c).replace("_", " ").capitalize()))
 
 

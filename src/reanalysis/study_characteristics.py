@@ -25,19 +25,27 @@ AE_COLUMNS = ["study_id", "arm", "measure", "events", "total", "proportion", "te
 AE_STATUSES = ["reported", "second-hand", "derived", "assumption", "not found"]
 
 
-def study_label(citation: str, study_id: str = "") -> str:
-    """'Author year' from a citation ("Smith J, Doe A, ... 2019;14" -> "Smith 2019")."""
+NO_YEAR = "year not reported"
+
+
+def study_label(citation: str, study_id: str = "", year=None, label=None) -> str:
+    """How the report names a study: its ``label`` (studies.csv) where given, else the first
+    author of the citation and the ``year`` column ("Smith J, Doe A. ..." and 2019 -> "Smith
+    2019"; no year -> "Smith (year not reported)"). A year is never read from the citation,
+    which may be that of a review summarising the study."""
+    if isinstance(label, str) and label.strip():
+        return label.strip()
     text = str(citation or study_id)
     head = re.split(r",|\.| et al", text, maxsplit=1)[0].strip()
     words = [w for w in head.split() if not (w.isupper() and len(w) <= 3)]  # drop initials
     author = " ".join(words) or study_id
-    year = re.search(r"\b(19|20)\d{2}\b", text)
-    return f"{author} {year.group(0)}" if year else f"{author} (year not found)"
+    return f"{author} {int(year)}" if pd.notna(year) else f"{author} ({NO_YEAR})"
 
 
 def labels(studies: pd.DataFrame) -> dict[str, str]:
-    """study_id -> 'Author year' for every study."""
-    return {r["study_id"]: study_label(r["citation"], r["study_id"]) for _, r in studies.iterrows()}
+    """study_id -> the report's name of every study (:func:`study_label`)."""
+    return {r["study_id"]: study_label(r["citation"], r["study_id"], r.get("year"),
+                                       r.get("label")) for _, r in studies.iterrows()}
 
 
 def validate_adverse_events(df: pd.DataFrame, path: str | Path, study_ids) -> pd.DataFrame:

@@ -26,5 +26,5 @@ answer = answer_html(
 page = overview_html(pd.read_csv(inp.ledger), pooled, pd.read_csv(inp.forensics), ma["sets"],
                      ma["primary_method"], summary=tables["summary_all"],
                      score_ranges=tables["score_ranges"], studies=tables["studies"],
-                     answer=answer)
+                     answer=answer, unit_of=lambda instrument: md_unit(instrument, instruments))
 atomic_write(snakemake.output[0], page)  # noqa: F821
