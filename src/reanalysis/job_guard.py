@@ -36,12 +36,33 @@ def _snakemake_ancestor() -> tuple[int, str] | None:
     return None
 
 
-def _stop() -> None:
-    me = os.getpid()
-    for proc in Path("/proc").glob("[0-9]*"):  # this script's children (e.g. sampler chains)
+def _alive(pid: int, started: str) -> bool:
+    """Process ``pid`` runs (not a zombie) and is the one that started at ``started``."""
+    try:
+        stat = _stat(pid)
+    except (OSError, IndexError):
+        return False
+    return stat[0] not in ("Z", "X") and stat[19] == started
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for proc in Path("/proc").glob("[0-9]*"):
         with contextlib.suppress(OSError, ValueError, IndexError):
-            if int(_stat(int(proc.name))[1]) == me:
-                os.kill(int(proc.name), signal.SIGKILL)
+            if int(_stat(int(proc.name))[1]) == pid:
+                out.append(int(proc.name))
+    return out
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _stop() -> None:
+    """Kill this script's children (e.g. sampler chains) and exit."""
+    _kill(_children(os.getpid()))
     os._exit(1)
 
 
@@ -52,8 +73,8 @@ def is_snakemake_script() -> bool:
 
 def exit_with_snakemake(interval: float = 1.0) -> None:
     """Stop this process when its Snakemake run dies: at once if it is already gone (a job that
-    started under a Snakemake and finds none above it), else from a watcher process polling it.
-    Once per process; a no-op outside Snakemake or Linux."""
+    started under a Snakemake and finds none above it), else from a watcher process
+    (:func:`watch`). Once per process; a no-op outside Snakemake or Linux."""
     global _started
     if _started or not Path("/proc").is_dir():
         return
@@ -63,34 +84,32 @@ def exit_with_snakemake(interval: float = 1.0) -> None:
         if is_snakemake_script():
             _stop()
         return
-    pid, started = parent
-    _watch_from_outside(pid, started, interval)
-
-
-# A watcher process, not a thread: a job that holds the GIL for seconds (numba compiling the NUTS
-# model) would starve a thread, and the job would outlive its run. The shell polls the Snakemake
-# process (same pid and start time) and this job; when Snakemake is gone it kills the job's
-# children and the job; when the job ends it ends too.
-_WATCHER = r"""
-alive() { [ "$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f20)" = "$2" ]; }
-start_of() { sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f20; }
-job_start=$(start_of "$JOB")
-while alive "$SMK" "$SMK_START"; do
-  alive "$JOB" "$job_start" || exit 0
-  sleep "$INTERVAL"
-done
-alive "$JOB" "$job_start" || exit 0
-kids=$(pgrep -P "$JOB" | grep -vx "$$")
-kill -KILL "$JOB"
-[ -z "$kids" ] || kill -KILL $kids
-"""
-
-
-def _watch_from_outside(pid: int, started: str, interval: float) -> None:
-    """Start the watcher (``sh``, detached from this job's stdin/stdout) for Snakemake ``pid``."""
     import subprocess
 
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SMK": str(pid),
-           "SMK_START": started, "JOB": str(os.getpid()), "INTERVAL": str(interval)}
-    subprocess.Popen(["sh", "-c", _WATCHER], env=env, stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    pid, started = parent
+    me = os.getpid()
+    subprocess.Popen(  # detached: no pipes to this job, its own session
+        [sys.executable, "-m", "reanalysis.job_guard", str(pid), started, str(me), _stat(me)[19],
+         str(interval)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+
+
+def watch(snakemake: int, snakemake_start: str, job: int, job_start: str, interval: float) -> None:
+    """Poll the Snakemake process and the job every ``interval`` seconds; when Snakemake is gone
+    and the job still runs, kill the job and its children. A process, not a thread of the job:
+    a job holding the GIL for seconds (numba compiling) would starve a thread."""
+    import select
+
+    while _alive(snakemake, snakemake_start):
+        if not _alive(job, job_start):
+            return
+        select.select([], [], [], interval)  # a pause that needs no import
+    if _alive(job, job_start):
+        kids = _children(job)
+        _kill([job])
+        _kill(kids)
+
+
+if __name__ == "__main__":  # the watcher: python -m reanalysis.job_guard SMK START JOB START S
+    watch(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5]))
