@@ -13,9 +13,11 @@ Cases (BCG log risk ratios, 13 trials, metafor's dat.bcg):
 * ``reml``: REML with Knapp-Hartung; reference metafor ``rma(method="REML", test="knha")``;
 * ``dry_run`` / ``noop``: ``snakemake --dry-run`` and an up-to-date run of the workflow on the
   tests' small configuration (after a clean run in a temporary copy; ``--before`` only when the
-  revision's workflow runs with this environment).
+  revision's workflow runs with this environment);
+* ``clean`` / ``clean_full``: a clean run of the whole workflow in a fresh temporary copy, on the
+  tests' small configuration / at full scale (the shipped configuration).
 
-Run: python benchmarks/compare.py [--repeats 3] [--before 3b33b07] [--cases nuts,exact]
+Run: python benchmarks/compare.py [--repeats 3] [--before 3b33b07] [--cases nuts,exact,clean]
      [--out results/benchmarks/comparison.csv]
 A reference that is not installed is skipped with a message (its rows say why).
 """
@@ -73,6 +75,7 @@ r <- rma(yi, vi, data = dat, method = "REML", test = "knha"); cat(r$b, "\\n")
 """),
 }
 WORKFLOW_CASES = ("dry_run", "noop")
+CLEAN_CASES = ("clean", "clean_full")
 
 
 def timed(cmd: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:
@@ -114,9 +117,18 @@ def workflow_copy(dest: Path, workflow_from: Path) -> Path:
     return dest
 
 
-def snakemake_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", *args,
-            "--configfile", "config/config.yaml", "small_config.yaml"]
+def snakemake_cmd(*args: str, small: bool = True) -> list[str]:
+    configs = ["--configfile", "config/config.yaml", "small_config.yaml"] if small else []
+    return [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", *args, *configs]
+
+
+def clean_run(src_root: Path, env: dict, folder: Path, small: bool) -> tuple[float, float]:
+    """A clean run of the workflow in a fresh copy (removed afterwards)."""
+    work = workflow_copy(folder, src_root)
+    try:
+        return timed(snakemake_cmd(small=small), env, cwd=work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:
@@ -154,6 +166,10 @@ def main() -> None:
                 timed(snakemake_cmd(), env, cwd=work)  # the clean run the up-to-date runs follow
                 extra = ("--dry-run",) if case == "dry_run" else ()
                 runners[name] = (lambda env=env, work=work, extra=extra: timed(snakemake_cmd(*extra), env, cwd=work))
+        elif case in CLEAN_CASES:
+            for i, (name, (src_root, env)) in enumerate(impls.items()):
+                runners[name] = (lambda src_root=src_root, env=env, i=i, small=case == "clean": clean_run(
+                    src_root, env, tmp / f"clean-{i}", small=small))
         else:
             raise SystemExit(f"unknown case {case!r}")
         for name, why in skipped.items():
