@@ -4,12 +4,14 @@ and the overview's plain-language rendering."""
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from reanalysis import data_io
+from reanalysis.forensics import max_sd, sd_checks
 from reanalysis.ledger import VERDICTS
-from reanalysis.overview import impossible_figure_text, max_sd, overview_html
+from reanalysis.overview import impossible_figure_text, overview_html
 
 ROOT = Path(__file__).resolve().parents[1]
 # In CI the repository is cloned with shared/ beside it; locally the same layout holds.
@@ -92,17 +94,24 @@ def _tables():
              instrument="Scale A", scale_min=0, scale_max=42, timepoint="baseline",
              statistic="sd", value=2.3, reading="summary",
              source="a secondary summary (https://example.org)", lower_is_better=True)])
-    ranges = pd.DataFrame([dict(study_id="s", subgroup="g", outcome="o", timepoint="baseline",
-                                min=19, max=25)])
+    ranges = pd.DataFrame([dict(range_id="r1", study_id="s", subgroup="g", outcome="o",
+                                timepoint="baseline", min=19, max=25, basis="cut-off")])
     studies = pd.DataFrame([dict(study_id="s", citation="S et al.", label="S 2020")])
     return summary, ranges, studies
 
 
 def test_impossible_figure_in_plain_words():
     summary, ranges, studies = _tables()
-    text = impossible_figure_text("x_sd", summary, ranges, studies, "sd_possible")
+    summary["n"] = np.nan
+    checks = pd.DataFrame(sd_checks(summary, ranges, {"assumptions": {"sample_sizes": []}}))
+    flag = checks[checks["row_id"] == "x_sd"].iloc[0]
+    # n unknown: the bound at n = 2, sqrt(2.9 * 3.1 * 2) (Bhatia & Davis 2000, sample SD)
+    assert flag["verdict"] == "flag" and flag["bound"] == pytest.approx(np.sqrt(2.9 * 3.1 * 2))
+    text = impossible_figure_text(flag, summary, studies)
     assert "cannot be right: an SD this large is impossible for scores between 19 and 25" in text
-    assert "about 3.0" in text and "a secondary summary gives 2.3" in text
+    # the bound forensics computed, quoted as forensics quotes it (one bound per cell)
+    assert f"{flag['bound']:.2f}" in text and f"{flag['bound']:.2f}" in flag["detail"]
+    assert "a secondary summary gives 2.3" in text
     assert "x_sd" not in text and "S 2020" in text
 
 
@@ -118,7 +127,7 @@ def test_overview_lists_new_categories_without_internal_ids():
                                    detail="SD 11.9 impossible (x_sd)")])
     page = overview_html(ledger, pooled, forensics, {"ctrl": {"label": "Controlled",
                                                               "controlled_only": True}},
-                         "REML", summary=summary, score_ranges=ranges, studies=studies)
+                         "REML", summary=summary, studies=studies)
     for v in VERDICTS:
         assert v in page
     assert "n[" not in page and "x_sd" not in page and "c1" not in page

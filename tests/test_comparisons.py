@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from reanalysis import data_io
+from reanalysis import data_io, forensics
 from reanalysis.comparisons import (
     Assumptions,
     build_effect_sizes,
@@ -31,10 +31,19 @@ def curated(root):
 
 
 @pytest.fixture(scope="module")
-def effects(curated):
+def flagged(root, curated):
+    """Rows the forensic SD check flags (as the workflow passes them from forensics.csv)."""
+    cfg, summary, _, _ = curated
+    ranges = data_io.load_score_ranges(root / "data/score_ranges.csv")
+    return frozenset(r["row_id"] for r in forensics.sd_checks(summary, ranges, cfg)
+                     if r["verdict"] == "flag")
+
+
+@pytest.fixture(scope="module")
+def effects(curated, flagged):
     cfg, summary, studies, arms = curated
     return build_effect_sizes(select_readings(summary, {}), studies, Assumptions.from_config(cfg),
-                              arms=arms)
+                              flagged, arms=arms)
 
 
 def _one(effects, es_id):

@@ -77,3 +77,30 @@ def test_vote_count_study_list_must_match_the_claim(cfg):
     summary_all = load_curated(cfg)["summary_all"]
     with pytest.raises(ValueError, match="lists 6 studies but the claim counts 7"):
         st.vote_count_tables(bad, summary_all)
+
+
+def test_analytic_rows_carry_no_monte_carlo_error_and_power_is_two_sided(cfg):
+    small = copy.deepcopy(cfg)
+    small["subgroup_simulation"] |= {"reps": 2000, "chunk": 1000, "power_reps": 2000,
+                                     "power_grid": [0.0, 1.0]}
+    a = Assumptions.from_config(small)
+    t = st.scenario_table(small, a, "no_effect", 0.66)
+    analytic = t[t["metric"] == "independent_tests_reference"]
+    assert analytic["mcse"].isna().all() and (analytic["mcse_note"].str.len() > 0).all()
+    binned = t[t["metric"].str.startswith("subgroup_estimate_")]
+    assert binned["mcse"].isna().all() and (binned["mcse_note"] != "").all()
+    sim_rows = t[t["metric"] == "p_any_benefit"]
+    reps = small["subgroup_simulation"]["reps"]
+    np.testing.assert_allclose(sim_rows["mcse"], np.sqrt(sim_rows["value"] * (1 - sim_rows[
+        "value"]) / reps))
+    assert (sim_rows["mcse_note"] == "").all()
+    power = st.power_table(small, a)
+    null = power[power["effect"] == 0.0]
+    # with no effect a two-sided test at alpha rejects about alpha of the time; the one-sided
+    # 'benefit' column about half of that
+    alpha = small["subgroup_simulation"]["alpha"]
+    se = np.sqrt(alpha * (1 - alpha) / 2000)
+    assert (abs(null["power_subgroup"] - alpha) < 4 * se).all()
+    assert (abs(null["power_subgroup_benefit"] - alpha / 2) < 4 * se).all()
+    assert (abs(power["power_subgroup"] - power["exact_power_subgroup_two_sided"])
+            < 4 * np.sqrt(0.25 / 2000)).all()

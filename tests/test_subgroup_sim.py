@@ -8,6 +8,7 @@ import statsmodels.formula.api as smf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from scipy.special import gammaln
 
 from reanalysis import subgroup_sim as sim
 
@@ -59,7 +60,9 @@ def test_simulated_power_matches_the_noncentral_t():
     df = 2 * 8 - 2
     crit = stats.t.ppf(0.975, df)
     ref_sub = stats.nct.sf(crit, df, effect * np.sqrt(8 * 8 / 16))
-    assert abs(res.p_subgroup_significant - ref_sub) < 4 * _mcse(ref_sub, res.reps)
+    assert abs(res.p_subgroup_benefit - ref_sub) < 4 * _mcse(ref_sub, res.reps)
+    ref_two = ref_sub + stats.nct.cdf(-crit, df, effect * np.sqrt(8 * 8 / 16))  # two-sided
+    assert abs(res.p_subgroup_significant - ref_two) < 4 * _mcse(ref_two, res.reps)
     df_i = 2 * 8 + 2 * 12 - 4
     nc_i = effect / np.sqrt(2 / 8 + 2 / 12)
     crit_i = stats.t.ppf(0.975, df_i)
@@ -83,7 +86,7 @@ def test_same_seed_same_result_whatever_the_number_of_threads():
     a = sim.simulate(design, sim.Scenario(0.5, 0.0), 25_000, seed=9, chunk=4_000, workers=1)
     b = sim.simulate(design, sim.Scenario(0.5, 0.0), 25_000, seed=9, chunk=4_000, workers=3)
     np.testing.assert_array_equal(a.p_any_benefit_by_k, b.p_any_benefit_by_k)
-    np.testing.assert_array_equal(a.d_sub_histogram[0], b.d_sub_histogram[0])
+    np.testing.assert_array_equal(a.g_sub_histogram[0], b.g_sub_histogram[0])
     assert a.p_interaction_significant == b.p_interaction_significant
     c = sim.simulate(design, sim.Scenario(0.5, 0.0), 25_000, seed=10, chunk=4_000)
     assert c.p_interaction_significant != a.p_interaction_significant
@@ -91,10 +94,14 @@ def test_same_seed_same_result_whatever_the_number_of_threads():
 
 def test_subgroup_estimate_distribution_is_centred_on_the_truth():
     design = sim.TrialDesign(n_sub=20, n_comp=20)
-    res = sim.simulate(design, sim.Scenario(0.8, 0.0), 40_000, seed=4, reported_d_sub=0.8)
-    # Cohen's d is biased upwards by 1/J (about 4% at df = 38); the median sits close to the truth
-    assert res.d_sub_quantiles[2] == pytest.approx(0.8 * 1.02, abs=0.03)
-    assert 0.45 < res.p_subgroup_at_least < 0.6
+    res = sim.simulate(design, sim.Scenario(0.8, 0.0), 40_000, seed=4, reported_g_sub=0.8)
+    # the estimate is Hedges' g = J d, d = sqrt(2/n) T with T ~ noncentral t(df, delta sqrt(n/2))
+    df, scale = 38, np.sqrt(2 / 20)
+    j = np.exp(gammaln(df / 2) - gammaln((df - 1) / 2)) * np.sqrt(2 / df)  # Hedges 1981
+    nct = stats.nct(df, 0.8 / scale)
+    assert res.g_sub_quantiles[2] == pytest.approx(j * scale * nct.median(), abs=0.02)
+    at_least = nct.sf(0.8 / (j * scale))  # P(g >= 0.8): the reported g on its own scale
+    assert abs(res.p_subgroup_at_least - at_least) < 4 * _mcse(at_least, res.reps)
 
 
 @pytest.mark.parametrize("kwargs", [dict(n_sub=1, n_comp=5), dict(n_sub=5, n_comp=5, n_outcomes=0),

@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, stats
 
 from . import crossover as cx
 from . import effect_sizes as es
@@ -282,6 +283,8 @@ def _status(rows: list[pd.Series], used_assumption: bool) -> str:
     statuses = {r["status"] for r in rows}
     if used_assumption:
         return "derived (assumption-dependent)"
+    if "inference" in statuses:
+        return "derived (from an inferred reading)"
     return "derived (from second-hand figures)" if "second-hand" in statuses else "derived"
 
 
@@ -478,33 +481,389 @@ def _n_range_for_test(cell, arms, test, a) -> tuple[float, float]:
             float(math.floor(max(highs) + 1e-9)) if highs else np.nan)
 
 
-def _resolve_n(cell, arms, test, a, notes, estimand):
-    """Per-arm n: reported > implied by the reported test (within the assumed range, or the
-    study's n) > assumed. Returns (n1, n2, how, problem)."""
+# --- one n per (study, subgroup): solved once, jointly, from every p that bears on it -------------
+@dataclasses.dataclass(frozen=True, eq=False)
+class _Bearing:
+    """One outcome's exact between-arm p (or t) that bears on the n of its (study, subgroup)."""
+
+    cell: _Cell
+    pair: tuple[str, str]
+    test: _Test
+    flagged: bool  # rests on a figure that failed a forensic check
+
+    @property
+    def row_id(self) -> str:
+        return self.test.rows[0]["row_id"]
+
+    @property
+    def outcome(self) -> str:
+        return str(self.cell.rows.iloc[0]["outcome"])
+
+    def label(self) -> str:
+        return f"{self.test.kind} = {_fmt(self.test.value)} ({self.outcome})"
+
+    def prose(self) -> str:
+        stat = "p" if self.test.kind == "p_value" else self.test.kind
+        return f"the {self.outcome.replace('_', ' ')} {stat} = {_fmt(self.test.value)}"
+
+    def uses_r(self) -> bool:
+        inputs = _between_inputs(self.cell, self.pair, self.test.estimand, (None, None))
+        return self.test.estimand == "between_change" and _imputed(inputs[1])
+
+    def implied(self, a: Assumptions, r: float) -> tuple[float, float, float]:
+        """(n, n_low, n_high) at which this p alone is reproduced (:func:`implied_n_for`)."""
+        return implied_n_for(self.cell, self.pair, self.test, a, r)
+
+    def t_gap(self, n: int, r: float) -> float:
+        """Recomputed minus reported t at per-arm n (equal arms) and correlation r."""
+        md, sd, _, _ = _between_inputs(self.cell, self.pair, self.test.estimand, (None, None))
+        s = _pooled_sd_of(self.test.estimand, sd, 10, 10, r)  # equal arms: n-free
+        t_re = abs(md) / (s * math.sqrt(2.0 / n))
+        t_rep = (abs(self.test.value) if self.test.kind == "t"
+                 else float(sdr.t_from_p(self.test.value, 2 * n - 2)))
+        return t_re - t_rep
+
+
+@dataclasses.dataclass(frozen=True)
+class Solved:
+    """The one per-arm n of a (study, subgroup) whose n no source reports (equal arms).
+
+    ``n``: the integer n in the assumed range minimising the sum over the setting p-values of
+    (t recomputed from the means/SDs at n and the default r - t the reported p gives on 2n - 2
+    df)^2; None when no p sets it (then n is assumed). ``setting``: the p/t rows that set it
+    (every exact between-arm p or t of the subgroup with means/SDs in both arms, none resting on a
+    forensically flagged figure, each reproducible somewhere in the assumed range); ``checked``:
+    the others, checked at n. ``n_low``-``n_high``: every n at which all setting p-values are
+    reproduced together within the rounding of their inputs, for some r in the assumed range.
+    ``verdict``: ok / inconclusive (a p is reproduced at n only at an r other than the default) /
+    flag (the p-values cannot share one n at any r in the range); ``finding`` says it in words."""
+
+    study: str
+    subgroup: str
+    pair: tuple[str, str]
+    n: int | None
+    setting: tuple[str, ...]
+    checked: tuple[str, ...]
+    n_low: float
+    n_high: float
+    verdict: str
+    finding: str
+    note: str
+    problems: tuple[tuple[str, str], ...] = ()
+
+    def problem(self, row_id: str) -> str:
+        return dict(self.problems).get(row_id, "")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _WithinBearing:
+    """An exact paired p (or t) of the change within one arm, with that arm's baseline and end
+    means/SDs: it bears on the arm's n (paired t on n - 1 df, change SD from r, 6.5.2.8)."""
+
+    cell: _Cell
+    pair: tuple[str, str]
+    arm: str
+    row: pd.Series
+    flagged: bool
+
+    @property
+    def row_id(self) -> str:
+        return self.row["row_id"]
+
+    @property
+    def outcome(self) -> str:
+        return str(self.cell.rows.iloc[0]["outcome"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.row["statistic"])
+
+    def label(self) -> str:
+        return f"{self.kind} = {float(self.row['value']):g} ({self.outcome}, within {self.arm})"
+
+    def prose(self) -> str:
+        stat = "p" if self.kind == "p_value" else self.kind
+        return (f"the {self.outcome.replace('_', ' ')} {stat} = {float(self.row['value']):g} "
+                f"within the {self.arm} arm")
+
+    def uses_r(self) -> bool:
+        return True
+
+    def _inputs(self, r: float):
+        pre, post = (self.cell.get(self.arm, tp, "mean") for tp in ("baseline", "end"))
+        s_pre, s_post = (self.cell.get(self.arm, tp, "sd") for tp in ("baseline", "end"))
+        md = float(post["value"]) - float(pre["value"])
+        return md, [pre, post, s_pre, s_post]
+
+    def _sd(self, r: float, s_pre: float, s_post: float) -> float:
+        return float(es.sd_change(s_pre, s_post, r))
+
+    def _t_rep(self, n: float) -> float:
+        v = float(self.row["value"])
+        return abs(v) if self.kind == "t" else float(sdr.t_from_p(v, n - 1))
+
+    def implied(self, a: Assumptions, r: float) -> tuple[float, float, float]:
+        md, rows = self._inputs(r)
+        sds = [float(rows[2]["value"]), float(rows[3]["value"])]
+        h_md, h_sd = 2 * _rounding(rows, "mean"), _rounding(rows, "sd")
+        d = (int(self.row["value_decimals"]) if "value_decimals" in self.row
+             and pd.notna(self.row["value_decimals"]) else ev.decimals(float(self.row["value"])))
+        p_lo, p_hi = ((float(self.row["value"]),) * 2 if self.kind == "t"
+                      else ev.p_interval(float(self.row["value"]), d))
+        corners = [self._sd(r, max(x, 1e-9), max(y, 1e-9))
+                   for x in (sds[0] - h_sd, sds[0] + h_sd) for y in (sds[1] - h_sd, sds[1] + h_sd)]
+        n = _paired_n(abs(md), self._sd(r, *sds), self.kind, float(self.row["value"]))
+        lo = _paired_n(abs(md) + h_md, min(corners), self.kind, min(p_hi, 1 - 1e-12))
+        hi = _paired_n(max(abs(md) - h_md, 1e-12), max(corners), self.kind, p_lo)
+        return n, lo, hi
+
+    def t_gap(self, n: int, r: float) -> float:
+        md, rows = self._inputs(r)
+        s = self._sd(r, float(rows[2]["value"]), float(rows[3]["value"]))
+        return abs(md) / (s / math.sqrt(n)) - self._t_rep(n)
+
+
+def _paired_n(md: float, sd: float, kind: str, value: float) -> float:
+    """n at which a paired t-test (n - 1 df) of a mean change md with SD sd gives the reported p
+    (or t); NaN when none in [2, N_MAX] does."""
+    if md <= 0 or sd <= 0:
+        return float("nan")
+    if kind == "t":
+        return (abs(value) * sd / md) ** 2
+
+    def f(log_n):
+        n = math.exp(log_n)
+        return math.log(2.0) + float(stats.t.logsf(md * math.sqrt(n) / sd, n - 1)) - math.log(
+            value)
+
+    lo, hi = math.log(2.0), math.log(ev.N_MAX)
+    if not 0 < value < 1 or f(lo) < 0 or f(hi) > 0:
+        return float("nan")
+    return float(math.exp(optimize.brentq(f, lo, hi, xtol=1e-10)))
+
+
+def _within_bearing(cell: _Cell, pair, flagged) -> list[_WithinBearing]:
+    out = []
+    for arm in pair:
+        row = cell.get(arm, "change", "p_value")
+        if row is None:
+            row = cell.get(arm, "change", "t")
+        if row is None or pd.notna(row["n"]) or any(
+                cell.get(arm, tp, st_) is None for tp in ("baseline", "end")
+                for st_ in ("mean", "sd")):
+            continue
+        used = {row["row_id"], *(cell.get(arm, tp, st_)["row_id"] for tp in ("baseline", "end")
+                                 for st_ in ("mean", "sd"))}
+        out.append(_WithinBearing(cell, pair, arm, row, bool(used & set(flagged))))
+    return out
+
+
+def _bearing(rows: pd.DataFrame, roles, a: Assumptions, flagged) -> list[_Bearing]:
+    out = []
+    for _, cell_rows in rows.groupby("outcome", sort=True):
+        cell = _Cell(cell_rows, roles)
+        ints, comps = cell.arms("intervention"), cell.arms("comparator")
+        if len(ints) != 1 or len(comps) != 1:
+            continue
+        pair = (ints[0], comps[0])
+        if any(cell.reported_n(arm)[0] is not None for arm in pair):
+            continue
+        out += _within_bearing(cell, pair, flagged)
+        change_ok = _between_inputs(cell, pair, "between_change", (10, 10)) is not None
+        test = _test_for(cell, a, change_ok)
+        if test is None or test.kind not in ("p_value", "t"):
+            continue
+        inputs = _between_inputs(cell, pair, test.estimand, (None, None))
+        if inputs is None:
+            continue
+        used = {r["row_id"] for r in [*inputs[2], *test.rows]}
+        out.append(_Bearing(cell, pair, test, bool(used & set(flagged))))
+    return out
+
+
+def _r_grid(a: Assumptions) -> list[float]:
+    return sorted({float(x) for x in np.linspace(a.r_range[0], a.r_range[1], 7)} | {a.r})
+
+
+def _solve_one(study, subgroup, tests: list[_Bearing], a: Assumptions) -> Solved:
+    pair = tests[0].pair
+    caps = [a.range_for(study, subgroup, arm) for arm in pair]
+    top = min((c[1] for c in caps if c), default=ev.N_MAX)
+    bottom = max((c[0] for c in caps if c), default=2)
+    alone = {t.row_id: t.implied(a, a.r) for t in tests}
+    problems, setting = [], []
+    for t in tests:
+        n, lo, hi = alone[t.row_id]
+        if not (np.isfinite(n) and lo <= top and hi >= bottom):
+            where = (f"n ≈ {n:.0f} per arm (rounding allows {lo:.0f}-{hi:.0f})"
+                     if np.isfinite(n) else "no n from 2 upwards")
+            rng = f"the assumed range {bottom}-{top}" if top < ev.N_MAX else "any plausible n"
+            problems.append((t.row_id, f"the reported means/SDs reproduce {t.label()} only at "
+                             f"{where}, outside {rng}"))
+        elif not t.flagged:
+            setting.append(t)
+    checked = [t for t in tests if t not in setting]
+    if not setting:
+        return Solved(study, subgroup, pair, None, (), tuple(t.row_id for t in checked), np.nan,
+                      np.nan, "ok", "", "", tuple(problems))
+    pts = [alone[t.row_id][0] for t in setting]
+    lo_c = max(bottom, 2, math.floor(min(pts)) - 1)
+    hi_c = max(lo_c, min(top, math.ceil(max(pts)) + 1))
+    k = min(range(lo_c, hi_c + 1), key=lambda n: (sum(t.t_gap(n, a.r) ** 2 for t in setting), n))
+    grid = _r_grid(a)
+
+    def interval(t, r):
+        _, lo, hi = t.implied(a, r)
+        return lo, hi
+
+    joint = []  # (r, lo, hi) where every setting p is reproduced by a common n
+    for r in grid:
+        iv = [interval(t, r) for t in setting]
+        lo, hi = max(x[0] for x in iv), min(x[1] for x in iv)
+        if math.ceil(lo - 1e-9) <= math.floor(hi + 1e-9):
+            joint.append((r, lo, hi))
+    n_low = float(max(math.ceil(min(j[1] for j in joint) - 1e-9), 2)) if joint else np.nan
+    n_high = float(math.floor(max(j[2] for j in joint) + 1e-9)) if joint else np.nan
+    uses_r = any(t.uses_r() for t in tests)
+    at_r = f" at r={a.r}" if any(t.uses_r() for t in setting) else ""
+    note = (f"n per arm {k} implied by reported "
+            + " and ".join(t.label() for t in setting) + at_r)
+    at_r_txt = f" at r = {a.r:g}" if at_r else ""
+    parts, verdict = [], "ok"
+    if len(setting) > 1:
+        if joint:
+            parts.append(f"Within the rounding of their inputs they are reproduced together by n "
+                         f"from {n_low:.0f} to {n_high:.0f}" + (
+                             f" (r from {joint[0][0]:g} to {joint[-1][0]:g})" if uses_r else ""))
+        else:
+            verdict = "flag"
+            parts.append("No n reproduces them together, even within the rounding of their "
+                         "inputs" + (f", at any r from {a.r_range[0]:g} to {a.r_range[1]:g}"
+                                     if uses_r else ""))
+    for t in checked:
+        lo, hi = interval(t, a.r)
+        if lo - 1e-9 <= k <= hi + 1e-9:
+            parts.append(f"{t.prose().capitalize()} is reproduced at n = {k}{at_r_txt}")
+            continue
+        rs = [r for r in grid if (iv := interval(t, r))[0] - 1e-9 <= k <= iv[1] + 1e-9]
+        why = ("rests on a figure that failed a forensic check, so it does not set n"
+               if t.flagged else "is not reproducible in the assumed range, so it does not set n")
+        n_alone = alone[t.row_id][0]
+        alone_txt = (f"alone it needs n ≈ {n_alone:.0f}, {lo:.0f}-{hi:.0f} within rounding"
+                     f"{at_r_txt}" if np.isfinite(n_alone) else "alone no n reproduces it")
+        if rs:
+            verdict = "inconclusive" if verdict == "ok" else verdict
+            where = f"at n = {k} it is reproduced only for r from {min(rs):g} to {max(rs):g}"
+        else:
+            verdict = "flag"
+            where = f"at n = {k} it is not reproduced" + (
+                f" at any r from {a.r_range[0]:g} to {a.r_range[1]:g}" if uses_r else "")
+        parts.append(f"{t.prose().capitalize()} {why}; {where} ({alone_txt})")
+    if len(tests) > 1 and uses_r:
+        parts.append(_point_solutions(tests, a, grid))
+    finding = (f"n = {k} per arm, solved from {_and(t.prose() for t in setting)}{at_r_txt}. "
+               + ". ".join(parts) + ".") if parts else ""
+    return Solved(study, subgroup, pair, k, tuple(t.row_id for t in setting),
+                  tuple(t.row_id for t in checked), n_low, n_high, verdict, finding.strip(),
+                  note, tuple(problems))
+
+
+def _point_solutions(tests: list[_Bearing], a: Assumptions, grid: list[float]) -> str:
+    """Whether the n each p gives alone (no rounding) coincide for some r in the range."""
+    sol = {t.row_id: [t.implied(a, r)[0] for r in grid] for t in tests}
+    diffs = np.array([[v - w for v, w in zip(sol[tests[0].row_id], sol[t.row_id], strict=True)]
+                      for t in tests[1:]])
+    meet = bool(np.all(np.isfinite(diffs))) and all(
+        np.nanmin(d) <= 0 <= np.nanmax(d) for d in diffs)
+    each = _and(f"{t.prose()} from {sol[t.row_id][0]:.0f} to {sol[t.row_id][-1]:.0f}"
+                for t in tests)
+    return (f"Each solved alone (no rounding) for r from {grid[0]:g} to {grid[-1]:g}, n runs: "
+            f"{each}; " + ("they coincide at some r" if meet else
+                           "they coincide at no r in the range"))
+
+
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def solve_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
+                flagged=frozenset(), *, arms: pd.DataFrame) -> dict[tuple[str, str], Solved]:
+    """One per-arm n per (study, subgroup) of a parallel, controlled study whose n no source
+    reports, solved once from every exact between-arm p or t of that subgroup (:class:`Solved`
+    states the rule); every effect, the simulation and the ledger use it."""
+    roles = arm_roles(arms)
+    controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
+    designs = study_designs(studies)
+    out = {}
+    for (study, subgroup), rows in summary.groupby(["study_id", "subgroup"], sort=True):
+        if designs.get(study) == CROSSOVER or not controlled.get(study, False):
+            continue
+        _CELL[0] = rows
+        tests = _bearing(rows, roles, a, flagged)
+        if tests:
+            out[study, subgroup] = _solve_one(study, subgroup, tests, a)
+    return out
+
+
+SIZE_COLUMNS = ["study_id", "subgroup", "arm", "role", "n", "how", "n_low", "n_high",
+                "solved_from", "checked", "verdict", "finding"]
+
+
+def sample_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
+                 flagged=frozenset(), *, arms: pd.DataFrame) -> pd.DataFrame:
+    """One row per (study, subgroup, arm) whose n no source reports: the n every output uses
+    (implied jointly by the subgroup's p-values, :func:`solve_sizes`, else assumed in the config),
+    the range of n the p-values allow together, and the forensic verdict on whether they can
+    share one n."""
+    solved = solve_sizes(summary, studies, a, flagged, arms=arms)
+    roles = arm_roles(arms)
+    out = []
+    keys = sorted(set(solved) | {(s, g) for s, g, _, _ in a.sample_sizes})
+    for study, subgroup in keys:
+        sol = solved.get((study, subgroup))
+        arms_ = (sol.pair if sol is not None else
+                 [arm for s, g, arm, _ in a.sample_sizes if (s, g) == (study, subgroup)])
+        for arm in arms_:
+            assumed = a.n_for(study, subgroup, arm)
+            implied = sol is not None and sol.n is not None
+            out.append({
+                "study_id": study, "subgroup": subgroup, "arm": arm,
+                "role": roles.get((study, arm), "other"),
+                "n": sol.n if implied else assumed,
+                "how": "implied" if implied else "assumed" if assumed is not None else "unknown",
+                "n_low": sol.n_low if implied else np.nan,
+                "n_high": sol.n_high if implied else np.nan,
+                "solved_from": " ".join(sol.setting) if sol is not None else "",
+                "checked": " ".join(sol.checked) if sol is not None else "",
+                "verdict": sol.verdict if sol is not None else "",
+                "finding": sol.finding if sol is not None else ""})
+    return pd.DataFrame(out, columns=SIZE_COLUMNS)
+
+
+def with_sizes(a: Assumptions, sizes: pd.DataFrame) -> Assumptions:
+    """Assumptions whose per-arm sample sizes are those of ``sizes`` (results/sample_sizes.csv:
+    implied or assumed), so the simulation uses the n of the effect table; ranges unchanged."""
+    known = {(r.study_id, r.subgroup, r.arm): int(r.n) for r in sizes.itertuples()
+             if pd.notna(r.n)}
+    rest = tuple(s for s in a.sample_sizes if s[:3] not in known)
+    return dataclasses.replace(a, sample_sizes=tuple(
+        (s, g, arm, n) for (s, g, arm), n in known.items()) + rest)
+
+
+def _resolve_n(cell, arms, test, a, notes, estimand, solved: Solved | None = None):
+    """Per-arm n: reported > implied by the subgroup's reported p-values (one n per study and
+    subgroup, :func:`solve_sizes`) > assumed. Returns (n1, n2, how, problem)."""
     n_rep = [cell.reported_n(arm)[0] for arm in arms]
     if all(n is not None for n in n_rep):
         return n_rep[0], n_rep[1], "reported", ""
     assumed = [a.n_for(cell.study, cell.subgroup, arm) for arm in arms]
     problem = ""
-    if test is not None and all(n is None for n in n_rep):
-        implied = implied_n_for(cell, arms, test, a, a.r)
-        if implied is not None:
-            n, lo, hi = implied
-            cap = [a.range_for(cell.study, cell.subgroup, arm) for arm in arms]
-            top = min((c[1] for c in cap if c), default=ev.N_MAX)
-            bottom = max((c[0] for c in cap if c), default=2)
-            if np.isfinite(n) and lo <= top and hi >= bottom:
-                k = int(round(min(max(n, bottom, lo), top, hi)))
-                k = max(k, 2)
-                r_note = f" at r={a.r}" if test.estimand == "between_change" else ""
-                notes.append(f"n per arm {k} implied by reported {test.kind} = "
-                              f"{_fmt(test.value)}{r_note}")
-                return k, k, "implied", ""
-            where = (f"n ≈ {n:.0f} per arm (rounding allows {lo:.0f}-{hi:.0f})"
-                     if np.isfinite(n) else "no n from 2 upwards")
-            rng = f"the assumed range {bottom}-{top}" if top < ev.N_MAX else "any plausible n"
-            problem = (f"the reported means/SDs reproduce {test.kind} = {_fmt(test.value)} only at "
-                       f"{where}, outside {rng}")
+    if all(n is None for n in n_rep) and solved is not None:
+        problem = solved.problem(test.rows[0]["row_id"]) if test is not None else ""
+        if solved.n is not None and tuple(arms) == solved.pair:
+            notes.append(solved.note)
+            return solved.n, solved.n, "implied", problem
     n = [n_rep[i] if n_rep[i] is not None else assumed[i] for i in range(2)]
     for arm, ni, nr in zip(arms, n, n_rep, strict=True):
         if nr is None and ni is not None:
@@ -518,7 +877,8 @@ def _fmt(v) -> str:
     return f"({v[0]:g}, {v[1]:g})" if isinstance(v, tuple) else f"{v:g}"
 
 
-def _between(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
+def _between(cell: _Cell, base: dict, a: Assumptions, solved: Solved | None = None
+             ) -> list[dict]:
     ints, comps = cell.arms("intervention"), cell.arms("comparator")
     if not base["controlled"] or not ints or not comps:
         return []
@@ -531,15 +891,15 @@ def _between(cell: _Cell, base: dict, a: Assumptions) -> list[dict]:
     for arms in pairs:
         label = BETWEEN if len(pairs) == 1 else f"{arms[0]}-vs-{arms[1]}"
         for estimand in ("between_change", "between_post"):
-            row = _between_one(cell, base, a, arms, label, estimand, test)
+            row = _between_one(cell, base, a, arms, label, estimand, test, solved)
             if row is not None:
                 out.append(row)
     return out
 
 
-def _between_one(cell, base, a, arms, label, estimand, test):
+def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
     notes: list[str] = []
-    n1, n2, how, problem = _resolve_n(cell, arms, test, a, notes, estimand)
+    n1, n2, how, problem = _resolve_n(cell, arms, test, a, notes, estimand, solved)
     inputs = _between_inputs(cell, arms, estimand, (n1, n2))
     if inputs is None:
         return _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes)
@@ -599,7 +959,8 @@ def _between_one(cell, base, a, arms, label, estimand, test):
         if not ok:
             p_info |= {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": _why(
                 shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md_of_means, sd, test)}
-        elif how == "implied":  # n was solved from this very statistic: it cannot disagree
+        elif how == "implied" and test.rows[0]["row_id"] in solved.setting:
+            # n was solved from this very statistic (with the subgroup's others): it cannot disagree
             lo, hi = _n_range_for_test(cell, arms, test, a)
             r_part = (f", r from {a.r_range[0]:g} to {a.r_range[1]:g}"
                       if estimand == "between_change" and _imputed(sd) else "")
@@ -609,9 +970,11 @@ def _between_one(cell, base, a, arms, label, estimand, test):
                            f"means/SDs give it back by construction; every n from {lo:.0f} to "
                            f"{hi:.0f} per arm reproduces it (rounding of the inputs{r_part})")}
         else:
+            whence = (f"implied by {', '.join(solved.setting)}, not by this p" if how == "implied"
+                      else how)
             p_info |= {"p_check": ev.P_REPRODUCED, "p_check_detail": (
                 f"reported {shown} recomputed from the reported means/SDs at n = {n1}/{n2} "
-                f"per arm ({how}): p = {p_lo:.3g}-{p_hi:.3g} over the inputs' rounding")}
+                f"per arm ({whence}): p = {p_lo:.3g}-{p_hi:.3g} over the inputs' rounding")}
     yi, vi = cell.sign * g, vg
     return _row(cell, base, estimand, label, cell.sign * md, md_var, yi, vi, n1, n2, basis, src,
                 notes, df=df, p=p_info, md_vtype=md_vtype, rom=rom)
@@ -791,7 +1154,8 @@ def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md, sd, test) -> 
 
 
 # --- within one arm -------------------------------------------------------------------------------
-def _within(cell: _Cell, base: dict, a: Assumptions, n_cell: dict) -> list[dict]:
+def _within(cell: _Cell, base: dict, a: Assumptions, n_cell: dict,
+            solved: Solved | None = None) -> list[dict]:
     out = []
     for arm in cell.arms():
         if cell.role[arm] == "other":
@@ -807,11 +1171,64 @@ def _within(cell: _Cell, base: dict, a: Assumptions, n_cell: dict) -> list[dict]
             if n is not None:
                 notes.append(f"n[{cell.study}/{cell.subgroup}/{arm}]={n}")
         row = _within_one(cell, base, a, arm, n, notes)
-        if row is not None:
-            if n_row is not None and row["source_rows"]:
-                row["source_rows"] += " " + n_row["row_id"]
-            out.append(row)
+        if row is None:
+            continue
+        if np.isfinite(row["yi"]) and n_rep is None:
+            check = _within_p_check(cell, a, arm, int(row["n1"]), solved)
+            if check:
+                row["source_rows"] += " " + check.pop("p_row")
+                row |= check
+        if n_row is not None and row["source_rows"]:
+            row["source_rows"] += " " + n_row["row_id"]
+        out.append(row)
     return out
+
+
+def _within_p_check(cell: _Cell, a: Assumptions, arm: str, n: int, solved: Solved | None
+                    ) -> dict:
+    """A reported paired p of the change within ``arm`` (n not reported), recomputed from the
+    arm's baseline/end means/SDs at n (paired t, n - 1 df, r) over the inputs' rounding:
+    consistent by construction where it set the subgroup's n, else reproduced / not reproduced.
+    {} where the arm has no such p or its means/SDs."""
+    row = cell.get(arm, "change", "p_value")
+    if row is None or pd.notna(row["n"]):
+        return {}
+    b = _WithinBearing(cell, (arm, arm), arm, row, False)
+    if any(cell.get(arm, tp, st_) is None for tp in ("baseline", "end") for st_ in ("mean", "sd")):
+        return {}
+    md, rows = b._inputs(a.r)
+    sds = [float(rows[2]["value"]), float(rows[3]["value"])]
+    h_md, h_sd = 2 * _rounding(rows, "mean"), _rounding(rows, "sd")
+
+    def p_at(m, s1, s2):
+        t = abs(m) / (b._sd(a.r, max(s1, 1e-9), max(s2, 1e-9)) / math.sqrt(n))
+        return float(2 * stats.t.sf(t, n - 1))
+
+    ps = [p_at(m, x, y) for m in (abs(md) - h_md, abs(md) + h_md)
+          for x in (sds[0] - h_sd, sds[0] + h_sd) for y in (sds[1] - h_sd, sds[1] + h_sd)]
+    p_lo, p_hi = min(ps), max(ps)
+    value = float(row["value"])
+    d = (int(row["value_decimals"]) if "value_decimals" in row and pd.notna(row["value_decimals"])
+         else ev.decimals(value))
+    out = {"p_reported": value, "p_reanalysed": p_at(md, *sds), "p_reanalysed_low": p_lo,
+           "p_reanalysed_high": p_hi, "p_row": row["row_id"]}
+    if not ev.p_matches("p_value", value, d, p_lo, p_hi):
+        return out | {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": (
+            f"reported paired p = {value:g}, but a paired t-test of the change (df = {n - 1}, "
+            f"r = {a.r:g}) of the reported means/SDs gives p = {p_lo:.3g}-{p_hi:.3g} at n = {n}")}
+    if solved is not None and row["row_id"] in solved.setting:
+        lims = [b.implied(a, float(r))[1:] for r in np.linspace(a.r_range[0], a.r_range[1], 7)]
+        lo = max(math.ceil(min(x[0] for x in lims) - 1e-9), 2)
+        hi = math.floor(max(x[1] for x in lims) + 1e-9)
+        return out | {"p_check": ev.P_BY_CONSTRUCTION, "p_n_low": float(lo), "p_n_high": float(hi),
+                      "p_check_detail": (
+                          f"n = {n} was solved from this paired p, so the reported means/SDs give "
+                          f"it back by construction; every n from {lo} to {hi} reproduces it "
+                          f"(rounding of the inputs, r from {a.r_range[0]:g} to "
+                          f"{a.r_range[1]:g})")}
+    return out | {"p_check": ev.P_REPRODUCED, "p_check_detail": (
+        f"reported paired p = {value:g} recomputed from the reported means/SDs at n = {n} "
+        f"(r = {a.r:g}): p = {p_lo:.3g}-{p_hi:.3g} over the inputs' rounding")}
 
 
 def _within_one(cell, base, a, arm, n, notes):
@@ -912,6 +1329,7 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
     roles = arm_roles(arms)
     controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
     designs = study_designs(studies)
+    solved = solve_sizes(summary, studies, a, flagged, arms=arms)
     out = []
     for (study, subgroup, outcome), rows in summary.groupby(
         ["study_id", "subgroup", "outcome"], sort=True
@@ -921,9 +1339,9 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
         base = {"study_id": study, "subgroup": subgroup, "outcome": outcome,
                 "instrument": cell.instrument, "controlled": bool(controlled.get(study, False)),
                 "design": designs.get(study, PARALLEL)}
-        between = _between(cell, base, a)
-        out += between
-        out += _within(cell, base, a, _cell_n(cell, between))
+        sol = solved.get((study, subgroup))
+        out += _between(cell, base, a, sol)
+        out += _within(cell, base, a, _cell_n(cell, sol), sol)
     df = pd.DataFrame(out, columns=COLUMNS)
     df["forensic_flags"] = [" ".join(r for r in src.split() if r in flagged)
                             for src in df["source_rows"].fillna("")]
@@ -932,14 +1350,11 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
     )
 
 
-def _cell_n(cell: _Cell, between: list[dict]) -> dict[str, tuple[int, list[str]]]:
-    """n per arm implied by the cell's reported between-arm test, for the within-arm effects."""
-    for row in between:
-        implied = [x for x in row["assumptions"].split("; ") if x.startswith("n per arm")]
-        if implied and row["arm"] == BETWEEN:
-            i, c = cell.arms("intervention")[0], cell.arms("comparator")[0]
-            return {i: (int(row["n1"]), implied), c: (int(row["n2"]), implied)}
-    return {}
+def _cell_n(cell: _Cell, solved: Solved | None) -> dict[str, tuple[int, list[str]]]:
+    """The subgroup's implied n per arm (:func:`solve_sizes`), for the within-arm effects."""
+    if solved is None or solved.n is None:
+        return {}
+    return {arm: (solved.n, [solved.note]) for arm in solved.pair if arm in cell.role}
 
 
 # --- what the reported figures imply, and what no effect uses --------------------------------------

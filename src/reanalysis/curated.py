@@ -32,7 +32,11 @@ def arm_roles(arms: pd.DataFrame) -> dict[tuple[str, str], str]:
 def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
     """Keep the primary reading of each figure, or the alternative named in ``overrides``.
 
-    ``overrides`` maps the row_id of a primary row to the ``reading`` to use instead.
+    ``overrides`` maps the row_id of a primary row to the ``reading`` to use instead: the primary
+    row (and any other reading of the same figure) is dropped, and every row of that reading in
+    the same study, subgroup and outcome is kept. A reading of an ambiguous sentence may name
+    another analysis (another arm, timepoint or statistic: a within-arm test instead of a
+    between-arm one), so its rows need not share the primary row's arm or statistic.
     """
     key = ["study_id", "arm", "subgroup", "outcome", "timepoint", "statistic"]
     keep = summary["reading"] == "primary"
@@ -41,7 +45,9 @@ def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.Data
         if primary.empty:
             raise KeyError(f"reading_overrides: no row with row_id {row_id!r}")
         same = (summary[key] == primary[key].iloc[0]).all(axis=1)
-        alt = same & (summary["reading"] == reading)
+        cell = ["study_id", "subgroup", "outcome"]
+        alt = (summary[cell] == primary[cell].iloc[0]).all(axis=1) & (
+            summary["reading"] == reading)
         if not alt.any():
             raise KeyError(f"reading_overrides: {row_id!r} has no reading {reading!r}")
         keep &= ~same

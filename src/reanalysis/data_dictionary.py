@@ -15,7 +15,9 @@ from pathlib import Path
 SOURCE = {
     "source": "where the figure or fact comes from (article, table, page; address where there is one)",
     "location": "where in the source (table, section, sentence)",
-    "status": "`reported` (read in the source), `second-hand` (from a secondary summary), `derived` "
+    "status": "`reported` (read in the source), `second-hand` (from a secondary summary), "
+              "`inference` (the figure is reported but which analysis it belongs to is our reading "
+              "of an ambiguous sentence; the other reading is a row of its own), `derived` "
               "(computed from reported figures) or `assumption` (named assumption, no source)",
     "note": "free text for the curator (never read by the analysis)",
 }
@@ -49,8 +51,12 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "value": "the figure as written in the source (its decimals are its precision); "
                      "empty in a `not_reported` row and only there",
             "n": "the sample size the figure rests on, where the source gives it with the figure",
-            "reading": "`primary`, or the name of another reading of an ambiguous report (the config's "
-                       "`reading_overrides` chooses)",
+            "reading": "`primary` (the reading the analyses use by default; it says nothing about "
+                       "the source, which `source` and `status` give), or the name of another "
+                       "reading of an ambiguous report, whose rows may name another arm, timepoint "
+                       "or statistic of the same study, subgroup and outcome (the config's "
+                       "`reading_overrides` chooses; `ambiguous_readings` lists the pairs the "
+                       "sensitivity table and the ledger explore)",
             **SOURCE,
         },
     ),

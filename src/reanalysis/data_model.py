@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-STATUSES = ["reported", "second-hand", "derived", "assumption"]
+STATUSES = ["reported", "second-hand", "inference", "derived", "assumption"]
 STATISTICS = [
     "mean", "sd", "se", "n", "p_value", "p_below", "p_above", "t", "ci_low", "ci_high",
     "count", "proportion", "estimate", "r", "reported_improvement",

@@ -3,7 +3,10 @@
 * SD bound: for values confined to [a, b] with mean m, the sample SD cannot exceed
   sqrt((b - m)(m - a) n / (n - 1)) (Bhatia & Davis 2000, Amer Math Monthly 107:353, with the
   n/(n-1) of the sample variance). Ranges come from the instrument or, tighter, from inclusion
-  criteria and subgroup cut-offs (data/score_ranges.csv). A mean outside the range is flagged too.
+  criteria and subgroup cut-offs (data/score_ranges.csv). One bound per cell, at the smallest n
+  the cell may have (reported n, else the low end of the assumed n range, else n = 2, the largest
+  bound any sample allows): columns ``bound`` (at ``bound_n``) and ``range_low``/``range_high``,
+  which every output that quotes it reads. A mean outside the range is flagged too.
 * GRIM (Brown & Heathers 2017, Soc Psychol Personal Sci 8:363): a mean of n scores on a grid of
   step g, reported to d decimals, must equal k g / n rounded to d decimals for some integer k;
   exact rational arithmetic, and a tie may have been rounded up or to even (12.25 -> 12.3 is
@@ -34,7 +37,8 @@ from .data_model import BETWEEN, CROSSOVER
 from .effect_sizes import sd_change
 from .html_page import fmt
 
-COLUMNS = ["check", "row_id", "value", "verdict", "detail"]
+COLUMNS = ["check", "row_id", "value", "verdict", "detail", "bound", "bound_n", "range_low",
+           "range_high"]
 
 
 def max_sd(mean: float, lo: float, hi: float, n: float = math.inf) -> float:
@@ -124,23 +128,16 @@ def sd_checks(summary: pd.DataFrame, ranges: pd.DataFrame, config: dict) -> list
             rows.append({"check": "mean_in_range", "row_id": mean_row["row_id"], "value": m,
                          "verdict": "flag", "detail": f"mean {m} outside [{lo:g}, {hi:g}] ({basis})"})
             continue
-        bound_any = max_sd(m, lo, hi, 2)
         ns, n_note = _n_candidates(sd_row, config)
-        bound_n = max_sd(m, lo, hi, min(ns)) if ns else bound_any
-        if sd > bound_any:
-            verdict = "flag"
-            detail = (f"SD {sd:g} impossible: with mean {m:g} in [{lo:g}, {hi:g}] ({basis}) the SD "
-                      f"cannot exceed {max_sd(m, lo, hi):.2f} (large n) or {bound_any:.2f} (n = 2)")
-        elif sd > bound_n:
-            verdict = "flag"
-            detail = (f"SD {sd:g} exceeds the maximum {bound_n:.2f} for n >= {min(ns)} "
-                      f"({n_note}); mean {m:g} in [{lo:g}, {hi:g}] ({basis})")
-        else:
-            verdict = "ok"
-            detail = (f"SD {sd:g} <= maximum {bound_n:.2f} for mean {m:g} in [{lo:g}, {hi:g}] "
-                      f"({basis}; {n_note})")
+        n_min = min(ns) if ns else 2
+        bound = max_sd(m, lo, hi, n_min)
+        verdict = "flag" if sd > bound else "ok"
+        detail = (f"SD {sd:g} {'exceeds' if sd > bound else '<='} the maximum {bound:.2f} "
+                  f"possible for mean {m:g} in [{lo:g}, {hi:g}] at n >= {n_min} ({basis}; "
+                  f"{n_note if ns else 'n unknown: the bound at n = 2, the largest of any n'})")
         rows.append({"check": "sd_possible", "row_id": sd_row["row_id"], "value": sd,
-                     "verdict": verdict, "detail": detail})
+                     "verdict": verdict, "detail": detail, "bound": bound, "bound_n": n_min,
+                     "range_low": lo, "range_high": hi})
     return rows
 
 

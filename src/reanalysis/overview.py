@@ -27,12 +27,6 @@ def _e(x) -> str:
     return "" if x is None or (not isinstance(x, str) and pd.isna(x)) else html.escape(str(x))
 
 
-def max_sd(mean: float, lo: float, hi: float) -> float:
-    """Largest SD possible for values in [lo, hi] with this mean (Bhatia & Davis 2000):
-    sqrt((mean - lo)(hi - mean))."""
-    return float(np.sqrt(max(mean - lo, 0.0) * max(hi - mean, 0.0)))
-
-
 def _label(studies: pd.DataFrame, study_id: str) -> str:
     hit = studies[studies["study_id"] == study_id]
     if hit.empty:
@@ -41,10 +35,11 @@ def _label(studies: pd.DataFrame, study_id: str) -> str:
     return str(label) if isinstance(label, str) and label else str(hit["citation"].iloc[0])
 
 
-def impossible_figure_text(row_id: str, summary: pd.DataFrame, score_ranges: pd.DataFrame,
-                           studies: pd.DataFrame, check: str) -> str:
-    """One flagged figure in plain words: what was reported, why it cannot be right, and the
-    other reading of the same figure where a source gives one."""
+def impossible_figure_text(flag, summary: pd.DataFrame, studies: pd.DataFrame) -> str:
+    """One flagged figure (a row of results/forensics.csv) in plain words: what was reported, why
+    it cannot be right (the SD bound and range that forensics computed, as it quotes them), and
+    the other reading of the same figure where a source gives one."""
+    row_id, check = flag["row_id"], flag["check"]
     r = summary[summary["row_id"] == row_id]
     if r.empty:
         return "A reported figure failed a consistency check."
@@ -60,26 +55,40 @@ def impossible_figure_text(row_id: str, summary: pd.DataFrame, score_ranges: pd.
             & (summary["timepoint"] == r["timepoint"]))
     alt = summary[same & (summary["statistic"] == r["statistic"])
                   & (summary["row_id"] != row_id)]
-    if check == "sd_possible" and r["statistic"] == "sd":
-        rng = score_ranges[(score_ranges["study_id"] == r["study_id"])
-                           & (score_ranges["subgroup"] == r["subgroup"])
-                           & (score_ranges["outcome"] == r["outcome"])
-                           & (score_ranges["timepoint"] == r["timepoint"])]
-        lo, hi = ((float(rng["min"].iloc[0]), float(rng["max"].iloc[0])) if not rng.empty
-                  else (float(r["scale_min"]), float(r["scale_max"])))
+    if check == "sd_possible" and r["statistic"] == "sd" and pd.notna(flag.get("bound")):
+        lo, hi = float(flag["range_low"]), float(flag["range_high"])
         mean = summary[same & (summary["statistic"] == "mean")
                        & (summary["reading"] == r["reading"])]
-        bound = (f" (with its average of {mean['value'].iloc[0]:g}, the largest possible is "
-                 f"about {max_sd(float(mean['value'].iloc[0]), lo, hi):.1f})"
-                 if not mean.empty else "")
+        avg = f"with its average of {mean['value'].iloc[0]:g}, " if not mean.empty else ""
         what += (f" This cannot be right: an SD this large is impossible for scores between "
-                 f"{lo:g} and {hi:g}{bound}.")
+                 f"{lo:g} and {hi:g} ({avg}the largest possible with {int(flag['bound_n'])} or "
+                 f"more patients is {float(flag['bound']):.2f}).")
     else:
         what += " It fails a consistency check, so it cannot be right as printed."
     if not alt.empty:
         a = alt.iloc[0]
         what += f" Probably a typo: {a['source'].split(' (')[0]} gives {a['value']:g}."
     return what
+
+
+def sample_size_findings_html(sizes: pd.DataFrame | None, studies: pd.DataFrame | None) -> str:
+    """The subgroups whose reported p-values do not all fit the one n per arm that every output
+    uses (results/sample_sizes.csv verdict flag or inconclusive), with the computed finding."""
+    if sizes is None or sizes.empty:
+        return ""
+    odd = sizes[sizes["verdict"].isin(["flag", "inconclusive"])].drop_duplicates(
+        ["study_id", "subgroup"])
+    if odd.empty:
+        return ""
+    items = "".join(
+        f"<li>{_e(_label(studies, r['study_id']) if studies is not None else r['study_id'])}"
+        f"{'' if r['subgroup'] == 'all' else ', subgroup ' + _e(str(r['subgroup']).replace('_', '/'))}"
+        f": {_e(r['finding'])}</li>" for _, r in odd.iterrows())
+    return ("<h3>Results that do not fit one number of patients</h3><p class='note'>No source "
+            "reports how many patients these groups had, so one number per group is worked out "
+            "from the reported p-values and used everywhere; here the p-values do not all fit it "
+            "(r is the assumed correlation between a patient's scores before and after "
+            f"treatment).</p><ul>{items}</ul>")
 
 
 def _lower_better(summary: pd.DataFrame | None) -> str:
@@ -260,13 +269,14 @@ def answer_html(sof: pd.DataFrame, specs: list[dict], pooled: pd.DataFrame,
 
 def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.DataFrame,
                   sets: dict, primary_method: str, summary: pd.DataFrame | None = None,
-                  score_ranges: pd.DataFrame | None = None,
+                  sizes: pd.DataFrame | None = None,
                   studies: pd.DataFrame | None = None, answer: str = "",
                   unit_of=lambda instrument: "") -> str:
     """One self-contained HTML page; every number on it comes from the tables passed in.
     ``answer`` (:func:`answer_html`) comes first; then the claims grouped by verdict (the
-    not-checkable ones folded), the pooled sets and the figures that cannot be right. A pooled
-    mean difference is in ``unit_of`` its set's instrument."""
+    not-checkable ones folded), the pooled sets, the figures that cannot be right and the
+    subgroups whose p-values do not fit one n per arm (``sizes``: results/sample_sizes.csv).
+    A pooled mean difference is in ``unit_of`` its set's instrument."""
     counts = ledger["verdict"].value_counts()
     order = [v for v in VERDICTS if v in counts.index]
     summary_line = "; ".join(f"{counts[v]} {v}" for v in order)
@@ -292,9 +302,13 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
         for _, r in ledger[ledger["verdict"] == verdict].iterrows():
             where = (f"{_e(r['source_file'])}, line {int(r['line'])}" if "line" in r.index
                      and pd.notna(r["line"]) else _e(r.get("source_file")))
+            other = r.get("verdict_other_reading")
+            other = (f"<br><small>The trial's report can be read another way; read so, the "
+                     f"verdict would be “{_e(other)}”.</small>"
+                     if isinstance(other, str) and other else "")
             claims.append(
                 f"<div class='claim' style='border-left-color:{colour}'><p>“{_e(r['quote'])}”"
-                f"<br><small>{where}</small><br>{_e(r['plain'])}</p></div>")
+                f"<br><small>{where}</small><br>{_e(r['plain'])}{other}</p></div>")
         head = (f"<h3 id='v{i}' style='color:{colour}'>{_e(verdict)}</h3>"
                 f"<p class='note'>{_e(VERDICTS[verdict])}</p>")
         if verdict == NOT_CHECKABLE:
@@ -336,17 +350,14 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
     flags = forensics[forensics["verdict"] == "flag"]
     if not flags.empty:
         if summary is not None and studies is not None:
-            texts = [impossible_figure_text(r["row_id"], summary, score_ranges if score_ranges
-                                            is not None else pd.DataFrame(
-                                                columns=["study_id", "subgroup", "outcome",
-                                                         "timepoint", "min", "max"]),
-                                            studies, r["check"]) for _, r in flags.iterrows()]
+            texts = [impossible_figure_text(r, summary, studies) for _, r in flags.iterrows()]
         else:
             texts = ["A reported figure failed a consistency check." for _ in range(len(flags))]
         parts.append("<h3>Figures that cannot be right</h3><ul>"
                      + "".join(f"<li>{_e(t)}</li>" for t in texts)
                      + "</ul><p class='note'>These are kept with their source but never "
                      "pooled.</p>")
+    parts.append(sample_size_findings_html(sizes, studies))
     return page("Overview", "".join(parts),
                 extra_css=".claim{border-left:4px solid #ccc;padding-left:8px;max-width:60em}"
                           "section.answer{border:1px solid #d0d7de;border-radius:6px;"

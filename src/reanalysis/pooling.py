@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from .comparisons import Assumptions, build_effect_sizes, select_for_pooling
+from .curated import select_readings
 from .meta_frequentist import fit_random_effects
 
 RESULT_COLUMNS = [
@@ -164,12 +165,14 @@ def sensitivity_points(config: dict) -> list[tuple[str, float, Assumptions]]:
 
 def sensitivity(summary: pd.DataFrame, studies: pd.DataFrame, config: dict,
                 flagged: frozenset[str] | set[str] = frozenset(), *,
-                arms: pd.DataFrame) -> pd.DataFrame:
+                arms: pd.DataFrame, summary_all: pd.DataFrame | None = None) -> pd.DataFrame:
     """Primary-method pooled results at every sensitivity point (one assumption varied at a time).
 
     ``assumption_value`` is text: a number, or the name of an alternative analysis. Where an
     effect rests on a mean/SD converted from a median/IQR/range (column ``conversion``), the sets
-    are also pooled without those effects (``median_conversion`` = ``excluded``)."""
+    are also pooled without those effects (``median_conversion`` = ``excluded``). With
+    ``summary_all`` (every reading), each other reading of an ambiguous report (config
+    ``ambiguous_readings``) is a point too: assumption ``reading``, value ``row_id:reading``."""
     meta = config["meta_analysis"] | {"methods": [config["meta_analysis"]["primary_method"]]}
     frames = []
     for name, value, assumptions in sensitivity_points(config):
@@ -179,6 +182,15 @@ def sensitivity(summary: pd.DataFrame, studies: pd.DataFrame, config: dict,
         if name == "default" and effects["conversion"].fillna("").astype(bool).any():
             frames.append(without_converted(effects, meta).assign(
                 assumption="median_conversion", assumption_value="excluded"))
+    if summary_all is not None:
+        overrides = config.get("reading_overrides") or {}
+        for row_id, reading in ((a["row_id"], a["reading"])
+                                for a in config.get("ambiguous_readings") or []):
+            other = select_readings(summary_all, overrides | {row_id: reading})
+            effects = build_effect_sizes(other, studies, Assumptions.from_config(config),
+                                         flagged, arms=arms)
+            frames.append(pool_sets(effects, meta).assign(
+                assumption="reading", assumption_value=f"{row_id}:{reading}"))
     cols = ["assumption", "assumption_value", "set", "k", "mu", "ci_low", "ci_high", "tau2",
             "status"]
     return pd.concat(frames, ignore_index=True)[cols]

@@ -38,7 +38,7 @@ def power_plot(power: pd.DataFrame, reported: float):
     titles = {"subgroup_only": "effect only in the subgroup", "uniform": "same effect in everyone"}
     for ax, (pattern, part) in zip(axes, power.groupby("pattern", sort=False), strict=True):
         ax.plot(part["effect"], part["power_subgroup"], "-o", ms=3,
-                label="subgroup test (benefit, p < 0.05)")
+                label="subgroup test (two-sided p < 0.05)")
         ax.plot(part["effect"], part["power_interaction"], "-s", ms=3, label="interaction test")
         ax.plot(part["effect"], part["power_whole_sample"], "-^", ms=3, label="whole-sample test")
         ax.axvline(reported, color="grey", ls="--", lw=0.8)
@@ -67,7 +67,7 @@ def subgroup_estimate_plot(scenarios: pd.DataFrame, labels: dict[str, str], repo
                     f"P(estimate >= reported | no effect) = {float(p['value'].iloc[0]):.3f}",
                     fontsize=7, transform=ax.get_xaxis_transform())
     ax.axvline(reported, color="black", ls="--", lw=0.8)
-    ax.set_xlabel("estimated subgroup SMD (first outcome)", fontsize=9)
+    ax.set_xlabel("estimated subgroup Hedges' g (first outcome)", fontsize=9)
     ax.set_ylabel("density over simulated trials", fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="upper left")
     fig.tight_layout()

@@ -43,38 +43,51 @@ def scenario_from_config(spec: dict, reported: float) -> sim.Scenario:
     return sim.Scenario(value(spec["effect_sub"]), value(spec["effect_comp"]))
 
 
+MC_NOTES = {
+    "analytic": "analytic (exact formula): no Monte Carlo error",
+    "binned": "from the binned estimates (bin width 0.1): no Monte Carlo error computed",
+    "input": "an input of the simulation (results/sample_sizes.csv), not an estimate",
+}
+
+
 def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, workers: int = 1
                    ) -> pd.DataFrame:
-    """Long table (metric, k, x, value, mcse) of one scenario's simulated frequencies.
+    """Long table (metric, k, x, value, mcse, mcse_note) of one scenario's simulated frequencies.
 
-    ``workers`` threads (the rule's threads) do not change the result, only the speed."""
+    ``mcse`` = sqrt(p(1 - p)/reps) for simulated frequencies; analytic rows, binned quantiles and
+    inputs carry none (NaN) and ``mcse_note`` says why. The subgroup estimate is Hedges' g, as
+    the reported effect it is compared with. ``workers`` threads (the rule's threads) do not
+    change the result, only the speed."""
     s = cfg["subgroup_simulation"]
     scenario = scenario_from_config(s["scenarios"][name], reported)
     design = design_from_config(cfg, a)
     res = sim.simulate(design, scenario, int(s["reps"]), stable_seed(cfg["seed"], name),
-                       chunk=int(s["chunk"]), reported_d_sub=reported, workers=workers)
+                       chunk=int(s["chunk"]), reported_g_sub=reported, workers=workers)
     rows = []
 
-    def add(metric, value, k=np.nan, x=np.nan, reps=res.reps):
+    def add(metric, value, k=np.nan, x=np.nan, reps=res.reps, note=""):
+        simulated = not note and 0 <= value <= 1
         rows.append({"metric": metric, "k": k, "x": x, "value": value,
-                     "mcse": float(np.sqrt(value * (1 - value) / reps)) if 0 <= value <= 1
-                     else np.nan})
+                     "mcse": float(np.sqrt(value * (1 - value) / reps)) if simulated else np.nan,
+                     "mcse_note": MC_NOTES[note] if note else ""})
 
+    add("n_per_arm_subgroup", design.n_sub, note="input")
+    add("n_per_arm_complement", design.n_comp, note="input")
     for k in range(1, design.n_tests + 1):
         add("p_any_significant", res.p_any_significant_by_k[k - 1], k=k)
         add("p_any_benefit", res.p_any_benefit_by_k[k - 1], k=k)
-        add("independent_tests_reference", sim.familywise_error_independent(k, design.alpha), k=k)
+        add("independent_tests_reference", sim.familywise_error_independent(k, design.alpha), k=k,
+            note="analytic")
     add("p_primary_significant", res.p_primary_significant)
-    add("p_subgroup_benefit", res.p_subgroup_significant)
+    add("p_subgroup_significant", res.p_subgroup_significant)
+    add("p_subgroup_benefit", res.p_subgroup_benefit)
     add("p_interaction_significant", res.p_interaction_significant)
     add("p_subgroup_estimate_at_least_reported", res.p_subgroup_at_least, x=reported)
-    for q, v in zip((0.025, 0.25, 0.5, 0.75, 0.975), res.d_sub_quantiles, strict=True):
-        rows.append({"metric": "subgroup_estimate_quantile", "k": np.nan, "x": q, "value": v,
-                     "mcse": np.nan})
-    counts, edges = res.d_sub_histogram
+    for q, v in zip((0.025, 0.25, 0.5, 0.75, 0.975), res.g_sub_quantiles, strict=True):
+        add("subgroup_estimate_quantile", v, x=q, note="binned")
+    counts, edges = res.g_sub_histogram
     for left, c in zip(edges[:-1], counts, strict=True):
-        rows.append({"metric": "subgroup_estimate_density", "k": np.nan, "x": left,
-                     "value": c / res.reps / np.diff(edges)[0], "mcse": np.nan})
+        add("subgroup_estimate_density", c / res.reps / np.diff(edges)[0], x=left, note="binned")
     for rho in s["outcome_correlation"]["range"]:
         other = sim.simulate(design_from_config(cfg, a, rho), scenario, int(s["power_reps"]),
                              stable_seed(cfg["seed"], name, f"rho={rho}"), chunk=int(s["chunk"]),
@@ -102,8 +115,11 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, worker
 
 
 def power_table(cfg: dict, a: Assumptions, workers: int = 1) -> pd.DataFrame:
-    """Power of the subgroup, interaction and whole-sample tests (first outcome) over a grid of
-    true subgroup effects, for an effect in the subgroup only and for a uniform effect."""
+    """Power of the subgroup, interaction and whole-sample tests (first outcome, all two-sided at
+    ``alpha``) over a grid of true subgroup effects (SMD), for an effect in the subgroup only and
+    for a uniform effect; ``power_subgroup_benefit`` also requires the estimate to favour the
+    intervention. ``exact_power_subgroup_two_sided`` is the noncentral-t value (analytic, no
+    Monte Carlo error); the n per arm are those of results/sample_sizes.csv."""
     s = cfg["subgroup_simulation"]
     design = dataclasses.replace(design_from_config(cfg, a), n_outcomes=1)
     rows = []
@@ -115,7 +131,9 @@ def power_table(cfg: dict, a: Assumptions, workers: int = 1) -> pd.DataFrame:
                                chunk=int(s["chunk"]), workers=workers)
             rows.append({
                 "pattern": pattern, "effect": float(effect),
+                "n_per_arm_subgroup": design.n_sub, "n_per_arm_complement": design.n_comp,
                 "power_subgroup": res.p_subgroup_significant,
+                "power_subgroup_benefit": res.p_subgroup_benefit,
                 "power_interaction": res.p_interaction_significant,
                 "power_whole_sample": res.p_primary_significant,
                 "exact_power_subgroup_two_sided": sim.power_two_sample(

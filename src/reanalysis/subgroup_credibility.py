@@ -184,7 +184,7 @@ def credibility_table(summary: pd.DataFrame, cfg: dict, shrink: pd.DataFrame,
          f"least one 'benefit' at p < 0.05 occurs in {fwer:.0%} of simulated trials.",
          "results/simulation/subgroup_no_effect.csv"),
         (INTERACTION_POWER, "no" if power < 0.8 else "yes",
-         f"Power of the interaction test when the reported effect (SMD {effect_x:.2f}, "
+         f"Power of the interaction test when the reported effect (Hedges' g {effect_x:.2f}, "
          f"{outcome.replace('_', ' ')}, from the subgroup's p-value) exists only in the subgroup: "
          f"{power:.0%} "
          f"(assumed sizes){power_range}.", "results/simulation/subgroup_subgroup_only.csv"),

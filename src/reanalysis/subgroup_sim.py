@@ -6,7 +6,11 @@ units of their SD (so a scenario's effects are SMDs of change, the ``between_cha
 equicorrelated across outcomes with correlation ``outcome_correlation`` (one shared factor per
 patient). The analysis mirrors what a trial report does with change scores, per outcome:
 
-* whole-sample, subgroup and complement comparisons: pooled-variance two-sample t-tests;
+* whole-sample, subgroup and complement comparisons: pooled-variance two-sample t-tests, two-sided
+  (``p_subgroup_significant``; ``p_subgroup_benefit`` adds that the estimate favours the
+  intervention);
+* the subgroup estimate: Hedges' g = J(df) d with exact J (Hedges 1981), the scale of the effect
+  table, so it is compared like with like with a reported g;
 * the treatment × subgroup interaction: (d_sub − d_comp) / sqrt(MSE Σ 1/n_cell), MSE pooled
   over the four arm × subgroup cells, df = N − 4 (the interaction t-test of a two-way ANOVA).
 
@@ -21,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import stats
+
+from .effect_sizes import hedges_j
 
 ANALYSES = ("whole", "subgroup", "complement")
 
@@ -60,7 +66,7 @@ class ChunkStats:
 
     t: np.ndarray
     df: np.ndarray  # (n_tests,)
-    d_sub: np.ndarray  # (reps,) subgroup SMD estimate on the first outcome
+    g_sub: np.ndarray  # (reps,) subgroup Hedges' g on the first outcome
     t_interaction: np.ndarray  # (reps,) first outcome
     df_interaction: int
 
@@ -116,7 +122,7 @@ def analyse_cells(mg_sub: np.ndarray, mg_comp: np.ndarray, pl_sub: np.ndarray,
     return ChunkStats(
         t=np.concatenate([t_w, t_s, t_c], axis=1),
         df=np.repeat([df_w, df_s, df_c], k),
-        d_sub=((mg_s - pl_s) / sd_s)[:, 0],
+        g_sub=float(hedges_j(n_ms + n_ps - 2)) * ((mg_s - pl_s) / sd_s)[:, 0],
         t_interaction=t_i,
         df_interaction=df_i,
     )
@@ -138,18 +144,19 @@ class SimulationSummary:
     p_any_significant_by_k: np.ndarray  # P(at least one of the first k tests has p < alpha)
     p_any_benefit_by_k: np.ndarray  # ... with p < alpha and the estimate favouring the intervention
     p_primary_significant: float  # whole sample, first outcome
-    p_subgroup_significant: float  # subgroup, first outcome, favouring the intervention
+    p_subgroup_significant: float  # subgroup, first outcome, two-sided p < alpha
+    p_subgroup_benefit: float  # ... and the estimate favours the intervention
     p_interaction_significant: float
-    p_subgroup_at_least: float  # P(subgroup SMD estimate >= the reported one)
-    d_sub_quantiles: np.ndarray  # 2.5, 25, 50, 75, 97.5 %
-    d_sub_histogram: tuple[np.ndarray, np.ndarray]  # counts, edges
+    p_subgroup_at_least: float  # P(subgroup Hedges' g >= the reported g)
+    g_sub_quantiles: np.ndarray  # 2.5, 25, 50, 75, 97.5 % of the subgroup Hedges' g
+    g_sub_histogram: tuple[np.ndarray, np.ndarray]  # counts, edges
 
 
 HIST_EDGES = np.linspace(-3.0, 3.0, 61)
 
 
 def simulate(design: TrialDesign, scenario: Scenario, reps: int, seed: int,
-             chunk: int = 20_000, reported_d_sub: float = np.inf,
+             chunk: int = 20_000, reported_g_sub: float = np.inf,
              workers: int = 2) -> SimulationSummary:
     """Run ``reps`` replicate trials in chunks; return frequencies of the claims of interest.
 
@@ -161,7 +168,8 @@ def simulate(design: TrialDesign, scenario: Scenario, reps: int, seed: int,
     n_tests = design.n_tests
     any_sig = np.zeros(n_tests)
     any_ben = np.zeros(n_tests)
-    counts = np.zeros(4, dtype=np.int64)  # primary, subgroup, interaction, at least reported
+    counts = np.zeros(5, dtype=np.int64)  # primary, subgroup (two-sided, benefit), interaction,
+    # estimate at least the reported one
     hist = np.zeros(len(HIST_EDGES) - 1)
     sizes = [min(chunk, reps - start) for start in range(0, reps, chunk)]
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
@@ -175,10 +183,10 @@ def simulate(design: TrialDesign, scenario: Scenario, reps: int, seed: int,
         crit_i = stats.t.ppf(1.0 - design.alpha / 2.0, cs.df_interaction)
         return (np.logical_or.accumulate(sig, axis=1).sum(axis=0),
                 np.logical_or.accumulate(ben, axis=1).sum(axis=0),
-                np.array([sig[:, 0].sum(), ben[:, k].sum(),
+                np.array([sig[:, 0].sum(), sig[:, k].sum(), ben[:, k].sum(),
                           (np.abs(cs.t_interaction) > crit_i).sum(),
-                          (cs.d_sub >= reported_d_sub).sum()]),
-                np.histogram(np.clip(cs.d_sub, -2.9999, 2.9999), HIST_EDGES)[0])
+                          (cs.g_sub >= reported_g_sub).sum()]),
+                np.histogram(np.clip(cs.g_sub, -2.9999, 2.9999), HIST_EDGES)[0])
 
     # chunk i always uses seeds[i], and counts add up in any order: threads do not change results
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -187,14 +195,15 @@ def simulate(design: TrialDesign, scenario: Scenario, reps: int, seed: int,
             any_ben += a_ben
             counts += c
             hist += h
-    primary, subgroup, interaction, at_least = (int(c) for c in counts)
+    primary, subgroup, benefit, interaction, at_least = (int(c) for c in counts)
     cdf = np.concatenate([[0.0], np.cumsum(hist) / reps])
     quantiles = np.interp([0.025, 0.25, 0.5, 0.75, 0.975], cdf, HIST_EDGES)
     return SimulationSummary(
         reps=reps, p_any_significant_by_k=any_sig / reps, p_any_benefit_by_k=any_ben / reps,
         p_primary_significant=primary / reps, p_subgroup_significant=subgroup / reps,
+        p_subgroup_benefit=benefit / reps,
         p_interaction_significant=interaction / reps, p_subgroup_at_least=at_least / reps,
-        d_sub_quantiles=quantiles, d_sub_histogram=(hist, HIST_EDGES),
+        g_sub_quantiles=quantiles, g_sub_histogram=(hist, HIST_EDGES),
     )
 
 

@@ -10,6 +10,7 @@ rule effect_sizes:
     output:
         csv="results/effect_sizes.csv",
         implied="results/implied_assumptions.csv",
+        sizes="results/sample_sizes.csv",
         estimability="results/estimability.csv",
         html=report(
             "results/tables/effect_sizes.html",
@@ -22,6 +23,12 @@ rule effect_sizes:
             caption="../report/implied_assumptions.rst",
             category=CATEGORY["Effect sizes"],
             labels={"item": "what reported p-values imply for n and r"},
+        ),
+        sizes_html=report(
+            "results/tables/sample_sizes.html",
+            caption="../report/sample_sizes.rst",
+            category=CATEGORY["Data forensics"],
+            labels={"item": "one n per subgroup and arm"},
         ),
         estimability_html=report(
             "results/tables/estimability.html",

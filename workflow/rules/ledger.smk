@@ -4,8 +4,8 @@ rule ledger:
         unpack(ledger_inputs),
     params:
         cfg=config_subset(
-            "data", "assumptions", "reading_overrides", "meta_analysis", "mcid", "vote_count",
-            "subgroup_simulation", "ledger",
+            "data", "assumptions", "reading_overrides", "ambiguous_readings", "meta_analysis",
+            "mcid", "vote_count", "subgroup_simulation", "ledger", "bayes", "effect_sizes",
         ),
     output:
         csv="results/ledger.csv",
@@ -33,6 +33,7 @@ rule overview:
         pooled="results/meta_frequentist.csv",
         forensics="results/forensics.csv",
         effects="results/effect_sizes.csv",
+        sizes="results/sample_sizes.csv",
         sof="results/report/summary_of_findings.csv",
         bayes=f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
     params:

@@ -28,7 +28,10 @@ rule sensitivity:
         typed=typed_tables(*CORE_TABLES),
         forensics="results/forensics.csv",
     params:
-        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes", "meta_analysis"),
+        cfg=config_subset(
+            "data", "reading_overrides", "ambiguous_readings", "assumptions", "effect_sizes",
+            "meta_analysis",
+        ),
     output:
         csv="results/sensitivity.csv",
         html=report(

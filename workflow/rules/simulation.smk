@@ -6,6 +6,7 @@ rule subgroup_scenario:
     """Simulate replicate trials under one scenario (wildcard); vectorised, chunked, seeded."""
     input:
         typed=typed_tables(*CORE_TABLES),
+        sizes="results/sample_sizes.csv",  # the effect table's n per subgroup and arm
     params:
         cfg=config_subset("subgroup_simulation", "assumptions", "seed", "data", "reading_overrides"),
     output:
@@ -35,6 +36,7 @@ rule subgroup_power:
     failed validation leaves results/ empty)."""
     input:
         typed=typed_tables("arms"),  # its sample sizes name arms; it reads no data
+        sizes="results/sample_sizes.csv",
     params:
         cfg=config_subset("subgroup_simulation", "assumptions", "seed"),
     output:
@@ -56,6 +58,7 @@ rule subgroup_power:
 rule subgroup_credibility:
     input:
         typed=typed_tables(*CORE_TABLES),
+        sizes="results/sample_sizes.csv",
         no_effect=f"{SIM}/subgroup_no_effect.csv",
         subgroup_only=f"{SIM}/subgroup_subgroup_only.csv",
     params:
@@ -88,6 +91,7 @@ rule subgroup_credibility:
 rule subgroup_figures:
     input:
         typed=typed_tables(*CORE_TABLES),
+        sizes="results/sample_sizes.csv",
         scenarios=expand(f"{SIM}/subgroup_{{scenario}}.csv", scenario=SCENARIOS),
         power=f"{SIM}/subgroup_power.csv",
     params:

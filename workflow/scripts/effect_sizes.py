@@ -8,6 +8,7 @@ from reanalysis.comparisons import (
     build_effect_sizes,
     estimability,
     implied_assumptions,
+    sample_sizes,
 )
 from reanalysis.curated import read_curated, unpooled_rows
 from reanalysis.forensics import flagged_rows
@@ -21,12 +22,15 @@ with script_log(snakemake.log[0]):  # noqa: F821
     effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
                                  flagged, arms=t["arms"])
     implied = implied_assumptions(t["summary"], t["arms"], cfg, t["studies"])
+    sizes = sample_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg), flagged,
+                         arms=t["arms"])
     unused = estimability(t["summary_all"], t["summary"], effects, t["arms"], t["studies"])
     unpooled = unpooled_rows(t["summary"], snakemake.params.pooled_outcomes)  # noqa: F821
     unused = pd.concat([unused, unpooled.loc[~unpooled["row_id"].isin(unused["row_id"]),
                                              list(unused.columns)]], ignore_index=True)
     write_csv(effects, out.csv)
     write_csv(implied, out.implied)
+    write_csv(sizes, out.sizes)
     write_csv(unused, out.estimability)
     write_html_table(
         effects, out.html, "Effect sizes",
@@ -47,6 +51,19 @@ with script_log(snakemake.log[0]):  # noqa: F821
         "end-of-treatment scores), with the range the rounding of the reported figures allows; "
         "and the r it needs at each n of the assumed range. The effect sizes use the n implied at "
         "the default r and analysis (config assumptions.reported_test_analysis).",
+    )
+    odd = sizes.loc[sizes["verdict"].isin(["flag", "inconclusive"]), "finding"].unique()
+    write_html_table(
+        sizes, out.sizes_html, "One n per subgroup and arm",
+        "Where no source reports a subgroup's n per arm, one n serves every outcome, every effect, "
+        "the subgroup simulation and the ledger: the integer n in the assumed range that best "
+        "reproduces the subgroup's reported between-arm p-values together (least squares on t, "
+        "default r); p-values resting on a flagged figure are checked at it, not used to set it. "
+        "n_low-n_high: every n at which the setting p-values are reproduced together within the "
+        "rounding of their inputs. verdict: ok, inconclusive (a p is reproduced at that n only at "
+        "another r) or flag (the p-values cannot share one n). "
+        + (f"{len(odd)} subgroup(s) not ok: " + " ".join(odd) if len(odd) else
+           "Every subgroup's p-values share its n."),
     )
     write_html_table(
         unused, out.estimability_html, "Input rows that give no effect size",

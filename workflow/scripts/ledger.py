@@ -4,7 +4,9 @@ import sys
 
 import pandas as pd
 
+from reanalysis import readings
 from reanalysis.curated import read_curated
+from reanalysis.forensics import flagged_rows
 from reanalysis.ledger import VERDICTS, Evidence, build_ledger
 from reanalysis.pipeline import write_csv, write_html_table
 
@@ -22,12 +24,23 @@ ev = Evidence(
     arms=tables["arms"], instruments=tables["instruments"], **optional,
 )
 ledger = build_ledger(tables["claims"], ev)
+# the verdict of every claim under each other reading of an ambiguous report (config
+# ambiguous_readings); effects, pooled sets and posterior recomputed, the simulations kept
+flagged = flagged_rows(ev.forensics)
+others = {}
+for row_id, reading in readings.alternatives(cfg):
+    alt = readings.reanalyse(tables["summary_all"], tables["studies"], tables["arms"], cfg,
+                             flagged, {row_id: reading})
+    others[readings.name(row_id, reading)] = build_ledger(tables["claims"], readings.with_results(
+        ev, alt))["verdict"]
+ledger = readings.add_other_verdicts(ledger, others)
 write_csv(ledger, snakemake.output.csv)  # noqa: F821
 definitions = " ".join(f"{k.capitalize()}: {v}" for k, v in VERDICTS.items())
 write_html_table(
-    ledger[["claim_id", "source_file", "line", "quote", "verdict", "plain", "numbers",
-            "traced_to"]],
+    ledger[["claim_id", "source_file", "line", "quote", "verdict", "verdict_other_reading",
+            "other_reading", "plain", "numbers", "traced_to"]],
     snakemake.output.html, "Claims ledger",  # noqa: F821
     f"Each checkable sentence of the source articles (file and line) with a verdict computed "
-    f"from the data. {definitions}",
+    f"from the data. {definitions} verdict_other_reading: the verdict under the other reading "
+    "(other_reading: row_id:reading) of an ambiguous report, where it differs.",
 )

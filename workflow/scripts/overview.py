@@ -25,6 +25,6 @@ answer = answer_html(
           f"{rep['comparator']} for {rep['condition']}: the answer first")
 page = overview_html(pd.read_csv(inp.ledger), pooled, pd.read_csv(inp.forensics), ma["sets"],
                      ma["primary_method"], summary=tables["summary_all"],
-                     score_ranges=tables["score_ranges"], studies=tables["studies"],
+                     sizes=pd.read_csv(inp.sizes), studies=tables["studies"],
                      answer=answer, unit_of=lambda instrument: md_unit(instrument, instruments))
 atomic_write(snakemake.output[0], page)  # noqa: F821

@@ -12,11 +12,13 @@ with script_log(snakemake.log[0]):  # noqa: F821
     tables = read_curated(snakemake.input.typed, cfg)  # noqa: F821
     table = sensitivity(tables["summary"], tables["studies"], cfg,
                         flagged_rows(pd.read_csv(snakemake.input.forensics)),  # noqa: F821
-                        arms=tables["arms"])
+                        arms=tables["arms"], summary_all=tables["summary_all"])
     write_csv(table, snakemake.output.csv)  # noqa: F821
     write_html_table(
         table, snakemake.output.html, "Sensitivity to the named assumptions",  # noqa: F821
         "Pooled estimate (primary tau² method, or the single study of a one-study set) when one "
         "assumption is moved to an end of its range, or to its alternative, and all others stay "
-        "at their defaults. Where a reported p implies n, the assumed n only bounds it.",
+        "at their defaults. Where a reported p implies n, the assumed n only bounds it. Rows "
+        "'reading': the other reading of an ambiguous report (config ambiguous_readings), "
+        "named row_id:reading.",
     )

@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 
-from reanalysis.comparisons import Assumptions
+from reanalysis.comparisons import Assumptions, with_sizes
 from reanalysis.curated import read_curated
 from reanalysis.pipeline import write_csv, write_html_table
 from reanalysis.priors import TauPrior
@@ -15,7 +15,7 @@ sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
 s, b = cfg["subgroup_simulation"], cfg["bayes"]
 data = read_curated(snakemake.input.typed, cfg)  # noqa: F821
-a = Assumptions.from_config(cfg)
+a = with_sizes(Assumptions.from_config(cfg), pd.read_csv(snakemake.input.sizes))  # noqa: F821
 prior = TauPrior.from_config(b["priors"][b["primary_prior"]])
 default = s["complement_direction"]["value"]
 signs = [default] + [x for x in s["complement_direction"]["range"] if x != default]

@@ -4,7 +4,7 @@ import sys
 
 import pandas as pd
 
-from reanalysis.comparisons import Assumptions
+from reanalysis.comparisons import Assumptions, with_sizes
 from reanalysis.curated import read_curated
 from reanalysis.plots import save
 from reanalysis.simulation_plots import (
@@ -23,7 +23,7 @@ s = cfg["subgroup_simulation"]
 inp, out = snakemake.input, snakemake.output  # noqa: F821
 scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)
 reported = reported_effect(read_curated(inp.typed, cfg)["summary"], cfg,
-                           Assumptions.from_config(cfg))
+                           with_sizes(Assumptions.from_config(cfg), pd.read_csv(inp.sizes)))
 save(false_positive_plot(scenarios, int(s["outcomes_examined"]["value"]),
                          cfg["report"]["intervention"]), out.fpr, false_positive_alt(scenarios))
 power = pd.read_csv(inp.power)

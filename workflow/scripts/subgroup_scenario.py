@@ -2,14 +2,16 @@
 
 import sys
 
-from reanalysis.comparisons import Assumptions
+import pandas as pd
+
+from reanalysis.comparisons import Assumptions, with_sizes
 from reanalysis.curated import read_curated
 from reanalysis.pipeline import write_csv
 from reanalysis.simulation_tables import reported_effect, scenario_table
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
-a = Assumptions.from_config(cfg)
+a = with_sizes(Assumptions.from_config(cfg), pd.read_csv(snakemake.input.sizes))  # noqa: F821
 tables = read_curated(snakemake.input.typed, cfg)  # noqa: F821
 reported = reported_effect(tables["summary"], cfg, a)
 table = scenario_table(cfg, a, snakemake.wildcards.scenario,  # noqa: F821
