@@ -49,8 +49,9 @@ with script_log(snakemake.log[0]):  # noqa: F821
         "For each reported between-arm p: the n per arm at which a t-test of the reported means/SDs "
         "gives that p (change scores at the low, default and high pre-post correlation r, and "
         "end-of-treatment scores), with the range the rounding of the reported figures allows; "
-        "and the r it needs at each n of the assumed range. The effect sizes use the n implied at "
-        "the default r and analysis (config assumptions.reported_test_analysis).",
+        "and the r it needs at each n of the assumed range. Each p is solved alone here; the effect "
+        "sizes use one n per subgroup and arm, solved from all its p-values together at the "
+        "default r and analysis (results/sample_sizes.csv).",
     )
     odd = sizes.loc[sizes["verdict"].isin(["flag", "inconclusive"]), "finding"].unique()
     write_html_table(
