@@ -11,7 +11,7 @@ export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba  # the NUTS model's compiled density (bayes_density)
 export MPLBACKEND := Agg
 
-.PHONY: env lock case browser report workflow notebooks test test-all lint bench clean cores
+.PHONY: env lock case browser report workflow notebooks test test-all lint bench compare clean cores
 
 # CORES is a whole number >= 1 (or 'all'); anything else is refused before anything runs.
 cores:
@@ -87,6 +87,11 @@ lint: env
 
 bench: env
 	$(PY) benchmarks/run_benchmarks.py
+
+# Paired whole-process comparisons (ours, BEFORE=<git revision>, brms/metafor where installed):
+# results/benchmarks/comparison.csv
+compare: env
+	$(PY) benchmarks/compare.py $(if $(BEFORE),--before $(BEFORE),)
 
 clean:
 	rm -rf results/* logs .snakemake

@@ -176,8 +176,9 @@ def main() -> None:
         for name, why in skipped.items():
             print(f"{case}: {name} skipped ({why})", file=sys.stderr)
         times = {name: [] for name in runners}
-        for run in runners.values():  # warm-up: caches (numba, pytensor, R) filled
-            run()
+        if case not in CLEAN_CASES:  # warm-up: caches (numba, pytensor, R) filled
+            for run in runners.values():  # (a clean run is long: the other cases warm it)
+                run()
         for _ in range(args.repeats):  # paired: every implementation once per round
             for name, run in runners.items():
                 times[name].append(run())

@@ -1,7 +1,9 @@
 # ruff: noqa: E501
 """Benchmarks (not tests).
 
-1. Whole-process timings on the BCG data (issue #3 targets: exact <= 1 s, NUTS <= 10 s on 2 cores).
+1. Whole-process timings on the BCG data (issue #3 targets: exact <= 1 s, NUTS <= 10 s on 2 cores;
+   issue #20: NUTS <= 2.5 s). Paired comparisons with an earlier revision and with brms/metafor:
+   benchmarks/compare.py.
 2. Subgroup simulator throughput on the Macian design (10 + 10 per arm, 6 outcomes, 18 tests;
    issue #4 target >= 1e5 trials/s on 2 cores) and peak memory for 1e6 replicates in chunks.
 3. A clean run of the whole workflow on the shipped case in a temporary copy, whole process
