@@ -229,3 +229,36 @@ def test_alt_text_from_the_rows_and_saved_in_the_file(rows, tmp_path):
     assert Image.open(tmp_path / "f.png").info["Description"] == alt
     assert f"<dc:description>{alt}</dc:description>" in (tmp_path / "f.svg").read_text()
     plt.close(fig)
+
+
+def test_saved_png_carries_its_smallest_text_in_pixels(tmp_path):
+    """plots.save writes 'MinFontPx' (the report's phone script and the browser test read it):
+    the smallest drawn text in pt x dpi / 72; tick labels of a hidden axis do not count."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from reanalysis.plots import min_font_px, save
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(6, 2))
+    a.plot([0, 1], [0, 1])
+    a.tick_params(labelsize=8)
+    a.set_title("title", fontsize=14)
+    b.axis("off")  # its default 10 pt tick labels are not drawn
+    b.text(0.5, 0.5, "note", fontsize=11)
+    assert min_font_px(fig, 100) == pytest.approx(8 * 100 / 72)
+    save(fig, tmp_path / "f.png", "a figure", dpi=100)
+    assert float(Image.open(tmp_path / "f.png").text["MinFontPx"]) == pytest.approx(11.11, abs=0.01)
+    a.tick_params(labelsize=12)
+    assert min_font_px(fig, 72) == pytest.approx(11)  # b's note; b's hidden ticks ignored
+    plt.close(fig)
+
+
+def test_forest_p_values_read_as_below_a_thousandth():
+    """The heterogeneity and overall-effect lines give p through html_page.p_text: 'p < 0.001',
+    never 'p = 0.00' (issue 18)."""
+    pooled = POOLED.copy()
+    pooled["pval"], pooled["q_pval"] = 2.3e-05, 1e-9
+    notes = " ".join(forest_rows(_effects(), pooled, _summary(), ARMS, NAMES, SETS, "REML", 0.5)
+                     .query("kind == 'note'")["label"])
+    assert "Test for overall effect: p < 0.001" in notes and "(p < 0.001); I²" in notes
+    assert "p = 0.00" not in notes

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .effect_notes import assumed_n, p_threshold_only
+from .html_page import p_text
 
 MARK_P = "†"   # effect derived only from a p-value threshold (hollow square)
 MARK_FLAG = "‡"  # input failed a forensic check (grey, not pooled)
@@ -161,9 +162,9 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                                  f"{' with Knapp-Hartung CI' if p['knha'] else ''}"})
             out.append({"panel": panel, "kind": "note",
                         "label": f"Heterogeneity: τ² = {p['tau2']:.2f}; Q = {p['q']:.2f}, "
-                                 f"df = {int(p['q_df'])} (p = {p['q_pval']:.2f}); "
+                                 f"df = {int(p['q_df'])} ({p_text(p['q_pval'])}); "
                                  f"I² = {p['i2']:.0f}%"})
-            line = f"Test for overall effect: p = {p['pval']:.3f}"
+            line = f"Test for overall effect: {p_text(p['pval'])}"
             if p["k"] >= 3:
                 line += f";  prediction interval [{p['pi_low']:.2f}, {p['pi_high']:.2f}]"
             out.append({"panel": panel, "kind": "note", "label": line})

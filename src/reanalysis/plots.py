@@ -20,6 +20,7 @@ matplotlib.rcParams["svg.fonttype"] = "none"  # SVG text stays text: searchable,
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from .forest_rows import MARK_FLAG, MARK_N, MARK_P, MARK_SD  # noqa: E402
 
@@ -71,11 +72,31 @@ def forest_alt(rows: pd.DataFrame, measure_of=None) -> str:
     return "forest plot: " + " | ".join(parts)
 
 
+def min_font_px(fig, dpi: float) -> float:
+    """The smallest text of a figure in pixels of its image at ``dpi``: min over the texts it
+    draws (non-empty, visible, in a visible axes; tick labels only of a shown axis) of the font
+    size in points x dpi / 72."""
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):  # tick labels get their text from the locators
+            ticks = axis.get_majorticklabels() + axis.get_minorticklabels()
+            if not (ax.get_visible() and ax.axison and axis.get_visible()):
+                hidden.update(map(id, ticks))
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if id(t) not in hidden and t.get_visible() and t.get_text().strip()
+             and (t.axes is None or t.axes.get_visible())]
+    return min(sizes) * dpi / 72 if sizes else float("nan")
+
+
 def save(fig, path, alt: str, dpi: int = 110) -> None:
     """Save a figure with its alt text in the file (PNG 'Description' text chunk, SVG
-    dc:description); no date in an SVG, so the same inputs give the same bytes."""
+    dc:description); no date in an SVG, so the same inputs give the same bytes. A PNG also
+    carries 'MinFontPx' (:func:`min_font_px`): the report's phone script shows an image at least
+    so wide that this text is 10 px as shown, panning sideways where it is wider than the
+    screen (workflow.rst), and the browser test checks it."""
     svg = str(path).endswith(".svg")
-    meta = {"Description": alt, **({"Date": None} if svg else {})}
+    meta = {"Description": alt, **({"Date": None} if svg else
+                                   {"MinFontPx": f"{min_font_px(fig, dpi):.2f}"})}
     fig.savefig(path, dpi=dpi, metadata=meta)
 
 
