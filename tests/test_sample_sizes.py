@@ -68,6 +68,7 @@ def test_p_values_that_share_an_n_give_one_n_to_every_effect(tmp_path):
     assert set(sizes["n"]) == {_least_squares_n(p_a, p_b)} and abs(sizes["n"].iloc[0] - 30) <= 1
     assert (sizes["how"] == "implied").all() and (sizes["verdict"] == "ok").all()
     assert sizes["n_low"].iloc[0] <= 30 <= sizes["n_high"].iloc[0]
+    assert sizes["n_low"].iloc[0] <= sizes["n"].iloc[0] <= sizes["n_high"].iloc[0]
     effects = build_effect_sizes(summary, studies, A, arms=arms)
     between = effects[effects["arm"] == "between"]
     assert len(between) == 2 and set(between["n1"]) == set(between["n2"]) == set(sizes["n"])

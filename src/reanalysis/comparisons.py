@@ -528,9 +528,11 @@ class _Bearing:
 class Solved:
     """The one per-arm n of a (study, subgroup) whose n no source reports (equal arms).
 
-    ``n``: the integer n in the assumed range minimising the sum over the setting p-values of
-    (t recomputed from the means/SDs at n and the default r - t the reported p gives on 2n - 2
-    df)^2; None when no p sets it (then n is assumed). ``setting``: the p/t rows that set it
+    ``n``: the integer n minimising the sum over the setting p-values of (t recomputed from the
+    means/SDs at n and the default r - t the reported p gives on 2n - 2 df; a paired p within an
+    arm on n - 1 df)^2, among the n in the assumed range at which every setting p is reproduced
+    within the rounding of its inputs at the default r where there are such n, else over the
+    range; None when no p sets it (then n is assumed). ``setting``: the p/t rows that set it
     (every exact between-arm p or t of the subgroup with means/SDs in both arms, none resting on a
     forensically flagged figure, each reproducible somewhere in the assumed range); ``checked``:
     the others, checked at n. ``n_low``-``n_high``: every n at which all setting p-values are
@@ -709,7 +711,6 @@ def _solve_one(study, subgroup, tests: list[_Bearing], a: Assumptions) -> Solved
     pts = [alone[t.row_id][0] for t in setting]
     lo_c = max(bottom, 2, math.floor(min(pts)) - 1)
     hi_c = max(lo_c, min(top, math.ceil(max(pts)) + 1))
-    k = min(range(lo_c, hi_c + 1), key=lambda n: (sum(t.t_gap(n, a.r) ** 2 for t in setting), n))
     grid = _r_grid(a)
 
     def interval(t, r):
@@ -722,6 +723,12 @@ def _solve_one(study, subgroup, tests: list[_Bearing], a: Assumptions) -> Solved
         lo, hi = max(x[0] for x in iv), min(x[1] for x in iv)
         if math.ceil(lo - 1e-9) <= math.floor(hi + 1e-9):
             joint.append((r, lo, hi))
+    # where n exist that reproduce every setting p at the default r, n is the best fit among them
+    at_default = [(lo, hi) for r, lo, hi in joint if r == a.r]
+    cands = list(range(max(bottom, math.ceil(at_default[0][0] - 1e-9)),
+                       min(top, math.floor(at_default[0][1] + 1e-9)) + 1)) if at_default else []
+    k = min(cands or range(lo_c, hi_c + 1),
+            key=lambda n: (sum(t.t_gap(n, a.r) ** 2 for t in setting), n))
     n_low = float(max(math.ceil(min(j[1] for j in joint) - 1e-9), 2)) if joint else np.nan
     n_high = float(math.floor(max(j[2] for j in joint) + 1e-9)) if joint else np.nan
     uses_r = any(t.uses_r() for t in tests)
@@ -740,6 +747,12 @@ def _solve_one(study, subgroup, tests: list[_Bearing], a: Assumptions) -> Solved
             parts.append("No n reproduces them together, even within the rounding of their "
                          "inputs" + (f", at any r from {a.r_range[0]:g} to {a.r_range[1]:g}"
                                      if uses_r else ""))
+    for t in setting if len(setting) > 1 else ():
+        lo, hi = interval(t, a.r)
+        if not lo - 1e-9 <= k <= hi + 1e-9:
+            verdict = "inconclusive" if verdict == "ok" else verdict
+            parts.append(f"At n = {k}{at_r_txt} {t.prose()} is not reproduced (alone it needs "
+                         f"{lo:.0f}-{hi:.0f} within rounding)")
     for t in checked:
         lo, hi = interval(t, a.r)
         if lo - 1e-9 <= k <= hi + 1e-9:
