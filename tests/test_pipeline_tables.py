@@ -42,3 +42,13 @@ def test_forensic_p_ranges_read_as_below_a_thousandth(root):
     table = run_checks(load_curated(cfg), cfg)
     detail = " ".join(table.loc[table["check"] == "p_recomputed", "detail"])
     assert "p from < 0.001 to" in detail and "e-0" not in detail
+
+
+def test_recomputed_p_ranges_keep_three_digits_and_read_below_a_thousandth():
+    """The effect table's p checks show a recomputed p range with 3 significant digits (beside a
+    reported 0.029 the range 0.0285-0.0295 must stay visible) and '< 0.001', not '1.15e-09'."""
+    from reanalysis.comparisons import _p_span
+    from reanalysis.html_page import fmt
+
+    assert fmt(0.02853, kind="p_sig") == "0.0285" and fmt(1.15e-09, kind="p_sig") == "< 0.001"
+    assert _p_span(1.15e-09, 0.0544) == "p from < 0.001 to 0.0544"

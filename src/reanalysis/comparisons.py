@@ -35,6 +35,12 @@ from . import evidence as ev
 from . import sd_recovery as sdr
 from .curated import arm_roles, select_readings  # noqa: F401  (re-exported)
 from .data_model import BETWEEN, CROSSOVER, NOT_REPORTED, PARALLEL
+from .html_page import fmt
+
+
+def _p_span(lo: float, hi: float) -> str:
+    """'p from 0.0285 to 0.0295' (html_page.fmt kind 'p_sig': '< 0.001' below 0.001)."""
+    return f"p from {fmt(lo, kind='p_sig')} to {fmt(hi, kind='p_sig')}"
 
 COLUMNS = [
     "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",
@@ -966,7 +972,7 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
         else:
             p_rep = ev.p_from_se(md, se, df)
             ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
-            shown = f"{p_rep:.3g} (from the reported {test.kind})"
+            shown = f"{fmt(p_rep, kind='p_sig')} (from the reported {test.kind})"
         p_info = {"p_reported": test.value if test.kind != "ci" else np.nan,
                   "p_reanalysed": p_mid, "p_reanalysed_low": p_lo, "p_reanalysed_high": p_hi}
         if not ok:
@@ -987,7 +993,7 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
                       else how)
             p_info |= {"p_check": ev.P_REPRODUCED, "p_check_detail": (
                 f"reported {shown} recomputed from the reported means/SDs at n = {n1}/{n2} "
-                f"per arm ({whence}): p = {p_lo:.3g}-{p_hi:.3g} over the inputs' rounding")}
+                f"per arm ({whence}): {_p_span(p_lo, p_hi)} over the inputs' rounding")}
     yi, vi = cell.sign * g, vg
     return _row(cell, base, estimand, label, cell.sign * md, md_var, yi, vi, n1, n2, basis, src,
                 notes, df=df, p=p_info, md_vtype=md_vtype, rom=rom)
@@ -1100,7 +1106,7 @@ def _crossover_p_check(cell, a, test, md, sd_e, sd_c, n, se, r_implied, src) -> 
     else:
         p_rep = ev.p_from_se(md, se, n - 1)
         ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
-        shown = f"p = {p_rep:.3g} (from the reported {test.kind})"
+        shown = f"p = {fmt(p_rep, kind='p_sig')} (from the reported {test.kind})"
     rng = f"r from {a.crossover_r_range[0]:g} to {a.crossover_r_range[1]:g}"
     implied = (f"the reported statistic implies r = {r_implied:.2f}" if np.isfinite(r_implied)
                else "")
@@ -1109,11 +1115,11 @@ def _crossover_p_check(cell, a, test, md, sd_e, sd_c, n, se, r_implied, src) -> 
     if ok:
         return out | {"p_check": ev.P_REPRODUCED, "p_check_detail": (
             f"reported {shown} recomputed by a paired t-test (df = {n - 1}) of the reported "
-            f"period means/SDs: p = {p_lo:.3g}-{p_hi:.3g} over their rounding and {rng}; "
+            f"period means/SDs: {_p_span(p_lo, p_hi)} over their rounding and {rng}; "
             f"{implied}")}
     return out | {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": (
         f"reported {shown}, but a paired t-test (df = {n - 1}) of the reported period means/SDs "
-        f"gives p = {p_lo:.3g}-{p_hi:.3g} over their rounding and {rng}; {implied}")}
+        f"gives {_p_span(p_lo, p_hi)} over their rounding and {rng}; {implied}")}
 
 
 def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes):
@@ -1155,8 +1161,8 @@ def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md, sd, test) -> 
     what = "change scores" if estimand == "between_change" else "end-of-treatment scores"
     imputed = estimand == "between_change" and _imputed(sd)
     r_part = f", r = {a.r:g}" if imputed else ""
-    text = (f"reported p = {shown}, but a t-test of the reported means/SDs ({what}) gives p = "
-            f"{p_lo:.3g}-{p_hi:.3g} at n = {n1}/{n2} per arm ({how}){r_part}")
+    text = (f"reported p = {shown}, but a t-test of the reported means/SDs ({what}) gives "
+            f"{_p_span(p_lo, p_hi)} at n = {n1}/{n2} per arm ({how}){r_part}")
     if problem:
         text += f"; {problem}"
     if imputed and test.kind == "p_value":
@@ -1228,7 +1234,7 @@ def _within_p_check(cell: _Cell, a: Assumptions, arm: str, n: int, solved: Solve
     if not ev.p_matches("p_value", value, d, p_lo, p_hi):
         return out | {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": (
             f"reported paired p = {value:g}, but a paired t-test of the change (df = {n - 1}, "
-            f"r = {a.r:g}) of the reported means/SDs gives p = {p_lo:.3g}-{p_hi:.3g} at n = {n}")}
+            f"r = {a.r:g}) of the reported means/SDs gives {_p_span(p_lo, p_hi)} at n = {n}")}
     if solved is not None and row["row_id"] in solved.setting:
         lims = [b.implied(a, float(r))[1:] for r in np.linspace(a.r_range[0], a.r_range[1], 7)]
         lo = max(math.ceil(min(x[0] for x in lims) - 1e-9), 2)
@@ -1241,7 +1247,7 @@ def _within_p_check(cell: _Cell, a: Assumptions, arm: str, n: int, solved: Solve
                           f"{a.r_range[1]:g})")}
     return out | {"p_check": ev.P_REPRODUCED, "p_check_detail": (
         f"reported paired p = {value:g} recomputed from the reported means/SDs at n = {n} "
-        f"(r = {a.r:g}): p = {p_lo:.3g}-{p_hi:.3g} over the inputs' rounding")}
+        f"(r = {a.r:g}): {_p_span(p_lo, p_hi)} over the inputs' rounding")}
 
 
 def _within_one(cell, base, a, arm, n, notes):

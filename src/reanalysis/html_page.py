@@ -51,10 +51,11 @@ def fmt(x, digits: int = 2, kind: str = "num", sign: bool = False) -> str:
     """The one formatting function for numbers shown to readers.
 
     ``kind``: "num" fixed ``digits`` decimals (no "-0.00"); "int" a whole number; "p" a p-value,
-    "< 0.001" below 0.001 else 3 decimals; "pct" a probability as a percentage with ``digits``
-    decimals (0 by default for "pct"), "< 1%" / "> 99%" at the ends; "sig" 3 significant
-    digits (tables of mixed quantities). Missing values give "". ``sign`` forces a + on
-    positive numbers ("num" only)."""
+    "< 0.001" below 0.001 else 3 decimals; "p_sig" the same below 0.001, else 3 significant
+    digits (a recomputed p beside a reported one, '0.0285'); "pct" a probability as a
+    percentage with ``digits`` decimals (0 by default for "pct"), "< 1%" / "> 99%" at the
+    ends; "sig" 3 significant digits (tables of mixed quantities). Missing values give "".
+    ``sign`` forces a + on positive numbers ("num" only)."""
     if x is None or isinstance(x, str) or isinstance(x, bool):
         return "" if x is None else str(x)
     try:
@@ -67,6 +68,8 @@ def fmt(x, digits: int = 2, kind: str = "num", sign: bool = False) -> str:
         return f"{v:.0f}"
     if kind == "p":
         return "< 0.001" if v < 0.001 else f"{v:.3f}"
+    if kind == "p_sig":
+        return "< 0.001" if v < 0.001 else f"{v:.3g}"
     if kind == "pct":
         d = 0 if digits == 2 else digits
         lo, hi = 0.5 * 10 ** -d, 100 - 0.5 * 10 ** -d
