@@ -103,7 +103,7 @@ def test_several_outcomes_of_one_study_sit_under_one_heading(rows):
 def test_pooled_row_weights_heterogeneity_and_prediction_interval(rows):
     pooled = rows[rows["kind"] == "pooled"].iloc[0]
     assert "different instruments (BPI, FIQ, FIQR)" in pooled["label"]
-    assert "Knapp-Hartung" in " ".join(rows["label"])
+    assert "CI: ad hoc Knapp–Hartung" in " ".join(rows["label"])
     assert pooled["pi_lo"] == 0.0 and pooled["pi_hi"] == 1.2
     w = 1 / np.array([0.055, 0.053, 0.109])
     res = rows[(rows["panel"] == "within") & (rows["kind"] == "result")]

@@ -78,7 +78,8 @@ def test_answer_names_methods_intervals_and_ranges():
     html = _answer()
     assert html.index("M vs P: the answer") < html.index("Certainty (GRADE): low")
     # frequentist: method, CI, prediction interval, p through the one formatting function
-    assert "REML + Knapp–Hartung, 3 studies pooled): SMD 0.41 (95% CI -0.04 to 0.86" in html
+    assert ("REML, ad hoc Knapp–Hartung (t on k − 1 df, variance factor at least 1), 3 studies "
+            "pooled): SMD 0.41 (95% CI -0.04 to 0.86") in html
     assert "prediction interval for a new study -0.50 to 1.32" in html and "p = < 0.001" not in html
     assert "p = 0.000" not in html and "; p < 0.001)" in html
     # Bayesian: prior named, P(benefit), P(>= MCID) with its range over the reference SD
@@ -181,3 +182,31 @@ def test_a_pooled_mean_difference_is_in_its_instruments_unit():
     assert "MD 15.11 days (95% CI 4.20 to 26.00 days), 3 studies pooled" in page
     smd = _answer()
     assert "SMD 0.41 (95% CI -0.04 to 0.86" in smd and "SMD 0.41 points" not in smd
+
+
+def test_a_raised_knapp_hartung_factor_shows_the_plain_interval_beside():
+    """Where Q/(k − 1) < 1 the ad hoc rule raises s² to 1 (metafor test="adhoc"); the answer
+    then also gives the plain Knapp–Hartung interval and p (metafor test="knha"), computed here
+    by the fit without the ad hoc rule."""
+    from reanalysis.meta_frequentist import fit_random_effects
+    from reanalysis.pooling import RESULT_COLUMNS
+
+    yi, vi = [0.1, 0.2, 0.15], [0.04, 0.05, 0.03]  # Q far below k - 1
+    adhoc = fit_random_effects(yi, vi, knha=True)
+    plain = fit_random_effects(yi, vi, knha=True, knha_adhoc=False)
+    assert adhoc.knha_truncated and adhoc.knha_scale < 1
+    assert {"knha_scale", "knha_truncated", "ci_low_knha_raw", "pval_knha_raw"} <= set(
+        RESULT_COLUMNS)
+    effects, pooled, bayes, sof = _tables()
+    row = pooled["set"] == "ctrl"
+    for col, v in adhoc.as_dict().items():
+        if col in ("mu", "ci_low", "ci_high", "pval") or "knha" in col:
+            pooled.loc[row, col] = v
+    html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
+    assert f"s² = {adhoc.knha_scale:.2f} was below 1 and set to 1" in html
+    assert (f"plain Knapp–Hartung would give 95% CI {plain.ci_low:.2f} to {plain.ci_high:.2f}"
+            in html)
+    assert plain.ci_high - plain.ci_low < adhoc.ci_high - adhoc.ci_low
+    pooled.loc[row, "knha_truncated"] = False
+    html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
+    assert "plain Knapp–Hartung" not in html

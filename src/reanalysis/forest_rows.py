@@ -12,6 +12,7 @@ import pandas as pd
 
 from .effect_notes import assumed_n, p_threshold_only
 from .html_page import p_text
+from .method_names import interval_name
 
 MARK_P = "†"   # effect derived only from a p-value threshold (hollow square)
 MARK_FLAG = "‡"  # input failed a forensic check (grey, not pooled)
@@ -158,8 +159,7 @@ def forest_rows(effects: pd.DataFrame, pooled: pd.DataFrame, summary: pd.DataFra
                         "pi_lo": p["pi_low"] if p["k"] >= 3 else np.nan,
                         "pi_hi": p["pi_high"] if p["k"] >= 3 else np.nan})
             out.append({"panel": panel, "kind": "note",
-                        "label": f"Random effects, {method}"
-                                 f"{' with Knapp-Hartung CI' if p['knha'] else ''}"})
+                        "label": f"Random effects, {method}; CI: {interval_name(p['knha'])}"})
             out.append({"panel": panel, "kind": "note",
                         "label": f"Heterogeneity: τ² = {p['tau2']:.2f}; Q = {p['q']:.2f}, "
                                  f"df = {int(p['q_df'])} ({p_text(p['q_pval'])}); "

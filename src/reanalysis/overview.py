@@ -14,6 +14,7 @@ import pandas as pd
 
 from .effect_notes import in_unit
 from .html_page import fmt, p_text, page
+from .method_names import interval_name
 from .verdicts import NOT_CHECKABLE, VERDICTS
 
 COLOURS = {"supported": "#1a7f37", "consistent but weak": "#4d7f1a", "overstated": "#b35900",
@@ -176,7 +177,17 @@ def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float, unit: s
           if int(r["k"]) >= 3 and pd.notna(r.get("pi_low")) else
           "; no prediction interval with fewer than 3 studies")
     return (f"<li><b>Frequentist</b> ({method_name}, {int(r['k'])} studies pooled): {m} "
-            f"{u(r['mu'])} ({ci}{pi}; {p_text(r['pval'])}).</li>")
+            f"{u(r['mu'])} ({ci}{pi}; {p_text(r['pval'])}).{_untruncated(r, level, u)}</li>")
+
+
+def _untruncated(r: pd.Series, level: float, u) -> str:
+    """Where the ad hoc rule raised the Knapp–Hartung variance factor to 1, the plain
+    Knapp–Hartung interval and p (metafor ``test="knha"``) beside the reported ones."""
+    if not bool(r.get("knha_truncated")) or r.get("knha_truncated") == "False":
+        return ""
+    return (f" The variance factor Q-based s² = {fmt(r['knha_scale'])} was below 1 and set to 1; "
+            f"plain Knapp–Hartung would give {level:.0%} CI {fmt(r['ci_low_knha_raw'])} to "
+            f"{u(r['ci_high_knha_raw'])}, {p_text(r['pval_knha_raw'])}.")
 
 
 def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: float) -> str:
@@ -235,7 +246,7 @@ def answer_html(sof: pd.DataFrame, specs: list[dict], pooled: pd.DataFrame,
     CI, prediction interval), the estimate in the outcome's unit where there is one, the
     Bayesian posterior (prior named; P(benefit), P(benefit >= MCID) with its range over the
     reference SD) and why the two intervals differ. Every number from the tables passed in."""
-    method_name = f"random effects, {method}" + (" + Knapp–Hartung" if knha else "")
+    method_name = f"random effects, {method}, {interval_name(knha)}"
     spec_of = {s["outcome"]: s for s in specs}
     parts = [f"<h2 id='answer'>{_e(title) or 'The answer first'}</h2>"]
     for _, r in sof.iterrows():

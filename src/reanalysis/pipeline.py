@@ -46,7 +46,10 @@ ID_COLUMNS = ("row_id", "es_id", "claim_id", "level_id", "range_id", "source_row
 HEADERS = {  # column names readers meet often, in words
     "mu": "Pooled effect", "se": "SE", "ci_low": "95% CI low", "ci_high": "95% CI high",
     "pi_low": "Prediction interval low", "pi_high": "Prediction interval high",
-    "pval": "p", "knha": "Knapp-Hartung", "k": "Studies (k)", "tau2": "tau²", "tau": "tau",
+    "pval": "p", "knha": "Knapp-Hartung (ad hoc)", "knha_scale": "KH variance factor s²",
+    "knha_truncated": "s² raised to 1", "ci_low_knha_raw": "plain KH CI low",
+    "ci_high_knha_raw": "plain KH CI high", "pval_knha_raw": "plain KH p", "k": "Studies (k)",
+    "tau2": "tau²", "tau": "tau",
     "i2": "I² (%)", "q": "Q", "q_df": "Q df", "q_pval": "Q p", "yi": "Effect (SMD)",
     "vi": "Variance", "md": "Mean difference", "n1": "n (intervention)",
     "n2": "n (comparator)", "set": "Pooling set",
@@ -54,8 +57,8 @@ HEADERS = {  # column names readers meet often, in words
 
 
 # columns holding p-values of tests (shown as "< 0.001" / 3 decimals, html_page.fmt kind "p")
-P_COLUMNS = ("pval", "q_pval", "p_value", "p_reported", "p_reanalysed", "p_reanalysed_low",
-             "p_reanalysed_high", "sign_test_p_one_sided", "sign_test_p_two_sided")
+P_COLUMNS = ("pval", "pval_knha_raw", "q_pval", "p_value", "p_reported", "p_reanalysed",
+             "p_reanalysed_low", "p_reanalysed_high", "sign_test_p_one_sided", "sign_test_p_two_sided")
 
 
 def human_table(df: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,9 @@ RESULT_COLUMNS = [
     "set", "method", "knha", "k", "mu", "se", "ci_low", "ci_high", "pi_low", "pi_high", "pval",
     "tau2", "tau2_ci_low", "tau2_ci_high", "tau", "i2", "i2_ci_low", "i2_ci_high", "q", "q_df",
     "q_pval", "studies", "status", "df", "measure", "vtype", "instrument",
+    # ad hoc Knapp-Hartung: the variance factor s², whether it was raised to 1, and the plain
+    # (untruncated) Knapp-Hartung interval and p beside the reported ones
+    "knha_scale", "knha_truncated", "ci_low_knha_raw", "ci_high_knha_raw", "pval_knha_raw",
 ]
 SINGLE = "single study, not pooled"
 # config measure -> (effect-table columns pooled, the name of what is pooled between arms / within one)
