@@ -103,7 +103,7 @@ def test_every_claim_type_has_a_rule_and_every_verdict_a_definition():
 @pytest.mark.parametrize("statuses,direction,scope,expected", [
     (["benefit"], "benefit", "general", "supported"),
     (["no difference"], "benefit", "general", "tested against placebo, no difference"),
-    (["uncontrolled only", "not measured"], "benefit", "general",
+    (["uncontrolled only", "no result found"], "benefit", "general",
      "never tested against placebo"),
     (["results not found", "uncontrolled only"], "benefit", "general", "consistent but weak"),
     (["subgroup only"], "benefit", "subgroup", "consistent but weak"),
@@ -111,7 +111,7 @@ def test_every_claim_type_has_a_rule_and_every_verdict_a_definition():
     (["no difference", "subgroup only"], "benefit", "general", "overstated"),
     (["no difference", "no difference"], "no difference", "general", "supported"),
     (["benefit"], "no difference", "general", "contradicted"),
-    (["not measured"], "no difference", "general", "untraceable"),
+    (["no result found"], "no difference", "general", "untraceable"),
 ])
 def test_effect_verdict_table(statuses, direction, scope, expected):
     assert ledger.effect_verdict(statuses, direction, scope) == expected
@@ -130,8 +130,11 @@ def test_effect_rule_reads_the_data():
     assert _verdict(_claim("effect", outcome="sleep"), ev) \
         == "tested against placebo, no difference"
     assert _verdict(_claim("effect", outcome="pain"), ev) == "supported"
-    assert _verdict(_claim("effect", outcome="stress"), ev) \
-        == "tested against placebo, no difference"
+    # whole sample null, a subgroup significant: a general claim of benefit says more than the
+    # data (the same category as a subgroup-only benefit), a claim of no difference holds
+    assert _verdict(_claim("effect", outcome="stress"), ev) == "overstated"
+    assert _verdict(_claim("effect", outcome="stress", direction="no difference"), ev) \
+        == "supported"
     assert _verdict(_claim("effect", outcome="stress", scope="subgroup"), ev) \
         == "consistent but weak"
     assert _verdict(_claim("effect", study_id="u", outcome="fatigue"), ev) \

@@ -152,6 +152,9 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "outcome_label": "how the reader-facing text names the outcome",
             "subgroup_label": "how the reader-facing text names the subgroup",
             **SOURCE,
+            "claim_year": "the year the sentence was published, where its source states it "
+                          "(studies published in a later year are shown as later evidence and do "
+                          "not decide the verdict); empty: not known, every study counts",
         },
     ),
     "score_ranges": (

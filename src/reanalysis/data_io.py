@@ -162,6 +162,10 @@ CLAIMS_SCHEMA = pa.DataFrameSchema(
         "outcome_label": pa.Column(str, nullable=True),
         "subgroup_label": pa.Column(str, nullable=True),
         **_SOURCE,
+        # optional: the year the sentence was published (evidence from later years is shown as
+        # later evidence and does not decide the verdict); empty or absent: not known
+        "claim_year": pa.Column(float, pa.Check.in_range(1000, 3000), nullable=True,
+                                required=False),
     },
     strict=True,
     coerce=True,

@@ -158,9 +158,14 @@ def _result(claim, traced_to, verdict, numbers, plain, estimate=np.nan, lo=np.na
 
 # ---------------------------------------------------------------- evidence per outcome
 
-BENEFIT, NODIFF, SUB_BENEFIT, SUB_NODIFF, UNCONTROLLED, NO_RESULTS = (
-    "benefit", "no difference", "subgroup benefit", "subgroup no difference",
-    "uncontrolled improvement", "results not found")
+# classes of one study's evidence on one outcome
+BENEFIT, NODIFF, HARM, SUB_BENEFIT, SUB_NODIFF, UNCONTROLLED, NO_RESULTS, MEASURED = (
+    "benefit", "no difference", "harm", "subgroup benefit", "subgroup no difference",
+    "uncontrolled improvement", "results not found", "measured, no result reported")
+# statuses of one outcome (what the classes of all its studies, or a pooled estimate, say)
+MIXED, SUB_ONLY, WHOLE_NULL_SUB, UNCONTROLLED_ONLY, NO_RESULT_FOUND = (
+    "mixed", "subgroup only", "no difference overall, benefit in a subgroup",
+    "uncontrolled only", "no result found")
 
 
 def _significance(rows: pd.DataFrame, alpha: float) -> bool | None:
@@ -180,111 +185,311 @@ def _significance(rows: pd.DataFrame, alpha: float) -> bool | None:
     return None
 
 
-def outcome_evidence(ev: Evidence, study_ids: list[str], outcome: str,
-                     listed: bool) -> list[tuple[str, str]]:
-    """(class, study label) for each study's evidence on one outcome. A placebo-controlled study
-    without any figures counts as 'results not found' only where the claim names it."""
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One study's evidence on one outcome: its class, what the class rests on, and whether the
+    study was published after the claim (then it is shown as later evidence, never used)."""
+
+    cls: str
+    who: str
+    basis: str = ""
+    later: bool = False
+    study_id: str = ""
+
+    def text(self) -> str:
+        return f"{self.who}: {self.cls}" + (f" [{self.basis}]" if self.basis else "")
+
+
+def comparator_word(ev: Evidence) -> str:
+    """The case's comparator in readers' words (config ``report.comparator``)."""
+    word = (ev.config.get("report") or {}).get("comparator")
+    return str(word) if isinstance(word, str) and word.strip() else "the comparator"
+
+
+def claim_year(claim) -> float:
+    """The year the claim was published (claims.csv ``claim_year``); NaN where not known."""
+    try:
+        return float(claim.get("claim_year"))
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def is_later(study: pd.Series | None, claim) -> bool:
+    """Published after the claim: the study's year is after the claim's (the same year counts as
+    available; either year unknown: available)."""
+    y, c = _year(study), claim_year(claim)
+    return bool(np.isfinite(y) and np.isfinite(c) and y > c)
+
+
+def _reported_basis(grp: pd.DataFrame) -> str:
+    return "reported " + ", ".join(f"{s} {v:g}" for s, v in zip(
+        grp["statistic"], grp["value"], strict=True) if pd.notna(v))
+
+
+def computed_effect(ev: Evidence, sid: str, outcome: str, subgroup: str) -> tuple | None:
+    """The pipeline's between-arm effect for one study x subgroup x outcome (results/
+    effect_sizes.csv; effects resting on a forensically flagged figure are not used):
+    (class, basis) from its 95% CI, benefit positive: the mean difference in the instrument's
+    unit where computed, else the SMD ± 1.96 sqrt(vi)."""
+    e = ev.effects
+    if e.empty:
+        return None
+    hit = e[(e["study_id"] == sid) & (e["outcome"] == outcome) & (e["subgroup"] == subgroup)
+            & e["estimand"].astype(str).str.startswith(BETWEEN) & ~has_forensic_flag(e)]
+    if hit.empty:
+        return None
+    r = hit.iloc[0]
+    z = stats.norm.ppf(0.975)
+    if pd.notna(r.get("md")) and pd.notna(r.get("md_ci_low")) and pd.notna(r.get("md_ci_high")):
+        est, lo, hi = float(r["md"]), float(r["md_ci_low"]), float(r["md_ci_high"])
+        unit = md_unit(r.get("instrument"), ev.instruments)
+        what = f"difference {in_unit(f'{est:.2f}', unit)} (95% CI {lo:.2f} to {hi:.2f})"
+    elif pd.notna(r.get("yi")) and pd.notna(r.get("vi")):
+        est = float(r["yi"])
+        lo, hi = est - z * np.sqrt(r["vi"]), est + z * np.sqrt(r["vi"])
+        what = "SMD " + _fmt_ci(est, lo, hi)
+    else:
+        return None
+    cls = BENEFIT if lo > 0 else HARM if hi < 0 else NODIFF
+    return cls, f"computed {what}"
+
+
+def outcome_evidence(ev: Evidence, study_ids: list[str], outcome: str, listed: bool,
+                     claim=None) -> list[Finding]:
+    """Each study's evidence on one outcome. A controlled study is judged per subgroup on its
+    reported between-arm test where there is one, else on the pipeline's computed effect; one with
+    figures for the outcome but neither, or (where the claim names it) with no figures at all, is
+    'results not found'. A study without a comparator group reports an improvement where it gives
+    a within-arm figure, and 'measured, no result reported' where its rows for the outcome carry
+    no figure (the source says it was measured). No row: nothing is said about the study."""
     found = []
     for sid in study_ids:
         study = ev.study(sid)
         if study is None:
             continue
+        later, who = is_later(study, claim), _name(study)
         rows = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["outcome"] == outcome)]
         if _is_true(study["controlled"]):
             between = rows[rows["arm"] == BETWEEN]
-            for sub, grp in between.groupby("subgroup", sort=False):
-                sig = _significance(grp, ev.alpha)
-                if sig is None:
+            computed = ev.effects[(ev.effects["study_id"] == sid)
+                                  & (ev.effects["outcome"] == outcome)] if not ev.effects.empty \
+                else ev.effects
+            subs = list(dict.fromkeys([*between["subgroup"],
+                                       *computed.get("subgroup", pd.Series(dtype=object))]))
+            judged = False
+            for sub in sorted(subs, key=lambda s: s != WHOLE):
+                grp = between[between["subgroup"] == sub]
+                sig = _significance(grp, ev.alpha) if not grp.empty else None
+                if sig is not None:
+                    cls, basis = (BENEFIT if sig else NODIFF), _reported_basis(grp)
+                elif (hit := computed_effect(ev, sid, outcome, sub)) is not None:
+                    cls, basis = hit
+                else:
                     continue
-                whole = sub == WHOLE
-                found.append(((BENEFIT if sig else NODIFF) if whole
-                              else (SUB_BENEFIT if sig else SUB_NODIFF), _name(study)))
-            if listed and ev.summary[ev.summary["study_id"] == sid].empty:
-                found.append((NO_RESULTS, _name(study)))
+                if sub != WHOLE:
+                    cls = SUB_BENEFIT if cls == BENEFIT else SUB_NODIFF
+                    basis = f"{sub} subgroup, {basis}"
+                found.append(Finding(cls, who, basis, later, sid))
+                judged = True
+            if not judged and (not rows.empty or (
+                    listed and ev.summary[ev.summary["study_id"] == sid].empty)):
+                found.append(Finding(NO_RESULTS, who, "", later, sid))
         else:
-            # a measured outcome with no result reported is no reported improvement
-            within = rows[(rows["arm"] != BETWEEN) & (rows["statistic"] != NOT_REPORTED)]
-            if not within.empty:
-                found.append((UNCONTROLLED, _name(study)))
+            within = rows[rows["arm"] != BETWEEN]
+            # a measured outcome with no result reported (statistic not_reported) is no reported
+            # improvement: 'measured, no result reported'
+            results = within[within["value"].notna()
+                             & ~within["statistic"].isin([NOT_REPORTED, "n"])]
+            if not results.empty:
+                found.append(Finding(UNCONTROLLED, who, "", later, sid))
+            elif not within.empty:
+                found.append(Finding(MEASURED, who, "", later, sid))
     return found
 
 
-def outcome_status(classes: set[str], scope) -> str:
-    """Collapse one outcome's evidence into a status; a claim about a subgroup is judged on the
-    subgroup results, any other claim on the whole sample first."""
+def pooled_evidence(ev: Evidence, outcome: str, study_ids: list[str]) -> list[pd.Series]:
+    """The pooled estimates that judge one outcome: every configured set that pools only this
+    outcome's controlled whole-sample effects (k >= 2) from studies in ``study_ids``, one row per
+    set under the primary method, in the config's order (the first is the primary analysis)."""
+    if ev.pooled.empty or ev.effects.empty:
+        return []
+    primary = ev.config["meta_analysis"]["primary_method"]
+    study_of = dict(zip(ev.effects["es_id"], ev.effects["study_id"], strict=False))
+    out = []
+    for name, spec in ev.config["meta_analysis"].get("sets", {}).items():
+        if list(spec.get("outcomes") or []) != [outcome] or not spec.get("controlled_only") \
+                or list(spec.get("subgroups") or [WHOLE]) != [WHOLE]:
+            continue
+        hit = ev.pooled[(ev.pooled["set"] == name) & (ev.pooled["method"] == primary)]
+        if hit.empty or not hit["k"].iloc[0] >= 2 or pd.isna(hit["ci_low"].iloc[0]):
+            continue
+        members = {study_of.get(es) for es in str(hit["studies"].iloc[0]).split()}
+        if members <= set(study_ids):
+            out.append(pd.concat([hit.iloc[0], pd.Series({"set_name": name,
+                                                          "members": frozenset(members)})]))
+    return out
+
+
+def pooled_class(row: pd.Series) -> str:
+    """Benefit / harm where the pooled 95% CI excludes the null (benefit positive; log ratio of
+    means: null 0 too), else no difference."""
+    return BENEFIT if row["ci_low"] > 0 else HARM if row["ci_high"] < 0 else NODIFF
+
+
+def pooled_text(ev: Evidence, rows: list[pd.Series], beside: bool = True) -> str:
+    """The primary pooled estimate first (primary method, first set), then (``beside``) the other
+    methods and sets: 'MD 15.11 days (95% CI -6.11 to 36.32; REML + KNHA, k = 9); other analyses:
+    ...'."""
+    primary = ev.config["meta_analysis"]["primary_method"]
+    knha = " + KNHA" if ev.config["meta_analysis"].get("knha") else ""
+    names = {"ROM": "log ratio of means"}
+
+    def one(r):
+        unit = md_unit(r.get("instrument"), ev.instruments) if r.get("measure") == "MD" else ""
+        measure = str(r.get("measure")) if isinstance(r.get("measure"), str) else "SMD"
+        return (f"{names.get(measure, measure)} {in_unit(f'{r['mu']:.2f}', unit)} (95% CI "
+                f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; {r['method']}{knha}, k = {r['k']:.0f})")
+    first = rows[0]
+    if not beside:
+        return one(first)
+    others = ev.pooled[(ev.pooled["set"] == first["set_name"]) & (ev.pooled["method"] != primary)]
+    more = [one(r) for _, r in others.iterrows() if pd.notna(r["ci_low"])]
+    more += [one(r) for r in rows[1:]]
+    return one(first) + (("; other analyses: " + "; ".join(more)) if more else "")
+
+
+def outcome_status(classes: set[str], scope, pooled: str | None = None) -> str:
+    """Collapse one outcome's evidence into a status. A pooled estimate of the trials decides a
+    claim about everyone; a claim about a subgroup is judged on the subgroup results; any other on
+    the whole sample first (a whole-sample null beside a subgroup benefit is its own status)."""
+    if pooled is not None and scope != "subgroup":
+        return pooled
     if scope == "subgroup" and classes & {SUB_BENEFIT, SUB_NODIFF}:
-        return "subgroup only" if SUB_BENEFIT in classes else NODIFF
-    if BENEFIT in classes and NODIFF in classes:
-        return "mixed"
+        return SUB_ONLY if SUB_BENEFIT in classes else NODIFF
+    if BENEFIT in classes and classes & {NODIFF, HARM}:
+        return MIXED
     if BENEFIT in classes:
         return BENEFIT
+    if HARM in classes:
+        return HARM
     if NODIFF in classes:
-        return NODIFF
+        return WHOLE_NULL_SUB if SUB_BENEFIT in classes else NODIFF
     if SUB_BENEFIT in classes:
-        return "subgroup only"
+        return SUB_ONLY
     if SUB_NODIFF in classes:
         return NODIFF
     if NO_RESULTS in classes:
         return NO_RESULTS
     if UNCONTROLLED in classes:
-        return "uncontrolled only"
-    return "not measured"
+        return UNCONTROLLED_ONLY
+    if MEASURED in classes:
+        return MEASURED
+    return NO_RESULT_FOUND
 
 
 def effect_verdict(statuses: list[str], direction: str, scope) -> str:
-    """The verdict rule for claims about effects (see VERDICTS)."""
+    """The verdict rule for claims about effects (see VERDICTS); it reads only the statuses, so
+    claims resting on the same evidence get the same verdict."""
     s = set(statuses)
+    null = {NODIFF, WHOLE_NULL_SUB}
+    untested = {NO_RESULT_FOUND, UNCONTROLLED_ONLY, MEASURED}
     if direction == "no difference":
-        if s == {NODIFF}:
+        if s <= null:
             return SUPPORTED
-        if s & {BENEFIT, "mixed"}:
+        if s & {BENEFIT, MIXED, HARM}:
             return CONTRADICTED
-        return WEAK if NODIFF in s else UNTRACEABLE
+        return WEAK if s & null else UNTRACEABLE
     if s == {BENEFIT}:
         return SUPPORTED
+    if s == {HARM}:
+        return CONTRADICTED
     if s == {NODIFF}:
         return NO_DIFFERENCE
-    if s <= {"not measured", "uncontrolled only"}:
+    if s <= untested:
         return NEVER_TESTED
-    if s <= {"not measured", "uncontrolled only", NO_RESULTS}:
+    if s <= untested | {NO_RESULTS}:
         return WEAK
-    if s == {"subgroup only"} and scope == "subgroup":
+    if s == {SUB_ONLY} and scope == "subgroup":
         return WEAK
     return OVERSTATED
 
 
-_SAY = {
-    BENEFIT: "placebo-controlled evidence shows a benefit",
-    NODIFF: "a placebo-controlled trial found no significant difference from placebo",
-    "mixed": "placebo-controlled results disagree",
-    "subgroup only": "a benefit over placebo appears only in a group of patients picked within "
-                     "one trial, not in the whole trial",
-    NO_RESULTS: "the results of the placebo-controlled trial ({who}) could not be found; any "
-                "improvement reported comes from studies without a placebo group",
-    "uncontrolled only": "improvement was reported only in studies without a placebo group",
-    "not measured": "no study in our sources measured it",
-}
+def status_sentence(status: str, comparator: str, who: str = "", pooled: bool = False) -> str:
+    """One outcome's status in plain words, in the case's comparator words (``pooled``: the status
+    is that of the trials' pooled estimate)."""
+    c = comparator
+    if pooled:
+        return {BENEFIT: f"the trials with a {c} group, pooled, show a benefit",
+                HARM: f"the trials with a {c} group, pooled, show it worse than {c}",
+                NODIFF: f"the trials with a {c} group, pooled, show no clear difference from {c} "
+                        "(the 95% confidence interval includes no difference)"}[status]
+    return {
+        BENEFIT: f"evidence from trials with a {c} group shows a benefit",
+        NODIFF: f"a trial with a {c} group found no significant difference from {c}",
+        HARM: f"evidence from trials with a {c} group shows it worse than {c}",
+        MIXED: f"results against {c} disagree",
+        SUB_ONLY: f"a benefit over {c} appears only in a group of patients picked within one "
+                  "trial, not in the whole trial",
+        WHOLE_NULL_SUB: f"the trial found no significant difference from {c} in all its "
+                        "patients; a benefit appears only in a group of patients picked within it",
+        NO_RESULTS: f"the results against {c} of {who or 'the controlled trial'} could not be "
+                    f"found; any improvement reported comes from studies without a {c} group",
+        UNCONTROLLED_ONLY: f"improvement was reported only in studies without a {c} group",
+        MEASURED: f"{who or 'a study'} measured it (without a {c} group) but report no result "
+                  "for it",
+        NO_RESULT_FOUND: "no study in our sources reports a result for it",
+    }.get(status, status)
 
 
 def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
-    """(verdict, numbers, plain, traced_to) for an effect claim."""
+    """(verdict, numbers, plain, traced_to) for an effect claim. Studies published after the
+    claim are listed as later evidence and do not decide the verdict."""
     listed = _list(claim.get("study_id"))
     ids = listed or list(ev.studies.loc[ev.studies["role"] == "intervention", "study_id"])
+    in_time = [s for s in ids if not is_later(ev.study(s), claim)]
     labels = _labels(claim)
-    statuses, numbers, plain = [], [], []
-    by_status: dict[str, list[str]] = {}
-    no_results: set[str] = set()
+    comp = comparator_word(ev)
+    statuses, numbers, plain, later_said = [], [], [], []
+    by_status: dict[tuple[str, bool], list[str]] = {}
+    who_of: dict[str, set[str]] = {}
+    pooled_said = []
     for outcome, label in labels.items():
-        found = outcome_evidence(ev, ids, outcome, bool(listed))
-        no_results.update(who for c, who in found if c == NO_RESULTS)
-        st = outcome_status({c for c, _ in found}, claim.get("scope"))
+        found = outcome_evidence(ev, ids, outcome, bool(listed), claim)
+        used = [f for f in found if not f.later]
+        later = [f for f in found if f.later]
+        pooled = pooled_evidence(ev, outcome, in_time)
+        # a pooled estimate decides only where it pools every trial with a whole-sample result
+        tested = {f.study_id for f in used if f.cls in (BENEFIT, NODIFF, HARM)}
+        pooled = [r for r in pooled if tested <= r["members"]]
+        st = outcome_status({f.cls for f in used}, claim.get("scope"),
+                            pooled_class(pooled[0]) if pooled else None)
+        for f in used:
+            if f.cls in (NO_RESULTS, MEASURED):
+                who_of.setdefault(st, set()).add(f.who)
         statuses.append(st)
-        by_status.setdefault(st, []).append(label)
-        numbers.append(f"{outcome}: {st}" + (" (" + "; ".join(
-            f"{who}: {c}" for c, who in found) + ")" if found else ""))
-    for st, outs in by_status.items():
-        who = _join(sorted(no_results)) if no_results else ""
-        plain.append(f"For {_join(outs)}, {_SAY.get(st, st).format(who=who)}.")
+        by_status.setdefault((st, bool(pooled) and claim.get("scope") != "subgroup"),
+                             []).append(label)
+        text = f"{outcome}: {st}"
+        if pooled and claim.get("scope") != "subgroup":
+            spec = ev.config["meta_analysis"]["sets"][pooled[0]["set_name"]]
+            text += f" (pooled, {spec.get('label') or pooled[0]['set_name']}: " \
+                    f"{pooled_text(ev, pooled)})"
+            pooled_said.append(f"{label}, {pooled_text(ev, pooled, beside=False)}")
+        if used:
+            text += " (" + "; ".join(f.text() for f in used) + ")"
+        if later:
+            text += (f"; published after the claim ({claim_year(claim):.0f}), not used: "
+                     + "; ".join(f.text() for f in later))
+            later_said += [f"{f.who} ({label}: {f.cls})" for f in later]
+        numbers.append(text)
+    for (st, was_pooled), outs in by_status.items():
+        who = _join(sorted(who_of[st])) if who_of.get(st) else ""
+        plain.append(f"For {_join(outs)}, {status_sentence(st, comp, who, was_pooled)}.")
+    if pooled_said:
+        plain.append("The primary analysis: " + "; ".join(pooled_said) + ".")
+    if later_said:
+        plain.append(f"Published after the sentence ({claim_year(claim):.0f}) and so not used "
+                     "for the verdict: " + "; ".join(later_said) + ".")
     verdict = effect_verdict(statuses, claim.get("direction") or "benefit", claim.get("scope"))
     return verdict, "; ".join(numbers), " ".join(plain), _traced(ev, ids if listed else [])
 

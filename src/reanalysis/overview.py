@@ -15,7 +15,7 @@ import pandas as pd
 from .effect_notes import in_unit
 from .html_page import fmt, p_text, page
 from .method_names import interval_name
-from .verdicts import NOT_CHECKABLE, VERDICTS
+from .verdicts import NOT_CHECKABLE, VERDICTS, verdict_definition, verdict_name
 
 COLOURS = {"supported": "#1a7f37", "consistent but weak": "#4d7f1a", "overstated": "#b35900",
            "never tested against placebo": "#8a4b00",
@@ -282,15 +282,17 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
                   sets: dict, primary_method: str, summary: pd.DataFrame | None = None,
                   sizes: pd.DataFrame | None = None,
                   studies: pd.DataFrame | None = None, answer: str = "",
-                  unit_of=lambda instrument: "") -> str:
+                  unit_of=lambda instrument: "", comparator: str | None = None) -> str:
     """One self-contained HTML page; every number on it comes from the tables passed in.
     ``answer`` (:func:`answer_html`) comes first; then the claims grouped by verdict (the
-    not-checkable ones folded), the pooled sets, the figures that cannot be right and the
-    subgroups whose p-values do not fit one n per arm (``sizes``: results/sample_sizes.csv).
-    A pooled mean difference is in ``unit_of`` its set's instrument."""
+    not-checkable ones folded, verdicts in the case's ``comparator`` words), the pooled sets,
+    the figures that cannot be right and the subgroups whose p-values do not fit one n per arm
+    (``sizes``: results/sample_sizes.csv). A pooled mean difference is in ``unit_of`` its set's
+    instrument."""
     counts = ledger["verdict"].value_counts()
     order = [v for v in VERDICTS if v in counts.index]
-    summary_line = "; ".join(f"{counts[v]} {v}" for v in order)
+    name = {v: verdict_name(v, comparator) for v in order}
+    summary_line = "; ".join(f"{counts[v]} {name[v]}" for v in order)
     files = ledger["source_file"].nunique() if "source_file" in ledger.columns else 0
     parts = [
         answer,
@@ -304,7 +306,8 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
         f"<p class='note'>{len(ledger)} sentences from {files} articles were checked against "
         f"the studies they rest on. Verdicts: {_e(summary_line)}.</p>",
         "<h3>Contents</h3><ul>" + "".join(
-            f"<li><a href='#v{i}'>{_e(v)}</a> ({counts[v]})</li>" for i, v in enumerate(order))
+            f"<li><a href='#v{i}'>{_e(name[v])}</a> ({counts[v]})</li>"
+            for i, v in enumerate(order))
         + "</ul>",
     ]
     for i, verdict in enumerate(order):
@@ -315,17 +318,18 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
                      and pd.notna(r["line"]) else _e(r.get("source_file")))
             other = r.get("verdict_other_reading")
             other = (f"<br><small>The trial's report can be read another way; read so, the "
-                     f"verdict would be “{_e(other)}”.</small>"
+                     f"verdict would be “{_e(verdict_name(other, comparator))}”.</small>"
                      if isinstance(other, str) and other else "")
             claims.append(
                 f"<div class='claim' style='border-left-color:{colour}'><p>“{_e(r['quote'])}”"
                 f"<br><small>{where}</small><br>{_e(r['plain'])}{other}</p></div>")
-        head = (f"<h3 id='v{i}' style='color:{colour}'>{_e(verdict)}</h3>"
-                f"<p class='note'>{_e(VERDICTS[verdict])}</p>")
+        definition = verdict_definition(verdict, comparator)
+        head = (f"<h3 id='v{i}' style='color:{colour}'>{_e(name[verdict])}</h3>"
+                f"<p class='note'>{_e(definition)}</p>")
         if verdict == NOT_CHECKABLE:
-            parts.append(f"<details id='v{i}'><summary><b style='color:{colour}'>{_e(verdict)}"
-                         f"</b> ({counts[verdict]}): show</summary><p class='note'>"
-                         f"{_e(VERDICTS[verdict])}</p>{''.join(claims)}</details>")
+            parts.append(f"<details id='v{i}'><summary><b style='color:{colour}'>"
+                         f"{_e(name[verdict])}</b> ({counts[verdict]}): show</summary>"
+                         f"<p class='note'>{_e(definition)}</p>{''.join(claims)}</details>")
         else:
             parts.append(head + "".join(claims))
     rows = pooled[(pooled["method"] == primary_method) & (pooled["k"] > 0)]

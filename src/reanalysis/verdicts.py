@@ -1,6 +1,8 @@
 """The nine verdicts of the claims ledger and the definitions the report shows for them (a module
 of its own so that pages listing verdicts do not import the ledger's statistics)."""
 
+import re
+
 SUPPORTED = "supported"
 WEAK = "consistent but weak"
 OVERSTATED = "overstated"
@@ -19,15 +21,35 @@ VERDICTS = {
     OVERSTATED: "Part of it is traceable, but the sentence says more than the data: a subgroup "
                 "presented as a general result, a change below what patients notice called "
                 "meaningful, mixed results presented as consistent.",
-    NEVER_TESTED: "The effect was measured only in studies without a placebo group, or not at "
-                  "all, so it cannot be told apart from placebo response and improvement with "
-                  "time.",
+    NEVER_TESTED: "No placebo-controlled result was found: the outcome has results only from "
+                  "studies without a placebo group, or none in the sources (the reason says which "
+                  "studies measured it), so it cannot be told apart from placebo response and "
+                  "improvement with time.",
     NO_DIFFERENCE: "A placebo-controlled trial measured this and found no significant difference "
                    "from placebo (which does not prove there is no effect).",
     CONTRADICTED: "The data show the opposite of what the sentence says.",
     WRONG: "A checkable fact in the sentence is false (a date, a design, a chemical name, a "
            "figure).",
-    UNTRACEABLE: "No study or text matching the sentence was found in the sources.",
+    UNTRACEABLE: "No study or text matching the sentence was found in what was read of the "
+                 "sources (the reason says what was read, and what was not).",
     NOT_CHECKABLE: "A statement about mechanisms, physiology or practice that no trial figure "
                    "can check; listed so that nothing is left out silently.",
 }
+
+# The verdict names above are the ledger's categories (keys of its ``verdict`` column); readers see
+# them, and their definitions, with the case's own comparator (config ``report.comparator``) where
+# the comparator is meant ('placebo group', 'against placebo'; 'placebo response' stays).
+_COMPARATOR = re.compile(r"placebo(?=[ -](?:group|controlled))|(?<=from )placebo(?! response)"
+                         r"|(?<=against )placebo")
+
+
+def verdict_name(verdict: str, comparator: str | None = None) -> str:
+    """The verdict as readers see it: 'tested against routine care, no difference' where the
+    case's comparator is routine care (the category key itself never changes)."""
+    return _COMPARATOR.sub(comparator, verdict) if comparator else verdict
+
+
+def verdict_definition(verdict: str, comparator: str | None = None) -> str:
+    """The definition of ``verdict`` in the case's comparator words."""
+    text = VERDICTS[verdict]
+    return _COMPARATOR.sub(comparator, text) if comparator else text

@@ -6,6 +6,7 @@ rule ledger:
         cfg=config_subset(
             "data", "assumptions", "reading_overrides", "ambiguous_readings", "meta_analysis",
             "mcid", "vote_count", "subgroup_simulation", "ledger", "bayes", "effect_sizes",
+            "report",
         ),
     output:
         csv="results/ledger.csv",

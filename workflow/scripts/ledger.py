@@ -7,8 +7,9 @@ import pandas as pd
 from reanalysis import readings
 from reanalysis.curated import read_curated
 from reanalysis.forensics import flagged_rows
-from reanalysis.ledger import VERDICTS, Evidence, build_ledger
+from reanalysis.ledger import VERDICTS, Evidence, build_ledger, comparator_word
 from reanalysis.pipeline import write_csv, write_html_table
+from reanalysis.verdicts import verdict_definition, verdict_name
 
 sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
 cfg = snakemake.params.cfg  # noqa: F821
@@ -35,10 +36,15 @@ for row_id, reading in readings.alternatives(cfg):
         ev, alt))["verdict"]
 ledger = readings.add_other_verdicts(ledger, others)
 write_csv(ledger, snakemake.output.csv)  # noqa: F821
-definitions = " ".join(f"{k.capitalize()}: {v}" for k, v in VERDICTS.items())
+comparator = comparator_word(ev)
+definitions = " ".join(f"{verdict_name(k, comparator).capitalize()}: "
+                       f"{verdict_definition(k, comparator)}" for k in VERDICTS)
+shown = ledger.assign(**{c: ledger[c].map(lambda v: verdict_name(v, comparator)
+                                          if isinstance(v, str) else v)
+                         for c in ("verdict", "verdict_other_reading")})
 write_html_table(
-    ledger[["claim_id", "source_file", "line", "quote", "verdict", "verdict_other_reading",
-            "other_reading", "plain", "numbers", "traced_to"]],
+    shown[["claim_id", "source_file", "line", "quote", "verdict", "verdict_other_reading",
+           "other_reading", "plain", "numbers", "traced_to"]],
     snakemake.output.html, "Claims ledger",  # noqa: F821
     f"Each checkable sentence of the source articles (file and line) with a verdict computed "
     f"from the data. {definitions} verdict_other_reading: the verdict under the other reading "

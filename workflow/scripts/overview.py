@@ -26,5 +26,6 @@ answer = answer_html(
 page = overview_html(pd.read_csv(inp.ledger), pooled, pd.read_csv(inp.forensics), ma["sets"],
                      ma["primary_method"], summary=tables["summary_all"],
                      sizes=pd.read_csv(inp.sizes), studies=tables["studies"],
-                     answer=answer, unit_of=lambda instrument: md_unit(instrument, instruments))
+                     answer=answer, unit_of=lambda instrument: md_unit(instrument, instruments),
+                     comparator=(cfg.get("report") or {}).get("comparator"))
 atomic_write(snakemake.output[0], page)  # noqa: F821

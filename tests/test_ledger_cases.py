@@ -1,0 +1,155 @@
+"""The ledger run on each shipped case's own data (effect sizes and pooled estimates computed here
+by the functions the pipeline calls): what a verdict says was measured or tested comes from the
+data, in the case's own comparator words; claims resting on the same evidence get one category."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reanalysis import config as config_mod
+from reanalysis import data_io, ledger
+from reanalysis.comparisons import Assumptions, build_effect_sizes
+from reanalysis.curated import curate
+from reanalysis.forensics import flagged_rows, run_checks
+from reanalysis.pooling import pool_sets
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = [ROOT, ROOT / "cases/mg_leg_cramps", ROOT / "cases/normand1999", ROOT / "templates/case"]
+EFFECT_RULES = ("effect", "first_of_kind")  # the rules that read studies' outcomes
+
+
+def _evidence(folder: Path) -> tuple[pd.DataFrame, ledger.Evidence]:
+    cfg = config_mod.load_config(folder / "config/config.yaml")
+    paths = {k: folder / v for k, v in cfg["data"].items()}
+    t = curate(data_io.load_all(paths, cfg["assumptions"].get("sample_sizes") or []), cfg)
+    fz = run_checks(t, cfg)
+    effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
+                                 flagged_rows(fz), arms=t["arms"])
+    ev = ledger.Evidence(
+        summary=t["summary"], studies=t["studies"], levels=t.get("levels"), effects=effects,
+        pooled=pool_sets(effects, cfg["meta_analysis"]), bayes=pd.DataFrame(), forensics=fz,
+        config=cfg, arms=t["arms"], instruments=t.get("instruments"))
+    return t["claims"], ev
+
+
+@pytest.fixture(scope="module", params=CASES,
+                ids=["shipped", "mg_leg_cramps", "normand1999", "template"])
+def case(request):
+    claims, ev = _evidence(request.param)
+    claims = claims[claims["claim_type"].isin(EFFECT_RULES)]
+    return claims, ev, ledger.build_ledger(claims, ev)
+
+
+@pytest.mark.parametrize("folder", [ROOT / "cases/normand1999", ROOT / "templates/case"],
+                         ids=["normand1999", "template"])
+def test_an_outcome_every_trial_measured_is_never_called_untested(folder):
+    """Issue 18: the ledger read only reported p-values and said 'never tested against placebo
+    ... no study measured it' for length of stay, which all nine trials measured."""
+    claims, ev = _evidence(folder)
+    out = ledger.build_ledger(claims, ev)
+    comparator = ev.config["report"]["comparator"]
+    for _, r in out.iterrows():
+        assert r["verdict"] != ledger.NEVER_TESTED
+        assert "no study" not in r["plain"] and "placebo" not in r["plain"]
+        assert comparator in r["plain"]
+        measured = set(ev.effects["outcome"])
+        for outcome in ledger._list(claims.set_index("claim_id").loc[r["claim_id"], "outcome"]):
+            if outcome in measured:
+                assert f"{outcome}: {ledger.NO_RESULT_FOUND}" not in r["numbers"]
+
+
+def test_normand_claim_is_judged_on_the_pooled_estimate():
+    claims, ev = _evidence(ROOT / "cases/normand1999")
+    row = ledger.build_ledger(claims, ev).iloc[0]
+    primary = ev.pooled[(ev.pooled["set"] == next(iter(ev.config["meta_analysis"]["sets"])))
+                        & (ev.pooled["method"] == ev.config["meta_analysis"]["primary_method"])]
+    mu, lo, hi = primary[["mu", "ci_low", "ci_high"]].iloc[0]
+    assert lo < 0 < hi  # the pooled CI includes no difference, though several trials excluded it
+    assert row["verdict"] == ledger.NO_DIFFERENCE
+    assert f"{mu:.2f} days (95% CI {lo:.2f} to {hi:.2f}" in row["plain"]
+    assert "other analyses" in row["numbers"] and "DL" in row["numbers"]
+
+
+def test_each_no_result_is_checked_against_the_data(case):
+    """'No result found' / 'measured, no result reported' are said only where the data have no
+    result row for the outcome in the claim's studies; an outcome with result rows never is."""
+    claims, ev, out = case
+    ids_all = list(ev.studies.loc[ev.studies["role"] == "intervention", "study_id"])
+    for _, claim in claims.iterrows():
+        row = out.set_index("claim_id").loc[claim["claim_id"]]
+        ids = ledger._list(claim["study_id"]) or ids_all
+        for outcome in ledger._list(claim["outcome"]):
+            rows = ev.summary[ev.summary["study_id"].isin(ids) & (ev.summary["outcome"] == outcome)]
+            results = rows[rows["value"].notna() & (rows["statistic"] != "n")]
+            says_none = f"{outcome}: {ledger.NO_RESULT_FOUND}" in row["numbers"]
+            says_measured = f"{outcome}: {ledger.MEASURED}" in row["numbers"]
+            if says_none:
+                assert rows.empty, (claim["claim_id"], outcome)
+            if says_measured:
+                assert not rows.empty and results.empty, (claim["claim_id"], outcome)
+            if not results.empty:
+                assert not (says_none or says_measured), (claim["claim_id"], outcome)
+        assert "not measured" not in row["plain"] + row["numbers"]
+
+
+def test_twin_claims_get_one_category(case):
+    """Claims asserting the same thing about the same studies and outcomes get the same verdict."""
+    claims, _, out = case
+    keys = ["claim_type", "study_id", "outcome", "scope", "direction", "asserts_meaningful",
+            "asserted_value", "claim_year"]
+    merged = claims.merge(out[["claim_id", "verdict"]], on="claim_id")
+    for _, grp in merged[keys + ["claim_id", "verdict"]].astype(str).groupby(keys):
+        assert grp["verdict"].nunique() == 1, grp[["claim_id", "verdict"]]
+
+
+def test_anxiety_measured_without_result_is_not_called_unmeasured():
+    """The shipped case: the fibromyalgia claim about pain, anxiety and sleep never says anxiety
+    was not measured (a study measured Beck anxiety; where the data hold no row, the ledger says
+    only that no result was found)."""
+    claims, ev = _evidence(ROOT)
+    claim = claims[claims["outcome"].fillna("").str.contains("anxiety")]
+    row = ledger.build_ledger(claim, ev).iloc[0]
+    assert "not measured" not in row["plain"] and "measured it" not in row["plain"].replace(
+        "measured it (without", "")
+    anxiety = ev.summary[ev.summary["outcome"] == "anxiety"]
+    assert (f"anxiety: {ledger.MEASURED}" in row["numbers"]) == (
+        not anxiety.empty and anxiety["value"].isna().all())
+
+
+def test_later_evidence_is_shown_and_does_not_decide():
+    """The leg-cramp case: a 2017 sentence ('no evidence of significant benefit') is judged on the
+    trials published by 2017; the 2021 trial is shown as later evidence."""
+    claims, ev = _evidence(ROOT / "cases/mg_leg_cramps")
+    claim = claims[claims["claim_year"].notna() & (claims["claim_type"] == "effect")
+                   & claims["study_id"].fillna("").str.contains(";")]
+    assert not claim.empty
+    out = ledger.build_ledger(claim, ev)
+    for (_, c), (_, r) in zip(claim.iterrows(), out.iterrows(), strict=True):
+        later = [s for s in ledger._list(c["study_id"])
+                 if ev.study(s) is not None and float(ev.study(s)["year"]) > c["claim_year"]]
+        assert later, "the test needs a claim with a later study"
+        assert "published after the claim" in r["numbers"]
+        assert "not used for the verdict" in r["plain"]
+        without = c.copy()
+        without["study_id"] = ";".join(s for s in ledger._list(c["study_id"]) if s not in later)
+        assert r["verdict"] == ledger.build_ledger(pd.DataFrame([without]), ev)["verdict"].iloc[0]
+
+
+def test_the_migraine_frequency_claim_rests_on_prevention_outcomes_only():
+    claims, _ = _evidence(ROOT)
+    freq = claims[claims["quote"].str.contains("frequency", case=False)
+                  & (claims["claim_type"] == "effect")]
+    for outcomes in freq["outcome"]:
+        assert not [o for o in ledger._list(outcomes) if "relief" in o]
+
+
+def test_same_evidence_same_category_across_outcomes():
+    """A significant subgroup beside a null whole sample (stress) and a significant subgroup
+    with no whole-sample result (pain) are the same evidence for a claim: overstated for a
+    general claim of benefit, consistent but weak for a claim about the subgroup."""
+    classes = [{ledger.NODIFF, ledger.SUB_BENEFIT}, {ledger.SUB_BENEFIT}]
+    for scope, expected in (("general", ledger.OVERSTATED), ("subgroup", ledger.WEAK)):
+        got = {ledger.effect_verdict([ledger.outcome_status(c, scope)], "benefit", scope)
+               for c in classes}
+        assert got == {expected}
