@@ -429,12 +429,14 @@ def test_levels_are_counted_per_study_and_intake_is_not_a_level():
 
 def test_a_measured_outcome_without_a_result_is_no_reported_improvement():
     """A 'not_reported' row (measured, no result) of an uncontrolled study is not counted as an
-    improvement reported without a placebo group; a reported change of the same study is."""
+    improvement reported without a placebo group (it is 'measured, no result reported'); a
+    reported change of the same study is."""
     silent = _summary(_srow("u1", "u", "active", "all", "anxiety", "change", "not_reported",
                             np.nan, 20))
-    assert ledger.outcome_evidence(_evidence(summary=silent), ["u"], "anxiety", True) == []
+    found = ledger.outcome_evidence(_evidence(summary=silent), ["u"], "anxiety", True)
+    assert [(f.cls, f.who) for f in found] == [(ledger.MEASURED, "U 2010")]
     both = _summary(_srow("u1", "u", "active", "all", "anxiety", "change", "not_reported",
                           np.nan, 20),
                     _srow("u2", "u", "active", "all", "anxiety", "change", "p_below", 0.05, 20))
-    assert ledger.outcome_evidence(_evidence(summary=both), ["u"], "anxiety", True) == [
-        (ledger.UNCONTROLLED, "U 2010")]
+    found = ledger.outcome_evidence(_evidence(summary=both), ["u"], "anxiety", True)
+    assert [(f.cls, f.who) for f in found] == [(ledger.UNCONTROLLED, "U 2010")]

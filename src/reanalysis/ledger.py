@@ -209,7 +209,7 @@ def comparator_word(ev: Evidence) -> str:
 def claim_year(claim) -> float:
     """The year the claim was published (claims.csv ``claim_year``); NaN where not known."""
     try:
-        return float(claim.get("claim_year"))
+        return float(claim.get("claim_year")) if claim is not None else np.nan
     except (TypeError, ValueError):
         return np.nan
 
