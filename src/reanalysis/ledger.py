@@ -22,6 +22,7 @@ from .data_model import NOT_REPORTED
 from .effect_notes import in_unit, md_unit
 from .evidence import P_BY_CONSTRUCTION, p_check_phrase
 from .intervals import md_interval
+from .method_names import interval_name
 from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
 from .verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
     CONTRADICTED,
@@ -341,21 +342,23 @@ def pooled_text(ev: Evidence, rows: list[pd.Series], beside: bool = True) -> str
     methods and sets: 'MD 15.11 days (95% CI -6.11 to 36.32; REML + KNHA, k = 9); other analyses:
     ...'."""
     primary = ev.config["meta_analysis"]["primary_method"]
-    knha = " + KNHA" if ev.config["meta_analysis"].get("knha") else ""
+    interval = interval_name(bool(ev.config["meta_analysis"].get("knha")))
     names = {"ROM": "log ratio of means"}
 
-    def one(r):
+    def one(r, full=False):
         unit = md_unit(r.get("instrument"), ev.instruments) if r.get("measure") == "MD" else ""
         measure = str(r.get("measure")) if isinstance(r.get("measure"), str) else "SMD"
         return (f"{names.get(measure, measure)} {in_unit(f'{r['mu']:.2f}', unit)} (95% CI "
-                f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; {r['method']}{knha}, k = {r['k']:.0f})")
+                f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; {r['method']}"
+                f"{', ' + interval if full else ''}, k = {r['k']:.0f})")
     first = rows[0]
     if not beside:
-        return one(first)
+        return one(first, full=True)
     others = ev.pooled[(ev.pooled["set"] == first["set_name"]) & (ev.pooled["method"] != primary)]
     more = [one(r) for _, r in others.iterrows() if pd.notna(r["ci_low"])]
     more += [one(r) for r in rows[1:]]
-    return one(first) + (("; other analyses: " + "; ".join(more)) if more else "")
+    return one(first, full=True) + (("; other analyses (same interval): " + "; ".join(more))
+                                    if more else "")
 
 
 def outcome_status(classes: set[str], scope, pooled: str | None = None) -> str:
