@@ -101,20 +101,24 @@ def r_missing(packages) -> str:
     return "" if out.strip() == "TRUE" else f"R package(s) {', '.join(packages)} not all installed"
 
 
+PARTS = ("src", "workflow", "config", "data", "profiles", "tests/small_config.yaml")
+
+
 def export_revision(rev: str, dest: Path) -> Path:
-    """src/ and workflow/ of a git revision, for PYTHONPATH (the package) and Snakemake."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src", "workflow"],
+    """The package, workflow, configuration and data of a git revision (its workflow runs on its
+    own data: the data contract changes with the code)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *PARTS],
                              check=True, capture_output=True).stdout
     dest.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest
 
 
-def workflow_copy(dest: Path, workflow_from: Path) -> Path:
-    for part in ("config", "data", "profiles"):
-        shutil.copytree(ROOT / part, dest / part)
-    shutil.copytree(workflow_from / "workflow", dest / "workflow")
-    shutil.copy(ROOT / "tests/small_config.yaml", dest / "small_config.yaml")
+def workflow_copy(dest: Path, root: Path) -> Path:
+    """A case folder with the workflow, configuration and data of ``root`` (ours or a revision)."""
+    for part in ("workflow", "config", "data", "profiles"):
+        shutil.copytree(root / part, dest / part)
+    shutil.copy(root / "tests/small_config.yaml", dest / "small_config.yaml")
     return dest
 
 
