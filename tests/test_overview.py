@@ -210,3 +210,14 @@ def test_a_raised_knapp_hartung_factor_shows_the_plain_interval_beside():
     pooled.loc[row, "knha_truncated"] = False
     html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
     assert "plain Knapp–Hartung" not in html
+
+
+def test_a_zero_tau2_says_why_the_prediction_interval_is_the_ci():
+    effects, pooled, bayes, sof = _tables()
+    row = pooled["set"] == "ctrl"
+    pooled.loc[row, "tau2"], pooled.loc[row, "tau2_ci_high"] = 0.0, 1.31
+    html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
+    assert "the between-study variance τ² is estimated as 0, with a 95% CI of 0 to 1.31" in html
+    pooled.loc[row, "tau2"] = 0.02
+    html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
+    assert "estimated as 0" not in html

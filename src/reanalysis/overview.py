@@ -176,6 +176,10 @@ def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float, unit: s
     pi = (f"; prediction interval for a new study {fmt(r['pi_low'])} to {u(r['pi_high'])}"
           if int(r["k"]) >= 3 and pd.notna(r.get("pi_low")) else
           "; no prediction interval with fewer than 3 studies")
+    if int(r["k"]) >= 3 and r.get("tau2") == 0 and pd.notna(r.get("tau2_ci_high")):
+        pi += (f" (the same as the CI: the between-study variance τ² is estimated as 0, with "
+               f"a {level:.0%} CI of 0 to {fmt(r['tau2_ci_high'])}; {int(r['k'])} studies "
+               "estimate it poorly)")
     return (f"<li><b>Frequentist</b> ({method_name}, {int(r['k'])} studies pooled): {m} "
             f"{u(r['mu'])} ({ci}{pi}; {p_text(r['pval'])}).{_untruncated(r, level, u)}</li>")
 

@@ -241,14 +241,18 @@ def forest_plot(rows: pd.DataFrame, intervention: str, comparator: str, level: f
             ax.annotate(text, (x, 0), xycoords="axes fraction", xytext=(0, dy),
                         textcoords="offset points", ha=ha, va="top", fontsize=small)
         y0 -= (h + gap) * unit
-    notes = (f"{MARK_N} per-arm n not reported: assumed (config assumptions.sample_sizes).   "
+    pooled = rows[rows["kind"] == "pooled"]
+    pi_drawn = "pi_lo" in pooled and bool(np.isfinite(pooled["pi_lo"].astype(float)).any())
+    notes = (f"{MARK_N} per-arm n not reported: worked back from the reported p-values, or "
+             "assumed where none allows it (config assumptions.sample_sizes).   "
              f"{MARK_SD} SD of change imputed from baseline and end SDs with the assumed pre-post "
              "correlation.\n"
              f"{MARK_P} hollow square: effect derived only from a reported p-value threshold (the "
              "smallest effect consistent with 'significant').\n"
              f"{MARK_FLAG} grey: input failed a forensic check, shown but never pooled.   Square "
-             "area ∝ inverse-variance weight; blue diamond = pooled estimate; dashed line = "
-             "prediction interval.\nA study's CI here: normal approximation (z) on its effect; "
+             "area ∝ inverse-variance weight; blue diamond = pooled estimate"
+             + ("; dashed line = prediction interval (k ≥ 3; hidden by the diamond where τ² = 0)"
+                if pi_drawn else "") + ".\nA study's CI here: normal approximation (z) on its effect; "
              "the meta-analysis table and the overview give a single study's t interval "
              "(slightly wider).")
     if phone:
