@@ -221,3 +221,12 @@ def test_a_zero_tau2_says_why_the_prediction_interval_is_the_ci():
     pooled.loc[row, "tau2"] = 0.02
     html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
     assert "estimated as 0" not in html
+
+
+def test_a_pooled_row_is_called_by_its_own_measure():
+    """A within-arm set pooled as SMCR is not called SMD (its meta_frequentist row's measure)."""
+    effects, pooled, bayes, sof = _tables()
+    pooled["measure"] = "SMCR"
+    html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
+    assert "studies pooled): SMCR 0.41" in html and "SMD 0.41" not in html
+    assert "exact posterior, prior half-normal(0.5) on tau): SMCR" in html

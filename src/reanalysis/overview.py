@@ -115,6 +115,13 @@ def _measure(spec: dict) -> str:
     return str(spec.get("measure") or "SMD")
 
 
+def _name(r: pd.Series, spec: dict) -> str:
+    """What a pooled row is called: its own ``measure`` column (SMCR for a standardised change
+    within one arm, MC for a mean change), else the set's configured measure."""
+    m = r.get("measure")
+    return str(m) if isinstance(m, str) and m else _measure(spec)
+
+
 def sets_for_outcome(spec: dict, pooled: pd.DataFrame, effects: pd.DataFrame, sets: dict,
                      method: str) -> pd.DataFrame:
     """The primary-method rows of the pooling sets that answer one summary-of-findings outcome:
@@ -165,7 +172,7 @@ def _in_set_unit(value: float, spec: dict, unit: str) -> str:
 
 
 def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float, unit: str = "") -> str:
-    m = _measure(spec)
+    m = _name(r, spec)
 
     def u(v) -> str:
         return _in_set_unit(v, spec, unit)
@@ -203,7 +210,7 @@ def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: 
         return ("<li>Pooled as the log ratio of the arms' means (ROM), not in the outcome's own "
                 "unit.</li>")
     if int(r["k"]) != 1:
-        return (f"<li>Pooled on the standardised scale only ({_measure(spec)}: differences in "
+        return (f"<li>Pooled on the standardised scale only ({_name(r, spec)}: differences in "
                 "standard deviations), not in the outcome's own unit.</li>")
     e = effects[effects["es_id"].isin(str(r["studies"]).split())]
     if e.empty or pd.isna(e["md"].iloc[0]) or pd.isna(e["md_ci_low"].iloc[0]):
@@ -216,10 +223,11 @@ def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: 
             f"{fmt(e['md_df'], kind='int')} degrees of freedom).</li>")
 
 
-def _bayes_item(b: pd.Series | None, spec: dict, mu_prior_sd: float | None, unit: str) -> str:
+def _bayes_item(b: pd.Series | None, spec: dict, mu_prior_sd: float | None, unit: str,
+                name: str = "") -> str:
     if b is None:
         return ""
-    m = _measure(spec)
+    m = name or _measure(spec)
     prior = f"prior {_e(b['prior_label'])}" + (
         f", average effect ~ Normal(0, {fmt(mu_prior_sd, 1)}²)" if mu_prior_sd else "")
     text = (f"<li><b>Bayesian</b> (exact posterior, {prior}): {m} {fmt(b['mu_q50'])} (95% "
@@ -274,7 +282,7 @@ def answer_html(sof: pd.DataFrame, specs: list[dict], pooled: pd.DataFrame,
             unit = _set_unit(f, effects, unit_of)
             items = [_freq_item(f, s, method_name, level, unit),
                      _unit_item(f, s, effects, unit_of, level),
-                     _bayes_item(b, s, mu_prior_sd, unit)]
+                     _bayes_item(b, s, mu_prior_sd, unit, _name(f, s))]
             why = _why_differ(f, b, knha, _e(b["prior_label"]) if b is not None else "")
             parts.append(f"<p class='set'>{_e(_short(s.get('label', f['set'])))}:</p>"
                          f"<ul>{''.join(items)}</ul>"
@@ -346,7 +354,7 @@ def overview_html(ledger: pd.DataFrame, pooled: pd.DataFrame, forensics: pd.Data
 
         def u(v) -> str:
             return _in_set_unit(v, spec, unit)
-        return (f"<li>{_e(spec['label'])}: {_e(_measure(spec))} "
+        return (f"<li>{_e(spec['label'])}: {_e(_name(r, spec))} "
                 f"{u(r['mu'])} (95% CI {fmt(r['ci_low'])} to {u(r['ci_high'])}), "
                 f"{what}</li>")
 
