@@ -107,3 +107,12 @@ def test_grim_is_informative_exactly_when_n_is_below_g_times_10_to_the_d(n, g, d
     any_bad = any(not grim_consistent(m, n, g, d) for m in means)
     assert any_bad == (n < g * 10**d)
     assert all(grim_informative(m, n, g) == (n < g * 10**d) for m in means)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.floats(1e-12, 1e6), st.floats(0.0, 1e-3), st.just(0.0), st.just(1e300)),
+       st.floats(0.05, 1e5))
+def test_t_logsf_is_scipys_value(x, df):
+    """The root finders' fast log survival function gives scipy.stats' float exactly."""
+    got, want = ev.t_logsf(x, df), float(stats.t.logsf(x, df))
+    assert got == want or (np.isnan(got) and np.isnan(want))

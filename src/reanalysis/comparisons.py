@@ -641,8 +641,7 @@ def _paired_n(md: float, sd: float, kind: str, value: float) -> float:
 
     def f(log_n):
         n = math.exp(log_n)
-        return math.log(2.0) + float(stats.t.logsf(md * math.sqrt(n) / sd, n - 1)) - math.log(
-            value)
+        return math.log(2.0) + ev.t_logsf(md * math.sqrt(n) / sd, n - 1) - math.log(value)
 
     lo, hi = math.log(2.0), math.log(ev.N_MAX)
     if not 0 < value < 1 or f(lo) < 0 or f(hi) > 0:

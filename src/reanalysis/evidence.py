@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from . import sd_recovery as sdr
 
@@ -96,6 +96,17 @@ def p_interval(p: float, d: int) -> tuple[float, float]:
     return max(p - h, 1e-300), min(p + h, 1.0)
 
 
+def t_logsf(x: float, df: float) -> float:
+    """log P(T_df > x), the value ``scipy.stats.t.logsf(x, df)`` returns, computed as it computes
+    it above the median 0 (log of scipy.special.stdtr(df, -x), on one-element arrays) without its
+    per-call argument handling: the root finders below evaluate it tens of thousands of times per
+    job (tests/test_evidence.py checks it is the same float). Other x and df go to scipy.stats."""
+    if 0.0 < x < math.inf and 0.0 < df < math.inf:
+        with np.errstate(divide="ignore"):  # log 0 = -inf, as scipy.stats
+            return float(np.log(special.stdtr(np.array([df]), -np.array([x])))[0])
+    return float(stats.t.logsf(x, df))
+
+
 def implied_n(md: float, sd: float, p: float, n_max: float = N_MAX) -> float:
     """Per-arm n (equal arms, continuous) at which a two-sample t-test of MD with pooled SD gives
     two-sided p. NaN when no n in [2, n_max] does (MD = 0, or p attainable only below n = 2)."""
@@ -105,7 +116,7 @@ def implied_n(md: float, sd: float, p: float, n_max: float = N_MAX) -> float:
     def f(log_n):  # log p(n) - log p, decreasing in n
         n = math.exp(log_n)
         t = abs(md) / (sd * math.sqrt(2.0 / n))
-        return math.log(2.0) + float(stats.t.logsf(t, 2.0 * n - 2.0)) - math.log(p)
+        return math.log(2.0) + t_logsf(t, 2.0 * n - 2.0) - math.log(p)
 
     lo, hi = math.log(2.0), math.log(n_max)
     if f(lo) < 0 or f(hi) > 0:
