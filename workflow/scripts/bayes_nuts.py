@@ -1,6 +1,5 @@
 """Snakemake script: NUTS fit with diagnostics and a cross-check against the exact posterior."""
 
-import sys
 from importlib.metadata import version
 
 import pandas as pd
@@ -14,47 +13,45 @@ from reanalysis.bayes_nuts import (
     summary_table,
 )
 from reanalysis.bayes_tables import crosscheck
-from reanalysis.pipeline import write_csv, write_html_table
+from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.pooling import set_effects
 from reanalysis.priors import TauPrior
 
-log = open(snakemake.log[0], "w")  # noqa: F821
-sys.stderr = log
-cfg = snakemake.params.cfg  # noqa: F821
-bcfg, wc = cfg["bayes"], snakemake.wildcards  # noqa: F821
-chosen = set_effects(pd.read_csv(snakemake.input.effects), cfg["meta_analysis"]["sets"][wc.set], wc.set)  # noqa: F821,E501
-prior = TauPrior.from_config(bcfg["priors"][wc.prior])
-nuts = bcfg["nuts"]
-tree = posterior_nuts(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"], draws=nuts["draws"],
-                      tune=nuts["tune"], chains=nuts["chains"], cores=snakemake.threads,  # noqa: F821
-                      target_accept=nuts["target_accept"], seed=cfg["seed"],
-                      sampler=nuts.get("sampler", "nutpie"))
-thresholds = DiagnosticThresholds(nuts["max_rhat"], nuts["min_ess"], 0)
-write_html_table(
-    diagnostics_table(tree, thresholds), snakemake.output.diagnostics,  # noqa: F821
-    f"NUTS diagnostics: {wc.set}, {wc.prior}",
-    f"ArviZ {version('arviz')}: rank-normalised split R-hat (must be < {thresholds.max_rhat}), "
-    f"bulk and tail ESS (must be >= {thresholds.min_ess}) per parameter; zero divergent "
-    f"transitions allowed. Sampler {nuts.get('sampler', 'nutpie')}, {nuts['chains']} chains x "
-    f"{nuts['draws']} draws after {nuts['tune']} "
-    f"tuning steps, target_accept {nuts['target_accept']}, seed {cfg['seed']}.")
-try:
-    check_diagnostics(tree, thresholds)
-except Exception as err:
-    sys.__stderr__.write(f"{wc.set}/{wc.prior}: {err}\n")
-    raise
-summ = summary_table(tree)
-post = tree["posterior"]
-draws = {v: post[v].values.ravel() for v in ("mu", "tau")}
-exact = posterior_exact(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"])
-check = crosscheck(summ, draws, exact, bcfg["crosscheck_mcse_multiple"])
-write_csv(summ.reset_index(names="parameter"), snakemake.output.summary)  # noqa: F821
-write_html_table(check, snakemake.output.crosscheck,  # noqa: F821
-                 f"NUTS vs exact posterior: {wc.set}, {wc.prior}",
-                 "Quantiles of mu and tau from NUTS and from numerical integration; 'ok' when they "
-                 "agree within the configured multiple of the quantile's Monte Carlo SE.")
-if not check["ok"].all():
-    bad = check[~check["ok"]]
-    msg = f"{wc.set}/{wc.prior}: NUTS and exact posterior disagree:\n{bad.to_string()}\n"
-    sys.__stderr__.write(msg)
-    raise SystemExit(msg)
+with script_log(snakemake.log[0]) as log:
+    cfg = snakemake.params.cfg
+    bcfg, wc = cfg["bayes"], snakemake.wildcards
+    chosen = set_effects(pd.read_csv(snakemake.input.effects),
+                         cfg["meta_analysis"]["sets"][wc.set], wc.set)
+    prior = TauPrior.from_config(bcfg["priors"][wc.prior])
+    nuts = bcfg["nuts"]
+    tree = posterior_nuts(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"], draws=nuts["draws"],
+                          tune=nuts["tune"], chains=nuts["chains"], cores=snakemake.threads,
+                          target_accept=nuts["target_accept"], seed=cfg["seed"],
+                          sampler=nuts.get("sampler", "nutpie"))
+    thresholds = DiagnosticThresholds(nuts["max_rhat"], nuts["min_ess"], 0)
+    write_html_table(
+        diagnostics_table(tree, thresholds), snakemake.output.diagnostics,
+        f"NUTS diagnostics: {wc.set}, {wc.prior}",
+        f"ArviZ {version('arviz')}: rank-normalised split R-hat (must be < {thresholds.max_rhat}), "
+        f"bulk and tail ESS (must be >= {thresholds.min_ess}) per parameter; zero divergent "
+        f"transitions allowed. Sampler {nuts.get('sampler', 'nutpie')}, {nuts['chains']} chains x "
+        f"{nuts['draws']} draws after {nuts['tune']} "
+        f"tuning steps, target_accept {nuts['target_accept']}, seed {cfg['seed']}.")
+    try:
+        check_diagnostics(tree, thresholds)
+    except Exception as err:  # script_log shows the message on the console, once
+        raise RuntimeError(f"{wc.set}/{wc.prior}: {err}") from err
+    summ = summary_table(tree)
+    post = tree["posterior"]
+    draws = {v: post[v].values.ravel() for v in ("mu", "tau")}
+    exact = posterior_exact(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"])
+    check = crosscheck(summ, draws, exact, bcfg["crosscheck_mcse_multiple"])
+    write_csv(summ.reset_index(names="parameter"), snakemake.output.summary)
+    write_html_table(check, snakemake.output.crosscheck,
+                     f"NUTS vs exact posterior: {wc.set}, {wc.prior}",
+                     "Quantiles of mu and tau from NUTS and from numerical integration; 'ok' when they "
+                     "agree within the configured multiple of the quantile's Monte Carlo SE.")
+    if not check["ok"].all():
+        bad = check[~check["ok"]]
+        raise RuntimeError(
+            f"{wc.set}/{wc.prior}: NUTS and exact posterior disagree:\n{bad.to_string()}")

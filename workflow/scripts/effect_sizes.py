@@ -14,18 +14,18 @@ from reanalysis.curated import read_curated, unpooled_rows
 from reanalysis.forensics import flagged_rows
 from reanalysis.pipeline import script_log, write_csv, write_html_table
 
-out = snakemake.output  # noqa: F821
-with script_log(snakemake.log[0]):  # noqa: F821
-    cfg = snakemake.params.cfg  # noqa: F821
-    t = read_curated(snakemake.input.typed, cfg)  # noqa: F821
-    flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))  # noqa: F821
+out = snakemake.output
+with script_log(snakemake.log[0]):
+    cfg = snakemake.params.cfg
+    t = read_curated(snakemake.input.typed, cfg)
+    flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))
     effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
                                  flagged, arms=t["arms"])
     implied = implied_assumptions(t["summary"], t["arms"], cfg, t["studies"])
     sizes = sample_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg), flagged,
                          arms=t["arms"])
     unused = estimability(t["summary_all"], t["summary"], effects, t["arms"], t["studies"])
-    unpooled = unpooled_rows(t["summary"], snakemake.params.pooled_outcomes)  # noqa: F821
+    unpooled = unpooled_rows(t["summary"], snakemake.params.pooled_outcomes)
     unused = pd.concat([unused, unpooled.loc[~unpooled["row_id"].isin(unused["row_id"]),
                                              list(unused.columns)]], ignore_index=True)
     write_csv(effects, out.csv)

@@ -4,15 +4,15 @@ from reanalysis.curated import read_curated
 from reanalysis.forensics import run_checks
 from reanalysis.pipeline import script_log, write_csv, write_html_table
 
-with script_log(snakemake.log[0]):  # noqa: F821
-    cfg = snakemake.params.cfg  # noqa: F821
-    table = run_checks(read_curated(snakemake.input.typed, cfg), cfg)  # noqa: F821
-    write_csv(table, snakemake.output.csv)  # noqa: F821
+with script_log(snakemake.log[0]):
+    cfg = snakemake.params.cfg
+    table = run_checks(read_curated(snakemake.input.typed, cfg), cfg)
+    write_csv(table, snakemake.output.csv)
     flags = table[table["verdict"] == "flag"]
     write_html_table(
         table.sort_values("verdict", key=lambda s: s.map({"flag": 0, "inconclusive": 1, "ok": 2}),
                           kind="stable"),
-        snakemake.output.html, "Data forensics",  # noqa: F821
+        snakemake.output.html, "Data forensics",
         f"{len(flags)} value(s) flagged: {', '.join(flags['row_id']) or 'none'}. Flagged values "
         "are kept in the data with their provenance, marked in the effect-size table, and never "
         "pooled.")

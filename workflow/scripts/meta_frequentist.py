@@ -5,13 +5,13 @@ import pandas as pd
 from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.pooling import pool_sets
 
-with script_log(snakemake.log[0]):  # noqa: F821
-    cfg = snakemake.params.cfg  # noqa: F821
-    effects = pd.read_csv(snakemake.input.effects)  # noqa: F821
+with script_log(snakemake.log[0]):
+    cfg = snakemake.params.cfg
+    effects = pd.read_csv(snakemake.input.effects)
     pooled = pool_sets(effects, cfg["meta_analysis"])
-    write_csv(pooled, snakemake.output.csv)  # noqa: F821
+    write_csv(pooled, snakemake.output.csv)
     write_html_table(
-        pooled, snakemake.output.html, "Random-effects meta-analyses",  # noqa: F821
+        pooled, snakemake.output.html, "Random-effects meta-analyses",
         "One row per pooling set and tau² estimator. Between-arm (controlled) and "
         "within-arm (pre-post) effects are different estimands and are pooled separately. A set "
         "with one study is one row marked 'single study, not pooled': that study's estimate with "

@@ -1,33 +1,33 @@
 """Snakemake script: false-positive curve, power curves and subgroup-estimate distributions."""
 
-import sys
 
 import pandas as pd
 
 from reanalysis.comparisons import Assumptions, with_sizes
 from reanalysis.curated import read_curated
+from reanalysis.pipeline import script_log
 from reanalysis.plots import save
 from reanalysis.simulation_plots import (
-                                         false_positive_alt,
-                                         false_positive_plot,
-                                         power_alt,
-                                         power_plot,
-                                         subgroup_estimate_alt,
-                                         subgroup_estimate_plot,
+    false_positive_alt,
+    false_positive_plot,
+    power_alt,
+    power_plot,
+    subgroup_estimate_alt,
+    subgroup_estimate_plot,
 )
 from reanalysis.simulation_tables import reported_effect
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
-cfg = snakemake.params.cfg  # noqa: F821
-s = cfg["subgroup_simulation"]
-inp, out = snakemake.input, snakemake.output  # noqa: F821
-scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)
-reported = reported_effect(read_curated(inp.typed, cfg)["summary"], cfg,
-                           with_sizes(Assumptions.from_config(cfg), pd.read_csv(inp.sizes)))
-save(false_positive_plot(scenarios, int(s["outcomes_examined"]["value"]),
-                         cfg["report"]["intervention"]), out.fpr, false_positive_alt(scenarios))
-power = pd.read_csv(inp.power)
-save(power_plot(power, reported), out.power, power_alt(power, reported))
-labels = {name: spec["label"] for name, spec in s["scenarios"].items()}
-save(subgroup_estimate_plot(scenarios, labels, reported), out.estimates,
-     subgroup_estimate_alt(scenarios, reported))
+with script_log(snakemake.log[0]):
+    cfg = snakemake.params.cfg
+    s = cfg["subgroup_simulation"]
+    inp, out = snakemake.input, snakemake.output
+    scenarios = pd.concat([pd.read_csv(f) for f in inp.scenarios], ignore_index=True)
+    reported = reported_effect(read_curated(inp.typed, cfg)["summary"], cfg,
+                               with_sizes(Assumptions.from_config(cfg), pd.read_csv(inp.sizes)))
+    save(false_positive_plot(scenarios, int(s["outcomes_examined"]["value"]),
+                             cfg["report"]["intervention"]), out.fpr, false_positive_alt(scenarios))
+    power = pd.read_csv(inp.power)
+    save(power_plot(power, reported), out.power, power_alt(power, reported))
+    labels = {name: spec["label"] for name, spec in s["scenarios"].items()}
+    save(subgroup_estimate_plot(scenarios, labels, reported), out.estimates,
+         subgroup_estimate_alt(scenarios, reported))

@@ -24,7 +24,7 @@ def first_to_report() -> bool:
     if not run:
         return True
     try:
-        fd = os.open(Path(snakemake.log[0]).parent / f".validation_failed.{run}",  # noqa: F821
+        fd = os.open(Path(snakemake.log[0]).parent / f".validation_failed.{run}",
                      os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except FileExistsError:
         return False
@@ -32,8 +32,8 @@ def first_to_report() -> bool:
     return True
 
 
-params, cfg = snakemake.params, snakemake.config  # noqa: F821
-with script_log(snakemake.log[0]) as log:  # noqa: F821
+params, cfg = snakemake.params, snakemake.config
+with script_log(snakemake.log[0]) as log:
     try:
         problems, tables, partial = [], None, {}
         try:
@@ -60,11 +60,11 @@ with script_log(snakemake.log[0]) as log:  # noqa: F821
         sys.exit(1)
     curate(tables, cfg)  # the configured reading overrides must name existing readings
     tables["report"] = report_tables  # the report-only files, one table each
-    if snakemake.wildcards.group == "core":  # noqa: F821
+    if snakemake.wildcards.group == "core":
         curated = curate(tables, cfg)
         for warning in unpooled_warnings(curated["summary_all"], pooling_outcomes(cfg),
                                          cfg["data"]["summary_stats"]):
             log.write(f"WARNING: {warning}\n")
             sys.__stderr__.write(f"WARNING: {warning}\n")
-    write_typed({name: tables[name] for name in params.tables}, snakemake.output[0])  # noqa: F821
+    write_typed({name: tables[name] for name in params.tables}, snakemake.output[0])
     log.write(f"{', '.join(params.tables)}: valid\n")
