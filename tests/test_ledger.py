@@ -63,8 +63,8 @@ def _evidence(effects=None, summary=None, studies=None, levels=None, vote=None,
     pooled = pd.DataFrame([{"set": "controlled_whole_sample", "method": "REML", "k": 1,
                             "mu": sum(pooled_ci) / 2, "ci_low": pooled_ci[0],
                             "ci_high": pooled_ci[1]}])
-    bayes = pd.DataFrame([{"set": "ctrl", "prior": "hn", "p_mu_gt_mcid": 0.5,
-                           "p_mu_gt_mcid_sd_low": 0.4, "p_mu_gt_mcid_sd_high": 0.6}])
+    bayes = pd.DataFrame([{"set": "ctrl", "prior": "hn", "p_mu_gt_mcid": 0.2,
+                           "p_mu_gt_mcid_sd_low": 0.1, "p_mu_gt_mcid_sd_high": 0.4}])
     empty = pd.DataFrame()
     arms = pd.DataFrame([{"study_id": "t", "arm": "active", "role": "intervention"},
                          {"study_id": "t", "arm": "dummy", "role": "comparator"},
@@ -340,6 +340,8 @@ def _vote():
                           "uncontrolled_studies": 6,
                           "p_at_least_k_if_no_effect_direction": 0.95,
                           "p_at_least_k_if_no_effect_direction_low_nonspecific": 0.23,
+                          "p_at_least_k_if_no_effect_direction_high_nonspecific": 0.9988,
+                          "p_at_least_k_if_no_effect_significant": 0.0056,
                           "p_at_least_k_if_no_effect_significant_low_nonspecific": 0.0,
                           "p_at_least_k_if_no_effect_significant_high_nonspecific": 0.2}])
 
@@ -440,3 +442,35 @@ def test_a_measured_outcome_without_a_result_is_no_reported_improvement():
                     _srow("u2", "u", "active", "all", "anxiety", "change", "p_below", 0.05, 20))
     found = ledger.outcome_evidence(_evidence(summary=both), ["u"], "anxiety", True)
     assert [(f.cls, f.who) for f in found] == [(ledger.UNCONTROLLED, "U 2010")]
+
+
+def test_a_figure_resting_on_an_assumption_has_its_range_beside_it():
+    """Issue 24: the vote count's 'about 95%' holds at the assumed 0.3 SD improvement on any
+    treatment; its range over the assumption (and the significance criterion's) are quoted with
+    it, read from the vote-count table."""
+    row = build_ledger(_claim("vote_count", study_id="t"), _evidence(vote=_vote())).iloc[0]
+    v = _vote().iloc[0]
+    assert f"about {v['p_at_least_k_if_no_effect_direction']:.0%} (" \
+        f"{v['p_at_least_k_if_no_effect_direction_low_nonspecific']:.0%} to " \
+        f"{v['p_at_least_k_if_no_effect_direction_high_nonspecific']:.1%} as the assumed" \
+        in row["plain"]
+    assert f"{v['p_at_least_k_if_no_effect_significant']:.1%}" in row["plain"]
+    assert f"{v['p_at_least_k_if_no_effect_significant_high_nonspecific']:.0%} over the same" \
+        in row["plain"]
+
+
+def test_the_primary_bayesian_figure_leads_and_the_flat_prior_stands_beside_it():
+    """The chance of a patient-noticeable difference is the project's primary Bayesian figure
+    with its range; the flat-prior 'less than 1%' is never quoted alone."""
+    summary = _summary(_srow("p", "t", "between", "all", "pain", "end", "p_value", 0.01))
+    ev = _evidence(effects=_effects(0.9, 0.16), summary=summary)
+    ev.bayes = ev.bayes.assign(prior_label="half-normal(0.5) on tau")
+    row = build_ledger(_claim("within_arm_change"), ev).iloc[0]
+    b = ev.bayes.iloc[0]
+    primary = (f"about {b['p_mu_gt_mcid']:.0%} ({b['p_mu_gt_mcid_sd_low']:.0%} to "
+               f"{b['p_mu_gt_mcid_sd_high']:.0%} over the assumed range")
+    assert primary in row["plain"] and "less than 1%" in row["plain"]
+    assert row["plain"].index(primary) < row["plain"].index("flat prior")
+    ev.bayes = ev.bayes.iloc[0:0]
+    alone = build_ledger(_claim("within_arm_change"), ev).iloc[0]["plain"]
+    assert "less than 1% (flat prior, this trial's figures alone)" in alone

@@ -2,6 +2,7 @@
 by the functions the pipeline calls): what a verdict says was measured or tested comes from the
 data, in the case's own comparator words; claims resting on the same evidence get one category."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -153,3 +154,29 @@ def test_same_evidence_same_category_across_outcomes():
         got = {ledger.effect_verdict([ledger.outcome_status(c, scope)], "benefit", scope)
                for c in classes}
         assert got == {expected}
+
+
+ASSUMED = re.compile(r"(about \d+(?:\.\d+)?%|less than 1%|more than 99%|under 0\.1%|over 99\.9%)")
+
+
+def test_every_assumption_dependent_share_in_the_ledger_has_its_range(pipeline_run):
+    """Issue 24: a share that rests on an assumption (the vote count's improvement with no effect,
+    over the assumed placebo-plus-time change; the chance of a patient-noticeable difference, over
+    the reference SD) stands with its range; a flat-prior figure only beside the primary one."""
+    out = pd.read_csv(pipeline_run / "results/ledger.csv")
+    rows = out[out["claim_type"].isin(["vote_count", "within_arm_change"])]
+    assert not rows.empty
+    for _, r in rows.iterrows():
+        text = r["plain"]
+        for m in ASSUMED.finditer(text):
+            after, before = text[m.end():], text[max(0, m.start() - 60):m.start()]
+            if text[:m.start()].rfind("(") > text[:m.start()].rfind(")"):
+                continue  # an end of a range, inside its parentheses
+            ranged = re.match(r" \([^)]* to [^)]*\)", after) is not None
+            beside_primary = "flat prior it is" in before
+            assert ranged or beside_primary, (r["claim_id"], m.group(0), text)
+    vote = pd.read_csv(pipeline_run / "results/vote_count/summary.csv").iloc[0]
+    plain = " ".join(rows.loc[rows["claim_type"] == "vote_count", "plain"])
+    for col in ("p_at_least_k_if_no_effect_direction_low_nonspecific",
+                "p_at_least_k_if_no_effect_direction_high_nonspecific"):
+        assert ledger._share(vote[col]) in plain

@@ -535,6 +535,25 @@ def _chance(p: float) -> str:
     return f"about {p:.0%}"
 
 
+def _share(p: float) -> str:
+    """A probability as a bare percentage, to the precision that keeps it apart from 0 and 1
+    ('0.6%', '23%', '99.9%'; 'under 0.1%', 'over 99.9%')."""
+    if not np.isfinite(p):
+        return "not known"
+    if p < 0.001:
+        return "under 0.1%"
+    if p > 0.999:
+        return "over 99.9%"
+    return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
+
+
+def with_range(p: float, low: float, high: float, over: str) -> str:
+    """A figure that rests on an assumption, with its range over the assumption's range beside
+    it: 'about 95% (23% to 99.9% over ...)' (never the favourable end alone)."""
+    main = _share(p)
+    return f"{main if main[0].isalpha() else 'about ' + main} ({_share(low)} to {_share(high)} {over})"
+
+
 def _same_at_precision(asserted: list[float], data: list[float]) -> bool:
     """The asserted figures equal the data's once the data are rounded to the asserted figure's
     own decimals (an article writing 7.8 for a reported 7.84 is right)."""
@@ -586,23 +605,26 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     parts += [f"difference in change vs comparator {in_unit(_fmt_ci(r['md'], lo, hi, 1), unit)} "
               f"({sub} subgroup; {r['assumptions']})",
               f"reported between-arm {p_text}" if p_text else "no reported between-arm test",
-              *([checked] if (checked := p_check_phrase(r)) else []),
-              f"MCID {notice}: P(difference > MCID) = {p_mcid:.2f} (flat prior)"]
+              *([checked] if (checked := p_check_phrase(r)) else [])]
     bayes = ev.bayes[ev.bayes["set"].map(
         lambda s: ev.config["meta_analysis"]["sets"].get(s, {}).get("mcid_outcome") == outcome
-        and ev.config["meta_analysis"]["sets"].get(s, {}).get("controlled_only", False))]
-    if not bayes.empty:
-        b = bayes.iloc[0]
-        parts.append(f"Bayesian (prior {b['prior']}): P(effect > MCID) = {b['p_mu_gt_mcid']:.2f} "
-                     f"({b['p_mu_gt_mcid_sd_low']:.2f} to {b['p_mu_gt_mcid_sd_high']:.2f} over the "
-                     "reference-SD range)")
+        and ev.config["meta_analysis"]["sets"].get(s, {}).get("controlled_only", False))] \
+        if not ev.bayes.empty and "set" in ev.bayes.columns else ev.bayes
+    b = bayes.iloc[0] if not bayes.empty else None
+    if b is not None:  # the project's primary analysis first, with its range
+        parts.append(f"MCID {notice}: Bayesian (prior {b['prior']}, primary): P(effect > MCID) = "
+                     f"{b['p_mu_gt_mcid']:.2f} ({b['p_mu_gt_mcid_sd_low']:.2f} to "
+                     f"{b['p_mu_gt_mcid_sd_high']:.2f} over the reference-SD range)")
+    parts.append(f"MCID {notice}: P(difference > MCID) = {p_mcid:.2f} (flat prior, this trial's "
+                 "figures alone)")
+    p_meaningful = float(b["p_mu_gt_mcid"]) if b is not None else p_mcid
     if mismatch:
         verdict = WRONG
     elif not sig:
         verdict = NO_DIFFERENCE
     elif sub != WHOLE and claim.get("scope") != "subgroup":
         verdict = OVERSTATED
-    elif _flag(claim.get("asserts_meaningful")) and not p_mcid >= 0.5:
+    elif _flag(claim.get("asserts_meaningful")) and not p_meaningful >= 0.5:
         verdict = OVERSTATED
     elif sub != WHOLE:
         verdict = WEAK
@@ -618,7 +640,16 @@ def within_arm_change(claim, ev: Evidence) -> dict:
         plain += f"; on {arm['comparator']} from {cs[0]:g} to {cs[-1]:g}"
     plain += (f". The difference between the groups was {diff}; a change "
               f"patients notice is about {notice}, and the chance that the true "
-              f"difference is that large is {_chance(p_mcid)}.")
+              "difference is that large is ")
+    if b is not None:
+        prior = b.get("prior_label") or b["prior"]
+        plain += (with_range(b["p_mu_gt_mcid"], b["p_mu_gt_mcid_sd_low"],
+                             b["p_mu_gt_mcid_sd_high"], "over the assumed range of the reference "
+                             "SD that converts the threshold")
+                  + f" in the project's primary Bayesian analysis ({prior}); from "
+                  f"this trial's figures alone with a flat prior it is {_chance(p_mcid)}.")
+    else:
+        plain += f"{_chance(p_mcid)} (flat prior, this trial's figures alone)."
     if len(cs) >= 2 and cs[-1] > cs[0] and ev.summary.loc[reported.index, "lower_is_better"].all():
         plain += (f" Part of the difference comes from the {arm['comparator']} group getting "
                   "worse.")
@@ -727,10 +758,16 @@ def vote_count(claim, ev: Evidence) -> dict:
              f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} studies (as assumed) had "
              "no placebo group",
              f"with no effect of the treatment, at least {v['positive']:.0f} of "
-             f"{v['total']:.0f} show "
-             f"an improvement in {v['p_at_least_k_if_no_effect_direction']:.0%} of simulated "
-             f"reviews (placebo response + regression to the mean {ns['value']:g} SD; "
-             f"{ns['range'][0]}-{ns['range'][1]} SD explored)",
+             f"{v['total']:.0f} show an improvement in "
+             f"{_share(v['p_at_least_k_if_no_effect_direction'])} of simulated reviews "
+             f"(placebo response + regression to the mean {ns['value']:g} SD; "
+             f"{_share(v['p_at_least_k_if_no_effect_direction_low_nonspecific'])} at "
+             f"{ns['range'][0]:g} SD to "
+             f"{_share(v['p_at_least_k_if_no_effect_direction_high_nonspecific'])} at "
+             f"{ns['range'][1]:g} SD); at least {v['positive']:.0f} significant: "
+             f"{_share(v['p_at_least_k_if_no_effect_significant'])} "
+             f"({_share(v['p_at_least_k_if_no_effect_significant_low_nonspecific'])} to "
+             f"{_share(v['p_at_least_k_if_no_effect_significant_high_nonspecific'])})",
              f"placebo-controlled whole-sample estimate: g = "
              f"{_fmt_ci(controlled['mu'], controlled['ci_low'], controlled['ci_high'])}, "
              f"k = {controlled['k']:.0f}"]
@@ -756,8 +793,18 @@ def vote_count(claim, ev: Evidence) -> dict:
               f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} (as assumed) had no "
               f"placebo group, and if the treatment did nothing at least "
               f"{v['positive']:.0f} of {v['total']:.0f} would still report some improvement "
-              f"about {v['p_at_least_k_if_no_effect_direction']:.0%} of the time, because "
-              "patients improve with any treatment and with time.")
+              + with_range(v["p_at_least_k_if_no_effect_direction"],
+                           v["p_at_least_k_if_no_effect_direction_low_nonspecific"],
+                           v["p_at_least_k_if_no_effect_direction_high_nonspecific"],
+                           f"as the assumed improvement on any treatment ranges from "
+                           f"{ns['range'][0]:g} to {ns['range'][1]:g} SD")
+              + " of the time, because patients improve with any treatment and with time; "
+              f"at least {v['positive']:.0f} significant improvements would turn up "
+              + with_range(v["p_at_least_k_if_no_effect_significant"],
+                           v["p_at_least_k_if_no_effect_significant_low_nonspecific"],
+                           v["p_at_least_k_if_no_effect_significant_high_nonspecific"],
+                           "over the same range")
+              + " of the time.")
     return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), plain,
                    v["share"], v["ci_low"], v["ci_high"])
 
