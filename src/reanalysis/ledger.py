@@ -417,10 +417,13 @@ def effect_verdict(statuses: list[str], direction: str, scope) -> str:
     return OVERSTATED
 
 
-def status_sentence(status: str, comparator: str, who: str = "", pooled: bool = False) -> str:
+def status_sentence(status: str, comparator: str, who: str = "", pooled: bool = False,
+                    trials: int = 1) -> str:
     """One outcome's status in plain words, in the case's comparator words (``pooled``: the status
-    is that of the trials' pooled estimate)."""
+    is that of the trials' pooled estimate; ``trials``: how many controlled trials it rests on)."""
     c = comparator
+    if status == NODIFF and trials > 1 and not pooled:
+        return f"{trials} trials with a {c} group found no significant difference from {c}"
     if pooled:
         return {BENEFIT: f"the trials with a {c} group, pooled, show a benefit",
                 HARM: f"the trials with a {c} group, pooled, show it worse than {c}",
@@ -454,6 +457,7 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
     comp = comparator_word(ev)
     statuses, numbers, plain, later_said = [], [], [], []
     by_status: dict[tuple[str, bool], list[str]] = {}
+    trials_of: dict[tuple[str, bool], int] = {}
     who_of: dict[str, set[str]] = {}
     pooled_said = []
     for outcome, label in labels.items():
@@ -470,8 +474,9 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
             if f.cls in (NO_RESULTS, MEASURED):
                 who_of.setdefault(st, set()).add(f.who)
         statuses.append(st)
-        by_status.setdefault((st, bool(pooled) and claim.get("scope") != "subgroup"),
-                             []).append(label)
+        key = (st, bool(pooled) and claim.get("scope") != "subgroup")
+        by_status.setdefault(key, []).append(label)
+        trials_of[key] = min(trials_of.get(key, len(tested)), len(tested))
         text = f"{outcome}: {st}"
         if pooled and claim.get("scope") != "subgroup":
             spec = ev.config["meta_analysis"]["sets"][pooled[0]["set_name"]]
@@ -487,7 +492,8 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
         numbers.append(text)
     for (st, was_pooled), outs in by_status.items():
         who = _join(sorted(who_of[st])) if who_of.get(st) else ""
-        plain.append(f"For {_join(outs)}, {status_sentence(st, comp, who, was_pooled)}.")
+        plain.append(f"For {_join(outs)}, "
+                     f"{status_sentence(st, comp, who, was_pooled, trials_of[st, was_pooled])}.")
     if pooled_said:
         plain.append("The primary analysis: " + "; ".join(pooled_said) + ".")
     if later_said:
