@@ -46,18 +46,21 @@ cpos=np.array([11,29,11,248,47,372,10,499,45,65,141,3,29]); cneg=np.array([128,2
 yi=np.log((tpos/(tpos+tneg))/(cpos/(cpos+cneg))); vi=1/tpos-1/(tpos+tneg)+1/cpos-1/(cpos+cneg)
 """
 PYTHON_CASES = {
-    "nuts": BCG + """
+    "nuts": BCG
+    + """
 from reanalysis.priors import TauPrior
 from reanalysis.bayes_nuts import posterior_nuts
 tree = posterior_nuts(yi, vi, TauPrior("half_normal", 1.0), 2.0, draws=2000, tune=1000, chains=4, cores=2, target_accept=0.99, seed=1)
 print(float(tree["posterior"]["mu"].mean()))
 """,
-    "exact": BCG + """
+    "exact": BCG
+    + """
 from reanalysis.priors import TauPrior
 from reanalysis.bayes_exact import posterior_exact
 p = posterior_exact(yi, vi, TauPrior("half_normal", 1.0), 2.0); p.mu_quantiles(); p.tau_quantiles()
 """,
-    "reml": BCG + """
+    "reml": BCG
+    + """
 from reanalysis.meta_frequentist import fit_random_effects
 print(fit_random_effects(yi, vi, method="REML", knha=True).mu)
 """,
@@ -66,14 +69,24 @@ R_BCG = """
 suppressMessages(library(metafor)); dat <- escalc(measure="RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
 """
 R_CASES = {  # case -> (reference name, R packages, script)
-    "nuts": ("brms", ("metafor", "brms"), R_BCG + """
+    "nuts": (
+        "brms",
+        ("metafor", "brms"),
+        R_BCG
+        + """
 suppressMessages(library(brms)); dat$sei <- sqrt(dat$vi)
 fit <- brm(yi | se(sei) ~ 1 + (1 | trial), data = dat, prior = c(prior(normal(0, 2), class = Intercept), prior(normal(0, 1), class = sd)),
            chains = 4, cores = 2, iter = 3000, warmup = 1000, control = list(adapt_delta = 0.99), seed = 1, refresh = 0, silent = 2)
-"""),
-    "reml": ("metafor", ("metafor",), R_BCG + """
+""",
+    ),
+    "reml": (
+        "metafor",
+        ("metafor",),
+        R_BCG
+        + """
 r <- rma(yi, vi, data = dat, method = "REML", test = "knha"); cat(r$b, "\\n")
-"""),
+""",
+    ),
 }
 WORKFLOW_CASES = ("dry_run", "noop")
 CLEAN_CASES = ("clean", "clean_full")
@@ -107,8 +120,9 @@ PARTS = ("src", "workflow", "config", "data", "profiles", "tests/small_config.ya
 def export_revision(rev: str, dest: Path) -> Path:
     """The package, workflow, configuration and data of a git revision (its workflow runs on its
     own data: the data contract changes with the code)."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *PARTS],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, *PARTS], check=True, capture_output=True
+    ).stdout
     dest.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest
@@ -145,9 +159,12 @@ def main() -> None:
     args = ap.parse_args()
     cases = args.cases.split(",")
     tmp = Path(tempfile.mkdtemp(prefix="mg-bench-"))
-    base_env = {**os.environ, "MPLBACKEND": "Agg",
-                "PYTENSOR_FLAGS": f"compiledir={ROOT / '.cache/pytensor'}",
-                "NUMBA_CACHE_DIR": str(ROOT / ".cache/numba")}
+    base_env = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "PYTENSOR_FLAGS": f"compiledir={ROOT / '.cache/pytensor'}",
+        "NUMBA_CACHE_DIR": str(ROOT / ".cache/numba"),
+    }
     impls = {"ours": (ROOT, {**base_env, "PYTHONPATH": str(ROOT / "src")})}
     if args.before:
         before = export_revision(args.before, tmp / "before")
@@ -157,24 +174,29 @@ def main() -> None:
         runners, skipped = {}, {}
         if case in PYTHON_CASES:
             for name, (_, env) in impls.items():
-                runners[name] = (lambda env=env, code=PYTHON_CASES[case]: timed([sys.executable, "-c", code], env))
+                runners[name] = lambda env=env, code=PYTHON_CASES[case]: timed(
+                    [sys.executable, "-c", code], env
+                )
             if case in R_CASES:
                 ref, packages, script = R_CASES[case]
                 why = r_missing(packages)
                 if why:
                     skipped[ref] = why
                 else:
-                    runners[ref] = (lambda script=script: timed(["Rscript", "-e", script], base_env))
+                    runners[ref] = lambda script=script: timed(["Rscript", "-e", script], base_env)
         elif case in WORKFLOW_CASES:
             for name, (src_root, env) in impls.items():
                 work = workflow_copy(tmp / f"wf-{case}-{len(runners)}", src_root)
                 timed(snakemake_cmd(), env, cwd=work)  # the clean run the up-to-date runs follow
                 extra = ("--dry-run",) if case == "dry_run" else ()
-                runners[name] = (lambda env=env, work=work, extra=extra: timed(snakemake_cmd(*extra), env, cwd=work))
+                runners[name] = lambda env=env, work=work, extra=extra: timed(
+                    snakemake_cmd(*extra), env, cwd=work
+                )
         elif case in CLEAN_CASES:
             for i, (name, (src_root, env)) in enumerate(impls.items()):
-                runners[name] = (lambda src_root=src_root, env=env, i=i, small=case == "clean": clean_run(
-                    src_root, env, tmp / f"clean-{i}", small=small))
+                runners[name] = lambda src_root=src_root, env=env, i=i, small=case == "clean": clean_run(
+                    src_root, env, tmp / f"clean-{i}", small=small
+                )
         else:
             raise SystemExit(f"unknown case {case!r}")
         for name, why in skipped.items():
@@ -191,22 +213,44 @@ def main() -> None:
         for name, values in times.items():
             wall = statistics.median(w for w, _ in values)
             cpu = statistics.median(c for _, c in values)
-            rows.append({"case": case, "implementation": name, "runs": len(values),
-                         "median_wall_s": f"{wall:.2f}", "median_cpu_s": f"{cpu:.2f}",
-                         "wall_ratio_to_ours": f"{wall / ours:.2f}",
-                         "cpu_ratio_to_ours": f"{cpu / ours_cpu:.2f}", "note": ""})
-            print(f"{case:8s} {name:22s} wall {wall:7.2f} s  cpu {cpu:7.2f} s  "
-                  f"x{wall / ours:5.2f} (cpu x{cpu / ours_cpu:5.2f})")
-        rows += [{"case": case, "implementation": name, "runs": 0, "median_wall_s": "",
-                  "median_cpu_s": "", "wall_ratio_to_ours": "", "cpu_ratio_to_ours": "",
-                  "note": f"skipped: {why}"} for name, why in skipped.items()]
+            rows.append(
+                {
+                    "case": case,
+                    "implementation": name,
+                    "runs": len(values),
+                    "median_wall_s": f"{wall:.2f}",
+                    "median_cpu_s": f"{cpu:.2f}",
+                    "wall_ratio_to_ours": f"{wall / ours:.2f}",
+                    "cpu_ratio_to_ours": f"{cpu / ours_cpu:.2f}",
+                    "note": "",
+                }
+            )
+            print(
+                f"{case:8s} {name:22s} wall {wall:7.2f} s  cpu {cpu:7.2f} s  "
+                f"x{wall / ours:5.2f} (cpu x{cpu / ours_cpu:5.2f})"
+            )
+        rows += [
+            {
+                "case": case,
+                "implementation": name,
+                "runs": 0,
+                "median_wall_s": "",
+                "median_cpu_s": "",
+                "wall_ratio_to_ours": "",
+                "cpu_ratio_to_ours": "",
+                "note": f"skipped: {why}",
+            }
+            for name, why in skipped.items()
+        ]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    print(f"written: {out} (load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"written: {out} (load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
 
 

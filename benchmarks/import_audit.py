@@ -15,9 +15,20 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("matplotlib", "pymc", "pytensor", "nutpie", "arviz", "arviz_plots", "arviz_stats",
-         "statsmodels", "pandera", "numba", "xarray")
-SITECUSTOMIZE = f'''
+HEAVY = (
+    "matplotlib",
+    "pymc",
+    "pytensor",
+    "nutpie",
+    "arviz",
+    "arviz_plots",
+    "arviz_stats",
+    "statsmodels",
+    "pandera",
+    "numba",
+    "xarray",
+)
+SITECUSTOMIZE = f"""
 import atexit, importlib.util, os, sys
 if os.environ.get("IMPORT_AUDIT") and ".snakemake/scripts" in " ".join(sys.argv):
     spec = importlib.util.find_spec("scipy.stats")
@@ -34,7 +45,7 @@ if os.environ.get("IMPORT_AUDIT") and ".snakemake/scripts" in " ".join(sys.argv)
             fh.write(f"{{script}}\\t{{used}}\\t{{','.join(heavy)}}\\n")
 
     atexit.register(_record)
-'''
+"""
 
 
 def main() -> None:
@@ -46,11 +57,29 @@ def main() -> None:
         (tmp / "site").mkdir()
         (tmp / "site/sitecustomize.py").write_text(SITECUSTOMIZE)
         record = tmp / "audit.tsv"
-        env = {**os.environ, "IMPORT_AUDIT": str(record), "MPLBACKEND": "Agg",
-               "PYTHONPATH": os.pathsep.join([str(tmp / "site"), str(ROOT / "src")])}
-        subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--quiet",
-                        "--configfile", "config/config.yaml", "small_config.yaml"],
-                       cwd=tmp, env=env, check=True, capture_output=True)
+        env = {
+            **os.environ,
+            "IMPORT_AUDIT": str(record),
+            "MPLBACKEND": "Agg",
+            "PYTHONPATH": os.pathsep.join([str(tmp / "site"), str(ROOT / "src")]),
+        }
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "--cores",
+                "2",
+                "--quiet",
+                "--configfile",
+                "config/config.yaml",
+                "small_config.yaml",
+            ],
+            cwd=tmp,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         lines = sorted(set(record.read_text().splitlines()))
     print(f"{'script':24s} {'scipy.stats used':17s} heavy imports")
     for line in lines:

@@ -31,11 +31,13 @@ yi=np.log((tpos/(tpos+tneg))/(cpos/(cpos+cneg))); vi=1/tpos-1/(tpos+tneg)+1/cpos
 from reanalysis.priors import TauPrior
 """
 CASES = {
-    "exact posterior (grid)": SETUP + """
+    "exact posterior (grid)": SETUP
+    + """
 from reanalysis.bayes_exact import posterior_exact
 p = posterior_exact(yi, vi, TauPrior("half_normal", 1.0), 2.0); p.mu_quantiles(); p.tau_quantiles()
 """,
-    "NUTS 4x2000 incl. import+compile": SETUP + """
+    "NUTS 4x2000 incl. import+compile": SETUP
+    + """
 from reanalysis.bayes_nuts import posterior_nuts
 posterior_nuts(yi, vi, TauPrior("half_normal", 1.0), 2.0, target_accept=0.99, seed=1)
 """,
@@ -56,8 +58,12 @@ print(json.dumps({{"rate": {reps} / el, "seconds": el,
 
 
 def simulator(reps: int, workers: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", SIMULATOR.format(reps=reps, workers=workers)],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", SIMULATOR.format(reps=reps, workers=workers)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -72,7 +78,9 @@ def main(repeats: int = 3) -> None:
         times.sort()
         print(f"{name:40s} {times[0]:8.2f} {times[len(times) // 2]:9.2f}")
     print()
-    print(f"{'subgroup simulator (Macian design)':40s} {'trials/s':>10s} {'seconds':>8s} {'peak RSS MB':>12s}")
+    print(
+        f"{'subgroup simulator (Macian design)':40s} {'trials/s':>10s} {'seconds':>8s} {'peak RSS MB':>12s}"
+    )
     for reps, workers in ((200_000, 1), (200_000, 2), (1_000_000, 2)):
         r = simulator(reps, workers)
         name = f"{reps:,} trials, {workers} thread(s)"
@@ -84,10 +92,18 @@ def pipeline(small: bool) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         for part in ("workflow", "config", "data"):
             shutil.copytree(ROOT / part, Path(tmp) / part)
-        extra = ["--configfile", "config/config.yaml", str(ROOT / "tests/small_config.yaml")] if small else []
+        extra = (
+            ["--configfile", "config/config.yaml", str(ROOT / "tests/small_config.yaml")]
+            if small
+            else []
+        )
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", *extra],
-                       cwd=tmp, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", *extra],
+            cwd=tmp,
+            check=True,
+            capture_output=True,
+        )
         return time.perf_counter() - t
 
 

@@ -39,16 +39,33 @@ effects = pd.read_csv(RESULTS / "effect_sizes.csv")
 # With one or three studies, tau is mostly prior: compare the predictive intervals.
 
 # %%
-cols = ["set", "prior", "k", "mu_q50", "mu_q025", "mu_q975", "tau_q50", "new_q025", "new_q975",
-        "p_mu_gt_0"]
+cols = [
+    "set",
+    "prior",
+    "k",
+    "mu_q50",
+    "mu_q025",
+    "mu_q975",
+    "tau_q50",
+    "new_q025",
+    "new_q975",
+    "p_mu_gt_0",
+]
 prior_table[cols].round(3)
 
 # %% [markdown]
 # ## Clinically important? P(mu > MCID) and its dependence on the reference SD
 
 # %%
-mcid_cols = ["set", "prior", "mcid_smd", "p_mu_gt_mcid", "p_mu_gt_mcid_sd_low",
-             "p_mu_gt_mcid_sd_high", "mu_natural_q50"]
+mcid_cols = [
+    "set",
+    "prior",
+    "mcid_smd",
+    "p_mu_gt_mcid",
+    "p_mu_gt_mcid_sd_low",
+    "p_mu_gt_mcid_sd_high",
+    "mu_natural_q50",
+]
 prior_table.dropna(subset=["mcid_smd"])[mcid_cols].round(3)
 
 # %% [markdown]
@@ -62,15 +79,18 @@ for path in sorted((RESULTS / "bayes").glob("nuts_*.csv")):
     nuts = pd.read_csv(path).set_index("parameter")
     for prior_name in cfg["bayes"]["priors"]:
         if path.stem.endswith(prior_name):
-            set_name = path.stem[len("nuts_"):-len(prior_name) - 1]
+            set_name = path.stem[len("nuts_") : -len(prior_name) - 1]
             break
     prior = TauPrior.from_config(cfg["bayes"]["priors"][prior_name])
-    _, exact = fit_sets(effects, {set_name: sets[set_name]}, prior,
-                        cfg["bayes"]["mu_prior_sd"])[set_name]
+    _, exact = fit_sets(effects, {set_name: sets[set_name]}, prior, cfg["bayes"]["mu_prior_sd"])[
+        set_name
+    ]
     diff = abs(nuts.loc["mu", "mean"] - exact.mu_mean())
-    print(f"{set_name} / {prior_name}: E[mu] NUTS {nuts.loc['mu', 'mean']:.4f} vs exact "
-          f"{exact.mu_mean():.4f} (|diff| = {diff:.4f}, MCSE {nuts.loc['mu', 'mcse_mean']:.4f}); "
-          f"R-hat max {nuts['r_hat'].max():.4f}, min bulk ESS {nuts['ess_bulk'].min():.0f}")
+    print(
+        f"{set_name} / {prior_name}: E[mu] NUTS {nuts.loc['mu', 'mean']:.4f} vs exact "
+        f"{exact.mu_mean():.4f} (|diff| = {diff:.4f}, MCSE {nuts.loc['mu', 'mcse_mean']:.4f}); "
+        f"R-hat max {nuts['r_hat'].max():.4f}, min bulk ESS {nuts['ess_bulk'].min():.0f}"
+    )
     assert diff < 4 * nuts.loc["mu", "mcse_mean"] + 1e-3
 
 # %% [markdown]

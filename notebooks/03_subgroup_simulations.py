@@ -26,9 +26,14 @@ import pandas as pd
 
 RESULTS = Path(os.environ.get("RESULTS_DIR", "../results"))
 SIM = RESULTS / "simulation"
-scenarios = pd.concat([pd.read_csv(f) for f in sorted(SIM.glob("subgroup_*.csv"))
-                       if f.stem.removeprefix("subgroup_") not in
-                       ("power", "credibility", "shrinkage")], ignore_index=True)
+scenarios = pd.concat(
+    [
+        pd.read_csv(f)
+        for f in sorted(SIM.glob("subgroup_*.csv"))
+        if f.stem.removeprefix("subgroup_") not in ("power", "credibility", "shrinkage")
+    ],
+    ignore_index=True,
+)
 power = pd.read_csv(SIM / "subgroup_power.csv")
 credibility = pd.read_csv(SIM / "subgroup_credibility.csv")
 vote = pd.read_csv(RESULTS / "vote_count" / "summary.csv").iloc[0]
@@ -45,8 +50,7 @@ print(f"one test: {fwer.iloc[0]:.3f}; all {int(fwer.index.max())} tests: {fwer.i
 # with no effect the first (primary) test is significant about 5% of the time
 primary = null[null["metric"] == "p_primary_significant"].iloc[0]
 assert abs(primary["value"] - 0.05) < 5 * primary["mcse"], primary
-fwer.plot(marker="o", figsize=(6, 3), ylabel="P(>= 1 'benefit')", xlabel="tests examined");
-
+fwer.plot(marker="o", figsize=(6, 3), ylabel="P(>= 1 'benefit')", xlabel="tests examined")
 # %% [markdown]
 # ## Power: the trial could rarely have shown an interaction
 
@@ -71,12 +75,14 @@ credibility[["criterion", "answer", "evidence"]]
 # ## The "k of n studies improved" vote count
 
 # %%
-print(f"{vote['positive']:.0f}/{vote['total']:.0f}; sign test p = {vote['sign_test_p_one_sided']:.3f};"
-      f" {vote['uncontrolled_studies']:.0f} uncontrolled")
+print(
+    f"{vote['positive']:.0f}/{vote['total']:.0f}; sign test p = {vote['sign_test_p_one_sided']:.3f};"
+    f" {vote['uncontrolled_studies']:.0f} uncontrolled"
+)
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for (criterion, level), part in curve.groupby(["criterion", "nonspecific_improvement"]):
     ax.plot(part["delta"], part["p_at_least_k_exact"], label=f"{criterion}, non-specific {level}")
 ax.axvline(0, color="grey", lw=0.6)
 ax.set_xlabel("true effect (SMD)")
 ax.set_ylabel(f"P(>= {vote['positive']:.0f} of {vote['total']:.0f})")
-ax.legend(fontsize=6);
+ax.legend(fontsize=6)

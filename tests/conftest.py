@@ -49,8 +49,7 @@ def _start_workflow():
 def pytest_sessionfinish(session, exitstatus):
     """Stop what still runs; the workflow copies are removed after a green run and kept (their
     Snakemake output beside them) for a look after a red one."""
-    for run in [_WORKFLOW.get("run"), _WORKFLOW.get("report"),
-                *_WORKFLOW.get("followers", {}).values()]:
+    for run in [_WORKFLOW.get("run"), _WORKFLOW.get("report"), *_WORKFLOW.get("followers", {}).values()]:
         if run is not None:
             run.stop()
     if "base" in _WORKFLOW and exitstatus == 0:
@@ -78,8 +77,7 @@ def pipeline_run():
             shutil.copytree(run.workdir, copy, symlinks=True)  # keeps mtimes and metadata
             followers[name] = start(copy)
     # the report is built in the background too, while the notebook and table tests run
-    _WORKFLOW["report"] = BackgroundRun(run.workdir, "--report", "results/report.html",
-                                      label="report")
+    _WORKFLOW["report"] = BackgroundRun(run.workdir, "--report", "results/report.html", label="report")
     return run.workdir
 
 

@@ -17,24 +17,41 @@ def project_copy(root: Path, dest: Path) -> Path:
     return dest
 
 
-def snakemake_command(workdir: Path, *args: str, small: bool = True,
-                      snakefile: Path | None = None) -> list[str]:
+def snakemake_command(
+    workdir: Path, *args: str, small: bool = True, snakefile: Path | None = None
+) -> list[str]:
     """The Snakemake command line for ``workdir`` (a case folder); ``small`` overlays
     tests/small_config.yaml on the shipped config (unless the caller passes its own
     --configfile)."""
     snakefile = snakefile or workdir / "workflow/Snakefile"
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--directory", str(workdir),
-           "--snakefile", str(snakefile), *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--cores",
+        "2",
+        "--directory",
+        str(workdir),
+        "--snakefile",
+        str(snakefile),
+        *args,
+    ]
     if small and "--configfile" not in args:
         cmd += ["--configfile", "config/config.yaml", SMALL_CONFIG.name]
     return cmd
 
 
-def run_snakemake(workdir: Path, *args: str, timeout: int = 1200, small: bool = True,
-                  snakefile: Path | None = None) -> subprocess.CompletedProcess:
+def run_snakemake(
+    workdir: Path, *args: str, timeout: int = 1200, small: bool = True, snakefile: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run Snakemake in ``workdir`` and wait for it (see :func:`snakemake_command`)."""
-    return subprocess.run(snakemake_command(workdir, *args, small=small, snakefile=snakefile),
-                          capture_output=True, text=True, timeout=timeout, cwd=workdir)
+    return subprocess.run(
+        snakemake_command(workdir, *args, small=small, snakefile=snakefile),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=workdir,
+    )
 
 
 class BackgroundRun:
@@ -56,8 +73,9 @@ class BackgroundRun:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise
-        return subprocess.CompletedProcess(self.cmd, self.proc.returncode, self.out.read_text(),
-                                           self.err.read_text())
+        return subprocess.CompletedProcess(
+            self.cmd, self.proc.returncode, self.out.read_text(), self.err.read_text()
+        )
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -73,7 +91,9 @@ FOLLOWERS: dict[str, Callable[[Path], BackgroundRun]] = {}
 
 def after_workflow(test_name: str):
     """Register ``start(copy) -> BackgroundRun`` for the test named ``test_name``."""
+
     def register(start: Callable[[Path], BackgroundRun]):
         FOLLOWERS[test_name] = start
         return start
+
     return register

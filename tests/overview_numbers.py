@@ -54,8 +54,9 @@ def source_values(results: Path, config: Path) -> list[float]:
         tables.extend(_frames(pd.read_pickle(pkl)))
     for df in tables:
         for c in df.columns:
-            col = (df[c] if pd.api.types.is_numeric_dtype(df[c])
-                   else pd.to_numeric(df[c], errors="coerce"))
+            col = (
+                df[c] if pd.api.types.is_numeric_dtype(df[c]) else pd.to_numeric(df[c], errors="coerce")
+            )
             if pd.api.types.is_numeric_dtype(col):
                 values.extend(float(v) for v in col.dropna() if math.isfinite(float(v)))
     _numbers_of(yaml.safe_load(config.read_text()), values)
@@ -69,8 +70,7 @@ def unmatched_numbers(page: Path, results: Path, config: Path) -> list[str]:
     values = source_values(results, config)
     rounded: dict[int, set[float]] = {}
     for d in range(0, 4):
-        rounded[d] = {round(abs(v), d) for v in values} | {round(abs(100 * v), d)
-                                                           for v in values}
+        rounded[d] = {round(abs(v), d) for v in values} | {round(abs(100 * v), d) for v in values}
     missing = []
     for m in NUMBER.finditer(page_text(page)):
         bound, token, pct = m.groups()

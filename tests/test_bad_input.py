@@ -61,6 +61,7 @@ def _set(name, row_id, field, value):
         df = _table(case, name)
         df.at[_row(df, row_id) if row_id else 0, field] = value
         _save(df, case, name)
+
     return change
 
 
@@ -74,6 +75,7 @@ def _swap_ci(case):
 def _edit(name, fn):
     def change(case):
         _save(fn(_table(case, name)), case, name)
+
     return change
 
 
@@ -81,6 +83,7 @@ def _write_text(name, text_of):
     def change(case):
         path = case / f"data/{name}.csv"
         path.write_text(text_of(path.read_text()))
+
     return change
 
 
@@ -106,42 +109,97 @@ def _line_of(name: str, row_id: str) -> int:
 
 
 SCENARIOS = {  # name: (change, file, expected words, line number or the row_id on that line)
-    "n 1e308": (_set("summary_stats", "mac_str_all_mg_end_mean", "n", "1e308"), "summary_stats",
-                "a sample size must be a whole number up to 10,000,000",
-                "mac_str_all_mg_end_mean"),
-    "n statistic 1e9": (_edit("summary_stats", lambda d: d.assign(value=d["value"].where(
-        d["statistic"] != "n", "1e9"))), "summary_stats", "n must be a whole number from 0 to",
-        None),
-    "sd 1e308": (_set("summary_stats", "mac_str_all_mg_end_sd", "value", "1e308"),
-                 "summary_stats", "sd = 1e+308 is implausibly large", None),
-    "se without scale 1e12": (_edit("summary_stats", lambda d: d.assign(
-        scale_min="", scale_max="", value=d["value"].where(d["statistic"] != "sd", "1e12"))),
-        "summary_stats", "at most 1e+09 (no scale range given)", None),
-    "ci low above high": (_swap_ci, "summary_stats", "CI low 0.09 is above CI high -0.23",
-                          "choi_rd_lo"),
-    "estimate outside its ci": (_set("summary_stats", "choi_rd", "value", "0.5"),
-                                "summary_stats", "estimate 0.5 lies outside its CI", "choi_rd"),
-    "missing column": (_edit("summary_stats", lambda d: d.drop(columns="value")),
-                       "summary_stats", "missing column 'value' (required: row_id,", None),
-    "unknown column": (_edit("summary_stats", lambda d: d.assign(extra_note="x")),
-                       "summary_stats", "unknown column 'extra_note' (allowed: row_id,", None),
-    "semicolons": (_write_text("arms", lambda t: t.replace(",", ";")), "arms",
-                   "file is not comma-separated (found ';')", 1),
-    "field count": (_write_text("studies", _bad_field_count), "studies",
-                    "fields, but the header has", 5),
-    "not a number": (_set("summary_stats", "mac_str_all_mg_end_mean", "value", "abc"),
-                     "summary_stats", "field 'value': 'abc' is not a number", 2),
+    "n 1e308": (
+        _set("summary_stats", "mac_str_all_mg_end_mean", "n", "1e308"),
+        "summary_stats",
+        "a sample size must be a whole number up to 10,000,000",
+        "mac_str_all_mg_end_mean",
+    ),
+    "n statistic 1e9": (
+        _edit("summary_stats", lambda d: d.assign(value=d["value"].where(d["statistic"] != "n", "1e9"))),
+        "summary_stats",
+        "n must be a whole number from 0 to",
+        None,
+    ),
+    "sd 1e308": (
+        _set("summary_stats", "mac_str_all_mg_end_sd", "value", "1e308"),
+        "summary_stats",
+        "sd = 1e+308 is implausibly large",
+        None,
+    ),
+    "se without scale 1e12": (
+        _edit(
+            "summary_stats",
+            lambda d: d.assign(
+                scale_min="", scale_max="", value=d["value"].where(d["statistic"] != "sd", "1e12")
+            ),
+        ),
+        "summary_stats",
+        "at most 1e+09 (no scale range given)",
+        None,
+    ),
+    "ci low above high": (_swap_ci, "summary_stats", "CI low 0.09 is above CI high -0.23", "choi_rd_lo"),
+    "estimate outside its ci": (
+        _set("summary_stats", "choi_rd", "value", "0.5"),
+        "summary_stats",
+        "estimate 0.5 lies outside its CI",
+        "choi_rd",
+    ),
+    "missing column": (
+        _edit("summary_stats", lambda d: d.drop(columns="value")),
+        "summary_stats",
+        "missing column 'value' (required: row_id,",
+        None,
+    ),
+    "unknown column": (
+        _edit("summary_stats", lambda d: d.assign(extra_note="x")),
+        "summary_stats",
+        "unknown column 'extra_note' (allowed: row_id,",
+        None,
+    ),
+    "semicolons": (
+        _write_text("arms", lambda t: t.replace(",", ";")),
+        "arms",
+        "file is not comma-separated (found ';')",
+        1,
+    ),
+    "field count": (
+        _write_text("studies", _bad_field_count),
+        "studies",
+        "fields, but the header has",
+        5,
+    ),
+    "not a number": (
+        _set("summary_stats", "mac_str_all_mg_end_mean", "value", "abc"),
+        "summary_stats",
+        "field 'value': 'abc' is not a number",
+        2,
+    ),
     "nan where a value is required": (
-        _set("summary_stats", "mac_str_all_mg_end_mean", "value", "nan"), "summary_stats",
-        "'nan' is not a number (this field needs a number)", 2),
-    "levels n not whole": (_set("levels", None, "n_fm", "20.5"), "levels",
-                           "field 'n_fm': a sample size must be a whole number", 2),
-    "studies n_total 1e12": (_set("studies", None, "n_total", "1e12"), "studies",
-                             "field 'n_total': a sample size must be a whole number", 2),
+        _set("summary_stats", "mac_str_all_mg_end_mean", "value", "nan"),
+        "summary_stats",
+        "'nan' is not a number (this field needs a number)",
+        2,
+    ),
+    "levels n not whole": (
+        _set("levels", None, "n_fm", "20.5"),
+        "levels",
+        "field 'n_fm': a sample size must be a whole number",
+        2,
+    ),
+    "studies n_total 1e12": (
+        _set("studies", None, "n_total", "1e12"),
+        "studies",
+        "field 'n_total': a sample size must be a whole number",
+        2,
+    ),
     "empty file": (_write_text("studies", lambda t: ""), "studies", "file is empty", None),
-    "duplicate id": (_set("summary_stats", "mac_str_all_mg_end_sd", "row_id",
-                          "mac_str_all_mg_end_mean"), "summary_stats",
-                     "appears on more than one line (must be unique)", None),
+    "duplicate id": (
+        _set("summary_stats", "mac_str_all_mg_end_sd", "row_id", "mac_str_all_mg_end_mean"),
+        "summary_stats",
+        "appears on more than one line (must be unique)",
+        None,
+    ),
 }
 
 
@@ -187,16 +245,29 @@ def test_a_forensically_impossible_sd_is_accepted(case):
 def test_optional_study_columns_may_be_absent(case):
     """studies.csv without the descriptive columns the report reads passes validation, and the
     report's study table reads them as not reported (no KeyError)."""
-    optional = ["population", "dose_mg_per_day", "form", "route", "year", "label",
-                "co_intervention", "comparator", "note", "identifier", "primary_outcome"]
+    optional = [
+        "population",
+        "dose_mg_per_day",
+        "form",
+        "route",
+        "year",
+        "label",
+        "co_intervention",
+        "comparator",
+        "note",
+        "identifier",
+        "primary_outcome",
+    ]
     _edit("studies", lambda d: d.drop(columns=optional))(case)
     assert _problems(case) == []
-    tables = data_io.load_all({k: case / v for k, v in CFG["data"].items()},
-                              CFG["assumptions"]["sample_sizes"])
+    tables = data_io.load_all(
+        {k: case / v for k, v in CFG["data"].items()}, CFG["assumptions"]["sample_sizes"]
+    )
     studies = tables["studies"]
     assert set(optional) <= set(studies.columns) and studies[optional].isna().all().all()
     table = study_characteristics.characteristics_table(
-        studies, tables["summary_stats"], pd.DataFrame(columns=["study_id"]), ["intervention"])
+        studies, tables["summary_stats"], pd.DataFrame(columns=["study_id"]), ["intervention"]
+    )
     assert table["Dose and form"].str.contains("not found").all()
 
 
@@ -207,8 +278,12 @@ def test_an_outcome_no_set_pools_is_a_warning_and_an_estimability_row(case):
     df.loc[rows, "outcome"] = "symptom_severty"
     _save(df, case, "summary_stats")
     assert _problems(case) == []  # a warning, not an error
-    summary = curated.curate(data_io.load_all({k: case / v for k, v in CFG["data"].items()},
-                                              CFG["assumptions"]["sample_sizes"]), CFG)["summary"]
+    summary = curated.curate(
+        data_io.load_all(
+            {k: case / v for k, v in CFG["data"].items()}, CFG["assumptions"]["sample_sizes"]
+        ),
+        CFG,
+    )["summary"]
     outcomes = curated.pooling_outcomes(CFG)
     warnings = curated.unpooled_warnings(summary, outcomes, "data/summary_stats.csv")
     typo = [w for w in warnings if "'symptom_severty'" in w]
@@ -231,18 +306,36 @@ def test_five_config_mistakes_are_listed_at_once():
     del cfg["mcid"]
     problems = config_mod.config_problems(cfg)
     assert len(problems) == 5, problems
-    for words in ("seed: got 'abc'", "primary_method: got 'ML'; allowed: REML, DL, PM",
-                  "unknown key(s) 'kn_ha' (allowed: methods,", "draws: got -5",
-                  "missing key 'mcid'"):
+    for words in (
+        "seed: got 'abc'",
+        "primary_method: got 'ML'; allowed: REML, DL, PM",
+        "unknown key(s) 'kn_ha' (allowed: methods,",
+        "draws: got -5",
+        "missing key 'mcid'",
+    ):
         assert any(words in p for p in problems), (words, problems)
     assert all(len(p) < 400 and "\n" not in p for p in problems)  # one line each, no dump
 
 
 def _dry_run(case):
     return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--dry-run", "--cores", "1", "--directory",
-         str(case), "--snakefile", str(case / "workflow/Snakefile")],
-        capture_output=True, text=True, timeout=300, cwd=case)
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--dry-run",
+            "--cores",
+            "1",
+            "--directory",
+            str(case),
+            "--snakefile",
+            str(case / "workflow/Snakefile"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=case,
+    )
 
 
 def test_config_errors_reach_the_console_as_a_list(case):
@@ -279,8 +372,12 @@ def test_a_yaml_syntax_error_names_file_and_line(case):
 
 
 def _make(*args, timeout=600):
-    return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), *args],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.mark.parametrize("cores", ["0", "-1", "two", "1.5"])
@@ -309,8 +406,11 @@ def _small_case_copy(run: Path, dest: Path) -> Path:
 
 
 def _snapshot(results: Path) -> dict[str, tuple[int, bytes]]:
-    return {str(p.relative_to(results)): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(results.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(results)): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(results.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("name", ["summary_stats", "studies"])
@@ -342,9 +442,24 @@ def test_failed_validation_leaves_results_and_the_report_refuses(report_html, tm
     after = {k: v for k, v in _snapshot(work / "results").items() if not k.startswith("data/")}
     assert after == keep
     report = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "1", "--directory", str(work),
-         "--snakefile", str(ROOT / "workflow/Snakefile"), "--report", "results/report.html"],
-        capture_output=True, text=True, timeout=300, cwd=work)
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "1",
+            "--directory",
+            str(work),
+            "--snakefile",
+            str(ROOT / "workflow/Snakefile"),
+            "--report",
+            "results/report.html",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=work,
+    )
     assert report.returncode != 0
     assert "REPORT NOT BUILT: the last run did not finish" in report.stderr
     assert _snapshot(work / "results")["report.html"] == keep["report.html"]
@@ -364,9 +479,23 @@ def test_kill_9_then_make_workflow_resumes_byte_identical(pipeline_run, tmp_path
     clean = _snapshot(work / "results")
     nuts = next((work / "results/bayes").glob("nuts_*.csv"))
     smk = subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--directory", str(work),
-         "--snakefile", str(ROOT / "workflow/Snakefile"), "--forcerun", "bayes_nuts"],
-        cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--directory",
+            str(work),
+            "--snakefile",
+            str(ROOT / "workflow/Snakefile"),
+            "--forcerun",
+            "bayes_nuts",
+        ],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 120
     while time.time() < deadline and not _pids_running(f"{work}/.snakemake/scripts/.*bayes_nuts"):
         time.sleep(0.5)

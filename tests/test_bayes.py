@@ -35,15 +35,15 @@ def test_exact_matches_bruteforce_2d_quadrature():
         return dens
 
     def integral(f):
-        return integrate.dblquad(lambda mu, tau: f(mu, tau) * joint(mu, tau), 0, 50, -5, 5,
-                                 epsabs=1e-11, epsrel=1e-9)[0]
+        return integrate.dblquad(
+            lambda mu, tau: f(mu, tau) * joint(mu, tau), 0, 50, -5, 5, epsabs=1e-11, epsrel=1e-9
+        )[0]
 
     z = integral(lambda m, t: 1.0)
     post = posterior_exact(np.array(yi), np.array(vi), TauPrior("half_cauchy", scale), mu_sd)
     assert post.mu_mean() == pytest.approx(integral(lambda m, t: m) / z, abs=1e-4)
     assert post.tau_mean() == pytest.approx(integral(lambda m, t: t) / z, abs=1e-3)
-    assert post.prob_mu_above(0.0) == pytest.approx(integral(lambda m, t: float(m > 0)) / z,
-                                                    abs=1e-3)
+    assert post.prob_mu_above(0.0) == pytest.approx(integral(lambda m, t: float(m > 0)) / z, abs=1e-3)
 
 
 def test_grid_is_converged(bcg):
@@ -53,10 +53,15 @@ def test_grid_is_converged(bcg):
     assert np.allclose(a.tau_quantiles(), b.tau_quantiles(), atol=1e-3)
 
 
-@pytest.mark.parametrize("prior", [
-    TauPrior("half_normal", 0.5), TauPrior("half_cauchy", 0.5),
-    TauPrior("lognormal_tau2", 1.5, -2.0), TauPrior("logt_tau2", 2.5, -3.16),
-])
+@pytest.mark.parametrize(
+    "prior",
+    [
+        TauPrior("half_normal", 0.5),
+        TauPrior("half_cauchy", 0.5),
+        TauPrior("lognormal_tau2", 1.5, -2.0),
+        TauPrior("logt_tau2", 2.5, -3.16),
+    ],
+)
 def test_prior_density_integrates_to_one_and_matches_cdf(prior):
     total = integrate.quad(lambda t: np.exp(prior.logpdf(t)), 0, np.inf, limit=500)[0]
     assert total == pytest.approx(1.0, abs=1e-5)
@@ -93,8 +98,12 @@ def test_nuts_agrees_with_exact_and_passes_diagnostics(bcg):
     summ = summary_table(tree)
     assert "eti95_lb" in summ.columns
     post = tree["posterior"]
-    table = crosscheck(summ, {v: post[v].values.ravel() for v in ("mu", "tau")},
-                       posterior_exact(*bcg, HN1, 2.0), multiple=4)
+    table = crosscheck(
+        summ,
+        {v: post[v].values.ravel() for v in ("mu", "tau")},
+        posterior_exact(*bcg, HN1, 2.0),
+        multiple=4,
+    )
     assert table["ok"].all(), table
 
 
@@ -113,8 +122,10 @@ def test_unknown_sampler_is_refused(bcg):
         posterior_nuts(*bcg, HN1, 2.0, sampler="stan")
 
 
-@pytest.mark.parametrize("prior", [TauPrior("half_cauchy", 0.5), TauPrior("logt_tau2", 2.5, -3.16),
-                                   TauPrior("half_normal", 0.5)])
+@pytest.mark.parametrize(
+    "prior",
+    [TauPrior("half_cauchy", 0.5), TauPrior("logt_tau2", 2.5, -3.16), TauPrior("half_normal", 0.5)],
+)
 def test_single_study_tau_mean_matches_quadrature(prior):
     # k = 1: p(y | tau) = N(y; m0, s0² + v + tau²). A heavy-tailed prior's far tail must be on the
     # grid (its 99.999% quantile), or E[tau | y] is biased (~1e-3 when the grid stopped at 1000).
@@ -124,32 +135,47 @@ def test_single_study_tau_mean_matches_quadrature(prior):
         def g(u):
             t = np.exp(u)
             return f(t) * np.exp(prior.logpdf(t)) * stats.norm.pdf(y, 0.0, np.sqrt(s0**2 + v + t**2)) * t
+
         cuts = np.linspace(-60.0, 120.0, 37)
-        return sum(integrate.quad(g, a, b, epsabs=1e-14, epsrel=1e-12)[0]
-                   for a, b in zip(cuts[:-1], cuts[1:], strict=True))
+        return sum(
+            integrate.quad(g, a, b, epsabs=1e-14, epsrel=1e-12)[0]
+            for a, b in zip(cuts[:-1], cuts[1:], strict=True)
+        )
 
     expected = integral(lambda t: t) / integral(lambda t: 1.0)
     assert posterior_exact([y], [v], prior, s0).tau_mean() == pytest.approx(expected, abs=2e-4)
 
 
-DENSITY_PRIORS = [TauPrior("half_normal", 0.5), TauPrior("half_cauchy", 0.5),
-                  TauPrior("lognormal_tau2", 1.5, -2.0), TauPrior("logt_tau2", 2.5, -3.16, 5.0)]
+DENSITY_PRIORS = [
+    TauPrior("half_normal", 0.5),
+    TauPrior("half_cauchy", 0.5),
+    TauPrior("lognormal_tau2", 1.5, -2.0),
+    TauPrior("logt_tau2", 2.5, -3.16, 5.0),
+]
 
 
 def _scipy_log_density(x, yi, vi, prior, s0, m0):
     """The NUTS model's log density in its unconstrained coordinates, from scipy's densities."""
     k = len(yi)
-    mu, u, z, z_new = x[0], x[1], x[2:2 + k], x[2 + k]
+    mu, u, z, z_new = x[0], x[1], x[2 : 2 + k], x[2 + k]
     if prior.kind in ("half_normal", "half_cauchy"):
         tau = np.exp(u)
         dist = stats.halfnorm if prior.kind == "half_normal" else stats.halfcauchy
         lp_u = dist.logpdf(tau, scale=prior.scale) + u  # Jacobian of tau = exp(u)
     else:
         tau = np.exp(0.5 * u)
-        lp_u = (stats.norm.logpdf(u, prior.location, prior.scale) if prior.kind == "lognormal_tau2"
-                else stats.t.logpdf(u, prior.df, prior.location, prior.scale))
-    return (stats.norm.logpdf(mu, m0, s0) + lp_u + stats.norm.logpdf(z).sum()
-            + stats.norm.logpdf(yi, mu + tau * z, np.sqrt(vi)).sum() + stats.norm.logpdf(z_new))
+        lp_u = (
+            stats.norm.logpdf(u, prior.location, prior.scale)
+            if prior.kind == "lognormal_tau2"
+            else stats.t.logpdf(u, prior.df, prior.location, prior.scale)
+        )
+    return (
+        stats.norm.logpdf(mu, m0, s0)
+        + lp_u
+        + stats.norm.logpdf(z).sum()
+        + stats.norm.logpdf(yi, mu + tau * z, np.sqrt(vi)).sum()
+        + stats.norm.logpdf(z_new)
+    )
 
 
 @pytest.mark.parametrize("prior", DENSITY_PRIORS, ids=lambda p: p.kind)
@@ -167,13 +193,15 @@ def test_hand_written_density_and_gradient_match_scipy(bcg, prior):
         value = bd.log_density(x, data, grad)
         assert value == pytest.approx(_scipy_log_density(x, yi, vi, prior, 2.0, 0.3), rel=1e-12)
         h, spare = 1e-6, np.empty_like(x)
-        numeric = [(bd.log_density(x + h * e, data, spare) - bd.log_density(x - h * e, data, spare))
-                   / (2 * h) for e in np.eye(x.size)]
+        numeric = [
+            (bd.log_density(x + h * e, data, spare) - bd.log_density(x - h * e, data, spare)) / (2 * h)
+            for e in np.eye(x.size)
+        ]
         np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-6)
         out = np.empty(2 * yi.size + 4)
         bd.expand(x, data, out)
         tau = out[1]
-        np.testing.assert_allclose(out[3 + yi.size:3 + 2 * yi.size], x[0] + tau * x[2:2 + yi.size])
+        np.testing.assert_allclose(out[3 + yi.size : 3 + 2 * yi.size], x[0] + tau * x[2 : 2 + yi.size])
 
 
 def test_nuts_draws_are_nutpie_sample_draws(bcg):
@@ -184,17 +212,28 @@ def test_nuts_draws_are_nutpie_sample_draws(bcg):
     from reanalysis.bayes_nuts import DensityModel, initial_point, posterior_nuts
 
     yi, vi = bcg
-    ours = posterior_nuts(yi, vi, HN1, 2.0, draws=60, tune=60, chains=2, cores=1, seed=4,
-                          target_accept=0.9)
+    ours = posterior_nuts(
+        yi, vi, HN1, 2.0, draws=60, tune=60, chains=2, cores=1, seed=4, target_accept=0.9
+    )
     data = bd.model_data(yi, vi, "half_normal", 1.0, 0.0, 5.0, 2.0)
     model = DensityModel(yi.size, data, lambda s: initial_point(HN1, yi.size, 0.0, s))
-    theirs = nutpie.sample(model, draws=60, tune=60, chains=2, cores=1, seed=4, save_warmup=False,
-                           progress_bar=False, target_accept=0.9)
+    theirs = nutpie.sample(
+        model,
+        draws=60,
+        tune=60,
+        chains=2,
+        cores=1,
+        seed=4,
+        save_warmup=False,
+        progress_bar=False,
+        target_accept=0.9,
+    )
     for var in ("mu", "tau", "theta", "theta_new"):
         np.testing.assert_array_equal(ours["posterior"][var].values, theirs["posterior"][var].values)
     for stat in ("diverging", "n_steps", "step_size"):
-        np.testing.assert_array_equal(ours["sample_stats"][stat].values,
-                                      theirs["sample_stats"][stat].values)
+        np.testing.assert_array_equal(
+            ours["sample_stats"][stat].values, theirs["sample_stats"][stat].values
+        )
 
 
 def test_nuts_draws_are_the_same_for_the_same_seed(bcg):

@@ -44,18 +44,42 @@ def test_mcid_probability_matches_the_normal_formula_when_tau_is_zero_and_prior_
 
 def _effects(**over):
     """Three placebo-controlled SMDs on one instrument; md / yi = 1.2, 1.4, 1.6 points."""
-    return pd.DataFrame({
-        "es_id": ["a", "b", "c"], "study_id": ["s1", "s2", "s3"], "yi": [0.4, 0.7, 0.2],
-        "vi": [0.05, 0.08, 0.1], "md": [0.48, 0.98, 0.32], "estimand": "between_change",
-        "subgroup": "all", "arm": "between", "outcome": "pain", "instrument": "NRS 0-10",
-        "controlled": True} | over)
+    return pd.DataFrame(
+        {
+            "es_id": ["a", "b", "c"],
+            "study_id": ["s1", "s2", "s3"],
+            "yi": [0.4, 0.7, 0.2],
+            "vi": [0.05, 0.08, 0.1],
+            "md": [0.48, 0.98, 0.32],
+            "estimand": "between_change",
+            "subgroup": "all",
+            "arm": "between",
+            "outcome": "pain",
+            "instrument": "NRS 0-10",
+            "controlled": True,
+        }
+        | over
+    )
 
 
-SET = {"demo": {"label": "demo", "controlled_only": False, "estimands": ["between_change"],
-                "subgroups": ["all"], "arms": ["between"], "outcomes": ["pain"],
-                "mcid_outcome": "pain"}}
-MCID = {"pain": {"value": 2.0, "source": "x",
-                 "reference_sd": {"value": 1.5, "range": [1.0, 2.5], "why": "x"}}}
+SET = {
+    "demo": {
+        "label": "demo",
+        "controlled_only": False,
+        "estimands": ["between_change"],
+        "subgroups": ["all"],
+        "arms": ["between"],
+        "outcomes": ["pain"],
+        "mcid_outcome": "pain",
+    }
+}
+MCID = {
+    "pain": {
+        "value": 2.0,
+        "source": "x",
+        "reference_sd": {"value": 1.5, "range": [1.0, 2.5], "why": "x"},
+    }
+}
 
 
 def test_mcid_uses_the_effects_own_standardiser():
@@ -68,11 +92,14 @@ def test_mcid_uses_the_effects_own_standardiser():
     assert row["mu_natural_q50"] == pytest.approx(row["mu_q50"] * sd)
 
 
-@pytest.mark.parametrize("over, reason", [
-    ({"controlled": False}, "not all placebo-controlled"),
-    ({"instrument": ["NRS 0-10", "VAS 0-100", "NRS 0-10"]}, "different instruments"),
-    ({"md": [0.48, np.nan, 0.32]}, "no mean difference"),
-])
+@pytest.mark.parametrize(
+    "over, reason",
+    [
+        ({"controlled": False}, "not all placebo-controlled"),
+        ({"instrument": ["NRS 0-10", "VAS 0-100", "NRS 0-10"]}, "different instruments"),
+        ({"md": [0.48, np.nan, 0.32]}, "no mean difference"),
+    ],
+)
 def test_mcid_is_not_computed_for_mixed_or_uncontrolled_sets(over, reason):
     row = exact_summaries(_effects(**over), SET, "hn", HN, 2.0, MCID).iloc[0]
     assert reason in row["mcid_note"]
@@ -90,8 +117,10 @@ def test_bayes_figures_have_one_panel_row_per_estimable_set():
     from reanalysis.bayes_tables import fit_sets
 
     sets = SET | {"empty": SET["demo"] | {"outcomes": ["sleep"], "label": "empty"}}
-    fits = {"hn": fit_sets(_effects(), sets, HN, 2.0),
-            "hc": fit_sets(_effects(), sets, TauPrior("half_cauchy", 0.5), 2.0)}
+    fits = {
+        "hn": fit_sets(_effects(), sets, HN, 2.0),
+        "hc": fit_sets(_effects(), sets, TauPrior("half_cauchy", 0.5), 2.0),
+    }
     dens = posterior_density_plot(fits, sets, {"hn": "HN", "hc": "HC"})
     assert len(dens.axes) == 2  # the empty set has no posterior and no row
     assert len(dens.axes[0].lines) == 3  # two priors + the zero line
@@ -109,8 +138,9 @@ def _simulate(rng, prior, k, s0):
     return mu, tau, yi, vi
 
 
-@pytest.mark.parametrize("prior", [HN, TauPrior("logt_tau2", 2.5, location=-3.16, df=5)],
-                         ids=["half_normal", "rhodes_logt"])
+@pytest.mark.parametrize(
+    "prior", [HN, TauPrior("logt_tau2", 2.5, location=-3.16, df=5)], ids=["half_normal", "rhodes_logt"]
+)
 def test_exact_posterior_is_calibrated(prior):
     """SBC with the exact posterior: the posterior CDF at the true value is Uniform(0, 1)."""
     rng = np.random.default_rng(20221022)
@@ -144,8 +174,9 @@ def test_nuts_is_calibrated():
     ranks = {"mu": [], "tau": []}
     for rep in range(40):
         mu, tau, yi, vi = _simulate(rng, HN, 4, 1.0)
-        tree = posterior_nuts(yi, vi, HN, 1.0, draws=250, tune=500, chains=4,
-                              target_accept=0.95, seed=rep)
+        tree = posterior_nuts(
+            yi, vi, HN, 1.0, draws=250, tune=500, chains=4, target_accept=0.95, seed=rep
+        )
         for name, truth in (("mu", mu), ("tau", tau)):
             draws = tree["posterior"][name].values.ravel()[::10]  # 100 draws, thinned
             ranks[name].append((np.sum(draws < truth) + rng.uniform()) / (len(draws) + 1))

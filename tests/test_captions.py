@@ -11,10 +11,15 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [ROOT, ROOT / "cases/mg_leg_cramps"]
 # Sentences that were once in captions and are facts of one case's data.
-FACTS = ("no pooled estimate (one study)", "no control group to subtract",
-         "the selection of the reported subgroup", "high risk in the selection",
-         "sample sizes of the trial are", "other studies had no placebo group",
-         "how few studies have a control arm")
+FACTS = (
+    "no pooled estimate (one study)",
+    "no control group to subtract",
+    "the selection of the reported subgroup",
+    "high risk in the selection",
+    "sample sizes of the trial are",
+    "other studies had no placebo group",
+    "how few studies have a control arm",
+)
 
 
 class _Wildcards:
@@ -32,7 +37,8 @@ def _rendered(case: Path) -> dict[str, str]:
             continue  # the rule of this caption is not included for this case
         snakemake = type("S", (), {"config": config, "wildcards": _Wildcards})
         out[rst.name] = jinja2.Template(text, undefined=jinja2.StrictUndefined).render(
-            snakemake=snakemake)
+            snakemake=snakemake
+        )
     return out
 
 

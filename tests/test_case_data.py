@@ -78,10 +78,12 @@ def test_summary_rows_are_located_and_declared(folder):
     unknown = ~summary["study_id"].isin(studies["study_id"])
     assert not unknown.any(), f"summary_stats.csv lines {_lines(summary, unknown)}: unknown study"
     declared = set(zip(arms["study_id"], arms["arm"], strict=True))
-    undeclared = summary.apply(lambda r: r["arm"] != "between"
-                               and (r["study_id"], r["arm"]) not in declared, axis=1)
-    assert not undeclared.any(), (f"summary_stats.csv lines {_lines(summary, undeclared)}: "
-                                  "arm not in arms.csv")
+    undeclared = summary.apply(
+        lambda r: r["arm"] != "between" and (r["study_id"], r["arm"]) not in declared, axis=1
+    )
+    assert not undeclared.any(), (
+        f"summary_stats.csv lines {_lines(summary, undeclared)}: arm not in arms.csv"
+    )
 
 
 @pytest.mark.parametrize("folder", CASE_DATA, ids=CASE_IDS)
@@ -100,8 +102,11 @@ def test_claims_name_known_studies(folder):
     claims, studies = _read(folder, "claims"), _read(folder, "studies")
     assert not _lines(claims, claims["quote"].str.strip() == ""), "claims without a quote"
     known = set(studies["study_id"])
-    levels = (_read(folder, "levels") if (folder / "levels.csv").exists()
-              else pd.DataFrame(columns=["study_id"]))
+    levels = (
+        _read(folder, "levels")
+        if (folder / "levels.csv").exists()
+        else pd.DataFrame(columns=["study_id"])
+    )
     if "study_id" in levels.columns:
         known |= set(levels["study_id"])
     ids = claims["study_id"].str.split(";").apply(lambda xs: {x.strip() for x in xs} - {""})
@@ -125,7 +130,7 @@ def test_extra_case_quotes_occur_at_their_line(folder):
     for _, c in local.iterrows():
         lines = (folder.parent / c["source_file"]).read_text(encoding="utf-8").splitlines()
         first, last = int(c["line"]), int(c["line_end"] or c["line"])
-        if c["quote"] not in " ".join(lines[first - 1:last]):
+        if c["quote"] not in " ".join(lines[first - 1 : last]):
             problems.append(f"{c['claim_id']}: quote not on lines {first}-{last} of {c['source_file']}")
     assert not problems, problems
 
@@ -141,15 +146,13 @@ def test_config_names_only_what_the_data_contain(folder):
     declared = set(zip(arms["study_id"], arms["arm"], strict=True))
     for s in config["assumptions"].get("sample_sizes", []):
         assert (s["study_id"], s["arm"]) in declared, f"sample_sizes: {s['study_id']}/{s['arm']}"
-        assert ((summary["study_id"] == s["study_id"])
-                & (summary["subgroup"] == s["subgroup"])).any(), s
+        assert ((summary["study_id"] == s["study_id"]) & (summary["subgroup"] == s["subgroup"])).any(), s
         lo, hi = s["range"]
         assert lo <= s["value"] <= hi, s
     outcomes = set(summary["outcome"])
     # 'between' selects the computed intervention-vs-comparator effects: reported between-arm
     # statistics, or arms of both roles whose own figures give the difference
-    compared = (summary["arm"] == "between").any() or {"intervention", "comparator"} <= set(
-        arms["role"])
+    compared = (summary["arm"] == "between").any() or {"intervention", "comparator"} <= set(arms["role"])
     roles = set(arms["role"]) | ({"between"} if compared else set())
     for name, spec in config["meta_analysis"]["sets"].items():
         assert set(spec["outcomes"]) <= outcomes, f"set {name}: {set(spec['outcomes']) - outcomes}"
@@ -168,8 +171,9 @@ def test_extra_case_has_two_controlled_trials_reported_differently(folder):
     (cases/normand1999) is a published dataset kept as published, its trials re-shaped in
     tests/reference/test_normand1999_metafor.py."""
     summary, studies = _read(folder, "summary_stats"), _read(folder, "studies")
-    controlled = studies.loc[(studies["role"] == "intervention")
-                             & (studies["controlled"] == "true"), "study_id"]
+    controlled = studies.loc[
+        (studies["role"] == "intervention") & (studies["controlled"] == "true"), "study_id"
+    ]
     signatures = {}
     for sid in controlled:
         rows = summary[summary["study_id"] == sid]

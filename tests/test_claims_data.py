@@ -45,7 +45,7 @@ def test_each_quote_occurs_verbatim_at_its_line(claims):
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
         first, last = int(c["line"]), int(c["line_end"])
-        span = _norm(" ".join(lines[first - 1:last]))
+        span = _norm(" ".join(lines[first - 1 : last]))
         quote = _norm(c["quote"])
         if quote not in span:
             problems.append(f"{c['claim_id']}: quote not at lines {first}-{last}")
@@ -69,10 +69,13 @@ def test_studies_design_flags_are_tri_state(tmp_path):
     assert studies.loc["demirkaya2001", "randomized"]
     text = (ROOT / "data/studies.csv").read_text().splitlines()
     bad = tmp_path / "studies.csv"
-    bad.write_text("\n".join([text[0], text[1].replace(",true,true,true,", ",not stated,true,"
-                                                        "true,", 1)] + text[2:]) + "\n")
-    with pytest.raises(data_io.DataValidationError, match="field 'controlled': expected true "
-                                                          "or false, got 'not stated'"):
+    bad.write_text(
+        "\n".join([text[0], text[1].replace(",true,true,true,", ",not stated,true,true,", 1)] + text[2:])
+        + "\n"
+    )
+    with pytest.raises(
+        data_io.DataValidationError, match="field 'controlled': expected true or false, got 'not stated'"
+    ):
         data_io.load_studies(bad)
 
 
@@ -83,19 +86,72 @@ def test_max_sd_is_bhatia_davis():
 
 
 def _tables():
-    summary = pd.DataFrame([
-        dict(row_id="x_mean", study_id="s", arm="control", subgroup="g", outcome="o",
-             instrument="Scale A", scale_min=0, scale_max=42, timepoint="baseline",
-             statistic="mean", value=21.9, reading="primary", source="Paper", lower_is_better=True),
-        dict(row_id="x_sd", study_id="s", arm="control", subgroup="g", outcome="o",
-             instrument="Scale A", scale_min=0, scale_max=42, timepoint="baseline",
-             statistic="sd", value=11.9, reading="primary", source="Paper", lower_is_better=True),
-        dict(row_id="x_sd_alt", study_id="s", arm="control", subgroup="g", outcome="o",
-             instrument="Scale A", scale_min=0, scale_max=42, timepoint="baseline",
-             statistic="sd", value=2.3, reading="summary",
-             source="a secondary summary (https://example.org)", lower_is_better=True)])
-    ranges = pd.DataFrame([dict(range_id="r1", study_id="s", subgroup="g", outcome="o",
-                                timepoint="baseline", min=19, max=25, basis="cut-off")])
+    summary = pd.DataFrame(
+        [
+            dict(
+                row_id="x_mean",
+                study_id="s",
+                arm="control",
+                subgroup="g",
+                outcome="o",
+                instrument="Scale A",
+                scale_min=0,
+                scale_max=42,
+                timepoint="baseline",
+                statistic="mean",
+                value=21.9,
+                reading="primary",
+                source="Paper",
+                lower_is_better=True,
+            ),
+            dict(
+                row_id="x_sd",
+                study_id="s",
+                arm="control",
+                subgroup="g",
+                outcome="o",
+                instrument="Scale A",
+                scale_min=0,
+                scale_max=42,
+                timepoint="baseline",
+                statistic="sd",
+                value=11.9,
+                reading="primary",
+                source="Paper",
+                lower_is_better=True,
+            ),
+            dict(
+                row_id="x_sd_alt",
+                study_id="s",
+                arm="control",
+                subgroup="g",
+                outcome="o",
+                instrument="Scale A",
+                scale_min=0,
+                scale_max=42,
+                timepoint="baseline",
+                statistic="sd",
+                value=2.3,
+                reading="summary",
+                source="a secondary summary (https://example.org)",
+                lower_is_better=True,
+            ),
+        ]
+    )
+    ranges = pd.DataFrame(
+        [
+            dict(
+                range_id="r1",
+                study_id="s",
+                subgroup="g",
+                outcome="o",
+                timepoint="baseline",
+                min=19,
+                max=25,
+                basis="cut-off",
+            )
+        ]
+    )
     studies = pd.DataFrame([dict(study_id="s", citation="S et al.", label="S 2020")])
     return summary, ranges, studies
 
@@ -117,17 +173,33 @@ def test_impossible_figure_in_plain_words():
 
 def test_overview_lists_new_categories_without_internal_ids():
     summary, ranges, studies = _tables()
-    ledger = pd.DataFrame([
-        dict(claim_id="c1", source_file="a.txt", line=3, quote="Q1", verdict=v,
-             plain=f"plain {i}", numbers="n[s/arm]=10")
-        for i, v in enumerate(VERDICTS)])
-    pooled = pd.DataFrame([dict(set="ctrl", method="REML", k=1, mu=0.1, ci_low=-0.2,
-                                ci_high=0.4)])
-    forensics = pd.DataFrame([dict(check="sd_possible", row_id="x_sd", verdict="flag",
-                                   detail="SD 11.9 impossible (x_sd)")])
-    page = overview_html(ledger, pooled, forensics, {"ctrl": {"label": "Controlled",
-                                                              "controlled_only": True}},
-                         "REML", summary=summary, studies=studies)
+    ledger = pd.DataFrame(
+        [
+            dict(
+                claim_id="c1",
+                source_file="a.txt",
+                line=3,
+                quote="Q1",
+                verdict=v,
+                plain=f"plain {i}",
+                numbers="n[s/arm]=10",
+            )
+            for i, v in enumerate(VERDICTS)
+        ]
+    )
+    pooled = pd.DataFrame([dict(set="ctrl", method="REML", k=1, mu=0.1, ci_low=-0.2, ci_high=0.4)])
+    forensics = pd.DataFrame(
+        [dict(check="sd_possible", row_id="x_sd", verdict="flag", detail="SD 11.9 impossible (x_sd)")]
+    )
+    page = overview_html(
+        ledger,
+        pooled,
+        forensics,
+        {"ctrl": {"label": "Controlled", "controlled_only": True}},
+        "REML",
+        summary=summary,
+        studies=studies,
+    )
     for v in VERDICTS:
         assert v in page
     assert "n[" not in page and "x_sd" not in page and "c1" not in page
@@ -137,10 +209,10 @@ def test_overview_lists_new_categories_without_internal_ids():
 def test_claims_name_known_studies_and_outcomes(claims):
     summary = data_io.load_summary_stats(ROOT / "data/summary_stats.csv")
     levels = data_io.load_levels(ROOT / "data/levels.csv")
-    studies = set(data_io.load_studies(ROOT / "data/studies.csv")["study_id"]) | set(
-        levels["study_id"])
+    studies = set(data_io.load_studies(ROOT / "data/studies.csv")["study_id"]) | set(levels["study_id"])
     known_outcomes = set(summary["outcome"]) | {
-        o for x in levels["linked_outcomes"].dropna() for o in x.split(";")}
+        o for x in levels["linked_outcomes"].dropna() for o in x.split(";")
+    }
     for _, c in claims.iterrows():
         for sid in str(c["study_id"]).split(";") if pd.notna(c["study_id"]) else []:
             assert sid in studies, (c["claim_id"], sid)

@@ -16,8 +16,12 @@ pytestmark = pytest.mark.workflow
 # One output of each kind of job that draws random numbers (a subgroup scenario, the power grid,
 # the vote count, the NUTS fit); none of them feeds another. The software page is a localrule: it
 # runs on the submitting host and is not submitted.
-FORCED = ("simulation/subgroup_no_effect.csv", "simulation/subgroup_power.csv",
-          "vote_count/curve.csv", "bayes/nuts_uncontrolled_magnesium_prepost_halfnormal_0.5.csv")
+FORCED = (
+    "simulation/subgroup_no_effect.csv",
+    "simulation/subgroup_power.csv",
+    "vote_count/curve.csv",
+    "bayes/nuts_uncontrolled_magnesium_prepost_halfnormal_0.5.csv",
+)
 LOCAL = ("tables/software.html",)
 TARGETS = [f"results/{f}" for f in FORCED + LOCAL]
 
@@ -28,9 +32,14 @@ def _results(work) -> dict:
 
 @after_workflow("test_seeded_jobs_rerun_identically_through_the_cluster_generic_executor")
 def _force_seeded_jobs_through_the_cluster_profile(work) -> BackgroundRun:
-    (work / "before.json").write_text(json.dumps({
-        str(rel): [hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns]
-        for rel, path in _results(work).items()}))
+    (work / "before.json").write_text(
+        json.dumps(
+            {
+                str(rel): [hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns]
+                for rel, path in _results(work).items()
+            }
+        )
+    )
     return BackgroundRun(work, "--force", *TARGETS, "--profile", "profiles/local-cluster")
 
 

@@ -35,15 +35,17 @@ def flagged(root, curated):
     """Rows the forensic SD check flags (as the workflow passes them from forensics.csv)."""
     cfg, summary, _, _ = curated
     ranges = data_io.load_score_ranges(root / "data/score_ranges.csv")
-    return frozenset(r["row_id"] for r in forensics.sd_checks(summary, ranges, cfg)
-                     if r["verdict"] == "flag")
+    return frozenset(
+        r["row_id"] for r in forensics.sd_checks(summary, ranges, cfg) if r["verdict"] == "flag"
+    )
 
 
 @pytest.fixture(scope="module")
 def effects(curated, flagged):
     cfg, summary, studies, arms = curated
-    return build_effect_sizes(select_readings(summary, {}), studies, Assumptions.from_config(cfg),
-                              flagged, arms=arms)
+    return build_effect_sizes(
+        select_readings(summary, {}), studies, Assumptions.from_config(cfg), flagged, arms=arms
+    )
 
 
 def _one(effects, es_id):
@@ -54,8 +56,7 @@ def _one(effects, es_id):
 
 def _n_reproducing(md, sd, p):
     """Reference: the per-arm n at which scipy's two-sample t-test gives p (independent solver)."""
-    return optimize.brentq(
-        lambda n: stats.ttest_ind_from_stats(md, sd, n, 0, sd, n)[1] - p, 2.5, 1e4)
+    return optimize.brentq(lambda n: stats.ttest_ind_from_stats(md, sd, n, 0, sd, n)[1] - p, 2.5, 1e4)
 
 
 PAIN = "macian2022.mild_moderate.pain.between_change.between"
@@ -68,8 +69,7 @@ def test_macian_pain_reproduces_the_reported_p(effects):
     sd2 = np.sqrt(0.7**2 + 1.2**2 - 2 * 0.5 * 0.7 * 1.2)
     n = round(_n_reproducing(0.9, np.sqrt((sd1**2 + sd2**2) / 2), 0.029))
     assert n == 22  # the issue's "about 22 per arm at r = 0.5"
-    assert row["n1"] == row["n2"] == n and "implied by reported p_value = 0.029" in row[
-        "assumptions"]
+    assert row["n1"] == row["n2"] == n and "implied by reported p_value = 0.029" in row["assumptions"]
     assert row["md"] == pytest.approx(0.9)
     # the difference and its t-based CI give back p = 0.029 (Handbook 6.5.2.3)
     se = np.sqrt(row["md_var"])
@@ -90,9 +90,13 @@ def test_macian_pain_reproduces_the_reported_p(effects):
 def test_assumed_n_that_contradicts_the_p_is_flagged_with_the_reason(curated):
     cfg, summary, studies, arms = curated
     base = Assumptions.from_config(cfg)
-    small = dataclasses.replace(base, size_ranges=tuple(
-        (s, g, a, 5, 10) for s, g, a, _, _ in base.size_ranges if g == "mild_moderate"
-    ), sample_sizes=tuple((s, g, a, 10) for s, g, a, _ in base.sample_sizes))
+    small = dataclasses.replace(
+        base,
+        size_ranges=tuple(
+            (s, g, a, 5, 10) for s, g, a, _, _ in base.size_ranges if g == "mild_moderate"
+        ),
+        sample_sizes=tuple((s, g, a, 10) for s, g, a, _ in base.sample_sizes),
+    )
     e = build_effect_sizes(select_readings(summary, {}), studies, small, arms=arms)
     pain = _one(e, PAIN)
     assert pain["n1"] == 10 and pain["p_check"] == "not reproduced"
@@ -108,8 +112,7 @@ def test_whole_sample_stress_post(effects):
     row = _one(effects, "macian2022.all.stress.between_post.between")
     assert row["md"] == pytest.approx(-0.2)  # 21.8 vs 21.6, lower is better
     assert row["yi"] < 0 and row["p_check"] == "consistent by construction"  # n solved from it
-    assert round(2 * stats.t.sf(0.2 / np.sqrt(row["md_var"]), row["n1"] + row["n2"] - 2),
-                 3) == 0.930
+    assert round(2 * stats.t.sf(0.2 / np.sqrt(row["md_var"]), row["n1"] + row["n2"] - 2), 3) == 0.930
 
 
 def test_engen_from_p_value(effects):
@@ -139,16 +142,17 @@ def test_implied_table_matches_an_independent_solver(curated):
         got = pain.loc[pain["r"] == r, "implied"].iloc[0]
         sd1 = np.sqrt(1.3**2 + 1.7**2 - 2 * r * 1.3 * 1.7)
         sd2 = np.sqrt(0.7**2 + 1.2**2 - 2 * r * 0.7 * 1.2)
-        assert got == pytest.approx(_n_reproducing(0.9, np.sqrt((sd1**2 + sd2**2) / 2), 0.029),
-                                    rel=1e-6)
+        assert got == pytest.approx(_n_reproducing(0.9, np.sqrt((sd1**2 + sd2**2) / 2), 0.029), rel=1e-6)
         assert round(got) == expect
     end = pain[pain["analysis"] == "end-of-treatment scores"].iloc[0]
     assert round(end["implied"]) == 84 and not end["in_assumed_range"]
-    r10 = table[(table["row_id"] == "mac_pain_mm_between_p") & (table["solve_for"] == "r")
-                & (table["n"] == 10)]["implied"].iloc[0]
+    r10 = table[
+        (table["row_id"] == "mac_pain_mm_between_p") & (table["solve_for"] == "r") & (table["n"] == 10)
+    ]["implied"].iloc[0]
     assert r10 == pytest.approx(0.83, abs=0.01)  # the issue's "r ≈ 0.83 at 10 per arm"
-    stress_end = table[(table["row_id"] == "mac_str_mm_between_p")
-                       & (table["analysis"] == "end-of-treatment scores")].iloc[0]
+    stress_end = table[
+        (table["row_id"] == "mac_str_mm_between_p") & (table["analysis"] == "end-of-treatment scores")
+    ].iloc[0]
     assert 17 <= stress_end["implied"] <= 18  # "17-18 per arm"
 
 
@@ -164,15 +168,21 @@ def test_pooling_sets_never_mix_estimands(curated, effects):
 
 
 def test_change_and_final_value_smds_are_never_pooled_together(effects):
-    spec = {"estimands": ["between_change", "between_post"], "subgroups": ["all"],
-            "roles": ["between"], "outcomes": ["stress"], "controlled_only": True}
+    spec = {
+        "estimands": ["between_change", "between_post"],
+        "subgroups": ["all"],
+        "roles": ["between"],
+        "outcomes": ["stress"],
+        "controlled_only": True,
+    }
     with pytest.raises(ValueError, match="never pooled together"):
         select_for_pooling(effects, spec)
 
 
 def test_uncontrolled_set_has_one_effect_per_study(curated, effects):
-    chosen = select_for_pooling(effects, curated[0]["meta_analysis"]["sets"][
-        "uncontrolled_magnesium_prepost"])
+    chosen = select_for_pooling(
+        effects, curated[0]["meta_analysis"]["sets"]["uncontrolled_magnesium_prepost"]
+    )
     # whole samples of arms without a control group; the trial's subgroup arm is not among them
     assert sorted(chosen["study_id"]) == ["bagis2013", "engen2015", "turan"]
     assert (chosen["subgroup"] == "all").all()
@@ -181,9 +191,14 @@ def test_uncontrolled_set_has_one_effect_per_study(curated, effects):
 def test_reading_override_swaps_in_alternative(curated):
     cfg, summary, studies, arms = curated
     chosen = select_readings(summary, {"mac_str_mm_pl_base_sd": "summary_site"})
-    sd = chosen[(chosen["study_id"] == "macian2022") & (chosen["arm"] == "placebo")
-                & (chosen["subgroup"] == "mild_moderate") & (chosen["outcome"] == "stress")
-                & (chosen["timepoint"] == "baseline") & (chosen["statistic"] == "sd")]
+    sd = chosen[
+        (chosen["study_id"] == "macian2022")
+        & (chosen["arm"] == "placebo")
+        & (chosen["subgroup"] == "mild_moderate")
+        & (chosen["outcome"] == "stress")
+        & (chosen["timepoint"] == "baseline")
+        & (chosen["statistic"] == "sd")
+    ]
     assert sd["value"].tolist() == [2.3]
     with pytest.raises(KeyError):
         select_readings(summary, {"mac_str_mm_pl_base_sd": "nope"})
@@ -192,8 +207,9 @@ def test_reading_override_swaps_in_alternative(curated):
 def test_larger_assumed_n_narrows_the_interval_where_no_p_is_reported(curated):
     cfg, summary, studies, arms = curated
     base = Assumptions.from_config(cfg)
-    bigger = dataclasses.replace(base, sample_sizes=tuple(
-        (s, g, a, n * 2) for s, g, a, n in base.sample_sizes))
+    bigger = dataclasses.replace(
+        base, sample_sizes=tuple((s, g, a, n * 2) for s, g, a, n in base.sample_sizes)
+    )
     primary = summary[(summary["reading"] == "primary") & (summary["statistic"] != "p_value")]
     e1 = build_effect_sizes(primary, studies, base, arms=arms)
     e2 = build_effect_sizes(primary, studies, bigger, arms=arms)
@@ -204,15 +220,18 @@ def test_larger_assumed_n_narrows_the_interval_where_no_p_is_reported(curated):
 def test_build_is_deterministic(curated):
     cfg, summary, studies, arms = curated
     a = Assumptions.from_config(cfg)
-    pd.testing.assert_frame_equal(build_effect_sizes(summary, studies, a, arms=arms),
-                                  build_effect_sizes(summary, studies, a, arms=arms))
+    pd.testing.assert_frame_equal(
+        build_effect_sizes(summary, studies, a, arms=arms),
+        build_effect_sizes(summary, studies, a, arms=arms),
+    )
 
 
 def test_effects_built_on_a_flagged_value_are_marked_and_never_pooled(curated):
     cfg, summary, studies, arms = curated
     a = Assumptions.from_config(cfg)
-    flagged = build_effect_sizes(select_readings(summary, {}), studies, a,
-                                 {"mac_pain_mm_mg_base_sd"}, arms=arms)
+    flagged = build_effect_sizes(
+        select_readings(summary, {}), studies, a, {"mac_pain_mm_mg_base_sd"}, arms=arms
+    )
     marked = flagged[flagged["forensic_flags"] == "mac_pain_mm_mg_base_sd"]["es_id"]
     assert set(marked) == {PAIN, "macian2022.mild_moderate.pain.within_change.magnesium"}
     spec = cfg["meta_analysis"]["sets"]["controlled_subgroup_pain"]
@@ -227,8 +246,11 @@ def test_effects_built_on_a_flagged_value_are_marked_and_never_pooled(curated):
 @pytest.fixture(scope="module")
 def fixture_tables(root):
     d = root / "tests/fixtures/roles"
-    return (data_io.load_summary_stats(d / "summary_stats.csv"),
-            data_io.load_studies(d / "studies.csv"), data_io.load_arms(d / "arms.csv"))
+    return (
+        data_io.load_summary_stats(d / "summary_stats.csv"),
+        data_io.load_studies(d / "studies.csv"),
+        data_io.load_arms(d / "arms.csv"),
+    )
 
 
 def test_other_arm_names_and_se_only_study_flow_into_effects_and_pooling(fixture_tables):
@@ -245,12 +267,25 @@ def test_other_arm_names_and_se_only_study_flow_into_effects_and_pooling(fixture
     # trial_b: intervention named 'active'; its reported p is reproduced by its means/SDs/n
     b = e.loc["trial_b.all.pain.between_post.between"]
     assert b["p_check"] == "reproduced"
-    spec = {"label": "x", "controlled_only": True, "estimands": ["between_post"],
-            "subgroups": ["all"], "roles": ["between"], "outcomes": ["pain"]}
-    meta = {"methods": ["REML"], "primary_method": "REML", "knha": True, "level": 0.95,
-            "sets": {"controlled": spec,
-                     "prepost": spec | {"controlled_only": False, "estimands": ["within_change"],
-                                        "roles": ["intervention"]}}}
+    spec = {
+        "label": "x",
+        "controlled_only": True,
+        "estimands": ["between_post"],
+        "subgroups": ["all"],
+        "roles": ["between"],
+        "outcomes": ["pain"],
+    }
+    meta = {
+        "methods": ["REML"],
+        "primary_method": "REML",
+        "knha": True,
+        "level": 0.95,
+        "sets": {
+            "controlled": spec,
+            "prepost": spec
+            | {"controlled_only": False, "estimands": ["within_change"], "roles": ["intervention"]},
+        },
+    }
     pooled = pool_sets(e.reset_index(), meta).set_index("set")
     assert pooled.loc["controlled", "k"] == 2 and pooled.loc["controlled", "status"] == "pooled"
     assert pooled.loc["prepost", "k"] == 1 and pooled.loc["prepost", "status"] == SINGLE
@@ -274,10 +309,24 @@ def test_every_shipped_row_is_used_or_listed(curated, effects):
 
 
 def test_single_study_set_is_one_row_with_a_t_interval(effects):
-    spec = {"label": "x", "controlled_only": True, "estimands": ["between_change"],
-            "subgroups": ["mild_moderate"], "roles": ["between"], "outcomes": ["pain"]}
-    pooled = pool_sets(effects, {"methods": ["REML", "DL"], "primary_method": "REML",
-                                 "knha": True, "level": 0.95, "sets": {"one": spec}})
+    spec = {
+        "label": "x",
+        "controlled_only": True,
+        "estimands": ["between_change"],
+        "subgroups": ["mild_moderate"],
+        "roles": ["between"],
+        "outcomes": ["pain"],
+    }
+    pooled = pool_sets(
+        effects,
+        {
+            "methods": ["REML", "DL"],
+            "primary_method": "REML",
+            "knha": True,
+            "level": 0.95,
+            "sets": {"one": spec},
+        },
+    )
     assert len(pooled) == 1 and pooled.iloc[0]["status"] == SINGLE
     assert pooled.iloc[0]["method"] == "REML"  # the primary method's name, for lookups only
     assert np.isnan(pooled.iloc[0]["tau2"])
@@ -287,18 +336,35 @@ def test_single_study_set_is_one_row_with_a_t_interval(effects):
 
 
 def test_empty_pooling_set_is_an_error_naming_it(effects):
-    spec = {"label": "x", "controlled_only": True, "estimands": ["between_change"],
-            "subgroups": ["all"], "roles": ["between"], "outcomes": ["no_such_outcome"]}
+    spec = {
+        "label": "x",
+        "controlled_only": True,
+        "estimands": ["between_change"],
+        "subgroups": ["all"],
+        "roles": ["between"],
+        "outcomes": ["no_such_outcome"],
+    }
     with pytest.raises(EmptyPoolingSetError, match="'nothing_here'"):
-        pool_sets(effects, {"methods": ["REML"], "primary_method": "REML", "knha": True,
-                            "level": 0.95, "sets": {"nothing_here": spec}})
+        pool_sets(
+            effects,
+            {
+                "methods": ["REML"],
+                "primary_method": "REML",
+                "knha": True,
+                "level": 0.95,
+                "sets": {"nothing_here": spec},
+            },
+        )
 
 
-@pytest.mark.parametrize(("kind", "rows"), [
-    ("t", [("t", -1.2247449)]),  # 4.0 vs 5.0, SD 2, n 12 per arm: t = -1 / (2 sqrt(2/12))
-    ("ci", [("ci_low", -2.6935), ("ci_high", 0.6935)]),
-    ("se", [("se", 0.8164966)]),
-])
+@pytest.mark.parametrize(
+    ("kind", "rows"),
+    [
+        ("t", [("t", -1.2247449)]),  # 4.0 vs 5.0, SD 2, n 12 per arm: t = -1 / (2 sqrt(2/12))
+        ("ci", [("ci_low", -2.6935), ("ci_high", 0.6935)]),
+        ("se", [("se", 0.8164966)]),
+    ],
+)
 def test_every_reported_between_statistic_fixes_the_se(fixture_tables, kind, rows):
     summary, studies, arms = fixture_tables
     p_row = summary[summary["row_id"] == "b_between_p"].iloc[0]
@@ -306,8 +372,7 @@ def test_every_reported_between_statistic_fixes_the_se(fixture_tables, kind, row
     for r, (stat, value) in zip(new, rows, strict=True):
         r["statistic"], r["value"], r["row_id"] = stat, value, f"b_{stat}"
         r["value_decimals"] = len(str(value).split(".")[1])
-    data = pd.concat([summary[summary["row_id"] != "b_between_p"], pd.DataFrame(new)],
-                     ignore_index=True)
+    data = pd.concat([summary[summary["row_id"] != "b_between_p"], pd.DataFrame(new)], ignore_index=True)
     e = build_effect_sizes(data, studies, Assumptions(), arms=arms).set_index("es_id")
     b = e.loc["trial_b.all.pain.between_post.between"]
     se = 2.0 * np.sqrt(2 / 12)  # what the means/SDs/n give; every statistic above encodes it
@@ -318,8 +383,10 @@ def test_every_reported_between_statistic_fixes_the_se(fixture_tables, kind, row
 
 
 # --- reported change scores come first; means with a reported test but no SDs -------------------
-_HEAD = ("row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"
-         "timepoint,statistic,value,n,reading,source,location,status,note\n")
+_HEAD = (
+    "row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"
+    "timepoint,statistic,value,n,reading,source,location,status,note\n"
+)
 
 
 def _change_fixture(tmp_path):
@@ -341,19 +408,35 @@ def _change_fixture(tmp_path):
         ("e2", "trial_e", "control", "change", "mean", "-2.6", "88"),
         ("e3", "trial_e", "between", "change", "p_value", "0.01", ""),
     ]
-    (tmp_path / "s.csv").write_text(_HEAD + "".join(
-        f"{r},{s},{a},all,cramps,count,0,,true,{tp},{st},{v},{n},primary,fixture,abstract,"
-        "reported,\n" for r, s, a, tp, st, v, n in rows))
+    (tmp_path / "s.csv").write_text(
+        _HEAD
+        + "".join(
+            f"{r},{s},{a},all,cramps,count,0,,true,{tp},{st},{v},{n},primary,fixture,abstract,"
+            "reported,\n"
+            for r, s, a, tp, st, v, n in rows
+        )
+    )
     (tmp_path / "studies.csv").write_text(
         "study_id,citation,role,design,controlled,randomized,blinded,n_total,duration_weeks,"
-        "source,status\n" + "".join(f"{s},Fixture,intervention,randomized placebo-controlled,"
-                                     "true,true,true,94,8,fixture,reported\n"
-                                     for s in ("trial_d", "trial_e")))
-    (tmp_path / "arms.csv").write_text("study_id,arm,role,description,source,status\n" + "".join(
-        f"{s},active,intervention,x,fixture,reported\n{s},control,comparator,y,fixture,reported\n"
-        for s in ("trial_d", "trial_e")))
-    return (data_io.load_summary_stats(tmp_path / "s.csv"),
-            data_io.load_studies(tmp_path / "studies.csv"), data_io.load_arms(tmp_path / "arms.csv"))
+        "source,status\n"
+        + "".join(
+            f"{s},Fixture,intervention,randomized placebo-controlled,"
+            "true,true,true,94,8,fixture,reported\n"
+            for s in ("trial_d", "trial_e")
+        )
+    )
+    (tmp_path / "arms.csv").write_text(
+        "study_id,arm,role,description,source,status\n"
+        + "".join(
+            f"{s},active,intervention,x,fixture,reported\n{s},control,comparator,y,fixture,reported\n"
+            for s in ("trial_d", "trial_e")
+        )
+    )
+    return (
+        data_io.load_summary_stats(tmp_path / "s.csv"),
+        data_io.load_studies(tmp_path / "studies.csv"),
+        data_io.load_arms(tmp_path / "arms.csv"),
+    )
 
 
 def test_reported_change_sds_are_used_before_imputing_from_r(tmp_path):
@@ -385,22 +468,37 @@ def _p_fixture(tmp_path, p, with_n):
     """Two arms, end means 4.0 vs 5.0 (SD 2.0 each, lower is better) and a between-arm p; n = 12
     per arm reported on every row, or not reported (then solved from the p)."""
     n = "12" if with_n else ""
-    rows = [("m1", "active", "end", "mean", "4.0", n), ("s1", "active", "end", "sd", "2.0", n),
-            ("m2", "control", "end", "mean", "5.0", n), ("s2", "control", "end", "sd", "2.0", n),
-            ("p", "between", "end", "p_value", p, "")]
-    (tmp_path / "s.csv").write_text(_HEAD + "".join(
-        f"{r},trial_p,{a},all,pain,nrs,0,10,true,{tp},{st},{v},{nn},primary,fixture,abstract,"
-        "reported,\n" for r, a, tp, st, v, nn in rows))
+    rows = [
+        ("m1", "active", "end", "mean", "4.0", n),
+        ("s1", "active", "end", "sd", "2.0", n),
+        ("m2", "control", "end", "mean", "5.0", n),
+        ("s2", "control", "end", "sd", "2.0", n),
+        ("p", "between", "end", "p_value", p, ""),
+    ]
+    (tmp_path / "s.csv").write_text(
+        _HEAD
+        + "".join(
+            f"{r},trial_p,{a},all,pain,nrs,0,10,true,{tp},{st},{v},{nn},primary,fixture,abstract,"
+            "reported,\n"
+            for r, a, tp, st, v, nn in rows
+        )
+    )
     (tmp_path / "studies.csv").write_text(
         "study_id,citation,role,design,controlled,randomized,blinded,n_total,duration_weeks,"
         "source,status\ntrial_p,Fixture,intervention,randomized placebo-controlled,true,true,"
-        "true,24,8,fixture,reported\n")
+        "true,24,8,fixture,reported\n"
+    )
     (tmp_path / "arms.csv").write_text(
         "study_id,arm,role,description,source,status\ntrial_p,active,intervention,x,fixture,"
-        "reported\ntrial_p,control,comparator,y,fixture,reported\n")
+        "reported\ntrial_p,control,comparator,y,fixture,reported\n"
+    )
     summary = data_io.load_summary_stats(tmp_path / "s.csv")
-    e = build_effect_sizes(summary, data_io.load_studies(tmp_path / "studies.csv"),
-                           Assumptions(), arms=data_io.load_arms(tmp_path / "arms.csv"))
+    e = build_effect_sizes(
+        summary,
+        data_io.load_studies(tmp_path / "studies.csv"),
+        Assumptions(),
+        arms=data_io.load_arms(tmp_path / "arms.csv"),
+    )
     return e.set_index("es_id").loc["trial_p.all.pain.between_post.between"]
 
 

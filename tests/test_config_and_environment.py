@@ -50,8 +50,11 @@ def test_conda_files_are_generated_from_the_lock(root, target):
     env = yaml.safe_load(text)["dependencies"]
     pins = tool.locked_versions(root / "requirements.lock")
     runtime, dev = tool.direct_dependencies(root / "pyproject.toml")
-    listed = {dep.split("=")[0]: dep.split("=")[1] for dep in env
-              if isinstance(dep, str) and "=" in dep and not dep.startswith("python=")}
+    listed = {
+        dep.split("=")[0]: dep.split("=")[1]
+        for dep in env
+        if isinstance(dep, str) and "=" in dep and not dep.startswith("python=")
+    }
     expected = runtime + (dev if target == "environment.yml" else [])
     assert set(listed) == {tool.requirement_name(r) for r in expected}
     assert all(pins[name] == version for name, version in listed.items())
@@ -87,8 +90,11 @@ def test_shipped_config_is_valid(root):
         (("bayes", "priors", "half normal/1"), {"kind": "half_normal", "scale": 1}, "half normal"),
         (("meta_analysis", "sets", "a set"), {}, "a set"),
         # change-score and end-of-treatment SMDs are never pooled together
-        (("meta_analysis", "sets", "controlled_subgroup_pain", "estimands"),
-         ["between_change", "between_post"], "estimands"),
+        (
+            ("meta_analysis", "sets", "controlled_subgroup_pain", "estimands"),
+            ["between_change", "between_post"],
+            "estimands",
+        ),
     ],
 )
 def test_bad_config_names_the_key(root, path, value, message):
@@ -101,8 +107,10 @@ def test_bad_config_names_the_key(root, path, value, message):
         validate_config(cfg)
 
 
-@pytest.mark.parametrize("block", ["assumptions", "effect_sizes", "meta_analysis", "mcid",
-                                   "report", "bayes", "reading_overrides"])
+@pytest.mark.parametrize(
+    "block",
+    ["assumptions", "effect_sizes", "meta_analysis", "mcid", "report", "bayes", "reading_overrides"],
+)
 def test_every_block_the_code_reads_is_required(root, block):
     cfg = copy.deepcopy(load_config(root / "config/config.yaml"))
     del cfg[block]
@@ -119,10 +127,15 @@ def test_optional_analyses_may_be_left_out(root, block):
 
 
 def test_find_python_returns_a_312_interpreter(root):
-    out = subprocess.run(["bash", str(root / "tools/find-python312.sh")], capture_output=True,
-                         text=True, check=True).stdout.strip()
-    version = subprocess.run([out, "-c", "import sys; print(sys.version_info[:2])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        ["bash", str(root / "tools/find-python312.sh")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    version = subprocess.run(
+        [out, "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert version == "(3, 12)"
 
 

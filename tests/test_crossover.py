@@ -98,8 +98,9 @@ def test_without_a_paired_test_the_assumed_correlation_is_used_and_named(cramps)
     no_p = summary[summary["row_id"] != "fr_cf_between_end_p"]
     a = Assumptions.from_config(cfg)
     for r in a.crossover_r_range:
-        e = build_effect_sizes(no_p, studies, dataclasses.replace(a, crossover_r=r),
-                               arms=arms).set_index("es_id")
+        e = build_effect_sizes(
+            no_p, studies, dataclasses.replace(a, crossover_r=r), arms=arms
+        ).set_index("es_id")
         row = e.loc["frusso1999.all.cramp_frequency.between_post.between"]
         sd_diff = np.sqrt(7.6**2 + 7.3**2 - 2 * r * 7.6 * 7.3)  # Handbook 23.2.7.2
         assert np.sqrt(row["md_var"]) == pytest.approx(sd_diff / np.sqrt(42), rel=1e-12)

@@ -26,7 +26,7 @@ def validated(cfg):
 def _write_groups(validated, tmp_path):
     """The tables in two typed-table files, as two gates write them."""
     names = list(validated)
-    groups = {"a": names[: len(names) // 2], "b": names[len(names) // 2:]}
+    groups = {"a": names[: len(names) // 2], "b": names[len(names) // 2 :]}
     paths = [tmp_path / f"{g}.pkl" for g in groups]
     for path, members in zip(paths, groups.values(), strict=True):
         curated.write_typed({n: validated[n] for n in members}, path)
@@ -61,8 +61,10 @@ def test_summary_gains_roles_and_the_chosen_reading(cfg, validated):
     for row_id, reading in overrides.items():
         assert row_id not in set(t["summary"]["row_id"])
         key = t["summary_all"].set_index("row_id").loc[row_id, ["study_id", "arm", "statistic"]]
-        chosen = t["summary"][(t["summary"][["study_id", "arm", "statistic"]] == key.values)
-                              .all(axis=1) & (t["summary"]["reading"] == reading)]
+        chosen = t["summary"][
+            (t["summary"][["study_id", "arm", "statistic"]] == key.values).all(axis=1)
+            & (t["summary"]["reading"] == reading)
+        ]
         assert len(chosen) >= 1
 
 
@@ -86,9 +88,12 @@ def test_summary_without_arms_is_an_error(cfg, validated):
 
 def test_reading_the_typed_tables_imports_no_pandera(root):
     """The jobs after validation neither import pandera nor validate again (they start faster)."""
-    code = ("import sys; import reanalysis.curated, reanalysis.comparisons, reanalysis.forensics, "
-            "reanalysis.report_pages, reanalysis.ledger, reanalysis.summary_of_findings; "
-            "print('pandera' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=root)
+    code = (
+        "import sys; import reanalysis.curated, reanalysis.comparisons, reanalysis.forensics, "
+        "reanalysis.report_pages, reanalysis.ledger, reanalysis.summary_of_findings; "
+        "print('pandera' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
     assert out.stdout.strip() == "False"

@@ -75,8 +75,9 @@ def test_missing_column_and_unknown_study(summary_copy, root, tmp_path):
     summary_copy.at[0, "study_id"] = "nosuchstudy"
     path = _write(summary_copy, tmp_path)
     with pytest.raises(data_io.DataValidationError, match="unknown study 'nosuchstudy'"):
-        data_io.check_references(data_io.load_summary_stats(path),
-                                 data_io.load_studies(root / "data/studies.csv"), path)
+        data_io.check_references(
+            data_io.load_summary_stats(path), data_io.load_studies(root / "data/studies.csv"), path
+        )
 
 
 def test_missing_file(tmp_path):
@@ -103,18 +104,23 @@ def test_false_in_a_csv_reads_as_false(root):
 
 def test_a_non_boolean_is_located(root, tmp_path):
     text = (root / "data/studies.csv").read_text().splitlines()
-    text[2] = text[2].replace(",false,not stated,not stated,active",
-                              ",maybe,not stated,not stated,active")
+    text[2] = text[2].replace(
+        ",false,not stated,not stated,active", ",maybe,not stated,not stated,active"
+    )
     bad = tmp_path / "studies.csv"
     bad.write_text("\n".join(text) + "\n")
-    with pytest.raises(data_io.DataValidationError,
-                       match=r"line 3 \(study_id bagis2013\), field 'controlled': expected true or "
-                             r"false, got 'maybe'"):
+    with pytest.raises(
+        data_io.DataValidationError,
+        match=r"line 3 \(study_id bagis2013\), field 'controlled': expected true or "
+        r"false, got 'maybe'",
+    ):
         data_io.load_studies(bad)
 
 
-@pytest.mark.parametrize("loader,name", [(data_io.load_score_ranges, "score_ranges.csv"),
-                                         (data_io.load_instruments, "instruments.csv")])
+@pytest.mark.parametrize(
+    "loader,name",
+    [(data_io.load_score_ranges, "score_ranges.csv"), (data_io.load_instruments, "instruments.csv")],
+)
 def test_range_tables_are_valid_and_reject_min_above_max(root, tmp_path, loader, name):
     df = loader(root / "data" / name)
     assert (df["min"] < df["max"]).all()
@@ -161,12 +167,9 @@ def test_five_problems_in_two_files_are_all_listed(root, tmp_path):
     problems = err.value.problems
     expected = [
         (paths["summary_stats"], "line 3 (row_id mac_str_all_mg_end_sd), field 'value'", "> 0"),
-        (paths["summary_stats"], "line 5 (row_id mac_str_all_pl_end_sd), field 'status'",
-         "guessed"),
-        (paths["summary_stats"], "line 7 (row_id mac_str_mm_mg_base_mean), field 'value'",
-         "finite"),
-        (paths["arms"], "line 4 (study_id bagis2013, arm magnesium), field 'description'",
-         "empty"),
+        (paths["summary_stats"], "line 5 (row_id mac_str_all_pl_end_sd), field 'status'", "guessed"),
+        (paths["summary_stats"], "line 7 (row_id mac_str_mm_mg_base_mean), field 'value'", "finite"),
+        (paths["arms"], "line 4 (study_id bagis2013, arm magnesium), field 'description'", "empty"),
         (paths["arms"], "line 5 (study_id engen2015, arm magnesium), field 'status'", "guessed"),
     ]
     assert len(problems) == 5, problems
@@ -174,18 +177,24 @@ def test_five_problems_in_two_files_are_all_listed(root, tmp_path):
         assert any(p.startswith(f"{path}: {where}") and what in p for p in problems), where
 
 
-@pytest.mark.parametrize(("content", "expect"), [
-    (b"", "file is empty"),
-    (b"study_id,arm,role,description,source,status\n", "header only"),
-    ("study_id,arm,role,description,source,status\nmacian2022,magnesium,intervention,ok,s,"
-     "reported\nmacian2022,placebo,comparator,caf\xe9,s,reported\n".encode("latin-1"),
-     "line 3: not valid UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "expect"),
+    [
+        (b"", "file is empty"),
+        (b"study_id,arm,role,description,source,status\n", "header only"),
+        (
+            "study_id,arm,role,description,source,status\nmacian2022,magnesium,intervention,ok,s,"
+            "reported\nmacian2022,placebo,comparator,caf\xe9,s,reported\n".encode("latin-1"),
+            "line 3: not valid UTF-8",
+        ),
+    ],
+)
 def test_unreadable_files_are_named_with_the_line(root, tmp_path, content, expect):
     with pytest.raises(data_io.DataValidationError) as err:
         data_io.load_all(_paths(root, tmp_path, arms=content))
-    assert any(p.startswith(str(tmp_path / "arms.csv")) and expect in p
-               for p in err.value.problems), err.value.problems
+    assert any(p.startswith(str(tmp_path / "arms.csv")) and expect in p for p in err.value.problems), (
+        err.value.problems
+    )
 
 
 def test_cross_file_references_and_roles(root, tmp_path):
@@ -194,8 +203,9 @@ def test_cross_file_references_and_roles(root, tmp_path):
     claims[i] = claims[i].replace(",macian2022,", ",nosuchstudy,", 1)
     summary = (root / "data/summary_stats.csv").read_text().splitlines()
     summary[1] = summary[1].replace(",magnesium,", ",verum,", 1)  # arm without a role
-    paths = _paths(root, tmp_path, claims="\n".join(claims) + "\n",
-                   summary_stats="\n".join(summary) + "\n")
+    paths = _paths(
+        root, tmp_path, claims="\n".join(claims) + "\n", summary_stats="\n".join(summary) + "\n"
+    )
     with pytest.raises(data_io.DataValidationError) as err:
         data_io.load_all(paths, [{"study_id": "macian2022", "arm": "verum"}])
     text = str(err.value)
@@ -239,22 +249,23 @@ def test_a_not_reported_row_has_no_value(summary_copy, tmp_path):
     any other statistic without a value is refused, naming the row."""
     ok = data_io.load_summary_stats(_write(_not_reported_row(summary_copy), tmp_path))
     assert ok.loc[ok["row_id"] == "x_nr", "value"].isna().all()
-    with pytest.raises(data_io.DataValidationError, match=r"row_id x_nr\), field 'value': a "
-                       "'not_reported' row"):
+    with pytest.raises(
+        data_io.DataValidationError,
+        match=r"row_id x_nr\), field 'value': a "
+        "'not_reported' row",
+    ):
         data_io.load_summary_stats(_write(_not_reported_row(summary_copy, "3"), tmp_path))
     summary_copy.at[1, "value"] = ""
     with pytest.raises(data_io.DataValidationError) as err:
         data_io.load_summary_stats(_write(summary_copy, tmp_path))
-    assert f"line 3 (row_id {summary_copy.at[1, 'row_id']}), field 'value': required" in str(
-        err.value)
+    assert f"line 3 (row_id {summary_copy.at[1, 'row_id']}), field 'value': required" in str(err.value)
 
 
 def test_measured_outcomes_without_results_are_rows(root):
     """Bagis 2013 measured pain intensity, pain threshold and Beck anxiety (abstract) without
     reporting a result for the magnesium arm: rows with statistic 'not_reported', with source."""
     summary = data_io.load_summary_stats(root / "data/summary_stats.csv")
-    silent = summary[(summary["study_id"] == "bagis2013")
-                     & (summary["statistic"] == "not_reported")]
+    silent = summary[(summary["study_id"] == "bagis2013") & (summary["statistic"] == "not_reported")]
     assert set(silent["outcome"]) == {"pain", "pain_threshold", "anxiety"}
     assert silent["source"].str.contains("22271372").all()
     assert (silent["status"] == "reported").all()

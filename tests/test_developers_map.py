@@ -5,7 +5,7 @@ import re
 
 def _map_table(root):
     text = (root / "DEVELOPERS.md").read_text()
-    section = text[text.index("## Map"):]
+    section = text[text.index("## Map") :]
     section = section[: section.index("\n\n", section.index("| stage"))]
     rows = [line.split("|")[2:4] for line in section.splitlines() if line.startswith("| ")][1:]
     modules = {m for cell, _ in rows for m in re.findall(r"`([a-z_]+)`", cell)}
@@ -22,8 +22,10 @@ def test_map_names_every_module(root):
 
 def test_map_names_every_rule(root):
     _, rules = _map_table(root)
-    smk = "".join(p.read_text() for p in [root / "workflow/Snakefile",
-                                           *sorted((root / "workflow/rules").glob("*.smk"))])
+    smk = "".join(
+        p.read_text()
+        for p in [root / "workflow/Snakefile", *sorted((root / "workflow/rules").glob("*.smk"))]
+    )
     existing = set(re.findall(r"^(?:rule|checkpoint) (\w+):", smk, flags=re.M))
     assert existing - rules == set(), "rules missing from DEVELOPERS.md's map"
     assert rules - existing == set(), "DEVELOPERS.md's map names rules that do not exist"

@@ -29,14 +29,21 @@ def test_no_case_names_in_the_engine(root):
     assert {"macian2022", "pain", "stress", "magnesium"} <= names  # the shipped case is read
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b", re.I)
     files = [*(root / "src/reanalysis").glob("*.py"), *(root / "workflow/report").glob("*.rst")]
-    hits = [f"{f.relative_to(root)}:{i}: {m.group(0)}"
-            for f in files for i, line in enumerate(f.read_text().splitlines(), 1)
-            for m in pattern.finditer(line)]
+    hits = [
+        f"{f.relative_to(root)}:{i}: {m.group(0)}"
+        for f in files
+        for i, line in enumerate(f.read_text().splitlines(), 1)
+        for m in pattern.finditer(line)
+    ]
     assert not hits, "\n".join(hits)
 
 
 @pytest.mark.parametrize("word", ["fibromyalgia", "Macian", "5 of 7"])
 def test_no_topic_words_in_the_engine(root, word):
-    files = [*(root / "src/reanalysis").glob("*.py"), *(root / "workflow/report").glob("*.rst"),
-             *(root / "workflow/scripts").glob("*.py"), *(root / "workflow/rules").glob("*.smk")]
+    files = [
+        *(root / "src/reanalysis").glob("*.py"),
+        *(root / "workflow/report").glob("*.rst"),
+        *(root / "workflow/scripts").glob("*.py"),
+        *(root / "workflow/rules").glob("*.smk"),
+    ]
     assert not [f.name for f in files if word.lower() in f.read_text().lower()]

@@ -57,8 +57,9 @@ def test_p_is_reproduced_to_its_reported_precision():
     assert not ev.p_matches("p_value", 0.029, 3, 0.068, 0.265)
     assert ev.p_matches("p_value", 0.93, 2, 0.9349, 0.99)  # 0.93 reported to 2 decimals
     assert not ev.p_matches("p_value", 0.930, 3, 0.9349, 0.99)
-    assert ev.p_matches("p_below", 0.05, 2, 0.01, 0.2) and not ev.p_matches("p_below", 0.05, 2,
-                                                                            0.06, 0.2)
+    assert ev.p_matches("p_below", 0.05, 2, 0.01, 0.2) and not ev.p_matches(
+        "p_below", 0.05, 2, 0.06, 0.2
+    )
     assert ev.decimals("0.930") == 3 and ev.decimals(0.93) == 2 and ev.decimals("12") == 0
 
 
@@ -95,13 +96,12 @@ def test_rounding_range_of_the_implied_n_contains_it(md, sd1, sd2, n):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(2, 400), st.sampled_from([1.0, 0.5, 0.25]), st.integers(1, 2),
-       st.integers(0, 5000))
+@given(st.integers(2, 400), st.sampled_from([1.0, 0.5, 0.25]), st.integers(1, 2), st.integers(0, 5000))
 def test_grim_is_informative_exactly_when_n_is_below_g_times_10_to_the_d(n, g, d, start):
     """The docstring's rule n < g * 10^d: below it some mean reported to d decimals is GRIM
     inconsistent at n; at or above it every mean on that grid is consistent (brute force over
     one unit of the scale)."""
-    step = 10 ** -d
+    step = 10**-d
     means = [round(start * step + i * step, d) for i in range(int(round(1 / step)) + 1)]
     means = [m for m in means if decimals(m) == d]  # 0.10 reads as 0.1: one decimal
     any_bad = any(not grim_consistent(m, n, g, d) for m in means)
@@ -110,8 +110,10 @@ def test_grim_is_informative_exactly_when_n_is_below_g_times_10_to_the_d(n, g, d
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.floats(1e-12, 1e6), st.floats(0.0, 1e-3), st.just(0.0), st.just(1e300)),
-       st.floats(0.05, 1e5))
+@given(
+    st.one_of(st.floats(1e-12, 1e6), st.floats(0.0, 1e-3), st.just(0.0), st.just(1e300)),
+    st.floats(0.05, 1e5),
+)
 def test_t_logsf_is_scipys_value(x, df):
     """The root finders' fast log survival function gives scipy.stats' float exactly."""
     got, want = ev.t_logsf(x, df), float(stats.t.logsf(x, df))

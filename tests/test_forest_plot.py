@@ -27,51 +27,158 @@ def _summary():
     rows = []
     for arm, base, end in (("active", 5.7, 5.1), ("control", 5.3, 5.6)):
         for tp, mean, sd in (("baseline", base, 1.3), ("end", end, 1.7)):
-            rows += [{"row_id": f"{arm}_{tp}_mean", "study_id": "s1", "arm": arm, "timepoint": tp,
-                      "statistic": "mean", "value": mean},
-                     {"row_id": f"{arm}_{tp}_sd", "study_id": "s1", "arm": arm, "timepoint": tp,
-                      "statistic": "sd", "value": sd}]
+            rows += [
+                {
+                    "row_id": f"{arm}_{tp}_mean",
+                    "study_id": "s1",
+                    "arm": arm,
+                    "timepoint": tp,
+                    "statistic": "mean",
+                    "value": mean,
+                },
+                {
+                    "row_id": f"{arm}_{tp}_sd",
+                    "study_id": "s1",
+                    "arm": arm,
+                    "timepoint": tp,
+                    "statistic": "sd",
+                    "value": sd,
+                },
+            ]
     return pd.DataFrame(rows)
 
 
-ARMS = pd.DataFrame({"study_id": ["s1", "s1", "s2", "s3", "s4"],
-                     "arm": ["active", "control", "active", "active", "active"],
-                     "role": ["intervention", "comparator", "intervention", "intervention",
-                              "intervention"]})
-SRC = " ".join(f"{a}_{t}_{s}" for a in ("active", "control") for t in ("baseline", "end")
-               for s in ("mean", "sd"))
+ARMS = pd.DataFrame(
+    {
+        "study_id": ["s1", "s1", "s2", "s3", "s4"],
+        "arm": ["active", "control", "active", "active", "active"],
+        "role": ["intervention", "comparator", "intervention", "intervention", "intervention"],
+    }
+)
+SRC = " ".join(
+    f"{a}_{t}_{s}" for a in ("active", "control") for t in ("baseline", "end") for s in ("mean", "sd")
+)
 
 
 def _effects():
-    base = {"subgroup": "all", "md": np.nan, "md_var": np.nan, "n2": np.nan, "forensic_flags": "",
-            "assumptions": "r=0.5", "source_rows": ""}
+    base = {
+        "subgroup": "all",
+        "md": np.nan,
+        "md_var": np.nan,
+        "n2": np.nan,
+        "forensic_flags": "",
+        "assumptions": "r=0.5",
+        "source_rows": "",
+    }
     rows = [
-        {"es_id": "a", "study_id": "s1", "outcome": "pain", "instrument": "BPI",
-         "estimand": "between_change", "arm": "between", "yi": 0.6, "vi": 0.2, "n1": 10, "n2": 10,
-         "assumptions": "n[s1]=10; r=0.5", "source_rows": SRC},
-        {"es_id": "b", "study_id": "s1", "outcome": "stress", "instrument": "DASS",
-         "estimand": "between_post", "arm": "between", "yi": 0.0, "vi": 0.1, "n1": 20, "n2": 20},
-        {"es_id": "c", "study_id": "s2", "outcome": "impact", "instrument": "FIQ",
-         "estimand": "within_change", "arm": "active", "yi": 0.45, "vi": 0.055, "n1": 20,
-         "assumptions": "p=0.05; r=0.5"},
-        {"es_id": "d", "study_id": "s3", "outcome": "impact", "instrument": "FIQR",
-         "estimand": "within_change", "arm": "active", "yi": 0.74, "vi": 0.053, "n1": 24},
-        {"es_id": "e", "study_id": "s4", "outcome": "pain", "instrument": "BPI",
-         "estimand": "within_change", "arm": "active", "yi": 0.42, "vi": 0.109, "n1": 10},
+        {
+            "es_id": "a",
+            "study_id": "s1",
+            "outcome": "pain",
+            "instrument": "BPI",
+            "estimand": "between_change",
+            "arm": "between",
+            "yi": 0.6,
+            "vi": 0.2,
+            "n1": 10,
+            "n2": 10,
+            "assumptions": "n[s1]=10; r=0.5",
+            "source_rows": SRC,
+        },
+        {
+            "es_id": "b",
+            "study_id": "s1",
+            "outcome": "stress",
+            "instrument": "DASS",
+            "estimand": "between_post",
+            "arm": "between",
+            "yi": 0.0,
+            "vi": 0.1,
+            "n1": 20,
+            "n2": 20,
+        },
+        {
+            "es_id": "c",
+            "study_id": "s2",
+            "outcome": "impact",
+            "instrument": "FIQ",
+            "estimand": "within_change",
+            "arm": "active",
+            "yi": 0.45,
+            "vi": 0.055,
+            "n1": 20,
+            "assumptions": "p=0.05; r=0.5",
+        },
+        {
+            "es_id": "d",
+            "study_id": "s3",
+            "outcome": "impact",
+            "instrument": "FIQR",
+            "estimand": "within_change",
+            "arm": "active",
+            "yi": 0.74,
+            "vi": 0.053,
+            "n1": 24,
+        },
+        {
+            "es_id": "e",
+            "study_id": "s4",
+            "outcome": "pain",
+            "instrument": "BPI",
+            "estimand": "within_change",
+            "arm": "active",
+            "yi": 0.42,
+            "vi": 0.109,
+            "n1": 10,
+        },
     ]
     return pd.DataFrame([{**base, **r} for r in rows])
 
 
-POOLED = pd.DataFrame([
-    {"set": "one", "method": "REML", "knha": False, "k": 1, "mu": 0.6, "ci_low": -0.3,
-     "ci_high": 1.5, "pi_low": np.nan, "pi_high": np.nan, "pval": 0.2, "tau2": 0.0, "i2": np.nan,
-     "q": 0.0, "q_df": 0, "q_pval": np.nan, "studies": "a"},
-    {"set": "pp", "method": "REML", "knha": True, "k": 3, "mu": 0.56, "ci_low": 0.11,
-     "ci_high": 1.02, "pi_low": 0.0, "pi_high": 1.2, "pval": 0.033, "tau2": 0.0, "i2": 0.0,
-     "q": 1.03, "q_df": 2, "q_pval": 0.6, "studies": "c d e"},
-])
-SETS = {"one": {"label": "Controlled (SMD)", "estimands": ["between_change"]},
-        "pp": {"label": "Pre-post (SMCR)", "estimands": ["within_change"]}}
+POOLED = pd.DataFrame(
+    [
+        {
+            "set": "one",
+            "method": "REML",
+            "knha": False,
+            "k": 1,
+            "mu": 0.6,
+            "ci_low": -0.3,
+            "ci_high": 1.5,
+            "pi_low": np.nan,
+            "pi_high": np.nan,
+            "pval": 0.2,
+            "tau2": 0.0,
+            "i2": np.nan,
+            "q": 0.0,
+            "q_df": 0,
+            "q_pval": np.nan,
+            "studies": "a",
+        },
+        {
+            "set": "pp",
+            "method": "REML",
+            "knha": True,
+            "k": 3,
+            "mu": 0.56,
+            "ci_low": 0.11,
+            "ci_high": 1.02,
+            "pi_low": 0.0,
+            "pi_high": 1.2,
+            "pval": 0.033,
+            "tau2": 0.0,
+            "i2": 0.0,
+            "q": 1.03,
+            "q_df": 2,
+            "q_pval": 0.6,
+            "studies": "c d e",
+        },
+    ]
+)
+SETS = {
+    "one": {"label": "Controlled (SMD)", "estimands": ["between_change"]},
+    "pp": {"label": "Pre-post (SMCR)", "estimands": ["within_change"]},
+}
 NAMES = {"s1": "Alpha 2020", "s2": "Beta 2013", "s3": "Gamma 2015", "s4": "Delta 2022"}
 
 
@@ -146,17 +253,48 @@ def test_weights_are_random_effects_weights_summing_to_one(vis, tau2):
 def _many(k: int, label_words: int = 1):
     """k synthetic two-arm studies (test data only) pooled in one set."""
     rng = np.random.default_rng(7)
-    effects = pd.DataFrame({
-        "es_id": [f"e{i}" for i in range(k)], "study_id": [f"s{i}" for i in range(k)],
-        "outcome": ["pain " * label_words] * k, "instrument": ["VAS"] * k,
-        "estimand": ["between_post"] * k, "arm": ["between"] * k, "subgroup": ["all"] * k,
-        "yi": rng.normal(0.3, 0.2, k), "vi": rng.uniform(0.02, 0.2, k), "n1": [20] * k,
-        "n2": [20] * k, "md": np.nan, "md_var": np.nan, "forensic_flags": "",
-        "assumptions": "", "source_rows": ""})
-    pooled = pd.DataFrame([{"set": "all", "method": "REML", "knha": True, "k": k, "mu": 0.3,
-                            "ci_low": 0.25, "ci_high": 0.35, "pi_low": -0.1, "pi_high": 0.7,
-                            "pval": 1e-9, "tau2": 0.01, "i2": 20.0, "q": 250.0, "q_df": k - 1,
-                            "q_pval": 0.01, "studies": " ".join(effects["es_id"])}])
+    effects = pd.DataFrame(
+        {
+            "es_id": [f"e{i}" for i in range(k)],
+            "study_id": [f"s{i}" for i in range(k)],
+            "outcome": ["pain " * label_words] * k,
+            "instrument": ["VAS"] * k,
+            "estimand": ["between_post"] * k,
+            "arm": ["between"] * k,
+            "subgroup": ["all"] * k,
+            "yi": rng.normal(0.3, 0.2, k),
+            "vi": rng.uniform(0.02, 0.2, k),
+            "n1": [20] * k,
+            "n2": [20] * k,
+            "md": np.nan,
+            "md_var": np.nan,
+            "forensic_flags": "",
+            "assumptions": "",
+            "source_rows": "",
+        }
+    )
+    pooled = pd.DataFrame(
+        [
+            {
+                "set": "all",
+                "method": "REML",
+                "knha": True,
+                "k": k,
+                "mu": 0.3,
+                "ci_low": 0.25,
+                "ci_high": 0.35,
+                "pi_low": -0.1,
+                "pi_high": 0.7,
+                "pval": 1e-9,
+                "tau2": 0.01,
+                "i2": 20.0,
+                "q": 250.0,
+                "q_df": k - 1,
+                "q_pval": 0.01,
+                "studies": " ".join(effects["es_id"]),
+            }
+        ]
+    )
     sets = {"all": {"label": "All trials (SMD)", "estimands": ["between_post"]}}
     arms = pd.DataFrame({"study_id": [], "arm": [], "role": []})
     names = {f"s{i}": f"Author{i} {2000 + i % 20}" for i in range(k)}
@@ -172,8 +310,9 @@ def test_k200_forest_pages_stay_under_4000_px(phone):
     assert len(figs) > 1
     heights = [f.get_size_inches()[1] * DPI for f in figs]
     assert max(heights) <= 4000, heights
-    pages = forest_pages(rows, PHONE_MAX_ROWS if phone else MAX_ROWS,
-                         list(_row_heights(rows, phone).values()))
+    pages = forest_pages(
+        rows, PHONE_MAX_ROWS if phone else MAX_ROWS, list(_row_heights(rows, phone).values())
+    )
     assert sum(len(p) for p in pages) == len(rows)
     assert sum((p["kind"] == "result").sum() for p in pages) == 200
     assert all(len(p) <= 60 for p in pages)
@@ -187,9 +326,16 @@ def test_k200_forest_pages_stay_under_4000_px(phone):
 def test_bayes_forest_summarises_beyond_40_studies():
     k = 60
     rng = np.random.default_rng(3)
-    chosen = pd.DataFrame({"study_id": [f"s{i}" for i in range(k)], "outcome": "pain",
-                           "subgroup": "all", "arm": "between", "yi": rng.normal(0.3, 0.2, k),
-                           "vi": rng.uniform(0.02, 0.2, k)})
+    chosen = pd.DataFrame(
+        {
+            "study_id": [f"s{i}" for i in range(k)],
+            "outcome": "pain",
+            "subgroup": "all",
+            "arm": "between",
+            "yi": rng.normal(0.3, 0.2, k),
+            "vi": rng.uniform(0.02, 0.2, k),
+        }
+    )
     post = posterior_exact(chosen["yi"], chosen["vi"], TauPrior("half_normal", 0.5), 2.0)
     fits = {"all": (chosen, post)}
     sets = {"all": {"label": "All trials (SMD)"}}
@@ -258,7 +404,10 @@ def test_forest_p_values_read_as_below_a_thousandth():
     never 'p = 0.00' (issue 18)."""
     pooled = POOLED.copy()
     pooled["pval"], pooled["q_pval"] = 2.3e-05, 1e-9
-    notes = " ".join(forest_rows(_effects(), pooled, _summary(), ARMS, NAMES, SETS, "REML", 0.5)
-                     .query("kind == 'note'")["label"])
+    notes = " ".join(
+        forest_rows(_effects(), pooled, _summary(), ARMS, NAMES, SETS, "REML", 0.5).query(
+            "kind == 'note'"
+        )["label"]
+    )
     assert "Test for overall effect: p < 0.001" in notes and "(p < 0.001); I²" in notes
     assert "p = 0.00" not in notes

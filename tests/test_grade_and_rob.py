@@ -14,22 +14,28 @@ from reanalysis.summary_of_findings import direction, plain_statement
 
 # GRADE Handbook 5 (Schünemann 2013): RCTs start high, observational studies low; one level per
 # serious concern, two per very serious; never below very low.
-@pytest.mark.parametrize("evidence, downgrades, expected", [
-    ("randomised", [0, 0, 0, 0, 0], "high"),
-    ("randomised", [1, 0, 0, 0, 0], "moderate"),
-    ("randomised", [1, 0, 0, 1, 0], "low"),          # serious risk of bias + imprecision
-    ("randomised", [2, 0, 1, 0, 0], "very low"),
-    ("randomised", [2, 0, 1, 2, 1], "very low"),     # floor
-    ("non-randomised", [0, 0, 0, 0, 0], "low"),
-    ("non-randomised", [1, 0, 0, 0, 0], "very low"),
-    ("non-randomised", [2, 2, 2, 2, 2], "very low"),
-])
+@pytest.mark.parametrize(
+    "evidence, downgrades, expected",
+    [
+        ("randomised", [0, 0, 0, 0, 0], "high"),
+        ("randomised", [1, 0, 0, 0, 0], "moderate"),
+        ("randomised", [1, 0, 0, 1, 0], "low"),  # serious risk of bias + imprecision
+        ("randomised", [2, 0, 1, 0, 0], "very low"),
+        ("randomised", [2, 0, 1, 2, 1], "very low"),  # floor
+        ("non-randomised", [0, 0, 0, 0, 0], "low"),
+        ("non-randomised", [1, 0, 0, 0, 0], "very low"),
+        ("non-randomised", [2, 2, 2, 2, 2], "very low"),
+    ],
+)
 def test_certainty_rule(evidence, downgrades, expected):
     assert grade.LEVELS[grade.certainty(evidence, downgrades)] == expected
 
 
-@given(st.sampled_from(["randomised", "non-randomised"]),
-       st.lists(st.integers(0, 2), min_size=5, max_size=5), st.integers(0, 4))
+@given(
+    st.sampled_from(["randomised", "non-randomised"]),
+    st.lists(st.integers(0, 2), min_size=5, max_size=5),
+    st.integers(0, 4),
+)
 def test_certainty_never_rises_with_a_downgrade(evidence, downgrades, i):
     level = grade.certainty(evidence, downgrades)
     assert 1 <= level <= grade.START[evidence]
@@ -44,28 +50,40 @@ def test_certainty_rejects_unknown_design():
 
 
 # Santesso et al. 2020 (J Clin Epidemiol 119:126), table 2 wording.
-@pytest.mark.parametrize("level, how, expected", [
-    (4, "benefit", "Magnesium improves pain."),
-    (3, "benefit", "Magnesium probably improves pain."),
-    (2, "little", "Magnesium may make little or no difference to pain."),
-    (3, "little", "Magnesium probably makes little or no difference to pain."),
-    (1, "benefit", "The evidence is very uncertain about the effect of magnesium on pain."),
-])
+@pytest.mark.parametrize(
+    "level, how, expected",
+    [
+        (4, "benefit", "Magnesium improves pain."),
+        (3, "benefit", "Magnesium probably improves pain."),
+        (2, "little", "Magnesium may make little or no difference to pain."),
+        (3, "little", "Magnesium probably makes little or no difference to pain."),
+        (1, "benefit", "The evidence is very uncertain about the effect of magnesium on pain."),
+    ],
+)
 def test_plain_language_statements(level, how, expected):
     assert plain_statement(level, how, "magnesium", "pain") == expected
 
 
 def test_direction_uses_the_mcid_then_smd():
     row = pd.Series({"md": 0.9, "yi": 0.66})
-    assert direction(row, 2.0) == "little"        # 0.9 < 2-point MCID
-    assert direction(row, None) == "benefit"       # SMD 0.66 > 0.2
+    assert direction(row, 2.0) == "little"  # 0.9 < 2-point MCID
+    assert direction(row, None) == "benefit"  # SMD 0.66 > 0.2
     assert direction(pd.Series({"md": float("nan"), "yi": -0.5}), None) == "harm"
     assert direction(None, 2.0) == "unknown"
 
 
 def _grade_rows(**change):
-    rows = [{"outcome": "pain", "domain": d, "downgrade": 0, "rationale": "why",
-             "source": "src", "status": "reported"} for d in grade.DOMAINS]
+    rows = [
+        {
+            "outcome": "pain",
+            "domain": d,
+            "downgrade": 0,
+            "rationale": "why",
+            "source": "src",
+            "status": "reported",
+        }
+        for d in grade.DOMAINS
+    ]
     rows[0].update(change)
     return pd.DataFrame(rows)
 
@@ -85,8 +103,18 @@ def test_grade_validator_requires_every_domain():
 
 
 def test_rob_overall_cannot_be_milder_than_worst_domain():
-    rows = [{"study_id": "s1", "result": "r", "domain": d, "judgement": "low", "support": "x",
-             "source": "y", "status": "reported"} for d in risk_of_bias.DOMAINS + ["overall"]]
+    rows = [
+        {
+            "study_id": "s1",
+            "result": "r",
+            "domain": d,
+            "judgement": "low",
+            "support": "x",
+            "source": "y",
+            "status": "reported",
+        }
+        for d in risk_of_bias.DOMAINS + ["overall"]
+    ]
     rows[4]["judgement"] = "high"
     with pytest.raises(DataValidationError, match="less severe than the worst domain"):
         risk_of_bias.validate_rob(pd.DataFrame(rows), "data/rob.csv", ["s1"])
@@ -96,9 +124,22 @@ def test_rob_overall_cannot_be_milder_than_worst_domain():
 
 
 def test_adverse_event_validator():
-    df = pd.DataFrame([{"study_id": "s1", "arm": "all", "measure": "did not complete", "events": 5,
-                        "total": 4, "proportion": None, "text": "t", "source": "s",
-                        "location": "l", "status": "derived"}])
+    df = pd.DataFrame(
+        [
+            {
+                "study_id": "s1",
+                "arm": "all",
+                "measure": "did not complete",
+                "events": 5,
+                "total": 4,
+                "proportion": None,
+                "text": "t",
+                "source": "s",
+                "location": "l",
+                "status": "derived",
+            }
+        ]
+    )
     with pytest.raises(DataValidationError, match="line 2.*field 'events'"):
         study_characteristics.validate_adverse_events(df, "data/adverse_events.csv", ["s1"])
 
@@ -111,9 +152,11 @@ def test_study_label():
     # the year is the study's (studies.csv year), never a year of the citation, which may be
     # that of a review summarising it (cases/normand1999 printed '... stroke care 1999')
     assert label("Umea trial, as summarised in Normand SLT. Stat Med 1999") == (
-        "Umea trial (year not reported)")
+        "Umea trial (year not reported)"
+    )
     assert label("Umea trial, as in Normand 1999", label="Umea (Normand 1999)") == (
-        "Umea (Normand 1999)")
+        "Umea (Normand 1999)"
+    )
 
 
 def test_every_shipped_study_reads_well(root):
@@ -138,31 +181,78 @@ def test_the_project_report_data_validate(root):
     grade.validate_grade(pd.read_csv(files["grade"]), files["grade"], outcomes)
     risk_of_bias.validate_rob(pd.read_csv(files["rob"]), files["rob"], studies)
     study_characteristics.validate_adverse_events(
-        pd.read_csv(files["adverse_events"]), files["adverse_events"], studies)
+        pd.read_csv(files["adverse_events"]), files["adverse_events"], studies
+    )
     study_characteristics.validate_safety(pd.read_csv(files["safety"]), files["safety"])
 
 
 def test_randomised_rows_need_between_arm_effects():
     from reanalysis.summary_of_findings import summary_of_findings
 
-    effects = pd.DataFrame([{"es_id": "x", "study_id": "s1", "subgroup": "all", "outcome": "pain",
-                             "instrument": "VAS", "estimand": "within_change", "arm": "active",
-                             "md": float("nan"), "md_var": float("nan"), "yi": 0.5, "vi": 0.1,
-                             "n1": 20, "n2": float("nan"), "assumptions": "", "forensic_flags": ""}])
+    effects = pd.DataFrame(
+        [
+            {
+                "es_id": "x",
+                "study_id": "s1",
+                "subgroup": "all",
+                "outcome": "pain",
+                "instrument": "VAS",
+                "estimand": "within_change",
+                "arm": "active",
+                "md": float("nan"),
+                "md_var": float("nan"),
+                "yi": 0.5,
+                "vi": 0.1,
+                "n1": 20,
+                "n2": float("nan"),
+                "assumptions": "",
+                "forensic_flags": "",
+            }
+        ]
+    )
     arms = pd.DataFrame({"study_id": ["s1"], "arm": ["active"], "role": ["intervention"]})
-    spec = {"outcome": "pain", "label": "Pain", "effect_outcomes": ["pain"],
-            "estimands": ["within_change"], "subgroups": ["all"], "evidence": "randomised"}
+    spec = {
+        "outcome": "pain",
+        "label": "Pain",
+        "effect_outcomes": ["pain"],
+        "estimands": ["within_change"],
+        "subgroups": ["all"],
+        "evidence": "randomised",
+    }
     cert = grade.certainty_table(_grade_rows(), {"pain": "randomised"})
     with pytest.raises(ValueError, match="within-arm"):
-        summary_of_findings([spec], effects, pd.DataFrame(), pd.DataFrame(), cert, arms, {}, {},
-                            0.95, "drug", "placebo", {})
+        summary_of_findings(
+            [spec],
+            effects,
+            pd.DataFrame(),
+            pd.DataFrame(),
+            cert,
+            arms,
+            {},
+            {},
+            0.95,
+            "drug",
+            "placebo",
+            {},
+        )
 
 
 def test_effect_in_points_uses_the_mean_difference_and_its_variance():
     from reanalysis.summary_of_findings import effect_text, patients_text
 
-    row = pd.Series({"study_id": "s1", "subgroup": "sub", "md": 0.9, "md_var": 0.346, "yi": 0.66,
-                     "vi": 0.19, "arm": "between", "instrument": "BPI", "assumptions": ""})
+    row = pd.Series(
+        {
+            "study_id": "s1",
+            "subgroup": "sub",
+            "md": 0.9,
+            "md_var": 0.346,
+            "yi": 0.66,
+            "vi": 0.19,
+            "arm": "between",
+            "instrument": "BPI",
+            "assumptions": "",
+        }
+    )
     # 0.9 ± 1.959964 · sqrt(0.346) = (-0.253, 2.053)
     text = effect_text(row, "Alpha 2022", 0.95, "drug", "dummy", {"sub": "a subgroup"})
     assert "0.9 points better with drug than dummy (95% CI -0.3 to +2.1" in text
@@ -177,7 +267,8 @@ def test_effect_in_points_uses_the_mean_difference_and_its_variance():
     assert "(95% CI -0.4 to +2.2" in effect_text(with_df, "A", 0.95, "drug", "dummy", {})
     r = pd.Series({"n_studies": 1, "n_patients": 20.0, "n_assumed": True, "n_unknown": 0})
     assert patients_text(r) == (
-        "1 study, 20 patients (per-arm numbers not reported: assumed or worked back from the p-value)")
+        "1 study, 20 patients (per-arm numbers not reported: assumed or worked back from the p-value)"
+    )
 
 
 def test_an_n_implied_by_a_reported_p_is_not_a_reported_n():
@@ -208,12 +299,23 @@ def test_a_difference_is_given_in_its_instruments_unit():
     assert md_unit("diary", instruments) == "cramps per week"
     assert md_unit("NLC episodes", instruments) == ""
     assert md_unit("BPI", instruments.drop(columns="unit")) == "points"
-    row = pd.Series({"study_id": "s1", "subgroup": "all", "md": 0.8, "md_var": 0.09, "md_df": 50.0,
-                     "yi": 0.3, "vi": 0.04, "arm": "between", "instrument": "NLC episodes",
-                     "assumptions": ""})
-    text = effect_text(row, "B", 0.95, "drug", "dummy", {}, unit=md_unit("NLC episodes",
-                                                                         instruments))
+    row = pd.Series(
+        {
+            "study_id": "s1",
+            "subgroup": "all",
+            "md": 0.8,
+            "md_var": 0.09,
+            "md_df": 50.0,
+            "yi": 0.3,
+            "vi": 0.04,
+            "arm": "between",
+            "instrument": "NLC episodes",
+            "assumptions": "",
+        }
+    )
+    text = effect_text(row, "B", 0.95, "drug", "dummy", {}, unit=md_unit("NLC episodes", instruments))
     assert text.startswith("B: 0.8 better with drug than dummy (95% CI") and "points" not in text
     assert mcid_clause(row, 1.0, None, "cramps per week") == (
         " The estimated difference (0.8 cramps per week) is below the smallest difference "
-        "patients notice (1 cramps per week).")
+        "patients notice (1 cramps per week)."
+    )

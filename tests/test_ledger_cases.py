@@ -25,25 +25,36 @@ def _evidence(folder: Path) -> tuple[pd.DataFrame, ledger.Evidence]:
     paths = {k: folder / v for k, v in cfg["data"].items()}
     t = curate(data_io.load_all(paths, cfg["assumptions"].get("sample_sizes") or []), cfg)
     fz = run_checks(t, cfg)
-    effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
-                                 flagged_rows(fz), arms=t["arms"])
+    effects = build_effect_sizes(
+        t["summary"], t["studies"], Assumptions.from_config(cfg), flagged_rows(fz), arms=t["arms"]
+    )
     ev = ledger.Evidence(
-        summary=t["summary"], studies=t["studies"], levels=t.get("levels"), effects=effects,
-        pooled=pool_sets(effects, cfg["meta_analysis"]), bayes=pd.DataFrame(), forensics=fz,
-        config=cfg, arms=t["arms"], instruments=t.get("instruments"))
+        summary=t["summary"],
+        studies=t["studies"],
+        levels=t.get("levels"),
+        effects=effects,
+        pooled=pool_sets(effects, cfg["meta_analysis"]),
+        bayes=pd.DataFrame(),
+        forensics=fz,
+        config=cfg,
+        arms=t["arms"],
+        instruments=t.get("instruments"),
+    )
     return t["claims"], ev
 
 
-@pytest.fixture(scope="module", params=CASES,
-                ids=["shipped", "mg_leg_cramps", "normand1999", "template"])
+@pytest.fixture(
+    scope="module", params=CASES, ids=["shipped", "mg_leg_cramps", "normand1999", "template"]
+)
 def case(request):
     claims, ev = _evidence(request.param)
     claims = claims[claims["claim_type"].isin(EFFECT_RULES)]
     return claims, ev, ledger.build_ledger(claims, ev)
 
 
-@pytest.mark.parametrize("folder", [ROOT / "cases/normand1999", ROOT / "templates/case"],
-                         ids=["normand1999", "template"])
+@pytest.mark.parametrize(
+    "folder", [ROOT / "cases/normand1999", ROOT / "templates/case"], ids=["normand1999", "template"]
+)
 def test_an_outcome_every_trial_measured_is_never_called_untested(folder):
     """Issue 18: the ledger read only reported p-values and said 'never tested against placebo
     ... no study measured it' for length of stay, which all nine trials measured."""
@@ -63,8 +74,10 @@ def test_an_outcome_every_trial_measured_is_never_called_untested(folder):
 def test_normand_claim_is_judged_on_the_pooled_estimate():
     claims, ev = _evidence(ROOT / "cases/normand1999")
     row = ledger.build_ledger(claims, ev).iloc[0]
-    primary = ev.pooled[(ev.pooled["set"] == next(iter(ev.config["meta_analysis"]["sets"])))
-                        & (ev.pooled["method"] == ev.config["meta_analysis"]["primary_method"])]
+    primary = ev.pooled[
+        (ev.pooled["set"] == next(iter(ev.config["meta_analysis"]["sets"])))
+        & (ev.pooled["method"] == ev.config["meta_analysis"]["primary_method"])
+    ]
     mu, lo, hi = primary[["mu", "ci_low", "ci_high"]].iloc[0]
     assert lo < 0 < hi  # the pooled CI includes no difference, though several trials excluded it
     assert row["verdict"] == ledger.NO_DIFFERENCE
@@ -97,8 +110,16 @@ def test_each_no_result_is_checked_against_the_data(case):
 def test_twin_claims_get_one_category(case):
     """Claims asserting the same thing about the same studies and outcomes get the same verdict."""
     claims, _, out = case
-    keys = ["claim_type", "study_id", "outcome", "scope", "direction", "asserts_meaningful",
-            "asserted_value", "claim_year"]
+    keys = [
+        "claim_type",
+        "study_id",
+        "outcome",
+        "scope",
+        "direction",
+        "asserts_meaningful",
+        "asserted_value",
+        "claim_year",
+    ]
     merged = claims.merge(out[["claim_id", "verdict"]], on="claim_id")
     for _, grp in merged[keys + ["claim_id", "verdict"]].astype(str).groupby(keys):
         assert grp["verdict"].nunique() == 1, grp[["claim_id", "verdict"]]
@@ -112,23 +133,31 @@ def test_anxiety_measured_without_result_is_not_called_unmeasured():
     claim = claims[claims["outcome"].fillna("").str.contains("anxiety")]
     row = ledger.build_ledger(claim, ev).iloc[0]
     assert "not measured" not in row["plain"] and "measured it" not in row["plain"].replace(
-        "measured it (without", "")
+        "measured it (without", ""
+    )
     anxiety = ev.summary[ev.summary["outcome"] == "anxiety"]
     assert (f"anxiety: {ledger.MEASURED}" in row["numbers"]) == (
-        not anxiety.empty and anxiety["value"].isna().all())
+        not anxiety.empty and anxiety["value"].isna().all()
+    )
 
 
 def test_later_evidence_is_shown_and_does_not_decide():
     """The leg-cramp case: a 2017 sentence ('no evidence of significant benefit') is judged on the
     trials published by 2017; the 2021 trial is shown as later evidence."""
     claims, ev = _evidence(ROOT / "cases/mg_leg_cramps")
-    claim = claims[claims["claim_year"].notna() & (claims["claim_type"] == "effect")
-                   & claims["study_id"].fillna("").str.contains(";")]
+    claim = claims[
+        claims["claim_year"].notna()
+        & (claims["claim_type"] == "effect")
+        & claims["study_id"].fillna("").str.contains(";")
+    ]
     assert not claim.empty
     out = ledger.build_ledger(claim, ev)
     for (_, c), (_, r) in zip(claim.iterrows(), out.iterrows(), strict=True):
-        later = [s for s in ledger._list(c["study_id"])
-                 if ev.study(s) is not None and float(ev.study(s)["year"]) > c["claim_year"]]
+        later = [
+            s
+            for s in ledger._list(c["study_id"])
+            if ev.study(s) is not None and float(ev.study(s)["year"]) > c["claim_year"]
+        ]
         assert later, "the test needs a claim with a later study"
         assert "published after the claim" in r["numbers"]
         assert "not used for the verdict" in r["plain"]
@@ -139,8 +168,9 @@ def test_later_evidence_is_shown_and_does_not_decide():
 
 def test_the_migraine_frequency_claim_rests_on_prevention_outcomes_only():
     claims, _ = _evidence(ROOT)
-    freq = claims[claims["quote"].str.contains("frequency", case=False)
-                  & (claims["claim_type"] == "effect")]
+    freq = claims[
+        claims["quote"].str.contains("frequency", case=False) & (claims["claim_type"] == "effect")
+    ]
     for outcomes in freq["outcome"]:
         assert not [o for o in ledger._list(outcomes) if "relief" in o]
 
@@ -151,8 +181,9 @@ def test_same_evidence_same_category_across_outcomes():
     general claim of benefit, consistent but weak for a claim about the subgroup."""
     classes = [{ledger.NODIFF, ledger.SUB_BENEFIT}, {ledger.SUB_BENEFIT}]
     for scope, expected in (("general", ledger.OVERSTATED), ("subgroup", ledger.WEAK)):
-        got = {ledger.effect_verdict([ledger.outcome_status(c, scope)], "benefit", scope)
-               for c in classes}
+        got = {
+            ledger.effect_verdict([ledger.outcome_status(c, scope)], "benefit", scope) for c in classes
+        }
         assert got == {expected}
 
 
@@ -169,14 +200,16 @@ def test_every_assumption_dependent_share_in_the_ledger_has_its_range(pipeline_r
     for _, r in rows.iterrows():
         text = r["plain"]
         for m in ASSUMED.finditer(text):
-            after, before = text[m.end():], text[max(0, m.start() - 60):m.start()]
-            if text[:m.start()].rfind("(") > text[:m.start()].rfind(")"):
+            after, before = text[m.end() :], text[max(0, m.start() - 60) : m.start()]
+            if text[: m.start()].rfind("(") > text[: m.start()].rfind(")"):
                 continue  # an end of a range, inside its parentheses
             ranged = re.match(r" \([^)]* to [^)]*\)", after) is not None
             beside_primary = "flat prior it is" in before
             assert ranged or beside_primary, (r["claim_id"], m.group(0), text)
     vote = pd.read_csv(pipeline_run / "results/vote_count/summary.csv").iloc[0]
     plain = " ".join(rows.loc[rows["claim_type"] == "vote_count", "plain"])
-    for col in ("p_at_least_k_if_no_effect_direction_low_nonspecific",
-                "p_at_least_k_if_no_effect_direction_high_nonspecific"):
+    for col in (
+        "p_at_least_k_if_no_effect_direction_low_nonspecific",
+        "p_at_least_k_if_no_effect_direction_high_nonspecific",
+    ):
         assert ledger._share(vote[col]) in plain

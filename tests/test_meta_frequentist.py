@@ -63,16 +63,18 @@ def test_pm_matches_metafor_at_tight_tolerance(bcg):
 def test_pm_is_order_independent_where_statsmodels_overshoots():
     # statsmodels 0.15's PM Newton step overshoots on this ordering and returns tau² = 0
     yi, vi = np.array([0.0, 0.0, 0.0, 0.0, 2.0, 2.5]), np.array([1.0, 1.0, 1.0, 1.0, 1.0, 2.0])
-    fits = [fit_random_effects(yi[p], vi[p], method="PM") for p in ([0, 1, 2, 3, 4, 5],
-                                                                     [5, 4, 3, 2, 1, 0])]
+    fits = [
+        fit_random_effects(yi[p], vi[p], method="PM") for p in ([0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0])
+    ]
     assert fits[0].tau2 == pytest.approx(fits[1].tau2, abs=1e-10) and fits[0].tau2 > 0
     assert generalized_q(yi, vi, fits[0].tau2) == pytest.approx(5.0, abs=1e-8)
 
 
 def test_reml_maximises_restricted_likelihood(bcg):
     yi, vi = bcg
-    opt = optimize.minimize_scalar(_neg_restricted_loglik, bounds=(0, 10), args=(yi, vi),
-                                   method="bounded", options={"xatol": 1e-10})
+    opt = optimize.minimize_scalar(
+        _neg_restricted_loglik, bounds=(0, 10), args=(yi, vi), method="bounded", options={"xatol": 1e-10}
+    )
     assert tau2_reml(yi, vi) == pytest.approx(opt.x, abs=1e-6)
 
 
@@ -81,8 +83,9 @@ def test_reml_on_the_boundary_converges():
     yi, vi = np.array([0.0, 1.0, 1.0, 1.0, 1.0]), np.array([0.125, 1.0, 1.0, 1.0, 1.0])
     t2 = tau2_reml(yi, vi)
     grid = np.linspace(0, 2, 20001)
-    assert _neg_restricted_loglik(t2, yi, vi) <= min(_neg_restricted_loglik(g, yi, vi)
-                                                     for g in grid) + 1e-9
+    assert (
+        _neg_restricted_loglik(t2, yi, vi) <= min(_neg_restricted_loglik(g, yi, vi) for g in grid) + 1e-9
+    )
 
 
 def test_single_study_returns_the_study():
@@ -132,16 +135,42 @@ def test_invariants(data, method, shift):
 # Issue #13: the REML log-likelihood of these 14 studies has an interior local maximum at
 # tau² ≈ 0.056665 (log-lik -1.740814) below its global maximum on the boundary tau² = 0
 # (-1.738925). metafor 3.8.1 (tools/metafor_reference.R, control=list(tol=1e-12)) returns tau² = 0.
-ISSUE13_YI = np.array([
-    -0.48729595247571339, 1.602753722019564, 0.20928005844822212, -0.36977052426115081,
-    0.76805712101046764, 0.89517493536555071, -0.46701856598634511, 1.4373369947520254,
-    0.056283677314104469, 0.12790681748073671, 0.39677643825035747, 0.93226086263020957,
-    1.0555472789766607, 0.28426038401444936])
-ISSUE13_VI = np.array([
-    0.34937241348205134, 0.36515274713980034, 0.23729515974642709, 0.43835592302726584,
-    0.14882966799894348, 0.46651447150623426, 0.16331483303569258, 0.30447102996520697,
-    0.19462196021340789, 0.10888486308977008, 0.010367432064376772, 0.44533006775425749,
-    0.43513936466770248, 0.1795180044323206])
+ISSUE13_YI = np.array(
+    [
+        -0.48729595247571339,
+        1.602753722019564,
+        0.20928005844822212,
+        -0.36977052426115081,
+        0.76805712101046764,
+        0.89517493536555071,
+        -0.46701856598634511,
+        1.4373369947520254,
+        0.056283677314104469,
+        0.12790681748073671,
+        0.39677643825035747,
+        0.93226086263020957,
+        1.0555472789766607,
+        0.28426038401444936,
+    ]
+)
+ISSUE13_VI = np.array(
+    [
+        0.34937241348205134,
+        0.36515274713980034,
+        0.23729515974642709,
+        0.43835592302726584,
+        0.14882966799894348,
+        0.46651447150623426,
+        0.16331483303569258,
+        0.30447102996520697,
+        0.19462196021340789,
+        0.10888486308977008,
+        0.010367432064376772,
+        0.44533006775425749,
+        0.43513936466770248,
+        0.1795180044323206,
+    ]
+)
 
 
 def test_reml_returns_the_global_maximum_not_an_interior_local_one():
@@ -197,12 +226,14 @@ def test_knha_adhoc_truncation_matches_metafor():
     assert (a.ci_low, a.ci_high) == pytest.approx((-0.0719483193, 0.4458613628), abs=1e-9)
     assert (a.pi_low, a.pi_high) == pytest.approx((-0.0719483193, 0.4458613628), abs=1e-9)
     # metafor test="knha" (untruncated), kept beside the headline
-    assert (a.ci_low_knha_raw, a.ci_high_knha_raw) == pytest.approx((0.0926750892, 0.2812379543),
-                                                                    abs=1e-9)
+    assert (a.ci_low_knha_raw, a.ci_high_knha_raw) == pytest.approx(
+        (0.0926750892, 0.2812379543), abs=1e-9
+    )
     assert a.pval_knha_raw == pytest.approx(0.0053086446, abs=1e-9)
     raw = fit_random_effects(ADHOC_YI, ADHOC_VI, method="REML", knha=True, knha_adhoc=False)
-    assert (raw.se, raw.ci_low, raw.ci_high) == pytest.approx((0.0339576073, 0.0926750892,
-                                                               0.2812379543), abs=1e-9)
+    assert (raw.se, raw.ci_low, raw.ci_high) == pytest.approx(
+        (0.0339576073, 0.0926750892, 0.2812379543), abs=1e-9
+    )
 
 
 def test_knha_with_identical_effects_matches_metafor():
@@ -212,6 +243,5 @@ def test_knha_with_identical_effects_matches_metafor():
     assert raw.se == 0.0 and raw.stat == np.inf and raw.pval == 0.0
     assert (raw.ci_low, raw.ci_high) == (0.3, 0.3)
     a = fit_random_effects(yi, vi, knha=True)
-    assert (a.se, a.stat, a.pval) == pytest.approx((0.1490711985, 2.0124611797, 0.1376553888),
-                                                   abs=1e-9)
+    assert (a.se, a.stat, a.pval) == pytest.approx((0.1490711985, 2.0124611797, 0.1376553888), abs=1e-9)
     assert (a.ci_low, a.ci_high) == pytest.approx((-0.1744110849, 0.7744110849), abs=1e-9)

@@ -11,8 +11,9 @@ from reanalysis.config import load_config
 
 
 def _make_case(root, tmp_path):
-    proc = subprocess.run(["make", "-s", "-C", str(root), "case", f"NEW={tmp_path / 'q'}"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["make", "-s", "-C", str(root), "case", f"NEW={tmp_path / 'q'}"], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     return tmp_path / "q", proc.stdout
 
@@ -23,16 +24,23 @@ def test_make_case_writes_a_valid_case(root, tmp_path):
     cfg = load_config(case / "config/config.yaml")  # schema-valid
     for path in list(cfg["data"].values()) + list(cfg["report"]["files"].values()):
         assert (case / path).is_file(), path
-    proc = run_snakemake(case, "results/data/core.pkl", "results/data/claims.pkl",
-                         "results/data/checks.pkl", "results/data/report.pkl", small=False,
-                         snakefile=root / "workflow/Snakefile")
+    proc = run_snakemake(
+        case,
+        "results/data/core.pkl",
+        "results/data/claims.pkl",
+        "results/data/checks.pkl",
+        "results/data/report.pkl",
+        small=False,
+        snakefile=root / "workflow/Snakefile",
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_make_case_refuses_an_existing_folder(root, tmp_path):
     (tmp_path / "q").mkdir()
-    proc = subprocess.run(["make", "-s", "-C", str(root), "case", f"NEW={tmp_path / 'q'}"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["make", "-s", "-C", str(root), "case", f"NEW={tmp_path / 'q'}"], capture_output=True, text=True
+    )
     assert proc.returncode != 0 and "already exists" in proc.stderr
     assert list((tmp_path / "q").iterdir()) == []
 

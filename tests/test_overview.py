@@ -13,59 +13,207 @@ from reanalysis.html_page import fmt
 from reanalysis.overview import answer_html, overview_html, sets_for_outcome
 from reanalysis.verdicts import NOT_CHECKABLE, SUPPORTED
 
-SETS = {"ctrl": {"label": "Controlled trials (SMD)", "controlled_only": True,
-                 "estimands": ["between_post"], "subgroups": ["all"]},
-        "one": {"label": "One trial, change", "controlled_only": True,
-                "estimands": ["between_change"], "subgroups": ["all"]},
-        "other": {"label": "Other outcome", "controlled_only": True,
-                  "estimands": ["between_post"], "subgroups": ["all"]}}
-SPEC = {"outcome": "pain", "label": "Pain (0-10)", "effect_outcomes": ["pain"],
-        "estimands": ["between_post", "between_change"], "subgroups": ["all"]}
+SETS = {
+    "ctrl": {
+        "label": "Controlled trials (SMD)",
+        "controlled_only": True,
+        "estimands": ["between_post"],
+        "subgroups": ["all"],
+    },
+    "one": {
+        "label": "One trial, change",
+        "controlled_only": True,
+        "estimands": ["between_change"],
+        "subgroups": ["all"],
+    },
+    "other": {
+        "label": "Other outcome",
+        "controlled_only": True,
+        "estimands": ["between_post"],
+        "subgroups": ["all"],
+    },
+}
+SPEC = {
+    "outcome": "pain",
+    "label": "Pain (0-10)",
+    "effect_outcomes": ["pain"],
+    "estimands": ["between_post", "between_change"],
+    "subgroups": ["all"],
+}
 
 
 def _tables():
-    effects = pd.DataFrame([
-        dict(es_id=f"s{i}.pain", outcome="pain", instrument="VAS", md=0.5, md_ci_low=-0.1,
-             md_ci_high=1.1, md_df=40) for i in range(3)]
-        + [dict(es_id="s9.pain", outcome="pain", instrument="VAS", md=0.94, md_ci_low=0.12,
-                md_ci_high=1.76, md_df=42),
-           dict(es_id="s1.sleep", outcome="sleep", instrument="PSQI", md=1.0, md_ci_low=0.0,
-                md_ci_high=2.0, md_df=40)])
-    pooled = pd.DataFrame([
-        dict(set="ctrl", method="REML", k=3, mu=0.4123, ci_low=-0.0351, ci_high=0.861,
-             pi_low=-0.5, pi_high=1.32, pval=0.0004, q_df=2.0, df=float("nan"),
-             studies="s0.pain s1.pain s2.pain"),
-        dict(set="ctrl", method="DL", k=3, mu=9.0, ci_low=8.0, ci_high=10.0, pi_low=7.0,
-             pi_high=11.0, pval=0.5, q_df=2.0, df=float("nan"), studies="s0.pain s1.pain s2.pain"),
-        dict(set="one", method="REML", k=1, mu=0.66, ci_low=0.05, ci_high=1.28,
-             pi_low=float("nan"), pi_high=float("nan"), pval=0.03, q_df=float("nan"), df=42.0,
-             studies="s9.pain"),
-        dict(set="other", method="REML", k=2, mu=0.3, ci_low=0.1, ci_high=0.5,
-             pi_low=float("nan"), pi_high=float("nan"), pval=0.01, q_df=1.0,
-             df=float("nan"), studies="s1.sleep")])
-    bayes = pd.DataFrame([
-        dict(set="ctrl", prior_label="half-normal(0.5) on tau", mu_q025=0.01, mu_q50=0.40,
-             mu_q975=0.79, p_mu_gt_0=0.978, p_mu_gt_mcid=0.05, p_mu_gt_mcid_sd_low=0.011,
-             p_mu_gt_mcid_sd_high=0.351, mcid_natural=2.0),
-        dict(set="one", prior_label="half-normal(0.5) on tau", mu_q025=-0.52, mu_q50=0.63,
-             mu_q975=1.68, p_mu_gt_0=0.9, p_mu_gt_mcid=float("nan"),
-             p_mu_gt_mcid_sd_low=float("nan"), p_mu_gt_mcid_sd_high=float("nan"),
-             mcid_natural=float("nan"))])
-    sof = pd.DataFrame([dict(outcome="pain", label="Pain (0-10)", certainty="low",
-                             symbols="⊕⊕◯◯", plain="Magnesium may improve pain.",
-                             effect="S 2020: 0.5 points better"),
-                        dict(outcome="ae", label="Adverse events", certainty="very low",
-                             symbols="⊕◯◯◯", plain="Very uncertain.",
-                             effect="S 2020: 2 of 20 had diarrhoea")])
+    effects = pd.DataFrame(
+        [
+            dict(
+                es_id=f"s{i}.pain",
+                outcome="pain",
+                instrument="VAS",
+                md=0.5,
+                md_ci_low=-0.1,
+                md_ci_high=1.1,
+                md_df=40,
+            )
+            for i in range(3)
+        ]
+        + [
+            dict(
+                es_id="s9.pain",
+                outcome="pain",
+                instrument="VAS",
+                md=0.94,
+                md_ci_low=0.12,
+                md_ci_high=1.76,
+                md_df=42,
+            ),
+            dict(
+                es_id="s1.sleep",
+                outcome="sleep",
+                instrument="PSQI",
+                md=1.0,
+                md_ci_low=0.0,
+                md_ci_high=2.0,
+                md_df=40,
+            ),
+        ]
+    )
+    pooled = pd.DataFrame(
+        [
+            dict(
+                set="ctrl",
+                method="REML",
+                k=3,
+                mu=0.4123,
+                ci_low=-0.0351,
+                ci_high=0.861,
+                pi_low=-0.5,
+                pi_high=1.32,
+                pval=0.0004,
+                q_df=2.0,
+                df=float("nan"),
+                studies="s0.pain s1.pain s2.pain",
+            ),
+            dict(
+                set="ctrl",
+                method="DL",
+                k=3,
+                mu=9.0,
+                ci_low=8.0,
+                ci_high=10.0,
+                pi_low=7.0,
+                pi_high=11.0,
+                pval=0.5,
+                q_df=2.0,
+                df=float("nan"),
+                studies="s0.pain s1.pain s2.pain",
+            ),
+            dict(
+                set="one",
+                method="REML",
+                k=1,
+                mu=0.66,
+                ci_low=0.05,
+                ci_high=1.28,
+                pi_low=float("nan"),
+                pi_high=float("nan"),
+                pval=0.03,
+                q_df=float("nan"),
+                df=42.0,
+                studies="s9.pain",
+            ),
+            dict(
+                set="other",
+                method="REML",
+                k=2,
+                mu=0.3,
+                ci_low=0.1,
+                ci_high=0.5,
+                pi_low=float("nan"),
+                pi_high=float("nan"),
+                pval=0.01,
+                q_df=1.0,
+                df=float("nan"),
+                studies="s1.sleep",
+            ),
+        ]
+    )
+    bayes = pd.DataFrame(
+        [
+            dict(
+                set="ctrl",
+                prior_label="half-normal(0.5) on tau",
+                mu_q025=0.01,
+                mu_q50=0.40,
+                mu_q975=0.79,
+                p_mu_gt_0=0.978,
+                p_mu_gt_mcid=0.05,
+                p_mu_gt_mcid_sd_low=0.011,
+                p_mu_gt_mcid_sd_high=0.351,
+                mcid_natural=2.0,
+            ),
+            dict(
+                set="one",
+                prior_label="half-normal(0.5) on tau",
+                mu_q025=-0.52,
+                mu_q50=0.63,
+                mu_q975=1.68,
+                p_mu_gt_0=0.9,
+                p_mu_gt_mcid=float("nan"),
+                p_mu_gt_mcid_sd_low=float("nan"),
+                p_mu_gt_mcid_sd_high=float("nan"),
+                mcid_natural=float("nan"),
+            ),
+        ]
+    )
+    sof = pd.DataFrame(
+        [
+            dict(
+                outcome="pain",
+                label="Pain (0-10)",
+                certainty="low",
+                symbols="⊕⊕◯◯",
+                plain="Magnesium may improve pain.",
+                effect="S 2020: 0.5 points better",
+            ),
+            dict(
+                outcome="ae",
+                label="Adverse events",
+                certainty="very low",
+                symbols="⊕◯◯◯",
+                plain="Very uncertain.",
+                effect="S 2020: 2 of 20 had diarrhoea",
+            ),
+        ]
+    )
     return effects, pooled, bayes, sof
 
 
 def _answer():
     effects, pooled, bayes, sof = _tables()
-    specs = [SPEC, {"outcome": "ae", "label": "Adverse events", "effect_outcomes": [],
-                    "estimands": [], "subgroups": []}]
-    return answer_html(sof, specs, pooled, bayes, effects, SETS, "REML", True, 0.95,
-                       mu_prior_sd=2.0, unit_of=lambda i: "points", title="M vs P: the answer")
+    specs = [
+        SPEC,
+        {
+            "outcome": "ae",
+            "label": "Adverse events",
+            "effect_outcomes": [],
+            "estimands": [],
+            "subgroups": [],
+        },
+    ]
+    return answer_html(
+        sof,
+        specs,
+        pooled,
+        bayes,
+        effects,
+        SETS,
+        "REML",
+        True,
+        0.95,
+        mu_prior_sd=2.0,
+        unit_of=lambda i: "points",
+        title="M vs P: the answer",
+    )
 
 
 def test_sets_for_outcome_match_estimand_subgroup_and_pooled_outcome():
@@ -78,8 +226,10 @@ def test_answer_names_methods_intervals_and_ranges():
     html = _answer()
     assert html.index("M vs P: the answer") < html.index("Certainty (GRADE): low")
     # frequentist: method, CI, prediction interval, p through the one formatting function
-    assert ("REML, ad hoc Knapp–Hartung (t on k − 1 df, variance factor at least 1), 3 studies "
-            "pooled): SMD 0.41 (95% CI -0.04 to 0.86") in html
+    assert (
+        "REML, ad hoc Knapp–Hartung (t on k − 1 df, variance factor at least 1), 3 studies "
+        "pooled): SMD 0.41 (95% CI -0.04 to 0.86"
+    ) in html
     assert "prediction interval for a new study -0.50 to 1.32" in html and "p = < 0.001" not in html
     assert "p = 0.000" not in html and "; p < 0.001)" in html
     # Bayesian: prior named, P(benefit), P(>= MCID) with its range over the reference SD
@@ -107,15 +257,19 @@ def test_one_formatting_function():
 
 
 def test_not_checkable_claims_are_folded():
-    ledger = pd.DataFrame([dict(source_file="a.txt", line=1, quote="Q", verdict=v, plain="P")
-                           for v in (SUPPORTED, NOT_CHECKABLE)])
-    pooled = pd.DataFrame([dict(set="one", method="REML", k=1, mu=0.1, ci_low=-0.2,
-                                ci_high=0.4)])
-    page = overview_html(ledger, pooled, pd.DataFrame(columns=["verdict"]), SETS, "REML",
-                         answer="<h2>ANSWER</h2>")
+    ledger = pd.DataFrame(
+        [
+            dict(source_file="a.txt", line=1, quote="Q", verdict=v, plain="P")
+            for v in (SUPPORTED, NOT_CHECKABLE)
+        ]
+    )
+    pooled = pd.DataFrame([dict(set="one", method="REML", k=1, mu=0.1, ci_low=-0.2, ci_high=0.4)])
+    page = overview_html(
+        ledger, pooled, pd.DataFrame(columns=["verdict"]), SETS, "REML", answer="<h2>ANSWER</h2>"
+    )
     assert page.index("ANSWER") < page.index("What the articles claim")
     start = page.index("<details")
-    assert NOT_CHECKABLE in page[start:page.index("</details>")]
+    assert NOT_CHECKABLE in page[start : page.index("</details>")]
     assert SUPPORTED not in page[start:]
 
 
@@ -126,14 +280,17 @@ def test_number_check_finds_a_number_no_table_holds(tmp_path):
     cfg = tmp_path / "config.yaml"
     cfg.write_text("level: 0.95\nmcid: {value: 2.0}\n")
     page = tmp_path / "o.html"
-    page.write_text("<p>SMD 0.41 (3 studies), 98%, at least 2.0, p &lt; 0.001, 95% CI;"
-                    " “quoted 7.77” file_2017.txt</p><p>made up 0.43 and 12%</p>")
+    page.write_text(
+        "<p>SMD 0.41 (3 studies), 98%, at least 2.0, p &lt; 0.001, 95% CI;"
+        " “quoted 7.77” file_2017.txt</p><p>made up 0.43 and 12%</p>"
+    )
     assert unmatched_numbers(page, res, cfg) == ["0.43", "12%"]
 
 
 def _check_case(case: Path):
-    missing = unmatched_numbers(case / "results/overview.html", case / "results",
-                                case / "config/config.yaml")
+    missing = unmatched_numbers(
+        case / "results/overview.html", case / "results", case / "config/config.yaml"
+    )
     assert missing == [], missing
 
 
@@ -147,11 +304,15 @@ def test_overview_numbers_second_case(root, tmp_path):
     from helpers import run_snakemake
 
     shutil.copytree(root / "workflow", tmp_path / "workflow")
-    shutil.copytree(root / "cases", tmp_path / "cases",  # a fresh run, not a local one's results
-                    ignore=shutil.ignore_patterns("results", ".snakemake", "logs"))
+    shutil.copytree(
+        root / "cases",
+        tmp_path / "cases",  # a fresh run, not a local one's results
+        ignore=shutil.ignore_patterns("results", ".snakemake", "logs"),
+    )
     case = tmp_path / "cases/mg_leg_cramps"
-    proc = run_snakemake(case, "results/overview.html", small=False,
-                         snakefile=tmp_path / "workflow/Snakefile")
+    proc = run_snakemake(
+        case, "results/overview.html", small=False, snakefile=tmp_path / "workflow/Snakefile"
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     _check_case(case)
 
@@ -159,26 +320,81 @@ def test_overview_numbers_second_case(root, tmp_path):
 def test_a_pooled_mean_difference_is_in_its_instruments_unit():
     """An MD set (cases/normand1999: 'MD 15.11' was printed without 'days') shows every figure
     in the unit of its instrument, in the answer and in the list of sets; an SMD set shows none."""
-    md_sets = {"los": {"label": "Length of stay (MD)", "controlled_only": True, "measure": "MD",
-                       "estimands": ["between_post"], "subgroups": ["all"]}}
-    spec = {"outcome": "los", "label": "Length of stay", "effect_outcomes": ["los"],
-            "estimands": ["between_post"], "subgroups": ["all"]}
-    effects = pd.DataFrame([dict(es_id=f"t{i}.los", outcome="los", instrument="stay", md=10.0,
-                                 md_ci_low=1.0, md_ci_high=19.0, md_df=100) for i in range(3)])
-    pooled = pd.DataFrame([dict(set="los", method="REML", k=3, mu=15.114, ci_low=4.2,
-                                instrument="stay",
-                                ci_high=26.0, pi_low=-3.0, pi_high=33.0, pval=0.01, q_df=2.0,
-                                df=float("nan"), studies="t0.los t1.los t2.los")])
-    sof = pd.DataFrame([dict(outcome="los", label="Length of stay", certainty="low",
-                             symbols="⊕⊕◯◯", plain="Shorter stay.", effect="")])
+    md_sets = {
+        "los": {
+            "label": "Length of stay (MD)",
+            "controlled_only": True,
+            "measure": "MD",
+            "estimands": ["between_post"],
+            "subgroups": ["all"],
+        }
+    }
+    spec = {
+        "outcome": "los",
+        "label": "Length of stay",
+        "effect_outcomes": ["los"],
+        "estimands": ["between_post"],
+        "subgroups": ["all"],
+    }
+    effects = pd.DataFrame(
+        [
+            dict(
+                es_id=f"t{i}.los",
+                outcome="los",
+                instrument="stay",
+                md=10.0,
+                md_ci_low=1.0,
+                md_ci_high=19.0,
+                md_df=100,
+            )
+            for i in range(3)
+        ]
+    )
+    pooled = pd.DataFrame(
+        [
+            dict(
+                set="los",
+                method="REML",
+                k=3,
+                mu=15.114,
+                ci_low=4.2,
+                instrument="stay",
+                ci_high=26.0,
+                pi_low=-3.0,
+                pi_high=33.0,
+                pval=0.01,
+                q_df=2.0,
+                df=float("nan"),
+                studies="t0.los t1.los t2.los",
+            )
+        ]
+    )
+    sof = pd.DataFrame(
+        [
+            dict(
+                outcome="los",
+                label="Length of stay",
+                certainty="low",
+                symbols="⊕⊕◯◯",
+                plain="Shorter stay.",
+                effect="",
+            )
+        ]
+    )
     days = {"stay": "days"}.get
-    answer = answer_html(sof, [spec], pooled, None, effects, md_sets, "REML", True, 0.95,
-                         unit_of=days)
-    assert ("MD 15.11 days (95% CI 4.20 to 26.00 days; prediction interval for a new "
-            "study -3.00 to 33.00 days") in answer
-    page = overview_html(pd.DataFrame(columns=["verdict", "quote", "plain", "source_file"]),
-                         pooled, pd.DataFrame(columns=["verdict"]), md_sets, "REML",
-                         unit_of=days)
+    answer = answer_html(sof, [spec], pooled, None, effects, md_sets, "REML", True, 0.95, unit_of=days)
+    assert (
+        "MD 15.11 days (95% CI 4.20 to 26.00 days; prediction interval for a new "
+        "study -3.00 to 33.00 days"
+    ) in answer
+    page = overview_html(
+        pd.DataFrame(columns=["verdict", "quote", "plain", "source_file"]),
+        pooled,
+        pd.DataFrame(columns=["verdict"]),
+        md_sets,
+        "REML",
+        unit_of=days,
+    )
     assert "MD 15.11 days (95% CI 4.20 to 26.00 days), 3 studies pooled" in page
     smd = _answer()
     assert "SMD 0.41 (95% CI -0.04 to 0.86" in smd and "SMD 0.41 points" not in smd
@@ -195,8 +411,7 @@ def test_a_raised_knapp_hartung_factor_shows_the_plain_interval_beside():
     adhoc = fit_random_effects(yi, vi, knha=True)
     plain = fit_random_effects(yi, vi, knha=True, knha_adhoc=False)
     assert adhoc.knha_truncated and adhoc.knha_scale < 1
-    assert {"knha_scale", "knha_truncated", "ci_low_knha_raw", "pval_knha_raw"} <= set(
-        RESULT_COLUMNS)
+    assert {"knha_scale", "knha_truncated", "ci_low_knha_raw", "pval_knha_raw"} <= set(RESULT_COLUMNS)
     effects, pooled, bayes, sof = _tables()
     row = pooled["set"] == "ctrl"
     for col, v in adhoc.as_dict().items():
@@ -204,8 +419,7 @@ def test_a_raised_knapp_hartung_factor_shows_the_plain_interval_beside():
             pooled.loc[row, col] = v
     html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
     assert f"s² = {adhoc.knha_scale:.2f} was below 1 and set to 1" in html
-    assert (f"plain Knapp–Hartung would give 95% CI {plain.ci_low:.2f} to {plain.ci_high:.2f}"
-            in html)
+    assert f"plain Knapp–Hartung would give 95% CI {plain.ci_low:.2f} to {plain.ci_high:.2f}" in html
     assert plain.ci_high - plain.ci_low < adhoc.ci_high - adhoc.ci_low
     pooled.loc[row, "knha_truncated"] = False
     html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)

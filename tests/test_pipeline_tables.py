@@ -6,8 +6,9 @@ from reanalysis.pipeline import human_table, write_html_table
 
 
 def test_human_table_moves_ids_last_and_rounds():
-    df = pd.DataFrame({"es_id": ["a.b"], "row_id": ["r1"], "ci_low": [0.123456], "k": [3],
-                       "label": ["x"]})
+    df = pd.DataFrame(
+        {"es_id": ["a.b"], "row_id": ["r1"], "ci_low": [0.123456], "k": [3], "label": ["x"]}
+    )
     out = human_table(df)
     assert list(out.columns) == ["95% CI low", "Studies (k)", "Label", "Es id", "Row id"]
     assert out.iloc[0]["95% CI low"] == "0.123" and out.iloc[0]["Studies (k)"] == 3

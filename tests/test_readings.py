@@ -21,8 +21,7 @@ def data(root):
     studies = data_io.load_studies(root / "data/studies.csv")
     arms = data_io.load_arms(root / "data/arms.csv")
     ranges = data_io.load_score_ranges(root / "data/score_ranges.csv")
-    flagged = {r["row_id"] for r in forensics.sd_checks(summary, ranges, cfg)
-               if r["verdict"] == "flag"}
+    flagged = {r["row_id"] for r in forensics.sd_checks(summary, ranges, cfg) if r["verdict"] == "flag"}
     return cfg, summary, studies, arms, flagged
 
 
@@ -32,8 +31,9 @@ def test_every_ambiguous_report_has_both_readings_with_sources(data):
     assert pairs
     for row_id, reading in pairs:
         primary = summary[summary["row_id"] == row_id].iloc[0]
-        cell = (summary[["study_id", "subgroup", "outcome"]] == primary[
-            ["study_id", "subgroup", "outcome"]]).all(axis=1)
+        cell = (
+            summary[["study_id", "subgroup", "outcome"]] == primary[["study_id", "subgroup", "outcome"]]
+        ).all(axis=1)
         other = summary[cell & (summary["reading"] == reading)]
         assert primary["reading"] == "primary" and len(other) >= 1
         assert other["source"].str.len().gt(0).all() and other["location"].str.len().gt(0).all()
@@ -46,8 +46,11 @@ def test_every_ambiguous_report_has_both_readings_with_sources(data):
 
 def test_the_other_reading_swaps_rows_of_another_arm_and_statistic(data):
     cfg, summary, *_ = data
-    row_id, reading = next((r, x) for r, x in readings.alternatives(cfg)
-                           if summary.loc[summary["row_id"] == r, "arm"].iloc[0] == "between")
+    row_id, reading = next(
+        (r, x)
+        for r, x in readings.alternatives(cfg)
+        if summary.loc[summary["row_id"] == r, "arm"].iloc[0] == "between"
+    )
     default = select_readings(summary, {})
     other = select_readings(summary, {row_id: reading})
     assert row_id in set(default["row_id"]) and row_id not in set(other["row_id"])
@@ -60,22 +63,36 @@ def test_within_arm_reading_solves_n_from_the_paired_test(data):
     """Under the within-arm reading the subgroup's n comes from the paired p: the n at which a
     paired t-test (n - 1 df) of the arm's change (SD from baseline/end SDs and r) gives p."""
     cfg, summary, studies, arms, flagged = data
-    row_id, reading = next((r, x) for r, x in readings.alternatives(cfg)
-                           if summary.loc[summary["row_id"] == r, "arm"].iloc[0] == "between")
+    row_id, reading = next(
+        (r, x)
+        for r, x in readings.alternatives(cfg)
+        if summary.loc[summary["row_id"] == r, "arm"].iloc[0] == "between"
+    )
     other = select_readings(summary, {row_id: reading})
     within = other[other["reading"] == reading].iloc[0]
-    arm, cell = within["arm"], other[(other["study_id"] == within["study_id"])
-                                     & (other["subgroup"] == within["subgroup"])
-                                     & (other["outcome"] == within["outcome"])]
+    arm, cell = (
+        within["arm"],
+        other[
+            (other["study_id"] == within["study_id"])
+            & (other["subgroup"] == within["subgroup"])
+            & (other["outcome"] == within["outcome"])
+        ],
+    )
 
     def get(tp, stat):
-        return float(cell[(cell["arm"] == arm) & (cell["timepoint"] == tp)
-                          & (cell["statistic"] == stat)]["value"].iloc[0])
+        return float(
+            cell[(cell["arm"] == arm) & (cell["timepoint"] == tp) & (cell["statistic"] == stat)][
+                "value"
+            ].iloc[0]
+        )
 
     a = Assumptions.from_config(cfg)
     change = get("end", "mean") - get("baseline", "mean")
-    sd = np.sqrt(get("baseline", "sd") ** 2 + get("end", "sd") ** 2
-                 - 2 * a.r * get("baseline", "sd") * get("end", "sd"))
+    sd = np.sqrt(
+        get("baseline", "sd") ** 2
+        + get("end", "sd") ** 2
+        - 2 * a.r * get("baseline", "sd") * get("end", "sd")
+    )
 
     def gap(n):  # scipy's paired t at n vs the t the reported p gives
         return abs(change) / (sd / np.sqrt(n)) - stats.t.isf(within["value"] / 2, n - 1)
@@ -86,25 +103,33 @@ def test_within_arm_reading_solves_n_from_the_paired_test(data):
     assert mine["solved_from"] == within["row_id"]
     assert abs(gap(n)) <= min(abs(gap(n - 1)), abs(gap(n + 1)))
     default = sample_sizes(select_readings(summary, {}), studies, a, flagged, arms=arms)
-    assert n != int(default[(default["subgroup"] == within["subgroup"])
-                            & (default["arm"] == arm)]["n"].iloc[0])
+    assert n != int(
+        default[(default["subgroup"] == within["subgroup"]) & (default["arm"] == arm)]["n"].iloc[0]
+    )
     effects = build_effect_sizes(other, studies, a, flagged, arms=arms)
-    w = effects[(effects["estimand"] == "within_change") & (effects["arm"] == arm)
-                & (effects["outcome"] == within["outcome"])
-                & (effects["subgroup"] == within["subgroup"])].iloc[0]
+    w = effects[
+        (effects["estimand"] == "within_change")
+        & (effects["arm"] == arm)
+        & (effects["outcome"] == within["outcome"])
+        & (effects["subgroup"] == within["subgroup"])
+    ].iloc[0]
     assert within["row_id"] in w["source_rows"].split()
     assert w["p_check"] == "consistent by construction" and w["n1"] == n
     # every effect of that subgroup uses the same n
-    sub = effects[(effects["study_id"] == within["study_id"])
-                  & (effects["subgroup"] == within["subgroup"])]
+    sub = effects[
+        (effects["study_id"] == within["study_id"]) & (effects["subgroup"] == within["subgroup"])
+    ]
     assert set(sub["n1"].dropna()) == {n}
 
 
 def test_other_verdicts_are_typed_columns():
-    ledger = pd.DataFrame({"claim_id": ["a", "b", "c"], "verdict": ["supported", "overstated",
-                                                                    "overstated"]})
-    others = {"r1:x": pd.Series(["supported", "contradicted", "overstated"]),
-              "r2:y": pd.Series(["overstated", "supported", "overstated"])}
+    ledger = pd.DataFrame(
+        {"claim_id": ["a", "b", "c"], "verdict": ["supported", "overstated", "overstated"]}
+    )
+    others = {
+        "r1:x": pd.Series(["supported", "contradicted", "overstated"]),
+        "r2:y": pd.Series(["overstated", "supported", "overstated"]),
+    }
     out = readings.add_other_verdicts(ledger, others)
     assert list(out["verdict_other_reading"]) == ["overstated", "contradicted", ""]
     assert list(out["other_reading"]) == ["r2:y", "r1:x", ""]
@@ -112,11 +137,11 @@ def test_other_verdicts_are_typed_columns():
 
 def test_sensitivity_pools_under_each_other_reading(data):
     cfg, summary, studies, arms, flagged = data
-    table = sensitivity(select_readings(summary, {}), studies, cfg, flagged, arms=arms,
-                        summary_all=summary)
+    table = sensitivity(
+        select_readings(summary, {}), studies, cfg, flagged, arms=arms, summary_all=summary
+    )
     at = table[table["assumption"] == "reading"]
-    assert set(at["assumption_value"]) == {readings.name(r, x)
-                                           for r, x in readings.alternatives(cfg)}
+    assert set(at["assumption_value"]) == {readings.name(r, x) for r, x in readings.alternatives(cfg)}
     default = table[table["assumption"] == "default"].set_index("set")["mu"]
     moved = at.set_index(["assumption_value", "set"])["mu"]
     assert any(not np.isclose(moved[v, s], default[s]) for v, s in moved.index)
@@ -130,6 +155,7 @@ def test_ledger_and_overview_show_the_verdicts_that_flip(pipeline_run):
     flips = ledger[ledger["other_reading"] != ""]
     assert (flips["verdict_other_reading"] != flips["verdict"]).all()
     from reanalysis.verdicts import VERDICTS
+
     assert set(flips["verdict_other_reading"]) <= set(VERDICTS)
     overview = (res / "overview.html").read_text()
     assert overview.count("can be read another way") == len(flips)

@@ -169,9 +169,15 @@ def test_report_renders_every_section(pages):
     pg = pages("laptop")
     _menu_home(pg)
     menu = pg.inner_text("body")
-    for category in ("1. Overview", "2. Data and provenance", "5. Meta-analysis (Bayesian)",
-                     "6. Subgroup simulations", "7. Vote count", "8. Data forensics",
-                     "9. Claims ledger"):
+    for category in (
+        "1. Overview",
+        "2. Data and provenance",
+        "5. Meta-analysis (Bayesian)",
+        "6. Subgroup simulations",
+        "7. Vote count",
+        "8. Data forensics",
+        "9. Claims ledger",
+    ):
         assert category in menu
     assert pg.js_errors == []
     pg.click("text=1. Overview")
@@ -206,12 +212,12 @@ def test_fits_the_screen(pages, shots, report_html, viewport, name):
         # the image is shown; on a phone the report widens an image whose text would be under
         # 10 px, panning inside a scrolling box (workflow.rst), which JS_OVERFLOW lets fit
         if phone:
-            min_px = float(Image.open(report_html.parent / "figures" / filename)
-                           .text["MinFontPx"])
+            min_px = float(Image.open(report_html.parent / "figures" / filename).text["MinFontPx"])
             pg.wait_for_function(
                 f"() => [...document.querySelectorAll(\"img[src*='{filename}']\")].some(e => "
                 f"e.getBoundingClientRect().width * {min_px} / e.naturalWidth >= 10)",
-                timeout=5_000)
+                timeout=5_000,
+            )
             box = img.bounding_box()
             assert min_px * box["width"] / natural >= 10, (min_px, box["width"], natural)
             assert pg.evaluate(JS_OVERFLOW) == []
@@ -241,8 +247,9 @@ def test_phone_starts_with_the_menu_closed(browser, report_html, shots):
 def test_overview_answers_in_the_first_phone_screen(browser, report_html, config, shots):
     """The first 844 px of the overview at 390 px show a pooled or single-study estimate with
     its CI and a GRADE certainty (the other cases: their slow end-to-end tests)."""
-    visible = first_phone_screen(browser, report_html.parent / "overview.html",
-                                 shots / "overview_first_screen_390x844.png")
+    visible = first_phone_screen(
+        browser, report_html.parent / "overview.html", shots / "overview_first_screen_390x844.png"
+    )
     assert_answer_first(visible, round(100 * config["meta_analysis"]["level"]))
 
 
@@ -269,8 +276,14 @@ def test_summary_of_findings_has_a_row_per_outcome(browser, pages, report_html, 
 
 def test_forest_plot_has_the_numeric_columns(report_html, config):
     svg = report_html.parent.joinpath("figures/forest.svg").read_text()
-    for text in ("mean (SD)", "Effect [95% CI]", "Weight", "favours " + config["report"]["comparator"],
-                 "favours " + config["report"]["intervention"], "no pooled estimate"):
+    for text in (
+        "mean (SD)",
+        "Effect [95% CI]",
+        "Weight",
+        "favours " + config["report"]["comparator"],
+        "favours " + config["report"]["intervention"],
+        "no pooled estimate",
+    ):
         assert text in svg, text
 
 

@@ -16,9 +16,13 @@ pytestmark = pytest.mark.workflow
 def run(pipeline_run):
     res = pipeline_run / "results"
     cfg = yaml.safe_load((pipeline_run / "config/config.yaml").read_text())
-    return {"res": res, "cfg": cfg, "sof": pd.read_csv(res / "report/summary_of_findings.csv"),
-            "effects": pd.read_csv(res / "effect_sizes.csv"),
-            "grade": pd.read_csv(pipeline_run / cfg["report"]["files"]["grade"])}
+    return {
+        "res": res,
+        "cfg": cfg,
+        "sof": pd.read_csv(res / "report/summary_of_findings.csv"),
+        "effects": pd.read_csv(res / "effect_sizes.csv"),
+        "grade": pd.read_csv(pipeline_run / cfg["report"]["files"]["grade"]),
+    }
 
 
 def test_certainty_follows_the_rule_from_the_judgements(run):
@@ -38,8 +42,11 @@ def test_effects_in_points_come_from_effect_sizes(run):
         assert not match.empty, r["outcome"]
         m = match.iloc[0]
         # the same interval as the effect table's (t on md_df where the effect has df)
-        lo, hi = ((m["md_ci_low"], m["md_ci_high"]) if np.isfinite(m["md_df"]) else
-                  (r["md"] - 1.959964 * np.sqrt(m["md_var"]), r["md"] + 1.959964 * np.sqrt(m["md_var"])))
+        lo, hi = (
+            (m["md_ci_low"], m["md_ci_high"])
+            if np.isfinite(m["md_df"])
+            else (r["md"] - 1.959964 * np.sqrt(m["md_var"]), r["md"] + 1.959964 * np.sqrt(m["md_var"]))
+        )
         assert f"{abs(r['md']):.1f} points" in page
         assert f"95% CI {lo:+.1f} to {hi:+.1f}" in page
 
@@ -56,8 +63,9 @@ def test_bottom_line_repeats_every_plain_statement(run):
 def test_adverse_event_patients_are_counted_once_per_arm():
     from reanalysis.summary_of_findings import adverse_patients
 
-    rows = pd.DataFrame({"arm": ["active", "control", "active", "all"],
-                         "total": [48, 46, 48, float("nan")]})
+    rows = pd.DataFrame(
+        {"arm": ["active", "control", "active", "all"], "total": [48, 46, 48, float("nan")]}
+    )
     assert adverse_patients(rows) == 94  # the two arms, each once (two rows of one arm)
     assert adverse_patients(pd.DataFrame({"arm": ["all"], "total": [45]})) == 45
     both = pd.DataFrame({"arm": ["active", "all"], "total": [20, 45]})
@@ -69,16 +77,20 @@ def test_forest_table_notice_follows_the_rows():
     leg-cramp case, k = 2) is not called 'no pooled estimate (one study)'."""
     from reanalysis.report_pages import forest_notice
 
-    pooled = pd.DataFrame({"panel": ["between", "between", "between"],
-                           "kind": ["study", "result", "pooled"],
-                           "label": ["A 2020", "pain", "Pooled, k = 2: Placebo trials"]})
+    pooled = pd.DataFrame(
+        {
+            "panel": ["between", "between", "between"],
+            "kind": ["study", "result", "pooled"],
+            "label": ["A 2020", "pain", "Pooled, k = 2: Placebo trials"],
+        }
+    )
     text = forest_notice(pooled)
     assert "pooled estimate rests on 2 studies" in text and "no pooled estimate" not in text
     assert "descriptive" not in text and "not independent" not in text
-    single = pooled.iloc[:2].assign(label=["A 2020  (2 results of one study: not independent)",
-                                           "pain"])
-    text = forest_notice(pd.concat([single, pd.DataFrame(
-        {"panel": ["within"], "kind": ["study"], "label": ["B 2019"]})]))
+    single = pooled.iloc[:2].assign(label=["A 2020  (2 results of one study: not independent)", "pain"])
+    text = forest_notice(
+        pd.concat([single, pd.DataFrame({"panel": ["within"], "kind": ["study"], "label": ["B 2019"]})])
+    )
     assert "no pooled estimate" in text and "not independent" in text and "descriptive" in text
 
 
@@ -87,7 +99,7 @@ def test_wide_tables_fold_all_but_the_key_columns():
 
     df = pd.DataFrame([{f"c{i}": f"v{i}" for i in range(12)}])
     html_text = table(df)
-    head = html_text[html_text.index("<thead>"):html_text.index("</thead>")]
+    head = html_text[html_text.index("<thead>") : html_text.index("</thead>")]
     assert head.count("<th ") == KEY_COLUMNS + 1 and "More" in head
     assert "<details><summary>6 more</summary>" in html_text
     assert "<dt>c11</dt><dd>v11</dd>" in html_text  # nothing dropped

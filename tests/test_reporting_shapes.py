@@ -21,8 +21,9 @@ from reanalysis.pooling import pool_sets, without_converted
 def test_wan_xi_is_the_expected_range_of_n_normals(n):
     # E[range of n standard normals] = ∫ 1 - Φ(x)^n - (1 - Φ(x))^n dx (Tippett 1925); Wan 2014's
     # ξ(n) is Blom's approximation of it (within about 0.5% from n = 10)
-    exact = integrate.quad(lambda x: 1 - stats.norm.cdf(x) ** n - stats.norm.sf(x) ** n,
-                           -np.inf, np.inf)[0]
+    exact = integrate.quad(
+        lambda x: 1 - stats.norm.cdf(x) ** n - stats.norm.sf(x) ** n, -np.inf, np.inf
+    )[0]
     assert sdr.sd_from_range(0.0, exact, n) == pytest.approx(1.0, rel=6e-3)
 
 
@@ -36,8 +37,7 @@ def test_estimators_recover_a_normal_mean_and_sd_by_simulation():
     lo, hi = x.min(axis=1), x.max(axis=1)
     assert np.mean(sdr.mean_from_median_iqr(m, q1, q3, n)) == pytest.approx(mu, abs=0.02)
     assert np.mean(sdr.mean_from_median_range(m, lo, hi, n)) == pytest.approx(mu, abs=0.02)
-    assert np.mean(sdr.mean_from_median_iqr_range(m, q1, q3, lo, hi, n)) == pytest.approx(
-        mu, abs=0.02)
+    assert np.mean(sdr.mean_from_median_iqr_range(m, q1, q3, lo, hi, n)) == pytest.approx(mu, abs=0.02)
     assert np.mean(sdr.sd_from_iqr(q1, q3, n)) == pytest.approx(sigma, rel=0.02)
     assert np.mean(sdr.sd_from_range(lo, hi, n)) == pytest.approx(sigma, rel=0.02)
     assert np.mean(sdr.sd_from_iqr_range(q1, q3, lo, hi, n)) == pytest.approx(sigma, rel=0.02)
@@ -51,12 +51,20 @@ def test_luo_weights_as_published():
     assert sdr.mean_from_median_iqr_range(0.0, 0.0, 2.0, 0.0, 2.0, 16) == pytest.approx(w1 + w2)
     # and the IQR of a standard normal at large n: η(n) -> 2 z_0.75 = 1.349
     assert sdr.sd_from_iqr(-0.6744897501960817, 0.6744897501960817, 10**7) == pytest.approx(
-        1.0, rel=1e-6)
+        1.0, rel=1e-6
+    )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(-100, 100), st.floats(0.1, 10), st.floats(0.1, 5), st.floats(0.1, 5),
-       st.floats(0.1, 5), st.floats(0.1, 5), st.integers(5, 2000))
+@given(
+    st.floats(-100, 100),
+    st.floats(0.1, 10),
+    st.floats(0.1, 5),
+    st.floats(0.1, 5),
+    st.floats(0.1, 5),
+    st.floats(0.1, 5),
+    st.integers(5, 2000),
+)
 def test_conversions_are_location_scale_equivariant(a, b, d1, d2, d3, d4, n):
     q1, m, q3 = 0.0, d1, d1 + d2
     lo, hi = -d3, q3 + d4
@@ -66,39 +74,61 @@ def test_conversions_are_location_scale_equivariant(a, b, d1, d2, d3, d4, n):
     assert sdr.mean_from_median_iqr_range(*shifted, n) == pytest.approx(a + b * mean, abs=1e-9)
     assert sdr.sd_from_iqr_range(*shifted[1:], n) == pytest.approx(b * sd, rel=1e-9)
     # a symmetric five-number summary has mean = median
-    assert sdr.mean_from_median_iqr_range(0, -d1, d1, -d1 - d3, d1 + d3, n) == pytest.approx(
-        0, abs=1e-9)
+    assert sdr.mean_from_median_iqr_range(0, -d1, d1, -d1 - d3, d1 + d3, n) == pytest.approx(0, abs=1e-9)
 
 
-_HEAD = ("row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"
-         "timepoint,statistic,value,n,reading,source,location,status,note\n")
+_HEAD = (
+    "row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"
+    "timepoint,statistic,value,n,reading,source,location,status,note\n"
+)
 
 
 def _tables(tmp_path, rows):
-    (tmp_path / "s.csv").write_text(_HEAD + "".join(
-        f"{r},{s},{a},all,stay,days,0,,true,end,{st_},{v},{n},primary,fixture,table,reported,\n"
-        for r, s, a, st_, v, n in rows))
+    (tmp_path / "s.csv").write_text(
+        _HEAD
+        + "".join(
+            f"{r},{s},{a},all,stay,days,0,,true,end,{st_},{v},{n},primary,fixture,table,reported,\n"
+            for r, s, a, st_, v, n in rows
+        )
+    )
     studies = {r[1] for r in rows}
     (tmp_path / "studies.csv").write_text(
         "study_id,citation,role,design,controlled,randomized,blinded,n_total,duration_weeks,"
-        "source,status\n" + "".join(f"{s},Fixture,intervention,two groups,true,true,true,80,8,"
-                                     "fixture,reported\n" for s in sorted(studies)))
-    (tmp_path / "arms.csv").write_text("study_id,arm,role,description,source,status\n" + "".join(
-        f"{s},care,intervention,x,fixture,reported\n{s},usual,comparator,y,fixture,reported\n"
-        for s in sorted(studies)))
-    return (data_io.load_summary_stats(tmp_path / "s.csv"),
-            data_io.load_studies(tmp_path / "studies.csv"), data_io.load_arms(tmp_path / "arms.csv"))
+        "source,status\n"
+        + "".join(
+            f"{s},Fixture,intervention,two groups,true,true,true,80,8,fixture,reported\n"
+            for s in sorted(studies)
+        )
+    )
+    (tmp_path / "arms.csv").write_text(
+        "study_id,arm,role,description,source,status\n"
+        + "".join(
+            f"{s},care,intervention,x,fixture,reported\n{s},usual,comparator,y,fixture,reported\n"
+            for s in sorted(studies)
+        )
+    )
+    return (
+        data_io.load_summary_stats(tmp_path / "s.csv"),
+        data_io.load_studies(tmp_path / "studies.csv"),
+        data_io.load_arms(tmp_path / "arms.csv"),
+    )
 
 
 MEDIAN_ROWS = [  # trial m: medians with IQR (care) and with IQR and range (usual); trial s: means/SDs
-    ("m1", "trial_m", "care", "median", "12", "40"), ("m2", "trial_m", "care", "iqr_low", "8", "40"),
-    ("m3", "trial_m", "care", "iqr_high", "19", "40"), ("m4", "trial_m", "care", "n", "40", ""),
-    ("m5", "trial_m", "usual", "median", "15", "38"), ("m6", "trial_m", "usual", "iqr_low", "10", "38"),
+    ("m1", "trial_m", "care", "median", "12", "40"),
+    ("m2", "trial_m", "care", "iqr_low", "8", "40"),
+    ("m3", "trial_m", "care", "iqr_high", "19", "40"),
+    ("m4", "trial_m", "care", "n", "40", ""),
+    ("m5", "trial_m", "usual", "median", "15", "38"),
+    ("m6", "trial_m", "usual", "iqr_low", "10", "38"),
     ("m7", "trial_m", "usual", "iqr_high", "24", "38"),
     ("m8", "trial_m", "usual", "range_low", "3", "38"),
-    ("m9", "trial_m", "usual", "range_high", "60", "38"), ("m10", "trial_m", "usual", "n", "38", ""),
-    ("s1", "trial_s", "care", "mean", "14", "50"), ("s2", "trial_s", "care", "sd", "9", "50"),
-    ("s3", "trial_s", "usual", "mean", "18", "50"), ("s4", "trial_s", "usual", "sd", "11", "50"),
+    ("m9", "trial_m", "usual", "range_high", "60", "38"),
+    ("m10", "trial_m", "usual", "n", "38", ""),
+    ("s1", "trial_s", "care", "mean", "14", "50"),
+    ("s2", "trial_s", "care", "sd", "9", "50"),
+    ("s3", "trial_s", "usual", "mean", "18", "50"),
+    ("s4", "trial_s", "usual", "sd", "11", "50"),
     ("m11", "trial_m", "care", "range_low", "2", ""),  # no range_high: a range needs both ends
 ]
 
@@ -123,10 +153,22 @@ def test_median_shapes_round_trip_into_the_effect_table(tmp_path):
 def test_converted_effects_are_explored_in_sensitivity_and_a_half_summary_is_listed(tmp_path):
     summary, studies, arms = _tables(tmp_path, MEDIAN_ROWS)
     e = build_effect_sizes(summary, studies, Assumptions(), arms=arms)
-    spec = {"label": "x", "controlled_only": True, "estimands": ["between_post"],
-            "subgroups": ["all"], "roles": ["between"], "outcomes": ["stay"], "measure": "MD"}
-    meta = {"methods": ["REML"], "primary_method": "REML", "knha": True, "level": 0.95,
-            "sets": {"md": spec}}
+    spec = {
+        "label": "x",
+        "controlled_only": True,
+        "estimands": ["between_post"],
+        "subgroups": ["all"],
+        "roles": ["between"],
+        "outcomes": ["stay"],
+        "measure": "MD",
+    }
+    meta = {
+        "methods": ["REML"],
+        "primary_method": "REML",
+        "knha": True,
+        "level": 0.95,
+        "sets": {"md": spec},
+    }
     assert pool_sets(e, meta).iloc[0]["k"] == 2
     alone = without_converted(e, meta).iloc[0]
     assert alone["k"] == 1 and alone["studies"] == "trial_s.all.stay.between_post.between"
@@ -138,8 +180,9 @@ def test_the_pipeline_calls_the_tested_formulas(tmp_path, monkeypatch):
     summary, studies, arms = _tables(tmp_path, MEDIAN_ROWS[10:14])
     key = "trial_s.all.stay.between_post.between"
     before = build_effect_sizes(summary, studies, Assumptions(), arms=arms).set_index("es_id").loc[key]
-    monkeypatch.setattr(es, "hedges_g", lambda md, sd, n1, n2, exact=True: (np.asarray(7.0),
-                                                                            np.asarray(0.5)))
+    monkeypatch.setattr(
+        es, "hedges_g", lambda md, sd, n1, n2, exact=True: (np.asarray(7.0), np.asarray(0.5))
+    )
     monkeypatch.setattr(es, "mean_difference", lambda *a: (np.asarray(0.0), np.asarray(3.0)))
     monkeypatch.setattr(es, "ratio_of_means", lambda *a: (np.asarray(0.25), np.asarray(0.125)))
     after = build_effect_sizes(summary, studies, Assumptions(), arms=arms).set_index("es_id").loc[key]
@@ -157,8 +200,15 @@ def test_md_set_on_two_instruments_is_an_error_naming_it(tmp_path):
     studies = pd.concat([studies, studies.assign(study_id="trial_t")], ignore_index=True)
     arms = pd.concat([arms, arms.assign(study_id="trial_t")], ignore_index=True)
     e = build_effect_sizes(both, studies, Assumptions(), arms=arms)
-    spec = {"label": "x", "controlled_only": True, "estimands": ["between_post"],
-            "subgroups": ["all"], "roles": ["between"], "outcomes": ["stay"], "measure": "MD"}
+    spec = {
+        "label": "x",
+        "controlled_only": True,
+        "estimands": ["between_post"],
+        "subgroups": ["all"],
+        "roles": ["between"],
+        "outcomes": ["stay"],
+        "measure": "MD",
+    }
     meta = {"methods": ["REML"], "primary_method": "REML", "knha": True, "level": 0.95}
     with pytest.raises(ValueError, match=r"'two'.*measure MD.*days, hours"):
         pool_sets(e, meta | {"sets": {"two": spec}})

@@ -10,11 +10,15 @@ from scipy import stats
 from reanalysis import data_io
 from reanalysis.comparisons import Assumptions, build_effect_sizes, sample_sizes, with_sizes
 
-HEAD = ("row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"
-        "timepoint,statistic,value,n,reading,source,location,status,note\n")
+HEAD = (
+    "row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"
+    "timepoint,statistic,value,n,reading,source,location,status,note\n"
+)
 # two outcomes of one subgroup, end-of-treatment means/SDs of both arms (no r involved)
-ARMS = {"a": {"care": (10.0, 4.0), "usual": (12.5, 4.4)},
-        "b": {"care": (30.0, 9.0), "usual": (35.0, 10.0)}}
+ARMS = {
+    "a": {"care": (10.0, 4.0), "usual": (12.5, 4.4)},
+    "b": {"care": (30.0, 9.0), "usual": (35.0, 10.0)},
+}
 
 
 def _p_at(outcome: str, n: int) -> float:
@@ -27,22 +31,34 @@ def _case(tmp_path, p_a: float, p_b: float):
     rows = []
     for outcome, arms in ARMS.items():
         for arm, (m, s) in arms.items():
-            rows += [(f"{outcome}_{arm}_m", arm, outcome, "mean", m),
-                     (f"{outcome}_{arm}_s", arm, outcome, "sd", s)]
-    rows += [("a_p", "between", "a", "p_value", f"{p_a:.3f}"),
-             ("b_p", "between", "b", "p_value", f"{p_b:.3f}")]
-    (tmp_path / "s.csv").write_text(HEAD + "".join(
-        f"{rid},trial,{arm},sg,{o},scale,0,100,true,end,{stat},{v},,primary,fixture,t1,reported,\n"
-        for rid, arm, o, stat, v in rows))
+            rows += [
+                (f"{outcome}_{arm}_m", arm, outcome, "mean", m),
+                (f"{outcome}_{arm}_s", arm, outcome, "sd", s),
+            ]
+    rows += [
+        ("a_p", "between", "a", "p_value", f"{p_a:.3f}"),
+        ("b_p", "between", "b", "p_value", f"{p_b:.3f}"),
+    ]
+    (tmp_path / "s.csv").write_text(
+        HEAD
+        + "".join(
+            f"{rid},trial,{arm},sg,{o},scale,0,100,true,end,{stat},{v},,primary,fixture,t1,reported,\n"
+            for rid, arm, o, stat, v in rows
+        )
+    )
     (tmp_path / "studies.csv").write_text(
         "study_id,citation,role,design,controlled,randomized,blinded,n_total,duration_weeks,"
-        "source,status\ntrial,Fixture,intervention,two groups,true,true,true,,8,fixture,reported\n")
+        "source,status\ntrial,Fixture,intervention,two groups,true,true,true,,8,fixture,reported\n"
+    )
     (tmp_path / "arms.csv").write_text(
         "study_id,arm,role,description,source,status\ntrial,care,intervention,x,fixture,reported\n"
-        "trial,usual,comparator,y,fixture,reported\n")
-    return (data_io.load_summary_stats(tmp_path / "s.csv"),
-            data_io.load_studies(tmp_path / "studies.csv"),
-            data_io.load_arms(tmp_path / "arms.csv"))
+        "trial,usual,comparator,y,fixture,reported\n"
+    )
+    return (
+        data_io.load_summary_stats(tmp_path / "s.csv"),
+        data_io.load_studies(tmp_path / "studies.csv"),
+        data_io.load_arms(tmp_path / "arms.csv"),
+    )
 
 
 A = Assumptions(size_ranges=(("trial", "sg", "care", 5, 200), ("trial", "sg", "usual", 5, 200)))
@@ -51,13 +67,16 @@ A = Assumptions(size_ranges=(("trial", "sg", "care", 5, 200), ("trial", "sg", "u
 def _least_squares_n(p_a: float, p_b: float) -> int:
     """Reference: integer n minimising the squared gaps between the t of each reported p (2n - 2
     df) and the t of the means/SDs at n, by brute force over the range."""
+
     def t_means(o, n):
         (m1, s1), (m2, s2) = ARMS[o]["care"], ARMS[o]["usual"]
         return abs(m1 - m2) / np.sqrt((s1**2 + s2**2) / 2 * 2 / n)
 
     def loss(n):
-        return sum((t_means(o, n) - stats.t.isf(p / 2, 2 * n - 2)) ** 2
-                   for o, p in (("a", p_a), ("b", p_b)))
+        return sum(
+            (t_means(o, n) - stats.t.isf(p / 2, 2 * n - 2)) ** 2 for o, p in (("a", p_a), ("b", p_b))
+        )
+
     return min(range(5, 201), key=loss)
 
 
@@ -108,10 +127,22 @@ def test_a_p_on_flagged_figures_is_checked_at_the_n_of_the_others(tmp_path):
 
 
 def test_the_simulation_reads_the_n_of_the_sizes_table():
-    a = Assumptions(sample_sizes=(("s", "all", "x", 40), ("s", "all", "y", 40),
-                                  ("s", "sub", "x", 20), ("s", "sub", "y", 20)))
-    sizes = pd.DataFrame({"study_id": ["s"] * 4, "subgroup": ["all", "all", "sub", "sub"],
-                          "arm": ["x", "y", "x", "y"], "n": [41, 41, 22, 22]})
+    a = Assumptions(
+        sample_sizes=(
+            ("s", "all", "x", 40),
+            ("s", "all", "y", 40),
+            ("s", "sub", "x", 20),
+            ("s", "sub", "y", 20),
+        )
+    )
+    sizes = pd.DataFrame(
+        {
+            "study_id": ["s"] * 4,
+            "subgroup": ["all", "all", "sub", "sub"],
+            "arm": ["x", "y", "x", "y"],
+            "n": [41, 41, 22, 22],
+        }
+    )
     assert with_sizes(a, sizes).subgroup_sizes("s", "sub") == (22, 19)
     assert a.subgroup_sizes("s", "sub") == (20, 20)
 
@@ -123,8 +154,7 @@ def test_one_n_per_study_subgroup_and_arm_across_all_outputs(pipeline_run):
     res = pipeline_run / "results"
     effects = pd.read_csv(res / "effect_sizes.csv")
     arms = pd.read_csv(pipeline_run / "data/arms.csv")
-    role = {(s, a): r for s, a, r in zip(arms["study_id"], arms["arm"], arms["role"],
-                                         strict=True)}
+    role = {(s, a): r for s, a, r in zip(arms["study_id"], arms["arm"], arms["role"], strict=True)}
     seen: dict[tuple, set] = {}
 
     def note(study, subgroup, arm, n):
@@ -144,6 +174,7 @@ def test_one_n_per_study_subgroup_and_arm_across_all_outputs(pipeline_run):
     sim = pipeline_run / "results/simulation"
     if sim.exists():
         import yaml
+
         cfg = yaml.safe_load((pipeline_run / "config/config.yaml").read_text())
         sg = cfg["subgroup_simulation"]
         study, sub = sg["study_id"], sg["subgroup"]
@@ -159,8 +190,11 @@ def test_one_n_per_study_subgroup_and_arm_across_all_outputs(pipeline_run):
                 n_comp = t.loc[t["metric"] == "n_per_arm_complement", "value"]
                 if len(n_sub):
                     note(study, sub, arm, *n_sub.unique())
-                    whole = sizes[(sizes["study_id"] == study) & (sizes["subgroup"] == "all")
-                                  & (sizes["arm"] == arm)]["n"]
+                    whole = sizes[
+                        (sizes["study_id"] == study)
+                        & (sizes["subgroup"] == "all")
+                        & (sizes["arm"] == arm)
+                    ]["n"]
                     assert int(n_comp.iloc[0]) == int(whole.iloc[0]) - int(n_sub.iloc[0])
     several = {k: v for k, v in seen.items() if len(v) > 1}
     assert not several, f"more than one n for one study, subgroup and arm: {several}"
@@ -185,8 +219,9 @@ def test_one_sd_bound_per_cell_quoted_identically(pipeline_run):
         assert shown in r.detail and shown in overview
         # no other figure is offered as that cell's maximum anywhere
         assert set(re.findall(r"maximum (\d+\.\d+)", r.detail)) == {shown}
-        quoting = ledger[ledger["numbers"].fillna("").str.contains(r.row_id, regex=False)
-                         | ledger["numbers"].fillna("").str.contains(f"SD {r.value:g} ",
-                                                                     regex=False)]
+        quoting = ledger[
+            ledger["numbers"].fillna("").str.contains(r.row_id, regex=False)
+            | ledger["numbers"].fillna("").str.contains(f"SD {r.value:g} ", regex=False)
+        ]
         for text in quoting["numbers"]:
             assert shown in text and set(re.findall(r"maximum (\d+\.\d+)", text)) <= bounds

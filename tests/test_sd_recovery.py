@@ -10,8 +10,12 @@ from reanalysis import sd_recovery as sdr
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.floats(-10, 10).filter(lambda x: abs(x) > 0.05), st.floats(0.5, 10),
-       st.integers(5, 200), st.integers(5, 200))
+@given(
+    st.floats(-10, 10).filter(lambda x: abs(x) > 0.05),
+    st.floats(0.5, 10),
+    st.integers(5, 200),
+    st.integers(5, 200),
+)
 def test_sd_from_p_inverts_two_sample_t_test(md, sd, n1, n2):
     t, p = stats.ttest_ind_from_stats(md, sd, n1, 0.0, sd, n2, equal_var=True)
     if not 1e-12 < p < 1:
@@ -31,8 +35,9 @@ def test_sd_from_ci_of_difference_round_trip():
     sd, n1, n2 = 4.0, 25, 22
     se = sd * np.sqrt(1 / n1 + 1 / n2)
     half = stats.t.ppf(0.975, n1 + n2 - 2) * se
-    assert sdr.sd_from_se_difference(sdr.se_from_ci_difference(3.8 - half, 3.8 + half, n1, n2),
-                                     n1, n2) == pytest.approx(sd)
+    assert sdr.sd_from_se_difference(
+        sdr.se_from_ci_difference(3.8 - half, 3.8 + half, n1, n2), n1, n2
+    ) == pytest.approx(sd)
 
 
 def test_sd_from_se():

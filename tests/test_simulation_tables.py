@@ -33,17 +33,32 @@ def test_scenarios_take_reported_from_the_claims_outcome_p_value(cfg):
     assert (sc.effect_sub, sc.effect_comp) == (0.66, 0.0)
     a = Assumptions.from_config(cfg)
     s = cfg["subgroup_simulation"]
-    summary = pd.DataFrame([
-        {"study_id": s["study_id"], "subgroup": s["subgroup"], "outcome": s["outcome"], "arm": arm,
-         "timepoint": "end", "statistic": stat, "value": v, "lower_is_better": True, "role": role}
-        for arm, role, stat, v in (("between", None, "p_value", 0.01),
-                                   ("active", "intervention", "mean", 10.0),
-                                   ("control", "comparator", "mean", 14.0))])
+    summary = pd.DataFrame(
+        [
+            {
+                "study_id": s["study_id"],
+                "subgroup": s["subgroup"],
+                "outcome": s["outcome"],
+                "arm": arm,
+                "timepoint": "end",
+                "statistic": stat,
+                "value": v,
+                "lower_is_better": True,
+                "role": role,
+            }
+            for arm, role, stat, v in (
+                ("between", None, "p_value", 0.01),
+                ("active", "intervention", "mean", 10.0),
+                ("control", "comparator", "mean", 14.0),
+            )
+        ]
+    )
     n, _ = a.subgroup_sizes(s["study_id"], s["subgroup"])
     # Cochrane Handbook 6.5.2.3: t from the two-sided p with 2n - 2 df, d = t sqrt(2/n), g = J d
     from scipy import stats as sps
 
     from reanalysis.effect_sizes import hedges_j
+
     d = sps.t.isf(0.005, 2 * n - 2) * np.sqrt(2.0 / n)
     assert st.reported_effect(summary, cfg, a) == pytest.approx(float(hedges_j(2 * n - 2)) * d)
     with pytest.raises(ValueError, match="p-value"):
@@ -67,8 +82,10 @@ def test_small_scenario_table_is_deterministic(cfg):
     # the assumption ranges are explored: fewer outcomes examined -> fewer false positives
     m = t1.set_index("metric")["value"]
     assert m["p_any_benefit_with_2_outcomes"] < m["p_any_benefit_with_6_outcomes"]
-    assert {"p_interaction_significant_at_10_per_cell",
-            "p_interaction_significant_at_35_per_cell"} <= set(m.index)
+    assert {
+        "p_interaction_significant_at_10_per_cell",
+        "p_interaction_significant_at_35_per_cell",
+    } <= set(m.index)
 
 
 def test_vote_count_study_list_must_match_the_claim(cfg):
@@ -81,8 +98,12 @@ def test_vote_count_study_list_must_match_the_claim(cfg):
 
 def test_analytic_rows_carry_no_monte_carlo_error_and_power_is_two_sided(cfg):
     small = copy.deepcopy(cfg)
-    small["subgroup_simulation"] |= {"reps": 2000, "chunk": 1000, "power_reps": 2000,
-                                     "power_grid": [0.0, 1.0]}
+    small["subgroup_simulation"] |= {
+        "reps": 2000,
+        "chunk": 1000,
+        "power_reps": 2000,
+        "power_grid": [0.0, 1.0],
+    }
     a = Assumptions.from_config(small)
     t = st.scenario_table(small, a, "no_effect", 0.66)
     analytic = t[t["metric"] == "independent_tests_reference"]
@@ -91,8 +112,9 @@ def test_analytic_rows_carry_no_monte_carlo_error_and_power_is_two_sided(cfg):
     assert binned["mcse"].isna().all() and (binned["mcse_note"] != "").all()
     sim_rows = t[t["metric"] == "p_any_benefit"]
     reps = small["subgroup_simulation"]["reps"]
-    np.testing.assert_allclose(sim_rows["mcse"], np.sqrt(sim_rows["value"] * (1 - sim_rows[
-        "value"]) / reps))
+    np.testing.assert_allclose(
+        sim_rows["mcse"], np.sqrt(sim_rows["value"] * (1 - sim_rows["value"]) / reps)
+    )
     assert (sim_rows["mcse_note"] == "").all()
     power = st.power_table(small, a)
     null = power[power["effect"] == 0.0]
@@ -102,5 +124,6 @@ def test_analytic_rows_carry_no_monte_carlo_error_and_power_is_two_sided(cfg):
     se = np.sqrt(alpha * (1 - alpha) / 2000)
     assert (abs(null["power_subgroup"] - alpha) < 4 * se).all()
     assert (abs(null["power_subgroup_benefit"] - alpha / 2) < 4 * se).all()
-    assert (abs(power["power_subgroup"] - power["exact_power_subgroup_two_sided"])
-            < 4 * np.sqrt(0.25 / 2000)).all()
+    assert (
+        abs(power["power_subgroup"] - power["exact_power_subgroup_two_sided"]) < 4 * np.sqrt(0.25 / 2000)
+    ).all()

@@ -57,34 +57,50 @@ def test_subgroup_pair_uses_the_reported_p_values_and_assumed_sizes(shipped):
 
 def test_shrinkage_pulls_the_subgroup_towards_the_other(shipped):
     cfg, data = shipped
-    pair = subgroup_pair(data["summary"], cfg["subgroup_simulation"],
-                         Assumptions.from_config(cfg), "stress", -1)
+    pair = subgroup_pair(
+        data["summary"], cfg["subgroup_simulation"], Assumptions.from_config(cfg), "stress", -1
+    )
     row = shrinkage_table(pair, TauPrior("half_normal", 0.5), 2.0, "x")
     assert pair.g_comp < row["shrunken_sub_mean"] < pair.g_sub
     assert pair.g_comp < row["shrunken_comp_mean"] < pair.g_sub
 
 
 def _sim(metric_values):
-    return pd.DataFrame([{"metric": m, "k": k, "x": 0.66, "value": v}
-                         for m, k, v in metric_values])
+    return pd.DataFrame([{"metric": m, "k": k, "x": 0.66, "value": v} for m, k, v in metric_values])
 
 
 def test_credibility_table_on_the_shipped_data(shipped):
     cfg, data = shipped
     s = cfg["subgroup_simulation"]
     a = Assumptions.from_config(cfg)
-    shrink = pd.DataFrame([shrinkage_table(subgroup_pair(data["summary"], s, a, "stress", sign),
-                                           TauPrior("half_normal", 0.5), 2.0, f"sign {sign}")
-                           for sign in (-1, 1)])
+    shrink = pd.DataFrame(
+        [
+            shrinkage_table(
+                subgroup_pair(data["summary"], s, a, "stress", sign),
+                TauPrior("half_normal", 0.5),
+                2.0,
+                f"sign {sign}",
+            )
+            for sign in (-1, 1)
+        ]
+    )
     null = _sim([("p_any_benefit", 1, 0.025), ("p_any_benefit", 18, 0.26)])
-    only = _sim([("p_interaction_significant", np.nan, 0.17),
-                 ("p_subgroup_estimate_at_least_reported", np.nan, 0.5)])
+    only = _sim(
+        [
+            ("p_interaction_significant", np.nan, 0.17),
+            ("p_subgroup_estimate_at_least_reported", np.nan, 0.5),
+        ]
+    )
     table = credibility_table(data["summary"], s, shrink, null, only).set_index("criterion")
     # data audit: "post hoc" is second-hand commentary only, pre-specification was not found
-    assert table.loc["Was the subgroup analysis pre-specified, with its direction?",
-                     "answer"] == "not reported"
-    assert "p = 0.93" in table.loc["Is the overall (whole-sample) result consistent with a benefit?",
-                                   "evidence"]
+    assert (
+        table.loc["Was the subgroup analysis pre-specified, with its direction?", "answer"]
+        == "not reported"
+    )
+    assert (
+        "p = 0.93"
+        in table.loc["Is the overall (whole-sample) result consistent with a benefit?", "evidence"]
+    )
     assert table.loc["Could multiplicity explain it?", "answer"] == "yes"
     assert table.loc["Could the trial detect the interaction it implies?", "answer"] == "no"
     # the power row judges the claim's own outcome, not another one
@@ -98,5 +114,4 @@ def test_missing_subgroup_p_value_is_a_clear_error(shipped):
     cfg, data = shipped
     summary = data["summary"][data["summary"]["row_id"] != "mac_str_sev_between_p"]
     with pytest.raises(ValueError, match="p-values of both subgroups"):
-        subgroup_pair(summary, cfg["subgroup_simulation"], Assumptions.from_config(cfg),
-                      "stress", -1)
+        subgroup_pair(summary, cfg["subgroup_simulation"], Assumptions.from_config(cfg), "stress", -1)

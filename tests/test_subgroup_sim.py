@@ -18,24 +18,36 @@ def _mcse(p, reps):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(2, 12), st.integers(2, 12), st.integers(2, 12), st.integers(2, 12),
-       st.integers(0, 2**32 - 1))
+@given(
+    st.integers(2, 12),
+    st.integers(2, 12),
+    st.integers(2, 12),
+    st.integers(2, 12),
+    st.integers(0, 2**32 - 1),
+)
 def test_cell_statistics_match_scipy_and_ols(n_ms, n_mc, n_ps, n_pc, seed):
     rng = np.random.default_rng(seed)
-    cells = [rng.normal(loc, 1.0, size=(1, n, 2)).astype(np.float32)
-             for loc, n in ((0.5, n_ms), (0.0, n_mc), (0.0, n_ps), (0.2, n_pc))]
+    cells = [
+        rng.normal(loc, 1.0, size=(1, n, 2)).astype(np.float32)
+        for loc, n in ((0.5, n_ms), (0.0, n_mc), (0.0, n_ps), (0.2, n_pc))
+    ]
     out = sim.analyse_cells(*cells)
     mg_s, mg_c, pl_s, pl_c = (c[0].astype(float) for c in cells)
     # whole sample, subgroup, complement: pooled-variance t-tests (scipy reference)
-    for j, (a, b) in enumerate(((np.vstack([mg_s, mg_c]), np.vstack([pl_s, pl_c])),
-                                (mg_s, pl_s), (mg_c, pl_c))):
+    for j, (a, b) in enumerate(
+        ((np.vstack([mg_s, mg_c]), np.vstack([pl_s, pl_c])), (mg_s, pl_s), (mg_c, pl_c))
+    ):
         ref = stats.ttest_ind(a, b, axis=0)  # equal_var=True
-        assert out.t[0, 2 * j:2 * j + 2] == pytest.approx(ref.statistic, rel=1e-4, abs=1e-5)
+        assert out.t[0, 2 * j : 2 * j + 2] == pytest.approx(ref.statistic, rel=1e-4, abs=1e-5)
     # interaction: the arm x subgroup term of a two-way linear model (statsmodels reference)
     y = np.concatenate([c[:, 0] for c in (mg_s, mg_c, pl_s, pl_c)])
-    df = pd.DataFrame({"y": y,
-                       "mg": np.repeat([1, 1, 0, 0], [n_ms, n_mc, n_ps, n_pc]),
-                       "sub": np.repeat([1, 0, 1, 0], [n_ms, n_mc, n_ps, n_pc])})
+    df = pd.DataFrame(
+        {
+            "y": y,
+            "mg": np.repeat([1, 1, 0, 0], [n_ms, n_mc, n_ps, n_pc]),
+            "sub": np.repeat([1, 0, 1, 0], [n_ms, n_mc, n_ps, n_pc]),
+        }
+    )
     fit = smf.ols("y ~ mg * sub", df).fit()
     assert out.t_interaction[0] == pytest.approx(fit.tvalues["mg:sub"], rel=1e-4, abs=1e-5)
     assert out.df_interaction == fit.df_resid
@@ -69,15 +81,18 @@ def test_simulated_power_matches_the_noncentral_t():
     ref_i = stats.nct.sf(crit_i, df_i, nc_i) + stats.nct.cdf(-crit_i, df_i, nc_i)
     assert abs(res.p_interaction_significant - ref_i) < 4 * _mcse(ref_i, res.reps)
     assert sim.power_two_sample(effect, 8, 8) == pytest.approx(
-        ref_sub + stats.nct.cdf(-crit, df, effect * 2), abs=1e-12)
+        ref_sub + stats.nct.cdf(-crit, df, effect * 2), abs=1e-12
+    )
 
 
 def test_correlated_outcomes_make_fewer_false_positives():
     base = dict(n_sub=10, n_comp=10, n_outcomes=6)
-    low = sim.simulate(sim.TrialDesign(**base, outcome_correlation=0.0), sim.Scenario(0, 0),
-                       40_000, seed=2)
-    high = sim.simulate(sim.TrialDesign(**base, outcome_correlation=0.8), sim.Scenario(0, 0),
-                        40_000, seed=2)
+    low = sim.simulate(
+        sim.TrialDesign(**base, outcome_correlation=0.0), sim.Scenario(0, 0), 40_000, seed=2
+    )
+    high = sim.simulate(
+        sim.TrialDesign(**base, outcome_correlation=0.8), sim.Scenario(0, 0), 40_000, seed=2
+    )
     assert high.p_any_significant_by_k[-1] < low.p_any_significant_by_k[-1] - 0.05
 
 
@@ -104,8 +119,14 @@ def test_subgroup_estimate_distribution_is_centred_on_the_truth():
     assert abs(res.p_subgroup_at_least - at_least) < 4 * _mcse(at_least, res.reps)
 
 
-@pytest.mark.parametrize("kwargs", [dict(n_sub=1, n_comp=5), dict(n_sub=5, n_comp=5, n_outcomes=0),
-                                    dict(n_sub=5, n_comp=5, outcome_correlation=1.0)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(n_sub=1, n_comp=5),
+        dict(n_sub=5, n_comp=5, n_outcomes=0),
+        dict(n_sub=5, n_comp=5, outcome_correlation=1.0),
+    ],
+)
 def test_impossible_designs_are_refused(kwargs):
     with pytest.raises(ValueError):
         sim.TrialDesign(**kwargs)

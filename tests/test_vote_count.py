@@ -32,8 +32,7 @@ def test_binomial_summary_refuses_impossible_counts(bad):
 @given(st.floats(0.0, 1.0), st.integers(1, 12), st.data())
 def test_poisson_binomial_with_equal_probabilities_is_binomial(p, n, data):
     k = data.draw(st.integers(0, n))
-    assert vc.poisson_binomial_sf([p] * n, k) == pytest.approx(stats.binom.sf(k - 1, n, p),
-                                                                abs=1e-12)
+    assert vc.poisson_binomial_sf([p] * n, k) == pytest.approx(stats.binom.sf(k - 1, n, p), abs=1e-12)
 
 
 def test_no_effect_and_no_nonspecific_improvement_gives_alpha_over_two():
@@ -48,9 +47,18 @@ def test_no_effect_and_no_nonspecific_improvement_gives_alpha_over_two():
 
 @pytest.mark.parametrize("criterion", vc.CRITERIA)
 def test_simulation_agrees_with_the_exact_probability(criterion):
-    studies = [vc.VoteStudy(f"s{i}", n, d) for i, (n, d) in
-               enumerate([(24, "controlled"), (20, "uncontrolled"), (15, "uncontrolled"),
-                          (30, "uncontrolled"), (12, "uncontrolled")])]
+    studies = [
+        vc.VoteStudy(f"s{i}", n, d)
+        for i, (n, d) in enumerate(
+            [
+                (24, "controlled"),
+                (20, "uncontrolled"),
+                (15, "uncontrolled"),
+                (30, "uncontrolled"),
+                (12, "uncontrolled"),
+            ]
+        )
+    ]
     exact = vc.prob_at_least(studies, 3, 0.2, 0.2, criterion=criterion)
     reps = 100_000
     simulated = vc.simulate_at_least(studies, 3, 0.2, 0.2, reps, seed=1, criterion=criterion)
@@ -61,15 +69,18 @@ def test_simulation_agrees_with_the_exact_probability(criterion):
 def test_simulated_grid_agrees_with_the_exact_curve_and_rises_with_the_effect(criterion):
     """Common random numbers over the grid: every point within 4 MCSE of the exact probability,
     and, as each replicate's t statistics rise with the effect, the curve never falls."""
-    studies = [vc.VoteStudy(f"s{i}", n, d) for i, (n, d) in
-               enumerate([(24, "controlled"), (20, "uncontrolled"), (15, "uncontrolled"),
-                          (30, "uncontrolled")])]
+    studies = [
+        vc.VoteStudy(f"s{i}", n, d)
+        for i, (n, d) in enumerate(
+            [(24, "controlled"), (20, "uncontrolled"), (15, "uncontrolled"), (30, "uncontrolled")]
+        )
+    ]
     deltas, reps = [-0.2, 0.0, 0.1, 0.3, 0.6], 50_000
     for level in (0.0, 0.3):
-        sim = vc.simulate_at_least_grid(studies, 2, [(d, level) for d in deltas], reps, seed=7,
-                                        criterion=criterion)
-        exact = np.array([vc.prob_at_least(studies, 2, d, level, criterion=criterion)
-                          for d in deltas])
+        sim = vc.simulate_at_least_grid(
+            studies, 2, [(d, level) for d in deltas], reps, seed=7, criterion=criterion
+        )
+        exact = np.array([vc.prob_at_least(studies, 2, d, level, criterion=criterion) for d in deltas])
         assert np.all(np.abs(sim - exact) < 4 * np.sqrt(exact * (1 - exact) / reps) + 1e-9)
         assert np.all(np.diff(sim) >= 0)
 

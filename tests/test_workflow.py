@@ -19,17 +19,31 @@ def test_workflow_produces_results(pipeline_run):
     effects = pd.read_csv(res / "effect_sizes.csv")
     pooled = pd.read_csv(res / "meta_frequentist.csv")
     assert {"yi", "vi", "estimand", "assumptions", "source_rows"} <= set(effects.columns)
-    assert set(pooled["set"]) == {"controlled_whole_sample", "controlled_subgroup_pain",
-                                  "uncontrolled_magnesium_prepost"}
-    for f in ("figures/forest.png", "figures/forest.svg", "sensitivity.csv",
-              "tables/provenance.html", "bayes/prior_sensitivity.csv",
-              "tables/bayes_prior_sensitivity.html", "figures/bayes_forest.png",
-              "figures/bayes_densities.png", "figures/bayes_shrinkage.png",
-              "tables/bayes_diagnostics_uncontrolled_magnesium_prepost_halfnormal_0.5.html",
-              "figures/subgroup_false_positives.png", "figures/subgroup_power.png",
-              "figures/subgroup_estimates.png", "figures/vote_count.png",
-              "tables/subgroup_credibility.html", "tables/forensics.html", "tables/ledger.html",
-              "overview.html"):
+    assert set(pooled["set"]) == {
+        "controlled_whole_sample",
+        "controlled_subgroup_pain",
+        "uncontrolled_magnesium_prepost",
+    }
+    for f in (
+        "figures/forest.png",
+        "figures/forest.svg",
+        "sensitivity.csv",
+        "tables/provenance.html",
+        "bayes/prior_sensitivity.csv",
+        "tables/bayes_prior_sensitivity.html",
+        "figures/bayes_forest.png",
+        "figures/bayes_densities.png",
+        "figures/bayes_shrinkage.png",
+        "tables/bayes_diagnostics_uncontrolled_magnesium_prepost_halfnormal_0.5.html",
+        "figures/subgroup_false_positives.png",
+        "figures/subgroup_power.png",
+        "figures/subgroup_estimates.png",
+        "figures/vote_count.png",
+        "tables/subgroup_credibility.html",
+        "tables/forensics.html",
+        "tables/ledger.html",
+        "overview.html",
+    ):
         assert (res / f).stat().st_size > 0, f
     # the flagged SD (11.9 in a 19-25 range) is marked and kept out of every pooled set
     forensics = pd.read_csv(res / "forensics.csv").set_index("row_id")
@@ -55,11 +69,21 @@ def test_rerun_is_byte_identical(pipeline_run):
     """The whole workflow forced to run again gives the same bytes (slow; the default suite
     reruns the seeded jobs through the cluster executor, tests/test_cluster_profile.py)."""
     res = pipeline_run / "results"
-    files = ("effect_sizes.csv", "meta_frequentist.csv", "sensitivity.csv", "figures/forest.svg",
-             "forensics.csv", "ledger.csv", "overview.html", "bayes/prior_sensitivity.csv",
-             "simulation/subgroup_no_effect.csv", "simulation/subgroup_power.csv",
-             "simulation/subgroup_credibility.csv", "vote_count/curve.csv",
-             "bayes/nuts_uncontrolled_magnesium_prepost_halfnormal_0.5.csv")
+    files = (
+        "effect_sizes.csv",
+        "meta_frequentist.csv",
+        "sensitivity.csv",
+        "figures/forest.svg",
+        "forensics.csv",
+        "ledger.csv",
+        "overview.html",
+        "bayes/prior_sensitivity.csv",
+        "simulation/subgroup_no_effect.csv",
+        "simulation/subgroup_power.csv",
+        "simulation/subgroup_credibility.csv",
+        "vote_count/curve.csv",
+        "bayes/nuts_uncontrolled_magnesium_prepost_halfnormal_0.5.csv",
+    )
     before = {f: (res / f).read_bytes() for f in files}
     proc = _snakemake(pipeline_run, "--forceall")
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -87,14 +111,17 @@ def test_broken_data_stops_before_any_result(root, tmp_path):
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
     assert "5 problem(s) in 2 file(s)" in out
-    for where in ("data/summary_stats.csv: line 3 (row_id mac_str_all_mg_end_sd), field 'value'",
-                  "data/summary_stats.csv: line 5 (row_id mac_str_all_pl_end_sd), field 'status'",
-                  "data/summary_stats.csv: line 7 (row_id mac_str_mm_mg_base_mean), field 'value'",
-                  "data/arms.csv: line 4 (study_id bagis2013, arm magnesium), field 'description'",
-                  "data/arms.csv: line 5 (study_id engen2015, arm magnesium), field 'status'"):
+    for where in (
+        "data/summary_stats.csv: line 3 (row_id mac_str_all_mg_end_sd), field 'value'",
+        "data/summary_stats.csv: line 5 (row_id mac_str_all_pl_end_sd), field 'status'",
+        "data/summary_stats.csv: line 7 (row_id mac_str_mm_mg_base_mean), field 'value'",
+        "data/arms.csv: line 4 (study_id bagis2013, arm magnesium), field 'description'",
+        "data/arms.csv: line 5 (study_id engen2015, arm magnesium), field 'status'",
+    ):
         assert where in out, where
-    written = [p for p in (work / "results").rglob("*") if p.is_file()] if (
-        work / "results").exists() else []
+    written = (
+        [p for p in (work / "results").rglob("*") if p.is_file()] if (work / "results").exists() else []
+    )
     assert written == []
 
 
@@ -105,7 +132,7 @@ def _planned_jobs(workdir, *args) -> set[str]:
     out = proc.stdout + proc.stderr
     if "Nothing to be done" in out:
         return set()
-    block = out[out.index("Job stats:"):].split("\n\n")[0].splitlines()[3:]
+    block = out[out.index("Job stats:") :].split("\n\n")[0].splitlines()[3:]
     return {line.split()[0] for line in block if line.split() and line.split()[0] != "total"}
 
 
@@ -149,24 +176,51 @@ def _append_row(path, values: dict) -> None:
 def _add_a_study(work) -> BackgroundRun:
     """A made-up placebo-controlled trial (test data only, never shipped) added to a copy of
     the data; the overview is brought up to date in the background."""
-    _append_row(work / "data/studies.csv", {
-        "study_id": "madeup2030", "citation": "Madeup A et al. Test J 2030", "role": "intervention",
-        "design": "randomized double-blind placebo-controlled", "allocation": "parallel",
-        "allocation_source": "test fixture", "allocation_status": "reported",
-        "controlled": "true", "randomized": "true", "blinded": "true", "comparator": "placebo",
-        "n_total": "60", "n_source_status": "reported", "dose_mg_per_day": "300",
-        "form": "test form", "route": "oral", "duration_weeks": "8",
-        "population": "test population", "source": "test fixture", "status": "reported",
-        "year": "2030", "primary_outcome": "pain", "label": "Madeup 2030"})
+    _append_row(
+        work / "data/studies.csv",
+        {
+            "study_id": "madeup2030",
+            "citation": "Madeup A et al. Test J 2030",
+            "role": "intervention",
+            "design": "randomized double-blind placebo-controlled",
+            "allocation": "parallel",
+            "allocation_source": "test fixture",
+            "allocation_status": "reported",
+            "controlled": "true",
+            "randomized": "true",
+            "blinded": "true",
+            "comparator": "placebo",
+            "n_total": "60",
+            "n_source_status": "reported",
+            "dose_mg_per_day": "300",
+            "form": "test form",
+            "route": "oral",
+            "duration_weeks": "8",
+            "population": "test population",
+            "source": "test fixture",
+            "status": "reported",
+            "year": "2030",
+            "primary_outcome": "pain",
+            "label": "Madeup 2030",
+        },
+    )
     with open(work / "data/arms.csv", "a") as fh:
-        fh.write("madeup2030,active,intervention,test arm,test fixture,reported\n"
-                 "madeup2030,control,comparator,test control,test fixture,reported\n")
-    rows = [("a_end_mean", "active", "mean", 4.2), ("a_end_sd", "active", "sd", 1.5),
-            ("c_end_mean", "control", "mean", 5.0), ("c_end_sd", "control", "sd", 1.6)]
+        fh.write(
+            "madeup2030,active,intervention,test arm,test fixture,reported\n"
+            "madeup2030,control,comparator,test control,test fixture,reported\n"
+        )
+    rows = [
+        ("a_end_mean", "active", "mean", 4.2),
+        ("a_end_sd", "active", "sd", 1.5),
+        ("c_end_mean", "control", "mean", 5.0),
+        ("c_end_sd", "control", "sd", 1.6),
+    ]
     with open(work / "data/summary_stats.csv", "a") as fh:
         for rid, arm, stat, value in rows:
-            fh.write(f"madeup_{rid},madeup2030,{arm},all,pain,BPI severity,0,10,true,end,{stat},"
-                     f"{value},30,primary,test fixture,table 2,reported,\n")
+            fh.write(
+                f"madeup_{rid},madeup2030,{arm},all,pain,BPI severity,0,10,true,end,{stat},"
+                f"{value},30,primary,test fixture,table 2,reported,\n"
+            )
     return BackgroundRun(work, "results/overview.html")
 
 
@@ -202,8 +256,9 @@ def test_second_case_runs_end_to_end_with_its_report(root, tmp_path):
     assert set(ledger["claim_id"]) == set(pd.read_csv(case / "data/claims.csv")["claim_id"])
     assert (case / "results/report.html").stat().st_size > 0
     assert_sections_without_gaps(case / "results/report.html")
-    check_first_phone_screen(case / "results/overview.html",
-                             root / "results/screenshots/mg_leg_cramps_overview_390x844.png")
+    check_first_phone_screen(
+        case / "results/overview.html", root / "results/screenshots/mg_leg_cramps_overview_390x844.png"
+    )
 
 
 def assert_sections_without_gaps(report):

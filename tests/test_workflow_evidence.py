@@ -16,8 +16,7 @@ def test_reported_p_values_are_reproduced_and_nothing_is_dropped(pipeline_run):
     assert 0 < pain["md_ci_low"] < pain["md"] < pain["md_ci_high"]
     checked = effects[effects["p_reported"].notna()]
     assert len(checked) and checked["p_check"].notna().all()
-    assert set(checked["p_check"]) <= {"reproduced", "consistent by construction",
-                                       "not reproduced"}
+    assert set(checked["p_check"]) <= {"reproduced", "consistent by construction", "not reproduced"}
     # a p that set its subgroup's n (sample_sizes.csv solved_from) is never 'reproduced'
     sizes = pd.read_csv(res / "sample_sizes.csv")
     setting = set(" ".join(sizes["solved_from"].fillna("")).split())

@@ -35,8 +35,16 @@ _LOG_2 = math.log(2.0)
 _LOG_PI = math.log(math.pi)
 
 
-def model_data(yi, vi, kind: str, scale: float, location: float, df: float, mu_prior_sd: float,
-               mu_prior_mean: float = 0.0) -> np.ndarray:
+def model_data(
+    yi,
+    vi,
+    kind: str,
+    scale: float,
+    location: float,
+    df: float,
+    mu_prior_sd: float,
+    mu_prior_mean: float = 0.0,
+) -> np.ndarray:
     """The flat float64 array the compiled functions read (layout above)."""
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
     head = [KIND_CODES[kind], mu_prior_mean, mu_prior_sd, scale, location, df]
@@ -75,8 +83,14 @@ def log_density(x, data, grad) -> float:
         grad[1] = -r / scale
     else:  # u = log tau² ~ Student-t(df, loc, scale)
         r = (u - loc) / scale
-        lp += (math.lgamma(0.5 * (df + 1.0)) - math.lgamma(0.5 * df) - 0.5 * math.log(df)
-               - 0.5 * _LOG_PI - math.log(scale) - 0.5 * (df + 1.0) * math.log1p(r * r / df))
+        lp += (
+            math.lgamma(0.5 * (df + 1.0))
+            - math.lgamma(0.5 * df)
+            - 0.5 * math.log(df)
+            - 0.5 * _LOG_PI
+            - math.log(scale)
+            - 0.5 * (df + 1.0) * math.log1p(r * r / df)
+        )
         grad[1] = -(df + 1.0) * r / (scale * (df + r * r))
     dtau = 0.0
     for i in range(k):
@@ -109,8 +123,7 @@ def expand(x, data, out) -> None:
 
 def expanded_layout(k: int) -> tuple[list[str], list[tuple[int, ...]]]:
     """Names and shapes of what :func:`expand` writes, in its order."""
-    return (["mu", "tau", "z", "z_new", "theta", "theta_new"],
-            [(), (), (k,), (), (k,), ()])
+    return (["mu", "tau", "z", "z_new", "theta", "theta_new"], [(), (), (k,), (), (k,), ()])
 
 
 # The C signatures nutpie calls (those of nutpie.compile_pymc): logp(dim, x, grad, logp, data)

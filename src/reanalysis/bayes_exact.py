@@ -37,8 +37,14 @@ class ExactPosterior:
     def _mix_quantiles(self, q, means, variances) -> np.ndarray:
         sd = np.sqrt(variances.max() + np.var(means))
         lo, hi = means.min() - 12 * sd, means.max() + 12 * sd
-        return np.array([optimize.brentq(lambda x, p=p: self._mix_cdf(x, means, variances)[0] - p,
-                                         lo, hi, xtol=1e-10) for p in np.atleast_1d(q)])
+        return np.array(
+            [
+                optimize.brentq(
+                    lambda x, p=p: self._mix_cdf(x, means, variances)[0] - p, lo, hi, xtol=1e-10
+                )
+                for p in np.atleast_1d(q)
+            ]
+        )
 
     # --- mu ----------------------------------------------------------------------------------
     def mu_mean(self) -> float:
@@ -53,8 +59,7 @@ class ExactPosterior:
         return self._mix_quantiles(q, self.mu_mean_given_tau, self.mu_var_given_tau)
 
     def prob_mu_above(self, threshold: float) -> float:
-        return float(1.0 - self._mix_cdf(threshold, self.mu_mean_given_tau,
-                                         self.mu_var_given_tau)[0])
+        return float(1.0 - self._mix_cdf(threshold, self.mu_mean_given_tau, self.mu_var_given_tau)[0])
 
     def mu_density(self, x) -> np.ndarray:
         """p(mu | y) at x: the normal mixture sum_j w_j N(x; M_j, V_j)."""
@@ -78,12 +83,15 @@ class ExactPosterior:
     # --- predictions and shrinkage -----------------------------------------------------------
     def predictive_quantiles(self, q=QUANTILES) -> np.ndarray:
         """Effect in a new study: N(M(tau), V(tau) + tau²) mixed over tau."""
-        return self._mix_quantiles(q, self.mu_mean_given_tau,
-                                   self.mu_var_given_tau + self.tau_grid**2)
+        return self._mix_quantiles(q, self.mu_mean_given_tau, self.mu_var_given_tau + self.tau_grid**2)
 
     def prob_new_study_above(self, threshold: float) -> float:
-        return float(1.0 - self._mix_cdf(threshold, self.mu_mean_given_tau,
-                                         self.mu_var_given_tau + self.tau_grid**2)[0])
+        return float(
+            1.0
+            - self._mix_cdf(threshold, self.mu_mean_given_tau, self.mu_var_given_tau + self.tau_grid**2)[
+                0
+            ]
+        )
 
     def _shrunken_mixture(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         y, v = self.yi[i], self.vi[i]
@@ -100,8 +108,9 @@ class ExactPosterior:
         out = []
         for i in range(len(self.yi)):
             means, variances = self._shrunken_mixture(i)
-            out.append(np.concatenate([[self.weights @ means], self._mix_quantiles(q, means,
-                                                                                     variances)]))
+            out.append(
+                np.concatenate([[self.weights @ means], self._mix_quantiles(q, means, variances)])
+            )
         return np.array(out)
 
 
@@ -115,7 +124,11 @@ def _log_marginal(tau, yi, vi, m0, s0):
 
 
 def posterior_exact(
-    yi, vi, tau_prior: TauPrior, mu_prior_sd: float, mu_prior_mean: float = 0.0,
+    yi,
+    vi,
+    tau_prior: TauPrior,
+    mu_prior_sd: float,
+    mu_prior_mean: float = 0.0,
     n_grid: int = 3000,
 ) -> ExactPosterior:
     """Exact posterior on a log-spaced tau grid.

@@ -22,8 +22,7 @@ def _study_label(r: pd.Series) -> str:
     return label if r["arm"] == "between" else label + f" · {r['arm']} arm"
 
 
-def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
-                      intervention: str = "the intervention"):
+def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: str = "the intervention"):
     """Per pooling set: observed effects (95% CI, black), posterior shrunken study effects (95% CrI,
     blue), the pooled mu (diamond, 95% CrI) and the 95% predictive interval of a new study (red).
     A set with one study gets no diamond and no predictive interval: with k = 1 both would be
@@ -36,13 +35,27 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
         lines.append(("header", title, None))
         shrunk = post.shrunken()
         if len(chosen) > MAX_STUDIES:  # summarised: the study rows are in shrunken_{prior}.csv
-            lines.append(("note", f"{len(chosen)} studies: rows not drawn (more than "
-                                  f"{MAX_STUDIES}); see the shrunken-effects table", None))
-        for (_, r), s in zip(chosen.iterrows() if len(chosen) <= MAX_STUDIES else [],
-                             shrunk if len(chosen) <= MAX_STUDIES else [], strict=True):
+            lines.append(
+                (
+                    "note",
+                    f"{len(chosen)} studies: rows not drawn (more than "
+                    f"{MAX_STUDIES}); see the shrunken-effects table",
+                    None,
+                )
+            )
+        for (_, r), s in zip(
+            chosen.iterrows() if len(chosen) <= MAX_STUDIES else [],
+            shrunk if len(chosen) <= MAX_STUDIES else [],
+            strict=True,
+        ):
             se = np.sqrt(r["vi"])
-            lines.append(("study", _study_label(r),
-                          (r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se, s[2], s[1], s[3])))
+            lines.append(
+                (
+                    "study",
+                    _study_label(r),
+                    (r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se, s[2], s[1], s[3]),
+                )
+            )
         if len(chosen) < 2:
             lines.append(("note", "single study: no pooled estimate", None))
             continue
@@ -54,9 +67,17 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
     n = len(lines)
     for i, (kind, label, v) in enumerate(lines):
         pos = n - i
-        ax.text(-0.02, pos, label, transform=ax.get_yaxis_transform(), ha="right", va="center",
-                fontsize=8, fontweight="bold" if kind == "header" else "normal",
-                style="italic" if kind == "note" else "normal")
+        ax.text(
+            -0.02,
+            pos,
+            label,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=8,
+            fontweight="bold" if kind == "header" else "normal",
+            style="italic" if kind == "note" else "normal",
+        )
         if kind == "study":
             y, lo, hi, sm, slo, shi = v
             ax.plot([lo, hi], [pos + 0.12] * 2, color="black", lw=1)
@@ -76,8 +97,10 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str,
     fig.legend(loc="lower left", fontsize=7, frameon=False)
     ax.set_yticks([])
     ax.set_ylim(0.3, n + 0.7)
-    ax.set_xlabel(f"Standardised effect, positive = improvement with {intervention}\nprior on tau: "
-                  f"{prior_label}", fontsize=9)
+    ax.set_xlabel(
+        f"Standardised effect, positive = improvement with {intervention}\nprior on tau: {prior_label}",
+        fontsize=9,
+    )
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     fig.subplots_adjust(left=0.5, right=0.97, top=0.98, bottom=0.9 / height)
@@ -125,20 +148,21 @@ def shrinkage_plot(fits: Fits, sets: dict, intervention: str = "the intervention
         values += [*chosen["yi"], *post.shrunken()[:, 0], post.mu_mean()]
     lo, hi = min(values), max(values)
     pad = 0.12 * (hi - lo or 1.0)
-    fig, axes = plt.subplots(len(names), 1, figsize=(9, 1.9 * len(names) + 0.5), squeeze=False,
-                             sharex=True)
+    fig, axes = plt.subplots(
+        len(names), 1, figsize=(9, 1.9 * len(names) + 0.5), squeeze=False, sharex=True
+    )
     for ax, name in zip(axes[:, 0], names, strict=True):
         chosen, post = fits[name]
         shrunk = post.shrunken()[:, 0]
         order = np.argsort(chosen["yi"].to_numpy())
         for rank, i in enumerate(order):
             y, s = chosen["yi"].iloc[i], shrunk[i]
-            ax.annotate("", xy=(s, 0), xytext=(y, 1),
-                        arrowprops={"arrowstyle": "->", "color": "tab:blue"})
+            ax.annotate(
+                "", xy=(s, 0), xytext=(y, 1), arrowprops={"arrowstyle": "->", "color": "tab:blue"}
+            )
             ax.plot([y], [1], "s", color="black", ms=4)
             ax.plot([s], [0], "o", color="tab:blue", ms=4)
-            ax.text(y, 1.12 + 0.16 * (rank % 2), chosen["study_id"].iloc[i], ha="center",
-                    fontsize=7)
+            ax.text(y, 1.12 + 0.16 * (rank % 2), chosen["study_id"].iloc[i], ha="center", fontsize=7)
         ax.axvline(post.mu_mean(), color="tab:blue", ls="--", lw=0.8)
         ax.axvline(0, color="grey", lw=0.6)
         ax.set_yticks([0, 1], ["posterior", "observed"], fontsize=8)
@@ -167,12 +191,17 @@ def bayes_forest_alt(fits: Fits, sets: dict, prior_label: str) -> str:
 
 def density_alt(fits_by_prior: dict[str, Fits], sets: dict) -> str:
     names = [s for s in sets if any(s in f and f[s][1] is not None for f in fits_by_prior.values())]
-    return (f"posterior densities of the pooled effect and of tau for {len(names)} pooling "
-            f"set{'s' * (len(names) != 1)} under {len(fits_by_prior)} priors on tau")
+    return (
+        f"posterior densities of the pooled effect and of tau for {len(names)} pooling "
+        f"set{'s' * (len(names) != 1)} under {len(fits_by_prior)} priors on tau"
+    )
 
 
 def shrinkage_alt(fits: Fits, sets: dict) -> str:
-    parts = [f"{str(sets[s]['label']).split(' (')[0]}: {len(fits[s][0])} "
-             f"stud{'y' if len(fits[s][0]) == 1 else 'ies'}"
-             for s in sets if s in fits and fits[s][1] is not None]
+    parts = [
+        f"{str(sets[s]['label']).split(' (')[0]}: {len(fits[s][0])} "
+        f"stud{'y' if len(fits[s][0]) == 1 else 'ies'}"
+        for s in sets
+        if s in fits and fits[s][1] is not None
+    ]
     return "shrinkage plot: observed effects and their posterior means; " + "; ".join(parts)

@@ -42,13 +42,46 @@ def _p_span(lo: float, hi: float) -> str:
     """'p from 0.0285 to 0.0295' (html_page.fmt kind 'p_sig': '< 0.001' below 0.001)."""
     return f"p from {fmt(lo, kind='p_sig')} to {fmt(hi, kind='p_sig')}"
 
+
 COLUMNS = [
-    "es_id", "study_id", "subgroup", "outcome", "instrument", "estimand", "arm", "role",
-    "controlled", "design", "patients", "md", "md_var", "md_ci_low", "md_ci_high", "md_df", "yi",
-    "vi", "n1", "n2",
-    "basis", "status", "assumptions", "source_rows", "p_reported", "p_reanalysed",
-    "p_reanalysed_low", "p_reanalysed_high", "p_check", "p_check_detail", "p_n_low", "p_n_high",
-    "forensic_flags", "md_vtype", "vtype", "rom", "rom_var", "conversion",
+    "es_id",
+    "study_id",
+    "subgroup",
+    "outcome",
+    "instrument",
+    "estimand",
+    "arm",
+    "role",
+    "controlled",
+    "design",
+    "patients",
+    "md",
+    "md_var",
+    "md_ci_low",
+    "md_ci_high",
+    "md_df",
+    "yi",
+    "vi",
+    "n1",
+    "n2",
+    "basis",
+    "status",
+    "assumptions",
+    "source_rows",
+    "p_reported",
+    "p_reanalysed",
+    "p_reanalysed_low",
+    "p_reanalysed_high",
+    "p_check",
+    "p_check_detail",
+    "p_n_low",
+    "p_n_high",
+    "forensic_flags",
+    "md_vtype",
+    "vtype",
+    "rom",
+    "rom_var",
+    "conversion",
 ]
 ESTIMANDS = ("between_change", "between_post", "within_change")
 TEST_KINDS = ("se", "ci", "t", "p_value")  # best first: what fixes the SE of a difference
@@ -112,8 +145,10 @@ class Assumptions:
             n_all = self.n_for(study, "all", arm)
             if (s, g) == (study, subgroup) and n_all is not None and n_all - n_sub >= 2:
                 return n_sub, n_all - n_sub
-        raise ValueError(f"{study}: assumptions.sample_sizes must give n per arm for 'all' and "
-                         f"{subgroup!r}, with at least 2 patients per arm left outside it")
+        raise ValueError(
+            f"{study}: assumptions.sample_sizes must give n per arm for 'all' and "
+            f"{subgroup!r}, with at least 2 patients per arm left outside it"
+        )
 
 
 def study_designs(studies: pd.DataFrame) -> dict[str, str]:
@@ -121,12 +156,16 @@ def study_designs(studies: pd.DataFrame) -> dict[str, str]:
     a study without one is analysed as parallel groups."""
     if "allocation" not in studies.columns:
         return {}
-    return {s: a for s, a in zip(studies["study_id"], studies["allocation"], strict=True)
-            if isinstance(a, str) and a}
+    return {
+        s: a
+        for s, a in zip(studies["study_id"], studies["allocation"], strict=True)
+        if isinstance(a, str) and a
+    }
 
 
-def sample_size_range(config: dict, study: str, subgroup: str, arm: str | None = None
-                      ) -> tuple[int, int] | None:
+def sample_size_range(
+    config: dict, study: str, subgroup: str, arm: str | None = None
+) -> tuple[int, int] | None:
     """The assumed range of a per-arm sample size (config assumptions.sample_sizes), if any;
     ``arm=None`` takes the first arm listed for the study and subgroup."""
     for s in config["assumptions"]["sample_sizes"]:
@@ -158,9 +197,11 @@ class _Cell:
         self.role.pop(BETWEEN, None)
         self._first = {}  # (arm, timepoint, statistic) -> the first such row (find_row's choice)
         self._n_row, self._row_with_n = {}, {}  # arm -> first 'n' row / first row giving an n
-        for (_, row), (arm, tp, stat, n) in zip(rows.iterrows(), zip(
-                rows["arm"], rows["timepoint"], rows["statistic"], rows["n"], strict=True),
-                strict=True):
+        for (_, row), (arm, tp, stat, n) in zip(
+            rows.iterrows(),
+            zip(rows["arm"], rows["timepoint"], rows["statistic"], rows["n"], strict=True),
+            strict=True,
+        ):
             self._first.setdefault((arm, tp, stat), row)
             if stat == "n":
                 self._n_row.setdefault(arm, row)
@@ -198,8 +239,7 @@ class _Cell:
                 a, b = (float(r["value"]) for r in rg)
                 mean, sd = sdr.mean_from_median_range(m, a, b, n), sdr.sd_from_range(a, b, n)
                 how, used = "median and range", [med, *rg]
-            conversion = (f"mean (Luo et al. 2018) and SD (Wan et al. 2014) from the {how}, "
-                          f"n = {n}")
+            conversion = f"mean (Luo et al. 2018) and SD (Wan et al. 2014) from the {how}, n = {n}"
             rid = " ".join(r["row_id"] for r in used)
             for k, v in (("mean", mean), ("sd", sd)):
                 if k == "sd" and any((arm, tp, x) in self._first for x in ("sd", "se", "ci_low")):
@@ -238,8 +278,11 @@ class _Cell:
         if se is not None:
             return float(sdr.sd_from_se(se["value"], n)), [se], "SD from SE (Handbook 6.5.2.2)"
         if lo is not None and hi is not None:
-            return (float(sdr.sd_from_ci_mean(lo["value"], hi["value"], n)), [lo, hi],
-                    "SD from the 95% CI of the mean (Handbook 6.5.2.2)")
+            return (
+                float(sdr.sd_from_ci_mean(lo["value"], hi["value"], n)),
+                [lo, hi],
+                "SD from the 95% CI of the mean (Handbook 6.5.2.2)",
+            )
         return None, None, f"no SD, SE or CI at {tp}"
 
     def between(self) -> dict[str, pd.Series]:
@@ -274,13 +317,20 @@ def _test_for(cell: _Cell, a: Assumptions, change_ok: bool) -> _Test | None:
     if "se" in b:
         return _Test("se", float(b["se"]["value"]), [b["se"]], estimand)
     if "ci_low" in b and "ci_high" in b:
-        return _Test("ci", (float(b["ci_low"]["value"]), float(b["ci_high"]["value"])),
-                     [b["ci_low"], b["ci_high"]], estimand)
+        return _Test(
+            "ci",
+            (float(b["ci_low"]["value"]), float(b["ci_high"]["value"])),
+            [b["ci_low"], b["ci_high"]],
+            estimand,
+        )
     for kind in ("t", "p_value", "p_below", "p_above"):
         if kind in b:
             row = b[kind]
-            d = int(row["value_decimals"]) if "value_decimals" in row and pd.notna(
-                row["value_decimals"]) else ev.decimals(float(row["value"]))
+            d = (
+                int(row["value_decimals"])
+                if "value_decimals" in row and pd.notna(row["value_decimals"])
+                else ev.decimals(float(row["value"]))
+            )
             return _Test(kind, float(row["value"]), [row], estimand, d)
     return None
 
@@ -298,37 +348,83 @@ def _pooled(s1, n1, s2, n2) -> float:
     return float(es.pooled_sd(s1, n1, s2, n2))
 
 
-NO_P_CHECK = {"p_reported": np.nan, "p_reanalysed": np.nan, "p_reanalysed_low": np.nan,
-              "p_reanalysed_high": np.nan, "p_check": "", "p_check_detail": "", "p_n_low": np.nan,
-              "p_n_high": np.nan}
+NO_P_CHECK = {
+    "p_reported": np.nan,
+    "p_reanalysed": np.nan,
+    "p_reanalysed_low": np.nan,
+    "p_reanalysed_high": np.nan,
+    "p_check": "",
+    "p_check_detail": "",
+    "p_n_low": np.nan,
+    "p_n_high": np.nan,
+}
 
 
-def _row(cell, base, estimand, arm, md, md_var, yi, vi, n1, n2, basis, src, notes, df=np.nan,
-         p: dict | None = None, md_vtype="", rom=(np.nan, np.nan)):
+def _row(
+    cell,
+    base,
+    estimand,
+    arm,
+    md,
+    md_var,
+    yi,
+    vi,
+    n1,
+    n2,
+    basis,
+    src,
+    notes,
+    df=np.nan,
+    p: dict | None = None,
+    md_vtype="",
+    rom=(np.nan, np.nan),
+):
     """One effect row. ``md_vtype``: how md_var was obtained (metafor's vtype names: ``LS`` =
     sd1²/n1 + sd2²/n2 between arms, SD_change²/n within one; ``reported <statistic>`` = the SE² a
     reported statistic fixes); ``vtype`` of yi/vi is ``LS2`` for Hedges' g and ``LS`` for SMCR.
     Rows that rest on a median/IQR/range conversion name it in ``conversion``."""
-    conversion = "; ".join(dict.fromkeys(
-        r["conversion"] for r in src if "conversion" in r and isinstance(r["conversion"], str)))
+    conversion = "; ".join(
+        dict.fromkeys(
+            r["conversion"] for r in src if "conversion" in r and isinstance(r["conversion"], str)
+        )
+    )
     if conversion:
         notes = [*notes, "mean/SD converted from median/IQR/range (assumes near-normal data)"]
-    lo, hi = (ev.t_ci(md, math.sqrt(md_var), df, LEVEL) if np.isfinite(md) and np.isfinite(
-        md_var) and np.isfinite(df) and md_var > 0 else (np.nan, np.nan))
-    return base | {
-        "es_id": f"{base['study_id']}.{base['subgroup']}.{base['outcome']}.{estimand}.{arm}",
-        "estimand": estimand, "arm": arm,
-        "role": BETWEEN if arm not in cell.role else cell.role[arm],
-        "md": md, "md_var": md_var, "md_ci_low": lo, "md_ci_high": hi, "md_df": df,
-        "yi": yi, "vi": vi, "n1": n1, "n2": n2, "basis": basis,
-        "patients": _patients(base, arm, cell, n1, n2),
-        "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
-        "assumptions": "; ".join(dict.fromkeys(notes)),
-        "source_rows": " ".join(dict.fromkeys(r["row_id"] for r in src)),
-        "md_vtype": md_vtype if np.isfinite(md_var) else "",
-        "vtype": ("LS" if estimand == "within_change" else "LS2") if np.isfinite(yi) else "",
-        "rom": rom[0], "rom_var": rom[1], "conversion": conversion,
-    } | NO_P_CHECK | (p or {})
+    lo, hi = (
+        ev.t_ci(md, math.sqrt(md_var), df, LEVEL)
+        if np.isfinite(md) and np.isfinite(md_var) and np.isfinite(df) and md_var > 0
+        else (np.nan, np.nan)
+    )
+    return (
+        base
+        | {
+            "es_id": f"{base['study_id']}.{base['subgroup']}.{base['outcome']}.{estimand}.{arm}",
+            "estimand": estimand,
+            "arm": arm,
+            "role": BETWEEN if arm not in cell.role else cell.role[arm],
+            "md": md,
+            "md_var": md_var,
+            "md_ci_low": lo,
+            "md_ci_high": hi,
+            "md_df": df,
+            "yi": yi,
+            "vi": vi,
+            "n1": n1,
+            "n2": n2,
+            "basis": basis,
+            "patients": _patients(base, arm, cell, n1, n2),
+            "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
+            "assumptions": "; ".join(dict.fromkeys(notes)),
+            "source_rows": " ".join(dict.fromkeys(r["row_id"] for r in src)),
+            "md_vtype": md_vtype if np.isfinite(md_var) else "",
+            "vtype": ("LS" if estimand == "within_change" else "LS2") if np.isfinite(yi) else "",
+            "rom": rom[0],
+            "rom_var": rom[1],
+            "conversion": conversion,
+        }
+        | NO_P_CHECK
+        | (p or {})
+    )
 
 
 def _patients(base, arm, cell, n1, n2) -> float:
@@ -377,8 +473,11 @@ def _means_only(cell: _Cell, arms: tuple[str, str], estimand: str):
     if any(v is None for v in m.values()):
         return None
     x = {k: float(v["value"]) for k, v in m.items()}
-    md = (x[i, "end"] - x[c, "end"] if estimand == "between_post"
-          else (x[i, "end"] - x[i, "baseline"]) - (x[c, "end"] - x[c, "baseline"]))
+    md = (
+        x[i, "end"] - x[c, "end"]
+        if estimand == "between_post"
+        else (x[i, "end"] - x[i, "baseline"]) - (x[c, "end"] - x[c, "baseline"])
+    )
     return md, list(m.values())
 
 
@@ -428,22 +527,29 @@ def _p_range(md, sd, estimand, n1, n2, r, h_md, h_sd) -> tuple[float, float]:
     pools = []
     for corner in itertools.product(*[(x - h_sd, x + h_sd) for x in flat]):
         it = iter(max(v, 1e-9) for v in corner)
-        s = ([(next(it), next(it)), (next(it), next(it))] if _imputed(sd)
-             else [next(it), next(it)])
+        s = [(next(it), next(it)), (next(it), next(it))] if _imputed(sd) else [next(it), next(it)]
         pools.append(_pooled_sd_of(estimand, s, n1, n2, r))
     big, small = abs(md) + h_md, max(abs(md) - h_md, 0.0)
-    return (ev.p_two_sample(big, min(pools), n1, n2), ev.p_two_sample(small, max(pools), n1, n2)
-            if small > 0 else 1.0)
+    return (
+        ev.p_two_sample(big, min(pools), n1, n2),
+        ev.p_two_sample(small, max(pools), n1, n2) if small > 0 else 1.0,
+    )
 
 
 def _rounding(rows: list[pd.Series], stat: str) -> float:
-    d = [int(r["value_decimals"]) if "value_decimals" in r and pd.notna(r["value_decimals"])
-         else ev.decimals(float(r["value"])) for r in rows if r["statistic"] == stat]
+    d = [
+        int(r["value_decimals"])
+        if "value_decimals" in r and pd.notna(r["value_decimals"])
+        else ev.decimals(float(r["value"]))
+        for r in rows
+        if r["statistic"] == stat
+    ]
     return ev.half_unit(min(d)) if d else 0.0
 
 
-def implied_n_for(cell: _Cell, arms: tuple[str, str], test: _Test, a: Assumptions, r: float
-                  ) -> tuple[float, float, float] | None:
+def implied_n_for(
+    cell: _Cell, arms: tuple[str, str], test: _Test, a: Assumptions, r: float
+) -> tuple[float, float, float] | None:
     """(n, n_low, n_high): per-arm n at which the reported means/SDs reproduce the reported p
     (equal arms, at correlation r; low/high over the rounding of every input). None if the cell
     lacks SDs or an exact p/t."""
@@ -456,7 +562,7 @@ def implied_n_for(cell: _Cell, arms: tuple[str, str], test: _Test, a: Assumption
     n_mean = 4 if _imputed(sd) else 2
 
     def sd_of(*x):
-        s = ([(x[0], x[1]), (x[2], x[3])] if _imputed(sd) else [x[0], x[1]])
+        s = [(x[0], x[1]), (x[2], x[3])] if _imputed(sd) else [x[0], x[1]]
         return _pooled_sd_of(test.estimand, s, 10, 10, r)
 
     flat = [v for pair in sd for v in (pair if isinstance(pair, tuple) else (pair,))]
@@ -467,8 +573,9 @@ def implied_n_for(cell: _Cell, arms: tuple[str, str], test: _Test, a: Assumption
         return n, n, n
     p = test.value
     n = ev.implied_n(md, sd_of(*flat), p)
-    lo, hi = ev.implied_n_range(md, n_mean * _rounding(rows, "mean"), flat, _rounding(rows, "sd"),
-                                p, test.decimals, sd_of)
+    lo, hi = ev.implied_n_range(
+        md, n_mean * _rounding(rows, "mean"), flat, _rounding(rows, "sd"), p, test.decimals, sd_of
+    )
     return n, lo, hi
 
 
@@ -483,8 +590,10 @@ def _n_range_for_test(cell, arms, test, a) -> tuple[float, float]:
             lows.append(implied[1])
             highs.append(implied[2])
     lows, highs = [x for x in lows if np.isfinite(x)], [x for x in highs if np.isfinite(x)]
-    return (float(max(math.ceil(min(lows) - 1e-9), 2)) if lows else np.nan,
-            float(math.floor(max(highs) + 1e-9)) if highs else np.nan)
+    return (
+        float(max(math.ceil(min(lows) - 1e-9), 2)) if lows else np.nan,
+        float(math.floor(max(highs) + 1e-9)) if highs else np.nan,
+    )
 
 
 # --- one n per (study, subgroup): solved once, jointly, from every p that bears on it -------------
@@ -525,8 +634,11 @@ class _Bearing:
         md, sd, _, _ = _between_inputs(self.cell, self.pair, self.test.estimand, (None, None))
         s = _pooled_sd_of(self.test.estimand, sd, 10, 10, r)  # equal arms: n-free
         t_re = abs(md) / (s * math.sqrt(2.0 / n))
-        t_rep = (abs(self.test.value) if self.test.kind == "t"
-                 else float(sdr.t_from_p(self.test.value, 2 * n - 2)))
+        t_rep = (
+            abs(self.test.value)
+            if self.test.kind == "t"
+            else float(sdr.t_from_p(self.test.value, 2 * n - 2))
+        )
         return t_re - t_rep
 
 
@@ -591,8 +703,10 @@ class _WithinBearing:
 
     def prose(self) -> str:
         stat = "p" if self.kind == "p_value" else self.kind
-        return (f"the {self.outcome.replace('_', ' ')} {stat} = {float(self.row['value']):g} "
-                f"within the {self.arm} arm")
+        return (
+            f"the {self.outcome.replace('_', ' ')} {stat} = {float(self.row['value']):g} "
+            f"within the {self.arm} arm"
+        )
 
     def uses_r(self) -> bool:
         return True
@@ -614,12 +728,21 @@ class _WithinBearing:
         md, rows = self._inputs(r)
         sds = [float(rows[2]["value"]), float(rows[3]["value"])]
         h_md, h_sd = 2 * _rounding(rows, "mean"), _rounding(rows, "sd")
-        d = (int(self.row["value_decimals"]) if "value_decimals" in self.row
-             and pd.notna(self.row["value_decimals"]) else ev.decimals(float(self.row["value"])))
-        p_lo, p_hi = ((float(self.row["value"]),) * 2 if self.kind == "t"
-                      else ev.p_interval(float(self.row["value"]), d))
-        corners = [self._sd(r, max(x, 1e-9), max(y, 1e-9))
-                   for x in (sds[0] - h_sd, sds[0] + h_sd) for y in (sds[1] - h_sd, sds[1] + h_sd)]
+        d = (
+            int(self.row["value_decimals"])
+            if "value_decimals" in self.row and pd.notna(self.row["value_decimals"])
+            else ev.decimals(float(self.row["value"]))
+        )
+        p_lo, p_hi = (
+            (float(self.row["value"]),) * 2
+            if self.kind == "t"
+            else ev.p_interval(float(self.row["value"]), d)
+        )
+        corners = [
+            self._sd(r, max(x, 1e-9), max(y, 1e-9))
+            for x in (sds[0] - h_sd, sds[0] + h_sd)
+            for y in (sds[1] - h_sd, sds[1] + h_sd)
+        ]
         n = _paired_n(abs(md), self._sd(r, *sds), self.kind, float(self.row["value"]))
         lo = _paired_n(abs(md) + h_md, min(corners), self.kind, min(p_hi, 1 - 1e-12))
         hi = _paired_n(max(abs(md) - h_md, 1e-12), max(corners), self.kind, p_lo)
@@ -655,12 +778,18 @@ def _within_bearing(cell: _Cell, pair, flagged) -> list[_WithinBearing]:
         row = cell.get(arm, "change", "p_value")
         if row is None:
             row = cell.get(arm, "change", "t")
-        if row is None or pd.notna(row["n"]) or any(
-                cell.get(arm, tp, st_) is None for tp in ("baseline", "end")
-                for st_ in ("mean", "sd")):
+        if (
+            row is None
+            or pd.notna(row["n"])
+            or any(
+                cell.get(arm, tp, st_) is None for tp in ("baseline", "end") for st_ in ("mean", "sd")
+            )
+        ):
             continue
-        used = {row["row_id"], *(cell.get(arm, tp, st_)["row_id"] for tp in ("baseline", "end")
-                                 for st_ in ("mean", "sd"))}
+        used = {
+            row["row_id"],
+            *(cell.get(arm, tp, st_)["row_id"] for tp in ("baseline", "end") for st_ in ("mean", "sd")),
+        }
         out.append(_WithinBearing(cell, pair, arm, row, bool(used & set(flagged))))
     return out
 
@@ -702,17 +831,36 @@ def _solve_one(study, subgroup, tests: list[_Bearing], a: Assumptions) -> Solved
     for t in tests:
         n, lo, hi = alone[t.row_id]
         if not (np.isfinite(n) and lo <= top and hi >= bottom):
-            where = (f"n ≈ {n:.0f} per arm (rounding allows {lo:.0f}-{hi:.0f})"
-                     if np.isfinite(n) else "no n from 2 upwards")
+            where = (
+                f"n ≈ {n:.0f} per arm (rounding allows {lo:.0f}-{hi:.0f})"
+                if np.isfinite(n)
+                else "no n from 2 upwards"
+            )
             rng = f"the assumed range {bottom}-{top}" if top < ev.N_MAX else "any plausible n"
-            problems.append((t.row_id, f"the reported means/SDs reproduce {t.label()} only at "
-                             f"{where}, outside {rng}"))
+            problems.append(
+                (
+                    t.row_id,
+                    f"the reported means/SDs reproduce {t.label()} only at {where}, outside {rng}",
+                )
+            )
         elif not t.flagged:
             setting.append(t)
     checked = [t for t in tests if t not in setting]
     if not setting:
-        return Solved(study, subgroup, pair, None, (), tuple(t.row_id for t in checked), np.nan,
-                      np.nan, "ok", "", "", tuple(problems))
+        return Solved(
+            study,
+            subgroup,
+            pair,
+            None,
+            (),
+            tuple(t.row_id for t in checked),
+            np.nan,
+            np.nan,
+            "ok",
+            "",
+            "",
+            tuple(problems),
+        )
     pts = [alone[t.row_id][0] for t in setting]
     lo_c = max(bottom, 2, math.floor(min(pts)) - 1)
     hi_c = max(lo_c, min(top, math.ceil(max(pts)) + 1))
@@ -730,74 +878,112 @@ def _solve_one(study, subgroup, tests: list[_Bearing], a: Assumptions) -> Solved
             joint.append((r, lo, hi))
     # where n exist that reproduce every setting p at the default r, n is the best fit among them
     at_default = [(lo, hi) for r, lo, hi in joint if r == a.r]
-    cands = list(range(max(bottom, math.ceil(at_default[0][0] - 1e-9)),
-                       min(top, math.floor(at_default[0][1] + 1e-9)) + 1)) if at_default else []
-    k = min(cands or range(lo_c, hi_c + 1),
-            key=lambda n: (sum(t.t_gap(n, a.r) ** 2 for t in setting), n))
+    cands = (
+        list(
+            range(
+                max(bottom, math.ceil(at_default[0][0] - 1e-9)),
+                min(top, math.floor(at_default[0][1] + 1e-9)) + 1,
+            )
+        )
+        if at_default
+        else []
+    )
+    k = min(
+        cands or range(lo_c, hi_c + 1), key=lambda n: (sum(t.t_gap(n, a.r) ** 2 for t in setting), n)
+    )
     n_low = float(max(math.ceil(min(j[1] for j in joint) - 1e-9), 2)) if joint else np.nan
     n_high = float(math.floor(max(j[2] for j in joint) + 1e-9)) if joint else np.nan
     uses_r = any(t.uses_r() for t in tests)
     at_r = f" at r={a.r}" if any(t.uses_r() for t in setting) else ""
-    note = (f"n per arm {k} implied by reported "
-            + " and ".join(t.label() for t in setting) + at_r)
+    note = f"n per arm {k} implied by reported " + " and ".join(t.label() for t in setting) + at_r
     at_r_txt = f" at r = {a.r:g}" if at_r else ""
     parts, verdict = [], "ok"
     if len(setting) > 1:
         if joint:
-            parts.append(f"Within the rounding of their inputs they are reproduced together by n "
-                         f"from {n_low:.0f} to {n_high:.0f}" + (
-                             f" (r from {joint[0][0]:g} to {joint[-1][0]:g})" if uses_r else ""))
+            parts.append(
+                f"Within the rounding of their inputs they are reproduced together by n "
+                f"from {n_low:.0f} to {n_high:.0f}"
+                + (f" (r from {joint[0][0]:g} to {joint[-1][0]:g})" if uses_r else "")
+            )
         else:
             verdict = "flag"
-            parts.append("No n reproduces them together, even within the rounding of their "
-                         "inputs" + (f", at any r from {a.r_range[0]:g} to {a.r_range[1]:g}"
-                                     if uses_r else ""))
+            parts.append(
+                "No n reproduces them together, even within the rounding of their "
+                "inputs" + (f", at any r from {a.r_range[0]:g} to {a.r_range[1]:g}" if uses_r else "")
+            )
     for t in setting if len(setting) > 1 else ():
         lo, hi = interval(t, a.r)
         if not lo - 1e-9 <= k <= hi + 1e-9:
             verdict = "inconclusive" if verdict == "ok" else verdict
-            parts.append(f"At n = {k}{at_r_txt} {t.prose()} is not reproduced (alone it needs "
-                         f"{lo:.0f}-{hi:.0f} within rounding)")
+            parts.append(
+                f"At n = {k}{at_r_txt} {t.prose()} is not reproduced (alone it needs "
+                f"{lo:.0f}-{hi:.0f} within rounding)"
+            )
     for t in checked:
         lo, hi = interval(t, a.r)
         if lo - 1e-9 <= k <= hi + 1e-9:
             parts.append(f"{t.prose().capitalize()} is reproduced at n = {k}{at_r_txt}")
             continue
         rs = [r for r in grid if (iv := interval(t, r))[0] - 1e-9 <= k <= iv[1] + 1e-9]
-        why = ("rests on a figure that failed a forensic check, so it does not set n"
-               if t.flagged else "is not reproducible in the assumed range, so it does not set n")
+        why = (
+            "rests on a figure that failed a forensic check, so it does not set n"
+            if t.flagged
+            else "is not reproducible in the assumed range, so it does not set n"
+        )
         n_alone = alone[t.row_id][0]
-        alone_txt = (f"alone it needs n ≈ {n_alone:.0f}, {lo:.0f}-{hi:.0f} within rounding"
-                     f"{at_r_txt}" if np.isfinite(n_alone) else "alone no n reproduces it")
+        alone_txt = (
+            f"alone it needs n ≈ {n_alone:.0f}, {lo:.0f}-{hi:.0f} within rounding{at_r_txt}"
+            if np.isfinite(n_alone)
+            else "alone no n reproduces it"
+        )
         if rs:
             verdict = "inconclusive" if verdict == "ok" else verdict
             where = f"at n = {k} it is reproduced only for r from {min(rs):g} to {max(rs):g}"
         else:
             verdict = "flag"
             where = f"at n = {k} it is not reproduced" + (
-                f" at any r from {a.r_range[0]:g} to {a.r_range[1]:g}" if uses_r else "")
+                f" at any r from {a.r_range[0]:g} to {a.r_range[1]:g}" if uses_r else ""
+            )
         parts.append(f"{t.prose().capitalize()} {why}; {where} ({alone_txt})")
     if len(tests) > 1 and uses_r:
         parts.append(_point_solutions(tests, a, grid))
-    finding = (f"n = {k} per arm, solved from {_and(t.prose() for t in setting)}{at_r_txt}. "
-               + ". ".join(parts) + ".") if parts else ""
-    return Solved(study, subgroup, pair, k, tuple(t.row_id for t in setting),
-                  tuple(t.row_id for t in checked), n_low, n_high, verdict, finding.strip(),
-                  note, tuple(problems))
+    finding = (
+        (
+            f"n = {k} per arm, solved from {_and(t.prose() for t in setting)}{at_r_txt}. "
+            + ". ".join(parts)
+            + "."
+        )
+        if parts
+        else ""
+    )
+    return Solved(
+        study,
+        subgroup,
+        pair,
+        k,
+        tuple(t.row_id for t in setting),
+        tuple(t.row_id for t in checked),
+        n_low,
+        n_high,
+        verdict,
+        finding.strip(),
+        note,
+        tuple(problems),
+    )
 
 
 def _point_solutions(tests: list[_Bearing], a: Assumptions, grid: list[float]) -> str:
     """Whether the n each p gives alone (no rounding) coincide for some r in the range."""
     sol = {t.row_id: [t.implied(a, r)[0] for r in grid] for t in tests}
-    diffs = np.array([[v - w for v, w in zip(sol[tests[0].row_id], sol[t.row_id], strict=True)]
-                      for t in tests[1:]])
-    meet = bool(np.all(np.isfinite(diffs))) and all(
-        np.nanmin(d) <= 0 <= np.nanmax(d) for d in diffs)
-    each = _and(f"{t.prose()} from {sol[t.row_id][0]:.0f} to {sol[t.row_id][-1]:.0f}"
-                for t in tests)
-    return (f"Each solved alone (no rounding) for r from {grid[0]:g} to {grid[-1]:g}, n runs: "
-            f"{each}; " + ("they coincide at some r" if meet else
-                           "they coincide at no r in the range"))
+    diffs = np.array(
+        [[v - w for v, w in zip(sol[tests[0].row_id], sol[t.row_id], strict=True)] for t in tests[1:]]
+    )
+    meet = bool(np.all(np.isfinite(diffs))) and all(np.nanmin(d) <= 0 <= np.nanmax(d) for d in diffs)
+    each = _and(f"{t.prose()} from {sol[t.row_id][0]:.0f} to {sol[t.row_id][-1]:.0f}" for t in tests)
+    return (
+        f"Each solved alone (no rounding) for r from {grid[0]:g} to {grid[-1]:g}, n runs: "
+        f"{each}; " + ("they coincide at some r" if meet else "they coincide at no r in the range")
+    )
 
 
 def _and(items) -> str:
@@ -805,8 +991,14 @@ def _and(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def solve_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
-                flagged=frozenset(), *, arms: pd.DataFrame) -> dict[tuple[str, str], Solved]:
+def solve_sizes(
+    summary: pd.DataFrame,
+    studies: pd.DataFrame,
+    a: Assumptions,
+    flagged=frozenset(),
+    *,
+    arms: pd.DataFrame,
+) -> dict[tuple[str, str], Solved]:
     """One per-arm n per (study, subgroup) of a parallel, controlled study whose n no source
     reports, solved once from every exact between-arm p or t of that subgroup (:class:`Solved`
     states the rule); every effect, the simulation and the ledger use it."""
@@ -824,12 +1016,30 @@ def solve_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
     return out
 
 
-SIZE_COLUMNS = ["study_id", "subgroup", "arm", "role", "n", "how", "n_low", "n_high",
-                "solved_from", "checked", "verdict", "finding"]
+SIZE_COLUMNS = [
+    "study_id",
+    "subgroup",
+    "arm",
+    "role",
+    "n",
+    "how",
+    "n_low",
+    "n_high",
+    "solved_from",
+    "checked",
+    "verdict",
+    "finding",
+]
 
 
-def sample_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
-                 flagged=frozenset(), *, arms: pd.DataFrame) -> pd.DataFrame:
+def sample_sizes(
+    summary: pd.DataFrame,
+    studies: pd.DataFrame,
+    a: Assumptions,
+    flagged=frozenset(),
+    *,
+    arms: pd.DataFrame,
+) -> pd.DataFrame:
     """One row per (study, subgroup, arm) whose n no source reports: the n every output uses
     (implied jointly by the subgroup's p-values, :func:`solve_sizes`, else assumed in the config),
     the range of n the p-values allow together, and the forensic verdict on whether they can
@@ -840,33 +1050,41 @@ def sample_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
     keys = sorted(set(solved) | {(s, g) for s, g, _, _ in a.sample_sizes})
     for study, subgroup in keys:
         sol = solved.get((study, subgroup))
-        arms_ = (sol.pair if sol is not None else
-                 [arm for s, g, arm, _ in a.sample_sizes if (s, g) == (study, subgroup)])
+        arms_ = (
+            sol.pair
+            if sol is not None
+            else [arm for s, g, arm, _ in a.sample_sizes if (s, g) == (study, subgroup)]
+        )
         for arm in arms_:
             assumed = a.n_for(study, subgroup, arm)
             implied = sol is not None and sol.n is not None
-            out.append({
-                "study_id": study, "subgroup": subgroup, "arm": arm,
-                "role": roles.get((study, arm), "other"),
-                "n": sol.n if implied else assumed,
-                "how": "implied" if implied else "assumed" if assumed is not None else "unknown",
-                "n_low": sol.n_low if implied else np.nan,
-                "n_high": sol.n_high if implied else np.nan,
-                "solved_from": " ".join(sol.setting) if sol is not None else "",
-                "checked": " ".join(sol.checked) if sol is not None else "",
-                "verdict": sol.verdict if sol is not None else "",
-                "finding": sol.finding if sol is not None else ""})
+            out.append(
+                {
+                    "study_id": study,
+                    "subgroup": subgroup,
+                    "arm": arm,
+                    "role": roles.get((study, arm), "other"),
+                    "n": sol.n if implied else assumed,
+                    "how": "implied" if implied else "assumed" if assumed is not None else "unknown",
+                    "n_low": sol.n_low if implied else np.nan,
+                    "n_high": sol.n_high if implied else np.nan,
+                    "solved_from": " ".join(sol.setting) if sol is not None else "",
+                    "checked": " ".join(sol.checked) if sol is not None else "",
+                    "verdict": sol.verdict if sol is not None else "",
+                    "finding": sol.finding if sol is not None else "",
+                }
+            )
     return pd.DataFrame(out, columns=SIZE_COLUMNS)
 
 
 def with_sizes(a: Assumptions, sizes: pd.DataFrame) -> Assumptions:
     """Assumptions whose per-arm sample sizes are those of ``sizes`` (results/sample_sizes.csv:
     implied or assumed), so the simulation uses the n of the effect table; ranges unchanged."""
-    known = {(r.study_id, r.subgroup, r.arm): int(r.n) for r in sizes.itertuples()
-             if pd.notna(r.n)}
+    known = {(r.study_id, r.subgroup, r.arm): int(r.n) for r in sizes.itertuples() if pd.notna(r.n)}
     rest = tuple(s for s in a.sample_sizes if s[:3] not in known)
-    return dataclasses.replace(a, sample_sizes=tuple(
-        (s, g, arm, n) for (s, g, arm), n in known.items()) + rest)
+    return dataclasses.replace(
+        a, sample_sizes=tuple((s, g, arm, n) for (s, g, arm), n in known.items()) + rest
+    )
 
 
 def _resolve_n(cell, arms, test, a, notes, estimand, solved: Solved | None = None):
@@ -895,8 +1113,7 @@ def _fmt(v) -> str:
     return f"({v[0]:g}, {v[1]:g})" if isinstance(v, tuple) else f"{v:g}"
 
 
-def _between(cell: _Cell, base: dict, a: Assumptions, solved: Solved | None = None
-             ) -> list[dict]:
+def _between(cell: _Cell, base: dict, a: Assumptions, solved: Solved | None = None) -> list[dict]:
     ints, comps = cell.arms("intervention"), cell.arms("comparator")
     if not base["controlled"] or not ints or not comps:
         return []
@@ -924,15 +1141,41 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
     md, sd, src, conv = inputs
     md_of_means = md  # before a reported estimate replaces it
     if n1 is None:
-        return _row(cell, base, estimand, label, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan,
-                    "not estimable: n per arm neither reported, implied nor assumed", src, notes)
+        return _row(
+            cell,
+            base,
+            estimand,
+            label,
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            "not estimable: n per arm neither reported, implied nor assumed",
+            src,
+            notes,
+        )
     if estimand == "between_change" and _imputed(sd):
         notes.append(f"r={a.r}")
     s_pooled = _pooled_sd_of(estimand, sd, n1, n2, a.r)
     df = n1 + n2 - 2
     if df <= 1:
-        return _row(cell, base, estimand, label, np.nan, np.nan, np.nan, np.nan, n1, n2,
-                    "not estimable: Hedges' J needs n1 + n2 - 2 > 1", src, notes)
+        return _row(
+            cell,
+            base,
+            estimand,
+            label,
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            n1,
+            n2,
+            "not estimable: Hedges' J needs n1 + n2 - 2 > 1",
+            src,
+            notes,
+        )
     applies = test is not None and test.estimand == estimand
     est = cell.between().get("estimate")
     if applies and est is not None:
@@ -942,16 +1185,22 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
         se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
         md_var, md_vtype = se**2, f"reported {test.kind}"
         s_used = se / math.sqrt(1 / n1 + 1 / n2)  # the SD the reported statistic implies (6.5.2.3)
-        basis = (f"difference of means; SE from the reported {test.kind} (t, df = {df}); SMD "
-                 "standardised by the SD that SE implies (Handbook 6.5.2.3)")
+        basis = (
+            f"difference of means; SE from the reported {test.kind} (t, df = {df}); SMD "
+            "standardised by the SD that SE implies (Handbook 6.5.2.3)"
+        )
         src = [*src, *test.rows]
     else:
         s_arm = _arm_sds(estimand, sd, a.r)
         md_var, md_vtype = float(es.mean_difference(md, s_arm[0], n1, 0.0, s_arm[1], n2)[1]), "LS"
         se, s_used = s_pooled * math.sqrt(1 / n1 + 1 / n2), s_pooled
-        basis = ("end-of-treatment means/SDs" if estimand == "between_post" else
-                 "means/SDs at baseline and end; change SDs imputed from r" if _imputed(sd)
-                 else "reported change means/SDs")
+        basis = (
+            "end-of-treatment means/SDs"
+            if estimand == "between_post"
+            else "means/SDs at baseline and end; change SDs imputed from r"
+            if _imputed(sd)
+            else "reported change means/SDs"
+        )
         if applies:
             src = [*src, *test.rows]
     if conv:
@@ -961,9 +1210,16 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
     rom = _rom(cell, arms, estimand, sd, n1, n2) if md == md_of_means else (np.nan, np.nan)
     if applies:
         rows = [r for r in src if r["arm"] != BETWEEN]
-        p_lo, p_hi = _p_range(md, sd, estimand, n1, n2, a.r,
-                              (4 if _imputed(sd) else 2) * _rounding(rows, "mean"),
-                              _rounding(rows, "sd"))
+        p_lo, p_hi = _p_range(
+            md,
+            sd,
+            estimand,
+            n1,
+            n2,
+            a.r,
+            (4 if _imputed(sd) else 2) * _rounding(rows, "mean"),
+            _rounding(rows, "sd"),
+        )
         p_mid = ev.p_two_sample(md, s_pooled, n1, n2)
         if test.kind in ("p_value", "p_below", "p_above"):
             ok = ev.p_matches(test.kind, test.value, test.decimals, p_lo, p_hi)
@@ -972,37 +1228,74 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
             p_rep = ev.p_from_se(md, se, df)
             ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
             shown = f"{fmt(p_rep, kind='p_sig')} (from the reported {test.kind})"
-        p_info = {"p_reported": test.value if test.kind != "ci" else np.nan,
-                  "p_reanalysed": p_mid, "p_reanalysed_low": p_lo, "p_reanalysed_high": p_hi}
+        p_info = {
+            "p_reported": test.value if test.kind != "ci" else np.nan,
+            "p_reanalysed": p_mid,
+            "p_reanalysed_low": p_lo,
+            "p_reanalysed_high": p_hi,
+        }
         if not ok:
-            p_info |= {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": _why(
-                shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md_of_means, sd, test)}
+            p_info |= {
+                "p_check": ev.P_NOT_REPRODUCED,
+                "p_check_detail": _why(
+                    shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md_of_means, sd, test
+                ),
+            }
         elif how == "implied" and test.rows[0]["row_id"] in solved.setting:
             # n was solved from this very statistic (with the subgroup's others): it cannot disagree
             lo, hi = _n_range_for_test(cell, arms, test, a)
-            r_part = (f", r from {a.r_range[0]:g} to {a.r_range[1]:g}"
-                      if estimand == "between_change" and _imputed(sd) else "")
-            p_info |= {"p_check": ev.P_BY_CONSTRUCTION, "p_n_low": lo, "p_n_high": hi,
-                       "p_check_detail": (
-                           f"n = {n1} per arm was solved from this {test.kind}, so the reported "
-                           f"means/SDs give it back by construction; every n from {lo:.0f} to "
-                           f"{hi:.0f} per arm reproduces it (rounding of the inputs{r_part})")}
+            r_part = (
+                f", r from {a.r_range[0]:g} to {a.r_range[1]:g}"
+                if estimand == "between_change" and _imputed(sd)
+                else ""
+            )
+            p_info |= {
+                "p_check": ev.P_BY_CONSTRUCTION,
+                "p_n_low": lo,
+                "p_n_high": hi,
+                "p_check_detail": (
+                    f"n = {n1} per arm was solved from this {test.kind}, so the reported "
+                    f"means/SDs give it back by construction; every n from {lo:.0f} to "
+                    f"{hi:.0f} per arm reproduces it (rounding of the inputs{r_part})"
+                ),
+            }
         else:
-            whence = (f"implied by {', '.join(solved.setting)}, not by this p" if how == "implied"
-                      else how)
-            p_info |= {"p_check": ev.P_REPRODUCED, "p_check_detail": (
-                f"reported {shown} recomputed from the reported means/SDs at n = {n1}/{n2} "
-                f"per arm ({whence}): {_p_span(p_lo, p_hi)} over the inputs' rounding")}
+            whence = (
+                f"implied by {', '.join(solved.setting)}, not by this p" if how == "implied" else how
+            )
+            p_info |= {
+                "p_check": ev.P_REPRODUCED,
+                "p_check_detail": (
+                    f"reported {shown} recomputed from the reported means/SDs at n = {n1}/{n2} "
+                    f"per arm ({whence}): {_p_span(p_lo, p_hi)} over the inputs' rounding"
+                ),
+            }
     yi, vi = cell.sign * g, vg
-    return _row(cell, base, estimand, label, cell.sign * md, md_var, yi, vi, n1, n2, basis, src,
-                notes, df=df, p=p_info, md_vtype=md_vtype, rom=rom)
+    return _row(
+        cell,
+        base,
+        estimand,
+        label,
+        cell.sign * md,
+        md_var,
+        yi,
+        vi,
+        n1,
+        n2,
+        basis,
+        src,
+        notes,
+        df=df,
+        p=p_info,
+        md_vtype=md_vtype,
+        rom=rom,
+    )
 
 
 def _arm_sds(estimand: str, sd, r: float) -> tuple[float, float]:
     """Each arm's SD of the compared scores (change SDs imputed with r where needed, 6.5.2.8)."""
     if estimand == "between_change" and _imputed(sd):
-        return (float(es.sd_change(sd[0][0], sd[0][1], r)),
-                float(es.sd_change(sd[1][0], sd[1][1], r)))
+        return (float(es.sd_change(sd[0][0], sd[0][1], r)), float(es.sd_change(sd[1][0], sd[1][1], r)))
     return float(sd[0]), float(sd[1])
 
 
@@ -1046,13 +1339,43 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
         return []
     md, sd, src, conv = inputs
     if n1 is None:
-        return [_row(cell, base, estimand, BETWEEN, np.nan, np.nan, np.nan, np.nan, np.nan,
-                     np.nan, "not estimable: n neither reported nor assumed", src, notes)]
+        return [
+            _row(
+                cell,
+                base,
+                estimand,
+                BETWEEN,
+                np.nan,
+                np.nan,
+                np.nan,
+                np.nan,
+                np.nan,
+                np.nan,
+                "not estimable: n neither reported nor assumed",
+                src,
+                notes,
+            )
+        ]
     n = min(n1, n2)  # the same patients in both arms
     df = n - 1
     if df <= 1:
-        return [_row(cell, base, estimand, BETWEEN, np.nan, np.nan, np.nan, np.nan, n, n,
-                     "not estimable: a paired test needs N >= 3", src, notes)]
+        return [
+            _row(
+                cell,
+                base,
+                estimand,
+                BETWEEN,
+                np.nan,
+                np.nan,
+                np.nan,
+                np.nan,
+                n,
+                n,
+                "not estimable: a paired test needs N >= 3",
+                src,
+                notes,
+            )
+        ]
     sd_e, sd_c = float(sd[0]), float(sd[1])
     est = cell.between().get("estimate")
     md_means = md
@@ -1061,15 +1384,19 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
     if test is not None and test.exact:
         se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
         r = cx.r_from_se(se, sd_e, sd_c, n)
-        basis = (f"crossover analysed as paired: SE from the reported {test.kind} (paired t, "
-                 f"df = {df}; Handbook 23.2.7.2), within-patient r = {r:.2f} implied by it")
+        basis = (
+            f"crossover analysed as paired: SE from the reported {test.kind} (paired t, "
+            f"df = {df}; Handbook 23.2.7.2), within-patient r = {r:.2f} implied by it"
+        )
         src = [*src, *test.rows]
     else:
         r = a.crossover_r
         se = cx.se_paired(sd_e, sd_c, n, r)
         notes.append(f"crossover_r={r:g}")
-        basis = ("crossover analysed as paired: SE from the period SDs with the assumed "
-                 "within-patient r (Handbook 23.2.7.2)")
+        basis = (
+            "crossover analysed as paired: SE from the period SDs with the assumed "
+            "within-patient r (Handbook 23.2.7.2)"
+        )
         if test is not None:
             src = [*src, *test.rows]
     if conv:
@@ -1082,8 +1409,25 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
     p_info = None
     if test is not None:
         p_info = _crossover_p_check(cell, a, test, md_means, sd_e, sd_c, n, se, r, src)
-    return [_row(cell, base, estimand, BETWEEN, cell.sign * md, se**2, cell.sign * j * d,
-                 j**2 * vd, n, n, basis, src, notes, df=df, p=p_info)]
+    return [
+        _row(
+            cell,
+            base,
+            estimand,
+            BETWEEN,
+            cell.sign * md,
+            se**2,
+            cell.sign * j * d,
+            j**2 * vd,
+            n,
+            n,
+            basis,
+            src,
+            notes,
+            df=df,
+            p=p_info,
+        )
+    ]
 
 
 def _crossover_p_check(cell, a, test, md, sd_e, sd_c, n, se, r_implied, src) -> dict:
@@ -1093,32 +1437,46 @@ def _crossover_p_check(cell, a, test, md, sd_e, sd_c, n, se, r_implied, src) -> 
     h_md, h_sd = 2 * _rounding(rows, "mean"), _rounding(rows, "sd")
     rs = np.linspace(a.crossover_r_range[0], a.crossover_r_range[1], 7)
     big, small = abs(md) + h_md, max(abs(md) - h_md, 0.0)
-    ps = [cx.p_paired(m, max(e, 1e-9), max(c, 1e-9), n, float(r)) for r in rs
-          for e in (sd_e - h_sd, sd_e + h_sd) for c in (sd_c - h_sd, sd_c + h_sd)
-          for m in (big, small)]
+    ps = [
+        cx.p_paired(m, max(e, 1e-9), max(c, 1e-9), n, float(r))
+        for r in rs
+        for e in (sd_e - h_sd, sd_e + h_sd)
+        for c in (sd_c - h_sd, sd_c + h_sd)
+        for m in (big, small)
+    ]
     p_lo, p_hi = min(ps), max(ps)
     p_mid = cx.p_paired(md, sd_e, sd_c, n, a.crossover_r)
     if test.kind in ("p_value", "p_below", "p_above"):
         ok = ev.p_matches(test.kind, test.value, test.decimals, p_lo, p_hi)
-        shown = {"p_value": "p = ", "p_below": "p < ", "p_above": "p > "}[test.kind] + \
-            f"{test.value:g}"
+        shown = {"p_value": "p = ", "p_below": "p < ", "p_above": "p > "}[test.kind] + f"{test.value:g}"
     else:
         p_rep = ev.p_from_se(md, se, n - 1)
         ok = p_lo <= p_rep * 1.0001 and p_hi >= p_rep * 0.9999
         shown = f"p = {fmt(p_rep, kind='p_sig')} (from the reported {test.kind})"
     rng = f"r from {a.crossover_r_range[0]:g} to {a.crossover_r_range[1]:g}"
-    implied = (f"the reported statistic implies r = {r_implied:.2f}" if np.isfinite(r_implied)
-               else "")
-    out = {"p_reported": test.value if test.kind != "ci" else np.nan, "p_reanalysed": p_mid,
-           "p_reanalysed_low": p_lo, "p_reanalysed_high": p_hi}
+    implied = f"the reported statistic implies r = {r_implied:.2f}" if np.isfinite(r_implied) else ""
+    out = {
+        "p_reported": test.value if test.kind != "ci" else np.nan,
+        "p_reanalysed": p_mid,
+        "p_reanalysed_low": p_lo,
+        "p_reanalysed_high": p_hi,
+    }
     if ok:
-        return out | {"p_check": ev.P_REPRODUCED, "p_check_detail": (
-            f"reported {shown} recomputed by a paired t-test (df = {n - 1}) of the reported "
-            f"period means/SDs: {_p_span(p_lo, p_hi)} over their rounding and {rng}; "
-            f"{implied}")}
-    return out | {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": (
-        f"reported {shown}, but a paired t-test (df = {n - 1}) of the reported period means/SDs "
-        f"gives {_p_span(p_lo, p_hi)} over their rounding and {rng}; {implied}")}
+        return out | {
+            "p_check": ev.P_REPRODUCED,
+            "p_check_detail": (
+                f"reported {shown} recomputed by a paired t-test (df = {n - 1}) of the reported "
+                f"period means/SDs: {_p_span(p_lo, p_hi)} over their rounding and {rng}; "
+                f"{implied}"
+            ),
+        }
+    return out | {
+        "p_check": ev.P_NOT_REPRODUCED,
+        "p_check_detail": (
+            f"reported {shown}, but a paired t-test (df = {n - 1}) of the reported period means/SDs "
+            f"gives {_p_span(p_lo, p_hi)} over their rounding and {rng}; {implied}"
+        ),
+    }
 
 
 def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes):
@@ -1140,18 +1498,33 @@ def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, note
     if df <= 1:
         return None
     se = ev.se_from_reported(test.kind, test.value, md, df, LEVEL)
-    g, vg = (float(x) for x in es.hedges_g(md, se / math.sqrt(1 / n1 + 1 / n2), n1, n2,
-                                           exact=a.exact_j))
-    basis = (f"{what}; SE from the reported {test.kind} (t, df = {df}); no SDs "
-             "reported: SMD standardised by the SD that SE implies (Handbook 6.5.2.3)")
+    g, vg = (float(x) for x in es.hedges_g(md, se / math.sqrt(1 / n1 + 1 / n2), n1, n2, exact=a.exact_j))
+    basis = (
+        f"{what}; SE from the reported {test.kind} (t, df = {df}); no SDs "
+        "reported: SMD standardised by the SD that SE implies (Handbook 6.5.2.3)"
+    )
     check = "not checkable: no SDs reported (the reported test fixes the SE)"
-    n_src = _n_rows(cell, arms, "reported" if all(
-        cell.reported_n(arm)[0] is not None for arm in arms) else "")
-    return _row(cell, base, estimand, label, cell.sign * md, se**2, cell.sign * g, vg, n1, n2,
-                basis, [*src, *test.rows, *n_src], notes, df=df,
-                p={"p_reported": test.value if test.kind != "ci" else np.nan,
-                   "p_check_detail": check},
-                md_vtype=f"reported {test.kind}")
+    n_src = _n_rows(
+        cell, arms, "reported" if all(cell.reported_n(arm)[0] is not None for arm in arms) else ""
+    )
+    return _row(
+        cell,
+        base,
+        estimand,
+        label,
+        cell.sign * md,
+        se**2,
+        cell.sign * g,
+        vg,
+        n1,
+        n2,
+        basis,
+        [*src, *test.rows, *n_src],
+        notes,
+        df=df,
+        p={"p_reported": test.value if test.kind != "ci" else np.nan, "p_check_detail": check},
+        md_vtype=f"reported {test.kind}",
+    )
 
 
 def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md, sd, test) -> str:
@@ -1160,20 +1533,26 @@ def _why(shown, p_lo, p_hi, n1, n2, how, estimand, a, problem, md, sd, test) -> 
     what = "change scores" if estimand == "between_change" else "end-of-treatment scores"
     imputed = estimand == "between_change" and _imputed(sd)
     r_part = f", r = {a.r:g}" if imputed else ""
-    text = (f"reported p = {shown}, but a t-test of the reported means/SDs ({what}) gives "
-            f"{_p_span(p_lo, p_hi)} at n = {n1}/{n2} per arm ({how}){r_part}")
+    text = (
+        f"reported p = {shown}, but a t-test of the reported means/SDs ({what}) gives "
+        f"{_p_span(p_lo, p_hi)} at n = {n1}/{n2} per arm ({how}){r_part}"
+    )
     if problem:
         text += f"; {problem}"
     if imputed and test.kind == "p_value":
         r = ev.implied_r(md, (sd[0][0], sd[1][0]), (sd[0][1], sd[1][1]), n1, n2, test.value)
-        text += (f"; at n = {n1} per arm it needs r ≈ {r:.2f}" if np.isfinite(r)
-                 else f"; no r in [-1, 1] reproduces it at n = {n1} per arm")
+        text += (
+            f"; at n = {n1} per arm it needs r ≈ {r:.2f}"
+            if np.isfinite(r)
+            else f"; no r in [-1, 1] reproduces it at n = {n1} per arm"
+        )
     return text
 
 
 # --- within one arm -------------------------------------------------------------------------------
-def _within(cell: _Cell, base: dict, a: Assumptions, n_cell: dict,
-            solved: Solved | None = None) -> list[dict]:
+def _within(
+    cell: _Cell, base: dict, a: Assumptions, n_cell: dict, solved: Solved | None = None
+) -> list[dict]:
     out = []
     for arm in cell.arms():
         if cell.role[arm] == "other":
@@ -1202,8 +1581,7 @@ def _within(cell: _Cell, base: dict, a: Assumptions, n_cell: dict,
     return out
 
 
-def _within_p_check(cell: _Cell, a: Assumptions, arm: str, n: int, solved: Solved | None
-                    ) -> dict:
+def _within_p_check(cell: _Cell, a: Assumptions, arm: str, n: int, solved: Solved | None) -> dict:
     """A reported paired p of the change within ``arm`` (n not reported), recomputed from the
     arm's baseline/end means/SDs at n (paired t, n - 1 df, r) over the inputs' rounding:
     consistent by construction where it set the subgroup's n, else reproduced / not reproduced.
@@ -1222,31 +1600,56 @@ def _within_p_check(cell: _Cell, a: Assumptions, arm: str, n: int, solved: Solve
         t = abs(m) / (b._sd(a.r, max(s1, 1e-9), max(s2, 1e-9)) / math.sqrt(n))
         return float(2 * stats.t.sf(t, n - 1))
 
-    ps = [p_at(m, x, y) for m in (abs(md) - h_md, abs(md) + h_md)
-          for x in (sds[0] - h_sd, sds[0] + h_sd) for y in (sds[1] - h_sd, sds[1] + h_sd)]
+    ps = [
+        p_at(m, x, y)
+        for m in (abs(md) - h_md, abs(md) + h_md)
+        for x in (sds[0] - h_sd, sds[0] + h_sd)
+        for y in (sds[1] - h_sd, sds[1] + h_sd)
+    ]
     p_lo, p_hi = min(ps), max(ps)
     value = float(row["value"])
-    d = (int(row["value_decimals"]) if "value_decimals" in row and pd.notna(row["value_decimals"])
-         else ev.decimals(value))
-    out = {"p_reported": value, "p_reanalysed": p_at(md, *sds), "p_reanalysed_low": p_lo,
-           "p_reanalysed_high": p_hi, "p_row": row["row_id"]}
+    d = (
+        int(row["value_decimals"])
+        if "value_decimals" in row and pd.notna(row["value_decimals"])
+        else ev.decimals(value)
+    )
+    out = {
+        "p_reported": value,
+        "p_reanalysed": p_at(md, *sds),
+        "p_reanalysed_low": p_lo,
+        "p_reanalysed_high": p_hi,
+        "p_row": row["row_id"],
+    }
     if not ev.p_matches("p_value", value, d, p_lo, p_hi):
-        return out | {"p_check": ev.P_NOT_REPRODUCED, "p_check_detail": (
-            f"reported paired p = {value:g}, but a paired t-test of the change (df = {n - 1}, "
-            f"r = {a.r:g}) of the reported means/SDs gives {_p_span(p_lo, p_hi)} at n = {n}")}
+        return out | {
+            "p_check": ev.P_NOT_REPRODUCED,
+            "p_check_detail": (
+                f"reported paired p = {value:g}, but a paired t-test of the change (df = {n - 1}, "
+                f"r = {a.r:g}) of the reported means/SDs gives {_p_span(p_lo, p_hi)} at n = {n}"
+            ),
+        }
     if solved is not None and row["row_id"] in solved.setting:
         lims = [b.implied(a, float(r))[1:] for r in np.linspace(a.r_range[0], a.r_range[1], 7)]
         lo = max(math.ceil(min(x[0] for x in lims) - 1e-9), 2)
         hi = math.floor(max(x[1] for x in lims) + 1e-9)
-        return out | {"p_check": ev.P_BY_CONSTRUCTION, "p_n_low": float(lo), "p_n_high": float(hi),
-                      "p_check_detail": (
-                          f"n = {n} was solved from this paired p, so the reported means/SDs give "
-                          f"it back by construction; every n from {lo} to {hi} reproduces it "
-                          f"(rounding of the inputs, r from {a.r_range[0]:g} to "
-                          f"{a.r_range[1]:g})")}
-    return out | {"p_check": ev.P_REPRODUCED, "p_check_detail": (
-        f"reported paired p = {value:g} recomputed from the reported means/SDs at n = {n} "
-        f"(r = {a.r:g}): {_p_span(p_lo, p_hi)} over the inputs' rounding")}
+        return out | {
+            "p_check": ev.P_BY_CONSTRUCTION,
+            "p_n_low": float(lo),
+            "p_n_high": float(hi),
+            "p_check_detail": (
+                f"n = {n} was solved from this paired p, so the reported means/SDs give "
+                f"it back by construction; every n from {lo} to {hi} reproduces it "
+                f"(rounding of the inputs, r from {a.r_range[0]:g} to "
+                f"{a.r_range[1]:g})"
+            ),
+        }
+    return out | {
+        "p_check": ev.P_REPRODUCED,
+        "p_check_detail": (
+            f"reported paired p = {value:g} recomputed from the reported means/SDs at n = {n} "
+            f"(r = {a.r:g}): {_p_span(p_lo, p_hi)} over the inputs' rounding"
+        ),
+    }
 
 
 def _within_one(cell, base, a, arm, n, notes):
@@ -1256,18 +1659,45 @@ def _within_one(cell, base, a, arm, n, notes):
         sd_post, r_post, c2 = cell.arm_sd(arm, "end", n)
         if sd_pre is not None and sd_post is not None:
             if n - 1 <= 1:
-                return _row(cell, base, "within_change", arm, np.nan, np.nan, np.nan, np.nan, n,
-                            np.nan, "not estimable: Hedges' J needs n - 1 > 1",
-                            [m_pre, m_post], notes)
+                return _row(
+                    cell,
+                    base,
+                    "within_change",
+                    arm,
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    n,
+                    np.nan,
+                    "not estimable: Hedges' J needs n - 1 > 1",
+                    [m_pre, m_post],
+                    notes,
+                )
             notes.append(f"r={a.r}")
             pre, post = float(m_pre["value"]), float(m_post["value"])
             g, vg = es.smd_change_within(pre, post, sd_pre, n, a.r, exact=a.exact_j)
             md_var = float(es.mean_change_var(es.sd_change(sd_pre, sd_post, a.r), n))
             basis = "means/SDs at baseline and end (SMCR)" + "".join(
-                f"; {c}" for c in dict.fromkeys((c1, c2)) if c)
-            return _row(cell, base, "within_change", arm, cell.sign * (post - pre), md_var,
-                        cell.sign * float(g), float(vg), n, np.nan, basis,
-                        [m_pre, *r_pre, m_post, *r_post], notes, df=n - 1, md_vtype="LS")
+                f"; {c}" for c in dict.fromkeys((c1, c2)) if c
+            )
+            return _row(
+                cell,
+                base,
+                "within_change",
+                arm,
+                cell.sign * (post - pre),
+                md_var,
+                cell.sign * float(g),
+                float(vg),
+                n,
+                np.nan,
+                basis,
+                [m_pre, *r_pre, m_post, *r_post],
+                notes,
+                df=n - 1,
+                md_vtype="LS",
+            )
     m_chg = cell.get(arm, "change", "mean")
     if m_chg is not None and n is not None:
         sd_chg, r_chg, conv = cell.arm_sd(arm, "change", n)
@@ -1276,18 +1706,44 @@ def _within_one(cell, base, a, arm, n, notes):
             dz = float(m_chg["value"]) / sd_chg
             g, vg = es.smcr_from_dz(dz, n, a.r, exact=a.exact_j)
             basis = "mean and SD of the change, d_z converted with r" + (f"; {conv}" if conv else "")
-            return _row(cell, base, "within_change", arm, cell.sign * float(m_chg["value"]),
-                        float(es.mean_change_var(sd_chg, n)), cell.sign * float(g), float(vg), n,
-                        np.nan, basis, [m_chg, *r_chg], notes, df=n - 1, md_vtype="LS")
+            return _row(
+                cell,
+                base,
+                "within_change",
+                arm,
+                cell.sign * float(m_chg["value"]),
+                float(es.mean_change_var(sd_chg, n)),
+                cell.sign * float(g),
+                float(vg),
+                n,
+                np.nan,
+                basis,
+                [m_chg, *r_chg],
+                notes,
+                df=n - 1,
+                md_vtype="LS",
+            )
     t_row, p_row = cell.get(arm, "change", "t"), cell.get(arm, "change", "p_value")
     below = cell.get(arm, "change", "p_below")
     src_row = next((r for r in (t_row, p_row, below) if r is not None), None)
     if src_row is not None:
         n_src = int(src_row["n"]) if pd.notna(src_row["n"]) else n
         if n_src is None or n_src - 1 <= 1:
-            return _row(cell, base, "within_change", arm, np.nan, np.nan, np.nan, np.nan,
-                        np.nan if n_src is None else n_src, np.nan,
-                        "not estimable: a paired test needs n >= 3", [src_row], notes)
+            return _row(
+                cell,
+                base,
+                "within_change",
+                arm,
+                np.nan,
+                np.nan,
+                np.nan,
+                np.nan,
+                np.nan if n_src is None else n_src,
+                np.nan,
+                "not estimable: a paired test needs n >= 3",
+                [src_row],
+                notes,
+            )
         if t_row is not None:
             dz, basis = abs(float(t_row["value"])) / math.sqrt(n_src), "paired t and n (d_z)"
         else:
@@ -1299,16 +1755,40 @@ def _within_one(cell, base, a, arm, n, notes):
             dz = float(sdr.dz_from_p_paired(p, n_src))  # direction: sources report improvement
         notes.append(f"r={a.r}")
         g, vg = es.smcr_from_dz(dz, n_src, a.r, exact=a.exact_j)
-        return _row(cell, base, "within_change", arm, np.nan, np.nan, float(g), float(vg),
-                    n_src, np.nan, basis, [src_row], notes)
+        return _row(
+            cell,
+            base,
+            "within_change",
+            arm,
+            np.nan,
+            np.nan,
+            float(g),
+            float(vg),
+            n_src,
+            np.nan,
+            basis,
+            [src_row],
+            notes,
+        )
     direction = cell.get(arm, "change", "reported_improvement")
     if direction is not None:
         n_d = direction["n"] if pd.notna(direction["n"]) else np.nan
-        return _row(cell, base, "within_change", arm, np.nan, np.nan, np.nan, np.nan, n_d,
-                    np.nan, "not estimable: only the direction of change is reported",
-                    [direction], notes)
+        return _row(
+            cell,
+            base,
+            "within_change",
+            arm,
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            n_d,
+            np.nan,
+            "not estimable: only the direction of change is reported",
+            [direction],
+            notes,
+        )
     return None
-
 
 
 _CELL: list = [None]  # the study x subgroup x outcome rows being computed, for error messages
@@ -1317,6 +1797,7 @@ _CELL: list = [None]  # the study x subgroup x outcome rows being computed, for 
 def _names_the_figures(fn):
     """A numeric failure (e.g. a root finder given an absurd figure) raised as a ValueError
     naming the study, subgroup, outcome and the figures of the cell being computed."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         _CELL[0] = None
@@ -1327,18 +1808,25 @@ def _names_the_figures(fn):
             if rows is None:
                 raise
             first = rows.iloc[0]
-            figures = ", ".join(f"{r.row_id} ({r.statistic} {r.value:g})"
-                                for r in rows.itertuples())
-            raise ValueError(f"study {first['study_id']!r}, subgroup {first['subgroup']!r}, "
-                             f"outcome {first['outcome']!r}: {fn.__name__} failed on the figures "
-                             f"{figures}: {err}") from err
+            figures = ", ".join(f"{r.row_id} ({r.statistic} {r.value:g})" for r in rows.itertuples())
+            raise ValueError(
+                f"study {first['study_id']!r}, subgroup {first['subgroup']!r}, "
+                f"outcome {first['outcome']!r}: {fn.__name__} failed on the figures "
+                f"{figures}: {err}"
+            ) from err
+
     return wrapper
 
 
 @_names_the_figures
-def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumptions,
-                       flagged: frozenset[str] | set[str] = frozenset(), *,
-                       arms: pd.DataFrame) -> pd.DataFrame:
+def build_effect_sizes(
+    summary: pd.DataFrame,
+    studies: pd.DataFrame,
+    a: Assumptions,
+    flagged: frozenset[str] | set[str] = frozenset(),
+    *,
+    arms: pd.DataFrame,
+) -> pd.DataFrame:
     """Compute every estimable effect size; unestimable comparisons get a row with NaN yi.
 
     ``arms``: data/arms.csv (roles). ``flagged``: row_ids that failed a forensic check; rows
@@ -1354,18 +1842,22 @@ def build_effect_sizes(summary: pd.DataFrame, studies: pd.DataFrame, a: Assumpti
     ):
         _CELL[0] = rows
         cell = _Cell(rows, roles)
-        base = {"study_id": study, "subgroup": subgroup, "outcome": outcome,
-                "instrument": cell.instrument, "controlled": bool(controlled.get(study, False)),
-                "design": designs.get(study, PARALLEL)}
+        base = {
+            "study_id": study,
+            "subgroup": subgroup,
+            "outcome": outcome,
+            "instrument": cell.instrument,
+            "controlled": bool(controlled.get(study, False)),
+            "design": designs.get(study, PARALLEL),
+        }
         sol = solved.get((study, subgroup))
         out += _between(cell, base, a, sol)
         out += _within(cell, base, a, _cell_n(cell, sol), sol)
     df = pd.DataFrame(out, columns=COLUMNS)
-    df["forensic_flags"] = [" ".join(r for r in src.split() if r in flagged)
-                            for src in df["source_rows"].fillna("")]
-    return df.sort_values(["estimand", "study_id", "subgroup", "outcome", "arm"]).reset_index(
-        drop=True
-    )
+    df["forensic_flags"] = [
+        " ".join(r for r in src.split() if r in flagged) for src in df["source_rows"].fillna("")
+    ]
+    return df.sort_values(["estimand", "study_id", "subgroup", "outcome", "arm"]).reset_index(drop=True)
 
 
 def _cell_n(cell: _Cell, solved: Solved | None) -> dict[str, tuple[int, list[str]]]:
@@ -1376,22 +1868,41 @@ def _cell_n(cell: _Cell, solved: Solved | None) -> dict[str, tuple[int, list[str
 
 
 # --- what the reported figures imply, and what no effect uses --------------------------------------
-IMPLIED_COLUMNS = ["row_id", "study_id", "subgroup", "outcome", "reported", "analysis", "solve_for",
-                   "r", "n", "implied", "implied_low", "implied_high", "assumed_value",
-                   "assumed_low", "assumed_high", "in_assumed_range"]
+IMPLIED_COLUMNS = [
+    "row_id",
+    "study_id",
+    "subgroup",
+    "outcome",
+    "reported",
+    "analysis",
+    "solve_for",
+    "r",
+    "n",
+    "implied",
+    "implied_low",
+    "implied_high",
+    "assumed_value",
+    "assumed_low",
+    "assumed_high",
+    "in_assumed_range",
+]
 
 
 @_names_the_figures
-def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict,
-                        studies: pd.DataFrame | None = None) -> pd.DataFrame:
+def implied_assumptions(
+    summary: pd.DataFrame, arms: pd.DataFrame, config: dict, studies: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """For every reported between-arm p (or t) with means/SDs in both arms: the per-arm n that
     reproduces it at each r (low, default and high end of the r range) and for end-of-treatment
     scores, with the range the rounding of the inputs allows; and the r it needs at each n of the
     assumed n range. Crossover trials (``studies``) are left out: their p is a paired test, and
     the within-patient r it implies is in the effect table's ``p_check_detail``."""
     a = Assumptions.from_config(config)
-    crossover = {s for s, d in study_designs(studies).items() if d == CROSSOVER} \
-        if studies is not None else set()
+    crossover = (
+        {s for s, d in study_designs(studies).items() if d == CROSSOVER}
+        if studies is not None
+        else set()
+    )
     summary = summary[~summary["study_id"].isin(crossover)]
     rc = config["assumptions"]["prepost_correlation"]
     r_grid = sorted({float(rc["range"][0]), float(rc["value"]), float(rc["range"][1])})
@@ -1409,10 +1920,16 @@ def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict,
             continue
         assumed = a.n_for(cell.study, cell.subgroup, pair[0])
         rng = a.range_for(cell.study, cell.subgroup, pair[0]) or (np.nan, np.nan)
-        base = {"row_id": test.rows[0]["row_id"], "study_id": cell.study,
-                "subgroup": cell.subgroup, "outcome": rows.iloc[0]["outcome"],
-                "reported": f"{test.kind} = {_fmt(test.value)}", "assumed_value": assumed,
-                "assumed_low": rng[0], "assumed_high": rng[1]}
+        base = {
+            "row_id": test.rows[0]["row_id"],
+            "study_id": cell.study,
+            "subgroup": cell.subgroup,
+            "outcome": rows.iloc[0]["outcome"],
+            "reported": f"{test.kind} = {_fmt(test.value)}",
+            "assumed_value": assumed,
+            "assumed_low": rng[0],
+            "assumed_high": rng[1],
+        }
         for estimand, grid in (("between_change", r_grid), ("between_post", [np.nan])):
             t = dataclasses.replace(test, estimand=estimand)
             for r in grid:
@@ -1420,38 +1937,77 @@ def implied_assumptions(summary: pd.DataFrame, arms: pd.DataFrame, config: dict,
                 if implied is None:
                     continue
                 n, lo, hi = implied
-                out.append(base | {
-                    "analysis": "change scores" if estimand == "between_change"
-                    else "end-of-treatment scores", "solve_for": "n per arm", "r": r, "n": np.nan,
-                    "implied": n, "implied_low": lo, "implied_high": hi,
-                    "in_assumed_range": bool(np.isfinite(n) and rng[0] <= n <= rng[1])})
+                out.append(
+                    base
+                    | {
+                        "analysis": "change scores"
+                        if estimand == "between_change"
+                        else "end-of-treatment scores",
+                        "solve_for": "n per arm",
+                        "r": r,
+                        "n": np.nan,
+                        "implied": n,
+                        "implied_low": lo,
+                        "implied_high": hi,
+                        "in_assumed_range": bool(np.isfinite(n) and rng[0] <= n <= rng[1]),
+                    }
+                )
         inputs = _between_inputs(cell, pair, "between_change", (None, None))
         if inputs is None or test.kind != "p_value" or not np.isfinite(rng[0]):
             continue
         md, sd, _, _ = inputs
         for n in sorted({int(rng[0]), int(assumed), int(rng[1])}):
             r = ev.implied_r(md, (sd[0][0], sd[1][0]), (sd[0][1], sd[1][1]), n, n, test.value)
-            out.append(base | {"analysis": "change scores", "solve_for": "r", "r": np.nan,
-                               "n": n, "implied": r, "implied_low": np.nan,
-                               "implied_high": np.nan,
-                               "in_assumed_range": bool(np.isfinite(r) and float(rc["range"][0])
-                                                        <= r <= float(rc["range"][1]))})
+            out.append(
+                base
+                | {
+                    "analysis": "change scores",
+                    "solve_for": "r",
+                    "r": np.nan,
+                    "n": n,
+                    "implied": r,
+                    "implied_low": np.nan,
+                    "implied_high": np.nan,
+                    "in_assumed_range": bool(
+                        np.isfinite(r) and float(rc["range"][0]) <= r <= float(rc["range"][1])
+                    ),
+                }
+            )
     return pd.DataFrame(out, columns=IMPLIED_COLUMNS)
 
 
 MEDIAN_STATISTICS = ("median", "iqr_low", "iqr_high", "range_low", "range_high")
-ESTIMABILITY_COLUMNS = ["row_id", "study_id", "arm", "subgroup", "outcome", "timepoint",
-                        "statistic", "value", "reading", "reason"]
+ESTIMABILITY_COLUMNS = [
+    "row_id",
+    "study_id",
+    "arm",
+    "subgroup",
+    "outcome",
+    "timepoint",
+    "statistic",
+    "value",
+    "reading",
+    "reason",
+]
 
 
-def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.DataFrame,
-                 arms: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+def estimability(
+    summary_all: pd.DataFrame,
+    selected: pd.DataFrame,
+    effects: pd.DataFrame,
+    arms: pd.DataFrame,
+    studies: pd.DataFrame,
+) -> pd.DataFrame:
     """Every input row that contributes to no estimable effect, with the reason."""
-    used = set(" ".join(effects.loc[np.isfinite(effects["yi"].astype(float)),
-                                    "source_rows"].fillna("")).split())
-    unestimable = {r: b for src, b in zip(effects["source_rows"].fillna(""), effects["basis"],
-                                          strict=True)
-                   for r in src.split() if r not in used}
+    used = set(
+        " ".join(effects.loc[np.isfinite(effects["yi"].astype(float)), "source_rows"].fillna("")).split()
+    )
+    unestimable = {
+        r: b
+        for src, b in zip(effects["source_rows"].fillna(""), effects["basis"], strict=True)
+        for r in src.split()
+        if r not in used
+    }
     roles = arm_roles(arms)
     controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
     chosen = set(selected["row_id"])
@@ -1463,41 +2019,56 @@ def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.
         role = roles.get((row["study_id"], row["arm"]))
         stat = row["statistic"]
         if rid not in chosen:
-            reason = (f"alternative reading '{row['reading']}' not selected (config "
-                      "reading_overrides chooses the reading)")
+            reason = (
+                f"alternative reading '{row['reading']}' not selected (config "
+                "reading_overrides chooses the reading)"
+            )
         elif rid in unestimable:
             reason = unestimable[rid]
         elif stat == NOT_REPORTED:
-            reason = ("measured (the source says so) but no result reported: no effect; the "
-                      "outcome counts as measured, not as reported")
+            reason = (
+                "measured (the source says so) but no result reported: no effect; the "
+                "outcome counts as measured, not as reported"
+            )
         elif role == "other":
-            reason = (f"arm '{row['arm']}' has role 'other' in arms.csv: not an intervention or "
-                      "comparator arm")
+            reason = (
+                f"arm '{row['arm']}' has role 'other' in arms.csv: not an intervention or comparator arm"
+            )
         elif stat in ("count", "proportion"):
-            reason = ("counts/proportions (binary outcome): this pipeline computes continuous "
-                      "effect sizes only")
+            reason = (
+                "counts/proportions (binary outcome): this pipeline computes continuous "
+                "effect sizes only"
+            )
         elif stat == "p_above":
             reason = "'not significant' only: neither size nor direction of an effect"
         elif stat in MEDIAN_STATISTICS:
-            reason = ("a median, IQR or range gives a mean and SD (Luo et al. 2018, Wan et al. "
-                      "2014) only with the median, its IQR and/or range and the arm's n, and only "
-                      "where no mean is reported; this arm and timepoint lack one of them")
+            reason = (
+                "a median, IQR or range gives a mean and SD (Luo et al. 2018, Wan et al. "
+                "2014) only with the median, its IQR and/or range and the arm's n, and only "
+                "where no mean is reported; this arm and timepoint lack one of them"
+            )
         elif row["arm"] == BETWEEN and not controlled.get(row["study_id"], False):
             reason = "between-arm figure of a study not marked controlled in studies.csv"
         elif row["arm"] == BETWEEN and (gap := _between_gap(selected, row)):
             reason = gap
         elif row["arm"] == BETWEEN:
-            reason = ("between-arm statistic that no computed comparison uses (several "
-                      "intervention/comparator pairs, or a baseline comparison)")
+            reason = (
+                "between-arm statistic that no computed comparison uses (several "
+                "intervention/comparator pairs, or a baseline comparison)"
+            )
         elif stat == "n":
             reason = "sample size of an arm with no estimable effect in this subgroup and outcome"
         elif stat in ("se", "ci_low", "ci_high") and pd.isna(row["n"]):
-            reason = ("an SE or CI of a mean needs the arm's n to give an SD (Handbook 6.5.2.2); "
-                      "n is neither reported nor assumed (config assumptions.sample_sizes)")
+            reason = (
+                "an SE or CI of a mean needs the arm's n to give an SD (Handbook 6.5.2.2); "
+                "n is neither reported nor assumed (config assumptions.sample_sizes)"
+            )
         else:
-            reason = (f"no estimand is complete for this arm, subgroup and outcome (needs mean "
-                      f"and SD/SE/CI at baseline and end, or change mean and SD, or a paired "
-                      f"test with n; this row gives {stat} at {row['timepoint']})")
+            reason = (
+                f"no estimand is complete for this arm, subgroup and outcome (needs mean "
+                f"and SD/SE/CI at baseline and end, or change mean and SD, or a paired "
+                f"test with n; this row gives {stat} at {row['timepoint']})"
+            )
         out.append({c: row[c] for c in ESTIMABILITY_COLUMNS[:-1]} | {"reason": reason})
     return pd.DataFrame(out, columns=ESTIMABILITY_COLUMNS)
 
@@ -1505,19 +2076,26 @@ def estimability(summary_all: pd.DataFrame, selected: pd.DataFrame, effects: pd.
 def _between_gap(summary: pd.DataFrame, row: pd.Series) -> str:
     """Why a between-arm statistic gives no effect when its cell lacks a difference or the arms'
     n; '' when neither is missing."""
-    cell = summary[(summary["study_id"] == row["study_id"]) & (summary["subgroup"] == row[
-        "subgroup"]) & (summary["outcome"] == row["outcome"])]
+    cell = summary[
+        (summary["study_id"] == row["study_id"])
+        & (summary["subgroup"] == row["subgroup"])
+        & (summary["outcome"] == row["outcome"])
+    ]
     stats_ = set(cell["statistic"])
     if not stats_ & {"mean", "median", "estimate"}:
-        return ("between-arm statistic without a difference in this subgroup and outcome: "
-                "neither the arms' means (or medians) nor a reported estimate of the difference "
-                "(statistic 'estimate')")
+        return (
+            "between-arm statistic without a difference in this subgroup and outcome: "
+            "neither the arms' means (or medians) nor a reported estimate of the difference "
+            "(statistic 'estimate')"
+        )
     arm_n = cell[(cell["arm"] != BETWEEN) & ((cell["statistic"] == "n") | cell["n"].notna())]
     if arm_n["arm"].nunique() < 2:
-        return ("between-arm statistic whose arms' n is not reported in this subgroup and "
-                "outcome: the SE of a difference and its SMD need n per arm (reported, or assumed "
-                "in config assumptions.sample_sizes); a difference of proportions (risk "
-                "difference) is outside this continuous-outcome pipeline whatever the n")
+        return (
+            "between-arm statistic whose arms' n is not reported in this subgroup and "
+            "outcome: the SE of a difference and its SMD need n per arm (reported, or assumed "
+            "in config assumptions.sample_sizes); a difference of proportions (risk "
+            "difference) is outside this continuous-outcome pipeline whatever the n"
+        )
     return ""
 
 
@@ -1537,8 +2115,10 @@ def select_for_pooling(effects: pd.DataFrame, spec: dict) -> pd.DataFrame:
     family of estimands (the config schema enforces it), and the per-study priority picks one.
     """
     if {"between_change", "between_post"} <= set(spec["estimands"]):
-        raise ValueError("change-score and end-of-treatment SMDs are never pooled together: a "
-                         "pooling set lists between_change or between_post, not both")
+        raise ValueError(
+            "change-score and end-of-treatment SMDs are never pooled together: a "
+            "pooling set lists between_change or between_post, not both"
+        )
     df = effects[np.isfinite(effects["yi"].astype(float))]
     if "forensic_flags" in df.columns:  # values that failed a forensic check are never pooled
         df = df[~has_forensic_flag(df)]

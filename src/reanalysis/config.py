@@ -24,8 +24,9 @@ class ConfigError(ValueError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(f"invalid configuration ({len(problems)} problem(s)):\n  "
-                         + "\n  ".join(problems))
+        super().__init__(
+            f"invalid configuration ({len(problems)} problem(s)):\n  " + "\n  ".join(problems)
+        )
 
 
 def yaml_problems(path: str | Path) -> list[str]:
@@ -37,23 +38,29 @@ def yaml_problems(path: str | Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        line = path.read_bytes()[:err.start].count(b"\n") + 1
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
         return [f"{path} line {line}: not valid UTF-8; save the file as UTF-8"]
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        what = " ".join(x for x in (getattr(err, "context", None), getattr(err, "problem", None))
-                        if x) or str(err).splitlines()[0]
+        what = (
+            " ".join(x for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x)
+            or str(err).splitlines()[0]
+        )
         start = getattr(err, "context_mark", None)
         if start is not None and mark is not None and start.line != mark.line:
             what += f" (started on line {start.line + 1})"
-        return [f"{path}{where}: not valid YAML: {what}; check the indentation, brackets and "
-                "quotes there and on the line before"]
+        return [
+            f"{path}{where}: not valid YAML: {what}; check the indentation, brackets and "
+            "quotes there and on the line before"
+        ]
     if not isinstance(data, dict):
-        return [f"{path}: expected keys and values (a YAML mapping), got "
-                f"{type(data).__name__ if data is not None else 'an empty file'}"]
+        return [
+            f"{path}: expected keys and values (a YAML mapping), got "
+            f"{type(data).__name__ if data is not None else 'an empty file'}"
+        ]
     return []
 
 
@@ -103,8 +110,12 @@ def _describe(err: jsonschema.ValidationError) -> str:
         missing = [k for k in err.validator_value if k not in val]
         return f"missing key {missing[0]!r} (required: {', '.join(err.validator_value)})"
     if v == "additionalProperties":
-        extra = [k for k in val if k not in sch.get("properties", {})
-                 and not any(re.search(p, k) for p in sch.get("patternProperties", {}))]
+        extra = [
+            k
+            for k in val
+            if k not in sch.get("properties", {})
+            and not any(re.search(p, k) for p in sch.get("patternProperties", {}))
+        ]
         allowed = ", ".join(sch.get("properties", {})) or "none"
         if sch.get("additionalProperties") is False:
             return f"unknown key(s) {', '.join(map(repr, extra))} (allowed: {allowed})"
@@ -116,11 +127,12 @@ def _describe(err: jsonschema.ValidationError) -> str:
         return f"got {got} ({type(val).__name__}); expected {_allowed(sch)}"
     if v == "pattern":
         what = "key name" if "propertyNames" in err.schema_path else "got"
-        return (f"{what} {got} not allowed; must match {err.validator_value} (letters, digits, "
-                "'_', '.', '-')")
+        return (
+            f"{what} {got} not allowed; must match {err.validator_value} (letters, digits, "
+            "'_', '.', '-')"
+        )
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        word = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">",
-                "exclusiveMaximum": "<"}[v]
+        word = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
         return f"got {got}; must be {word} {err.validator_value}"
     if v in ("minItems", "maxItems"):
         word = "at least" if v == "minItems" else "at most"
@@ -137,14 +149,17 @@ def _describe(err: jsonschema.ValidationError) -> str:
     return f"got {got}: {err.message[:200]}"
 
 
-def config_problems(config: dict, schema_path: str | Path = SCHEMA,
-                    config_path: str | Path | None = None) -> list[str]:
+def config_problems(
+    config: dict, schema_path: str | Path = SCHEMA, config_path: str | Path | None = None
+) -> list[str]:
     """Every schema problem of ``config``, one line each: ``path (line N): value and what is
     allowed``; the line is that of the key in ``config_path`` where the file has it."""
     schema = yaml.safe_load(Path(schema_path).read_text())
     lines = _key_lines(config_path)
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(config),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    )
     problems = []
     for err in errors:
         path = tuple(err.absolute_path)
@@ -152,16 +167,16 @@ def config_problems(config: dict, schema_path: str | Path = SCHEMA,
             extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
             if extra:  # point at the first unknown key itself
                 path = (*path, extra[0])
-        line = next((lines[path[:i]] for i in range(len(path), 0, -1) if path[:i] in lines),
-                    None)
+        line = next((lines[path[:i]] for i in range(len(path), 0, -1) if path[:i] in lines), None)
         where = "/".join(map(str, err.absolute_path)) or "(top level)"
         at = f" ({config_path} line {line})" if line and config_path else ""
         problems.append(f"{where}{at}: {_describe(err)}")
     return list(dict.fromkeys(problems))
 
 
-def validate_config(config: dict, schema_path: str | Path = SCHEMA,
-                    config_path: str | Path | None = None) -> dict:
+def validate_config(
+    config: dict, schema_path: str | Path = SCHEMA, config_path: str | Path | None = None
+) -> dict:
     problems = config_problems(config, schema_path, config_path)
     if problems:
         raise ConfigError(problems)

@@ -46,8 +46,7 @@ def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.Data
             raise KeyError(f"reading_overrides: no row with row_id {row_id!r}")
         same = (summary[key] == primary[key].iloc[0]).all(axis=1)
         cell = ["study_id", "subgroup", "outcome"]
-        alt = (summary[cell] == primary[cell].iloc[0]).all(axis=1) & (
-            summary["reading"] == reading)
+        alt = (summary[cell] == primary[cell].iloc[0]).all(axis=1) & (summary["reading"] == reading)
         if not alt.any():
             raise KeyError(f"reading_overrides: {row_id!r} has no reading {reading!r}")
         keep &= ~same
@@ -77,8 +76,9 @@ def curate(tables: Mapping[str, pd.DataFrame], config: dict) -> dict[str, pd.Dat
         if "arms" not in tables:
             raise KeyError("the summary table needs the arms table (arm roles)")
         roles = arm_roles(tables["arms"])
-        summary = tables[SUMMARY].assign(role=lambda d: [
-            roles.get(key) for key in zip(d["study_id"], d["arm"], strict=True)])
+        summary = tables[SUMMARY].assign(
+            role=lambda d: [roles.get(key) for key in zip(d["study_id"], d["arm"], strict=True)]
+        )
         out["summary_all"] = summary
         out["summary"] = select_readings(summary, config.get("reading_overrides") or {})
     return out
@@ -101,9 +101,13 @@ def unpooled_rows(summary_all: pd.DataFrame, outcomes: Iterable[str]) -> pd.Data
     outcomes = list(outcomes)
     rows = summary_all.loc[~summary_all["outcome"].isin(outcomes)]
     listed = ", ".join(outcomes) or "none"
-    return rows.assign(reason=[
-        f"outcome {o!r} is in no pooling set (config meta_analysis.sets outcomes: {listed}): "
-        f"pooled nowhere{_did_you_mean(o, outcomes)}" for o in rows["outcome"]])
+    return rows.assign(
+        reason=[
+            f"outcome {o!r} is in no pooling set (config meta_analysis.sets outcomes: {listed}): "
+            f"pooled nowhere{_did_you_mean(o, outcomes)}"
+            for o in rows["outcome"]
+        ]
+    )
 
 
 def unpooled_warnings(summary_all: pd.DataFrame, outcomes: Iterable[str], path) -> list[str]:
@@ -116,14 +120,18 @@ def unpooled_warnings(summary_all: pd.DataFrame, outcomes: Iterable[str], path) 
         hint = _did_you_mean(outcome, outcomes)
         if hint:
             lines = ", ".join(str(int(i) + 2) for i in group.index)
-            warnings.append(f"{path}: line(s) {lines}, field 'outcome': {outcome!r} is in no "
-                            f"pooling set (config meta_analysis.sets), so these rows are pooled "
-                            f"nowhere{hint}")
+            warnings.append(
+                f"{path}: line(s) {lines}, field 'outcome': {outcome!r} is in no "
+                f"pooling set (config meta_analysis.sets), so these rows are pooled "
+                f"nowhere{hint}"
+            )
         else:
             other.append(outcome)
     if other:
-        warnings.append(f"{path}: {len(other)} outcome(s) in no pooling set, pooled nowhere "
-                        f"(listed in results/estimability.csv): {', '.join(other)}")
+        warnings.append(
+            f"{path}: {len(other)} outcome(s) in no pooling set, pooled nowhere "
+            f"(listed in results/estimability.csv): {', '.join(other)}"
+        )
     return warnings
 
 

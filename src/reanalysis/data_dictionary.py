@@ -16,9 +16,9 @@ SOURCE = {
     "source": "where the figure or fact comes from (article, table, page; address where there is one)",
     "location": "where in the source (table, section, sentence)",
     "status": "`reported` (read in the source), `second-hand` (from a secondary summary), "
-              "`inference` (the figure is reported but which analysis it belongs to is our reading "
-              "of an ambiguous sentence; the other reading is a row of its own), `derived` "
-              "(computed from reported figures) or `assumption` (named assumption, no source)",
+    "`inference` (the figure is reported but which analysis it belongs to is our reading "
+    "of an ambiguous sentence; the other reading is a row of its own), `derived` "
+    "(computed from reported figures) or `assumption` (named assumption, no source)",
     "note": "free text for the curator (never read by the analysis)",
 }
 
@@ -31,37 +31,38 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "row_id": "unique id of the row (cited in error messages and provenance)",
             "study_id": "the study (a `study_id` of studies.csv)",
             "arm": "the arm as the source names it (its role is in arms.csv); `between` for a "
-                   "statistic of the intervention-minus-comparator difference",
+            "statistic of the intervention-minus-comparator difference",
             "subgroup": "`all` for the whole sample, else the subgroup's name",
             "outcome": "the outcome (a name the config's pooling sets and claims use)",
             "instrument": "the measuring instrument (a row of instruments.csv where its range is known)",
             "scale_min": "lowest possible score of the instrument (empty if unknown)",
             "scale_max": "highest possible score of the instrument (empty if unknown)",
             "lower_is_better": "`true` if a lower score is better (effects are oriented so that "
-                               "benefit is positive)",
+            "benefit is positive)",
             "timepoint": "`baseline`, `end` (end of treatment) or `change` (end minus baseline)",
             "statistic": "what `value` is: mean, sd, se, n, p_value, p_below/p_above (p reported "
-                         "only as < or > a bound), t, ci_low/ci_high, estimate (of a difference), "
-                         "count, proportion, r, reported_improvement, median, iqr_low/iqr_high "
-                         "(quartiles), range_low/range_high (minimum/maximum; a median with its "
-                         "IQR and/or range and n gives a mean and SD by Luo 2018 / Wan 2014), "
-                         "`not_reported` (the source says the outcome was measured but reports "
-                         "no result for it: no effect; the study characteristics show the outcome as "
-                         "measured with its result not reported, i.e. selective reporting)",
+            "only as < or > a bound), t, ci_low/ci_high, estimate (of a difference), "
+            "count, proportion, r, reported_improvement, median, iqr_low/iqr_high "
+            "(quartiles), range_low/range_high (minimum/maximum; a median with its "
+            "IQR and/or range and n gives a mean and SD by Luo 2018 / Wan 2014), "
+            "`not_reported` (the source says the outcome was measured but reports "
+            "no result for it: no effect; the study characteristics show the outcome as "
+            "measured with its result not reported, i.e. selective reporting)",
             "value": "the figure as written in the source (its decimals are its precision); "
-                     "empty in a `not_reported` row and only there",
+            "empty in a `not_reported` row and only there",
             "n": "the sample size the figure rests on, where the source gives it with the figure",
             "reading": "`primary` (the reading the analyses use by default; it says nothing about "
-                       "the source, which `source` and `status` give), or the name of another "
-                       "reading of an ambiguous report, whose rows may name another arm, timepoint "
-                       "or statistic of the same study, subgroup and outcome (the config's "
-                       "`reading_overrides` chooses; `ambiguous_readings` lists the pairs the "
-                       "sensitivity table and the ledger explore)",
+            "the source, which `source` and `status` give), or the name of another "
+            "reading of an ambiguous report, whose rows may name another arm, timepoint "
+            "or statistic of the same study, subgroup and outcome (the config's "
+            "`reading_overrides` chooses; `ambiguous_readings` lists the pairs the "
+            "sensitivity table and the ledger explore)",
             **SOURCE,
         },
     ),
     "studies": (
-        "one study", "every analysis (required)",
+        "one study",
+        "every analysis (required)",
         {
             "study_id": "unique short id (lower case, e.g. author and year)",
             "citation": "full citation",
@@ -69,8 +70,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "role": "the case's own category of the study (e.g. `intervention`, `levels`)",
             "design": "the design in words",
             "allocation": "how patients were allocated: `parallel`, `crossover` (analysed as paired, "
-                          "patients counted once) or `single group`; empty: not stated (analysed "
-                          "as parallel groups)",
+            "patients counted once) or `single group`; empty: not stated (analysed "
+            "as parallel groups)",
             "allocation_source": "where `allocation` comes from (quote and address)",
             "allocation_status": "status of `allocation` (reported / second-hand / inference)",
             "controlled": "`true` if the study has a comparator group",
@@ -81,9 +82,9 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "n_source_status": "whether `n_total` was found (`reported`, `not found`, ...)",
             "dose_mg_per_day": "daily dose in mg as the source states it",
             "dose_basis": "what those mg weigh: `elemental` (the element itself), `salt` (the "
-                          "compound), `product label` (a product's stated strength, salt or "
-                          "element not said) or `not stated`; empty: not recorded. Only an "
-                          "elemental dose is compared with an upper limit",
+            "compound), `product label` (a product's stated strength, salt or "
+            "element not said) or `not stated`; empty: not recorded. Only an "
+            "elemental dose is compared with an upper limit",
             "form": "the preparation (salt, brand)",
             "route": "route of administration",
             "duration_weeks": "treatment duration in weeks",
@@ -96,7 +97,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "arms": (
-        "one arm of one study", "effect sizes (required)",
+        "one arm of one study",
+        "effect sizes (required)",
         {
             "study_id": "the study",
             "arm": "the arm's name as used in summary_stats.csv (`between` is reserved)",
@@ -129,7 +131,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "claims": (
-        "one sentence of a source article", "the claims ledger",
+        "one sentence of a source article",
+        "the claims ledger",
         {
             "claim_id": "unique id",
             "source_file": "the article's file in ../shared/sources/",
@@ -153,8 +156,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "subgroup_label": "how the reader-facing text names the subgroup",
             **SOURCE,
             "claim_year": "the year the sentence was published, where its source states it "
-                          "(studies published in a later year are shown as later evidence and do "
-                          "not decide the verdict); empty: not known, every study counts",
+            "(studies published in a later year are shown as later evidence and do "
+            "not decide the verdict); empty: not known, every study counts",
         },
     ),
     "score_ranges": (
@@ -173,7 +176,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "instruments": (
-        "one measuring instrument", "forensics (SD and GRIM checks), units in the report",
+        "one measuring instrument",
+        "forensics (SD and GRIM checks), units in the report",
         {
             "instrument": "its name as in summary_stats.csv",
             "min": "lowest score",
@@ -186,7 +190,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "grade": (
-        "one GRADE domain judgement for one summary-of-findings outcome", "summary of findings",
+        "one GRADE domain judgement for one summary-of-findings outcome",
+        "summary of findings",
         {
             "outcome": "the summary-of-findings outcome",
             "domain": "risk of bias, inconsistency, indirectness, imprecision or publication bias",
@@ -196,7 +201,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "rob": (
-        "one RoB 2 domain judgement for one study result", "risk-of-bias page",
+        "one RoB 2 domain judgement for one study result",
+        "risk-of-bias page",
         {
             "study_id": "the study",
             "result": "the result judged",
@@ -221,7 +227,8 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         },
     ),
     "safety": (
-        "one safety fact for the reader's bottom line", "bottom line page",
+        "one safety fact for the reader's bottom line",
+        "bottom line page",
         {
             "topic": "the topic (kidney disease, interactions, ...)",
             "statement": "the fact in words",
@@ -237,18 +244,26 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
 def _schemas() -> dict[str, object]:
     from . import data_io
 
-    return {"summary_stats": data_io.SUMMARY_SCHEMA, "studies": data_io.STUDIES_SCHEMA,
-            "levels": data_io.LEVELS_SCHEMA, "arms": data_io.ARMS_SCHEMA,
-            "claims": data_io.CLAIMS_SCHEMA, "score_ranges": data_io.SCORE_RANGES_SCHEMA,
-            "instruments": data_io.INSTRUMENTS_SCHEMA}
+    return {
+        "summary_stats": data_io.SUMMARY_SCHEMA,
+        "studies": data_io.STUDIES_SCHEMA,
+        "levels": data_io.LEVELS_SCHEMA,
+        "arms": data_io.ARMS_SCHEMA,
+        "claims": data_io.CLAIMS_SCHEMA,
+        "score_ranges": data_io.SCORE_RANGES_SCHEMA,
+        "instruments": data_io.INSTRUMENTS_SCHEMA,
+    }
 
 
 def _report_columns() -> dict[str, list[str]]:
     from . import grade, risk_of_bias, study_characteristics
 
-    return {"grade": grade.COLUMNS, "rob": risk_of_bias.COLUMNS,
-            "adverse_events": study_characteristics.AE_COLUMNS,
-            "safety": study_characteristics.SAFETY_COLUMNS}
+    return {
+        "grade": grade.COLUMNS,
+        "rob": risk_of_bias.COLUMNS,
+        "adverse_events": study_characteristics.AE_COLUMNS,
+        "safety": study_characteristics.SAFETY_COLUMNS,
+    }
 
 
 def _allowed(column) -> str:
@@ -261,8 +276,12 @@ def _allowed(column) -> str:
 
 def _type(column) -> str:
     dtype = str(column.dtype)
-    return {"float64": "number", "int64": "integer", "bool": "true/false",
-            "boolean": "true/false/not stated"}.get(dtype, "text" if "str" in dtype else dtype)
+    return {
+        "float64": "number",
+        "int64": "integer",
+        "bool": "true/false",
+        "boolean": "true/false/not stated",
+    }.get(dtype, "text" if "str" in dtype else dtype)
 
 
 def column_rows(table: str) -> list[tuple[str, str, str, str]]:
@@ -283,21 +302,27 @@ def column_rows(table: str) -> list[tuple[str, str, str, str]]:
         rows += [(c, "text", "optional, not checked by validation", meaning[c]) for c in rest]
     else:
         required = _report_columns()[table]
-        rows += [(c, "text or number", "required column" if c in required else "optional",
-                  meaning.get(c, "")) for c in dict.fromkeys([*required, *meaning])]
+        rows += [
+            (c, "text or number", "required column" if c in required else "optional", meaning.get(c, ""))
+            for c in dict.fromkeys([*required, *meaning])
+        ]
     return rows
 
 
 def render() -> str:
     """docs/data.md."""
-    out = ["# Data dictionary\n\n",
-           "Generated by `python -m reanalysis.data_dictionary --write docs/data.md` from the "
-           "validation schemas (types, rules, allowed values) and `reanalysis.data_dictionary` "
-           "(meanings): do not edit by hand. Every table is a UTF-8, comma-separated CSV in a "
-           "case's `data/` folder with a header line; empty fields are missing values.\n"]
+    out = [
+        "# Data dictionary\n\n",
+        "Generated by `python -m reanalysis.data_dictionary --write docs/data.md` from the "
+        "validation schemas (types, rules, allowed values) and `reanalysis.data_dictionary` "
+        "(meanings): do not edit by hand. Every table is a UTF-8, comma-separated CSV in a "
+        "case's `data/` folder with a header line; empty fields are missing values.\n",
+    ]
     for table, (row, readers, _) in TABLES.items():
-        out.append(f"\n## `data/{table}.csv`\n\nOne row: {row}. Read by: {readers}.\n\n"
-                   "| column | type | rule | meaning |\n|---|---|---|---|\n")
+        out.append(
+            f"\n## `data/{table}.csv`\n\nOne row: {row}. Read by: {readers}.\n\n"
+            "| column | type | rule | meaning |\n|---|---|---|---|\n"
+        )
         out += [f"| `{c}` | {t} | {r} | {m} |\n" for c, t, r, m in column_rows(table)]
     return "".join(out)
 

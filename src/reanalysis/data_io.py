@@ -89,12 +89,23 @@ STUDIES_SCHEMA = pa.DataFrameSchema(
         "duration_weeks": pa.Column(float, pa.Check.gt(0), nullable=True),
         **_SOURCE,
         # read by the report and the ledger, optional: an absent column reads as not reported
-        **{c: pa.Column(str, nullable=True, required=False) for c in (
-            "identifier", "comparator", "n_source_status", "form", "route", "population",
-            "note", "primary_outcome", "co_intervention", "label")},
+        **{
+            c: pa.Column(str, nullable=True, required=False)
+            for c in (
+                "identifier",
+                "comparator",
+                "n_source_status",
+                "form",
+                "route",
+                "population",
+                "note",
+                "primary_outcome",
+                "co_intervention",
+                "label",
+            )
+        },
         "dose_mg_per_day": pa.Column(str, nullable=True, required=False),
-        "dose_basis": pa.Column(str, pa.Check.isin(list(DOSE_BASES)), nullable=True,
-                                required=False),
+        "dose_basis": pa.Column(str, pa.Check.isin(list(DOSE_BASES)), nullable=True, required=False),
         "year": pa.Column(float, pa.Check.in_range(1000, 3000), nullable=True, required=False),
     },
     strict=False,
@@ -123,8 +134,13 @@ LEVELS_SCHEMA = pa.DataFrameSchema(
 ARMS_SCHEMA = pa.DataFrameSchema(
     {
         "study_id": _text(),
-        "arm": pa.Column(str, checks=[pa.Check.str_length(min_value=1),
-                                      pa.Check.ne(BETWEEN, error=f"'{BETWEEN}' is reserved")]),
+        "arm": pa.Column(
+            str,
+            checks=[
+                pa.Check.str_length(min_value=1),
+                pa.Check.ne(BETWEEN, error=f"'{BETWEEN}' is reserved"),
+            ],
+        ),
         "role": pa.Column(str, pa.Check.isin(ROLES)),
         "description": _text(),
         **_SOURCE,
@@ -134,9 +150,21 @@ ARMS_SCHEMA = pa.DataFrameSchema(
     unique=["study_id", "arm"],
 )
 
-CLAIM_TYPES = ["effect", "within_arm_change", "subgroup_effect", "vote_count",
-               "uncontrolled_proportion", "untraceable_citation", "levels", "level_study",
-               "association", "design", "first_of_kind", "fact", "not_checkable"]
+CLAIM_TYPES = [
+    "effect",
+    "within_arm_change",
+    "subgroup_effect",
+    "vote_count",
+    "uncontrolled_proportion",
+    "untraceable_citation",
+    "levels",
+    "level_study",
+    "association",
+    "design",
+    "first_of_kind",
+    "fact",
+    "not_checkable",
+]
 
 CLAIMS_SCHEMA = pa.DataFrameSchema(
     {
@@ -150,8 +178,7 @@ CLAIMS_SCHEMA = pa.DataFrameSchema(
         "study_id": pa.Column(str, nullable=True),
         "outcome": pa.Column(str, nullable=True),
         "claim_type": pa.Column(str, pa.Check.isin(CLAIM_TYPES)),
-        "scope": pa.Column(str, pa.Check.isin(["general", "subgroup", "some", "mixed"]),
-                           nullable=True),
+        "scope": pa.Column(str, pa.Check.isin(["general", "subgroup", "some", "mixed"]), nullable=True),
         "direction": pa.Column(str, nullable=True),
         "asserted_value": pa.Column(str, nullable=True),
         "asserted_year": pa.Column(float, nullable=True),
@@ -164,8 +191,7 @@ CLAIMS_SCHEMA = pa.DataFrameSchema(
         **_SOURCE,
         # optional: the year the sentence was published (evidence from later years is shown as
         # later evidence and does not decide the verdict); empty or absent: not known
-        "claim_year": pa.Column(float, pa.Check.in_range(1000, 3000), nullable=True,
-                                required=False),
+        "claim_year": pa.Column(float, pa.Check.in_range(1000, 3000), nullable=True, required=False),
     },
     strict=True,
     coerce=True,
@@ -208,9 +234,12 @@ INSTRUMENTS_SCHEMA = pa.DataFrameSchema(
 
 def _min_below_max(id_col: str):
     def check(df: pd.DataFrame) -> list[str]:
-        return [f"{_where(df, idx, id_col)}, field 'max': max {r['max']} must exceed min {r['min']}"
-                for idx, r in df.iterrows()
-                if pd.notna(r["min"]) and pd.notna(r["max"]) and not r["min"] < r["max"]]
+        return [
+            f"{_where(df, idx, id_col)}, field 'max': max {r['max']} must exceed min {r['min']}"
+            for idx, r in df.iterrows()
+            if pd.notna(r["min"]) and pd.notna(r["max"]) and not r["min"] < r["max"]
+        ]
+
     return check
 
 
@@ -227,7 +256,7 @@ def _in_words(check: str, got) -> str | None:
     of a value that is not a number)."""
     if check in ("column_in_dataframe", "column_in_schema") or "TypeError(" in str(got):
         return None  # columns: :func:`_column_problems`
-    arg = check[check.find("(") + 1:-1] if "(" in check else ""
+    arg = check[check.find("(") + 1 : -1] if "(" in check else ""
     if check == "not_nullable":
         return "empty, but a value is required"
     if check.startswith("isin("):
@@ -243,8 +272,12 @@ def _in_words(check: str, got) -> str | None:
         return "empty, but a value is required"
     if check.startswith("str_matches("):
         return f"got {got!r}; must match {arg}"
-    words = {"greater_than(": ">", "greater_than_or_equal_to(": ">=", "less_than(": "<",
-             "less_than_or_equal_to(": "<="}
+    words = {
+        "greater_than(": ">",
+        "greater_than_or_equal_to(": ">=",
+        "less_than(": "<",
+        "less_than_or_equal_to(": "<=",
+    }
     for prefix, word in words.items():
         if check.startswith(prefix):
             return f"must be {word} {arg}, got {got!r}"
@@ -257,11 +290,17 @@ def _column_problems(raw: pd.DataFrame, schema: pa.DataFrameSchema) -> list[str]
     """Missing required columns and, in a closed table, unknown ones, each with the columns the
     file must have / may have."""
     required = [n for n, c in schema.columns.items() if c.required]
-    problems = [f"missing column {c!r} (required: {', '.join(required)})"
-                for c in required if c not in raw.columns]
+    problems = [
+        f"missing column {c!r} (required: {', '.join(required)})"
+        for c in required
+        if c not in raw.columns
+    ]
     if schema.strict:
-        problems += [f"unknown column {c!r} (allowed: {', '.join(schema.columns)})"
-                     for c in raw.columns if c not in schema.columns]
+        problems += [
+            f"unknown column {c!r} (allowed: {', '.join(schema.columns)})"
+            for c in raw.columns
+            if c not in schema.columns
+        ]
     return problems
 
 
@@ -293,23 +332,28 @@ def _read(path: str | Path) -> tuple[pd.DataFrame | None, list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[:err.start].count(b"\n") + 1
-        return None, [f"line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file "
-                      "as UTF-8"]
+        line = data[: err.start].count(b"\n") + 1
+        return None, [
+            f"line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8"
+        ]
     header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     if "," not in header:
         found = next((d for d in (";", "\t", "|") if d in header), None)
         if found:
             shown = "tab" if found == "\t" else repr(found)
-            return None, [f"line 1: file is not comma-separated (found {shown}); save it as CSV "
-                          "with commas between fields"]
+            return None, [
+                f"line 1: file is not comma-separated (found {shown}); save it as CSV "
+                "with commas between fields"
+            ]
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except pd.errors.ParserError as err:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
         if m:
-            return None, [f"line {m[2]}: {m[3]} fields, but the header has {m[1]} (a field "
-                          "holding a comma needs double quotes)"]
+            return None, [
+                f"line {m[2]}: {m[3]} fields, but the header has {m[1]} (a field "
+                "holding a comma needs double quotes)"
+            ]
         return None, [f"not a readable CSV: {str(err).splitlines()[0]}"]
     if raw.empty:
         return None, ["header only: the file has no data rows"]
@@ -324,19 +368,25 @@ def _non_finite(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | Non
             continue
         num = pd.to_numeric(raw[name], errors="coerce")
         bad = raw[name].notna() & num.notna() & ~np.isfinite(num.astype(float))
-        problems += [f"{_where(raw, idx, id_col)}, field '{name}': must be a finite number, got "
-                     f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
+        problems += [
+            f"{_where(raw, idx, id_col)}, field '{name}': must be a finite number, got "
+            f"{raw.at[idx, name]!r}"
+            for idx in raw.index[bad]
+        ]
         nan_text = raw[name].notna() & raw[name].str.strip().str.lower().isin(["nan", "na", "n/a"])
-        hint = ("leave the field empty if nothing was reported"
-                if col.nullable and not (schema is SUMMARY_SCHEMA and name == "value")
-                else "this field needs a number")
-        problems += [f"{_where(raw, idx, id_col)}, field '{name}': {raw.at[idx, name]!r} is not a "
-                     f"number ({hint})" for idx in raw.index[nan_text]]
+        hint = (
+            "leave the field empty if nothing was reported"
+            if col.nullable and not (schema is SUMMARY_SCHEMA and name == "value")
+            else "this field needs a number"
+        )
+        problems += [
+            f"{_where(raw, idx, id_col)}, field '{name}': {raw.at[idx, name]!r} is not a number ({hint})"
+            for idx in raw.index[nan_text]
+        ]
     return problems
 
 
-def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None
-                    ) -> list[str]:
+def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str | None) -> list[str]:
     """Turn 'true'/'false' text into booleans in place (pandas would read any non-empty text,
     'false' included, as True); in a nullable column 'not stated' (the source is silent) reads as
     missing; anything else is a problem naming line and field."""
@@ -347,9 +397,12 @@ def _parse_booleans(raw: pd.DataFrame, schema: pa.DataFrameSchema, id_col: str |
         text = raw[name].str.strip().str.lower()
         allowed = ["true", "false"] + ([NOT_STATED] if col.nullable else [])
         bad = raw[name].notna() & ~text.isin(allowed)
-        problems += [f"{_where(raw, idx, id_col)}, field '{name}': expected "
-                     f"{' or '.join(allowed)}, got "
-                     f"{raw.at[idx, name]!r}" for idx in raw.index[bad]]
+        problems += [
+            f"{_where(raw, idx, id_col)}, field '{name}': expected "
+            f"{' or '.join(allowed)}, got "
+            f"{raw.at[idx, name]!r}"
+            for idx in raw.index[bad]
+        ]
         raw[name] = pd.array(text.map({"true": True, "false": False}), dtype="boolean")
     return problems
 
@@ -370,9 +423,11 @@ def _check(path, schema, id_col, extra_checks=None) -> tuple[pd.DataFrame | None
     df = schema.validate(raw) if not problems else _coerce(raw, schema)
     for name, col in schema.columns.items():  # absent optional columns: empty (not reported)
         if name not in df.columns:
-            df[name] = pd.Series(np.nan if str(col.dtype) == "float64" else None,
-                                 index=df.index, dtype=float if str(col.dtype) == "float64"
-                                 else object)
+            df[name] = pd.Series(
+                np.nan if str(col.dtype) == "float64" else None,
+                index=df.index,
+                dtype=float if str(col.dtype) == "float64" else object,
+            )
     problems += _plausible(df, schema, id_col)
     if "value" in raw.columns and schema is SUMMARY_SCHEMA:  # precision as written ('0.930': 3)
         df["value_decimals"] = text["value"].map(_text_decimals)
@@ -393,8 +448,10 @@ def _plausible(df: pd.DataFrame, schema: pa.DataFrameSchema, id_col) -> list[str
             continue
         for idx, v in df[name].items():
             if pd.notna(v) and (v != int(v) or v > N_MAX):
-                problems.append(f"{_where(df, idx, id_col)}, field '{name}': a sample size must "
-                                f"be a whole number up to {N_MAX:,}, got {v:g}")
+                problems.append(
+                    f"{_where(df, idx, id_col)}, field '{name}': a sample size must "
+                    f"be a whole number up to {N_MAX:,}, got {v:g}"
+                )
     return problems
 
 
@@ -442,20 +499,30 @@ def _summary_checks(df: pd.DataFrame) -> list[str]:
         stat, v = row["statistic"], row["value"]
         lo, hi = row["scale_min"], row["scale_max"]
         if stat == NOT_REPORTED and pd.notna(v):
-            add(idx, "value", f"a '{NOT_REPORTED}' row (measured, no result reported) has no "
-                f"value: leave the field empty, got {v:g}")
+            add(
+                idx,
+                "value",
+                f"a '{NOT_REPORTED}' row (measured, no result reported) has no "
+                f"value: leave the field empty, got {v:g}",
+            )
         if pd.isna(v):  # a figure that failed the schema (e.g. 'abc') was reported there
             if stat != NOT_REPORTED:
-                add(idx, "value", f"required: the figure of this {stat} (empty only in a "
-                    f"'{NOT_REPORTED}' row)")
+                add(
+                    idx,
+                    "value",
+                    f"required: the figure of this {stat} (empty only in a '{NOT_REPORTED}' row)",
+                )
             continue
         if pd.notna(lo) and pd.notna(hi) and lo >= hi:
             add(idx, "scale_max", f"scale_max {hi} must exceed scale_min {lo}")
         if stat == "mean" and pd.notna(lo) and pd.notna(hi) and not lo <= v <= hi:
             add(idx, "value", f"mean {v} lies outside the scale [{lo}, {hi}]")
         if stat in ("sd", "se") and not v > 0:
-            add(idx, "value", f"{stat} must be > 0 (an SD or SE of 0 gives an infinite effect "
-                f"size), got {v}")
+            add(
+                idx,
+                "value",
+                f"{stat} must be > 0 (an SD or SE of 0 gives an infinite effect size), got {v}",
+            )
         if stat in ("p_value", "p_below", "p_above", "proportion") and not 0 <= v <= 1:
             add(idx, "value", f"{stat} must lie in [0, 1], got {v}")
         if stat in ("n", "count") and np.isfinite(v) and (v < 0 or v != int(v) or v > N_MAX):
@@ -463,8 +530,11 @@ def _summary_checks(df: pd.DataFrame) -> list[str]:
         width = hi - lo if pd.notna(lo) and pd.notna(hi) and hi > lo else None
         cap = RANGE_FACTOR * width if width else VALUE_CAP
         if stat in ("sd", "se", "ci_low", "ci_high", "estimate", "mean", "t") and abs(v) > cap:
-            basis = (f"{RANGE_FACTOR:g} x the scale's range {width:g}" if width
-                     else f"{VALUE_CAP:g} (no scale range given)")
+            basis = (
+                f"{RANGE_FACTOR:g} x the scale's range {width:g}"
+                if width
+                else f"{VALUE_CAP:g} (no scale range given)"
+            )
             add(idx, "value", f"{stat} = {v:g} is implausibly large: at most {basis}")
     dup = df.duplicated(KEY, keep=False)
     for idx in df.index[dup]:
@@ -478,21 +548,27 @@ def _interval_order(df: pd.DataFrame) -> list[str]:
     problems = []
     figure = ["study_id", "arm", "subgroup", "outcome", "timepoint", "reading"]
     for _, group in df.loc[df["value"].notna()].groupby(figure, sort=False):
-        by = {stat: (idx, v) for idx, stat, v in zip(group.index, group["statistic"],
-                                                      group["value"], strict=True)}
+        by = {
+            stat: (idx, v)
+            for idx, stat, v in zip(group.index, group["statistic"], group["value"], strict=True)
+        }
         if "ci_low" not in by or "ci_high" not in by:
             continue
         (i_lo, lo), (i_hi, hi) = by["ci_low"], by["ci_high"]
         if lo > hi:
-            problems.append(f"{_where(df, i_lo, 'row_id')}, field 'value': CI low {lo:g} is above "
-                            f"CI high {hi:g} (line {int(i_hi) + 2}); swap them")
+            problems.append(
+                f"{_where(df, i_lo, 'row_id')}, field 'value': CI low {lo:g} is above "
+                f"CI high {hi:g} (line {int(i_hi) + 2}); swap them"
+            )
             continue
         for stat in ("estimate", "mean"):
             if stat in by and not lo <= by[stat][1] <= hi:
                 i_est, est = by[stat]
-                problems.append(f"{_where(df, i_est, 'row_id')}, field 'value': {stat} {est:g} "
-                                f"lies outside its CI [{lo:g}, {hi:g}] (lines {int(i_lo) + 2}, "
-                                f"{int(i_hi) + 2})")
+                problems.append(
+                    f"{_where(df, i_est, 'row_id')}, field 'value': {stat} {est:g} "
+                    f"lies outside its CI [{lo:g}, {hi:g}] (lines {int(i_lo) + 2}, "
+                    f"{int(i_hi) + 2})"
+                )
     return problems
 
 
@@ -507,8 +583,12 @@ def _summary_row_checks(summary: pd.DataFrame, roles: dict[tuple[str, str], str]
         arm, stat = row["arm"], row["statistic"]
         if arm == BETWEEN:
             if stat not in BETWEEN_STATISTICS:
-                add(idx, "statistic", f"a '{BETWEEN}' row (intervention minus comparator) cannot "
-                    f"carry {stat!r}; allowed: {', '.join(BETWEEN_STATISTICS)}")
+                add(
+                    idx,
+                    "statistic",
+                    f"a '{BETWEEN}' row (intervention minus comparator) cannot "
+                    f"carry {stat!r}; allowed: {', '.join(BETWEEN_STATISTICS)}",
+                )
             continue
         role = roles.get((row["study_id"], arm))
         if role is None:
@@ -517,15 +597,26 @@ def _summary_row_checks(summary: pd.DataFrame, roles: dict[tuple[str, str], str]
         if role == "other":
             continue
         if stat not in ARM_STATISTICS:
-            add(idx, "statistic", f"an {role} arm cannot carry {stat!r}; allowed: "
-                f"{', '.join(ARM_STATISTICS)}")
+            add(
+                idx,
+                "statistic",
+                f"an {role} arm cannot carry {stat!r}; allowed: {', '.join(ARM_STATISTICS)}",
+            )
         elif stat in TESTS and row["timepoint"] != "change":
-            add(idx, "timepoint", f"a {stat} on one arm must test its change (timepoint 'change'), "
-                f"got {row['timepoint']!r}; a test between arms belongs on arm '{BETWEEN}'")
+            add(
+                idx,
+                "timepoint",
+                f"a {stat} on one arm must test its change (timepoint 'change'), "
+                f"got {row['timepoint']!r}; a test between arms belongs on arm '{BETWEEN}'",
+            )
         n = row["n"] if stat != "n" else row["value"]
         if pd.notna(n) and n < 3:
-            add(idx, "n" if stat != "n" else "value", f"n = {n:g} is too small: a within-arm "
-                "effect needs n >= 3 (Hedges' J needs df = n - 1 > 1)")
+            add(
+                idx,
+                "n" if stat != "n" else "value",
+                f"n = {n:g} is too small: a within-arm "
+                "effect needs n >= 3 (Hedges' J needs df = n - 1 > 1)",
+            )
     return problems
 
 
@@ -533,22 +624,28 @@ def _between_has_arms(summary: pd.DataFrame, roles: dict[tuple[str, str], str]) 
     declared = {}
     for (study, _), role in roles.items():
         declared.setdefault(study, set()).add(role)
-    return [f"{_where(summary, idx, 'row_id')}, field 'arm': a '{BETWEEN}' row needs study "
-            f"{sid!r} to declare an intervention and a comparator arm in arms.csv"
-            for idx, sid in summary.loc[summary["arm"] == BETWEEN, "study_id"].items()
-            if not {"intervention", "comparator"} <= declared.get(sid, set())]
+    return [
+        f"{_where(summary, idx, 'row_id')}, field 'arm': a '{BETWEEN}' row needs study "
+        f"{sid!r} to declare an intervention and a comparator arm in arms.csv"
+        for idx, sid in summary.loc[summary["arm"] == BETWEEN, "study_id"].items()
+        if not {"intervention", "comparator"} <= declared.get(sid, set())
+    ]
 
 
-def _references(df: pd.DataFrame, column: str, known: set, id_col: str, what: str,
-                sep: str | None = None) -> list[str]:
+def _references(
+    df: pd.DataFrame, column: str, known: set, id_col: str, what: str, sep: str | None = None
+) -> list[str]:
     """Every value of ``column`` (each ``sep``-separated item, if ``sep``) must be in ``known``."""
     out = []
     for idx, v in df[column].items():
         if pd.isna(v):
             continue
         items = [x.strip() for x in str(v).split(sep)] if sep else [v]
-        out += [f"{_where(df, idx, id_col)}, field '{column}': unknown {what} {x!r}"
-                for x in items if x and x not in known]
+        out += [
+            f"{_where(df, idx, id_col)}, field '{column}': unknown {what} {x!r}"
+            for x in items
+            if x and x not in known
+        ]
     return out
 
 
@@ -581,23 +678,30 @@ def load_all(paths: dict[str, str | Path], sample_sizes: list[dict] = ()) -> dic
         for key, id_col in (("summary_stats", "row_id"), ("arms", ("study_id", "arm"))):
             df = tables.get(key)
             if df is not None:
-                problems += [f"{paths[key]}: {p}"
-                             for p in _references(df, "study_id", known, id_col, "study")]
+                problems += [
+                    f"{paths[key]}: {p}" for p in _references(df, "study_id", known, id_col, "study")
+                ]
         claims, levels = tables.get("claims"), tables.get("levels")
         if claims is not None:  # a claim may rest on several studies (';'-separated), or on a
             # levels study
             cited = known | (set(levels["study_id"]) if levels is not None else set())
-            problems += [f"{paths['claims']}: {p}" for p in
-                         _references(claims, "study_id", cited, "claim_id", "study", sep=";")]
+            problems += [
+                f"{paths['claims']}: {p}"
+                for p in _references(claims, "study_id", cited, "claim_id", "study", sep=";")
+            ]
     if summary is not None and arms is not None:
         roles = arm_roles(arms)
         path = paths["summary_stats"]
-        problems += [f"{path}: {p}" for p in _summary_row_checks(summary, roles)
-                     + _between_has_arms(summary, roles)]
+        problems += [
+            f"{path}: {p}"
+            for p in _summary_row_checks(summary, roles) + _between_has_arms(summary, roles)
+        ]
         for i, s in enumerate(sample_sizes):
             if (s["study_id"], s["arm"]) not in roles:
-                problems.append(f"config assumptions.sample_sizes[{i}]: arm {s['arm']!r} of study "
-                                f"{s['study_id']!r} is not declared in {paths['arms']}")
+                problems.append(
+                    f"config assumptions.sample_sizes[{i}]: arm {s['arm']!r} of study "
+                    f"{s['study_id']!r} is not declared in {paths['arms']}"
+                )
     if problems:
         err = DataSetError(problems)
         err.tables = tables  # as far as they could be read (None where unusable)

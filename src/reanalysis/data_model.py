@@ -9,9 +9,27 @@ import pandas as pd
 
 STATUSES = ["reported", "second-hand", "inference", "derived", "assumption"]
 STATISTICS = [
-    "mean", "sd", "se", "n", "p_value", "p_below", "p_above", "t", "ci_low", "ci_high",
-    "count", "proportion", "estimate", "r", "reported_improvement",
-    "median", "iqr_low", "iqr_high", "range_low", "range_high", "not_reported",
+    "mean",
+    "sd",
+    "se",
+    "n",
+    "p_value",
+    "p_below",
+    "p_above",
+    "t",
+    "ci_low",
+    "ci_high",
+    "count",
+    "proportion",
+    "estimate",
+    "r",
+    "reported_improvement",
+    "median",
+    "iqr_low",
+    "iqr_high",
+    "range_low",
+    "range_high",
+    "not_reported",
 ]
 # statistic ``not_reported``: the source says the outcome was measured (in this arm, or between
 # arms) but reports no result for it; ``value`` stays empty. Such a row gives no effect; it records
@@ -28,18 +46,48 @@ PARALLEL, CROSSOVER, SINGLE_GROUP = "parallel", "crossover", "single group"
 ALLOCATIONS = [PARALLEL, CROSSOVER, SINGLE_GROUP]
 # studies.csv ``dose_basis``: what the mg of ``dose_mg_per_day`` weigh; only an elemental dose is
 # comparable with an upper limit stated for the element
-DOSE_BASES = {"elemental": "elemental weight",
-              "salt": "weight of the salt; elemental dose not stated",
-              "product label": "the product's stated strength; salt or elemental weight not stated",
-              NOT_STATED: "salt or elemental weight not stated"}
+DOSE_BASES = {
+    "elemental": "elemental weight",
+    "salt": "weight of the salt; elemental dose not stated",
+    "product label": "the product's stated strength; salt or elemental weight not stated",
+    NOT_STATED: "salt or elemental weight not stated",
+}
 # What each arm role may carry; every kind here is converted by ``comparisons`` (or, for 'other'
 # arms and binary counts, listed in results/estimability.csv with the reason); anything else is
 # rejected at validation.
-ARM_STATISTICS = ["mean", "sd", "se", "ci_low", "ci_high", "n", "p_value", "p_below", "p_above",
-                  "t", "count", "proportion", "reported_improvement",
-                  "median", "iqr_low", "iqr_high", "range_low", "range_high", NOT_REPORTED]
-BETWEEN_STATISTICS = ["estimate", "se", "ci_low", "ci_high", "t", "p_value", "p_below", "p_above",
-                      "n", NOT_REPORTED]
+ARM_STATISTICS = [
+    "mean",
+    "sd",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "p_value",
+    "p_below",
+    "p_above",
+    "t",
+    "count",
+    "proportion",
+    "reported_improvement",
+    "median",
+    "iqr_low",
+    "iqr_high",
+    "range_low",
+    "range_high",
+    NOT_REPORTED,
+]
+BETWEEN_STATISTICS = [
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "t",
+    "p_value",
+    "p_below",
+    "p_above",
+    "n",
+    NOT_REPORTED,
+]
 TESTS = ["p_value", "p_below", "p_above", "t"]  # on an arm: a test of its change (timepoint change)
 
 
@@ -62,8 +110,9 @@ def require_columns(df: pd.DataFrame, path: str | Path, columns) -> None:
 
 def blank_fields(row: pd.Series, fields, where: str) -> list[str]:
     """One "required" problem for each of ``fields`` that is empty in ``row``."""
-    return [f"{where}, field '{f}': required" for f in fields
-            if pd.isna(row[f]) or not str(row[f]).strip()]
+    return [
+        f"{where}, field '{f}': required" for f in fields if pd.isna(row[f]) or not str(row[f]).strip()
+    ]
 
 
 class DataSetError(DataValidationError):
@@ -73,5 +122,6 @@ class DataSetError(DataValidationError):
         self.path = "data"
         self.problems = problems
         files = len({p.split(": ", 1)[0] for p in problems})
-        ValueError.__init__(self, f"{len(problems)} problem(s) in {files} file(s)\n  "
-                            + "\n  ".join(problems))
+        ValueError.__init__(
+            self, f"{len(problems)} problem(s) in {files} file(s)\n  " + "\n  ".join(problems)
+        )

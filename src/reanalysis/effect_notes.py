@@ -15,7 +15,8 @@ def p_threshold_only(assumptions) -> bool:
     """True when the effect was derived from 'significant' alone: p set to the assumed
     threshold (``p=``)."""
     return isinstance(assumptions, str) and any(
-        part.strip().startswith("p=") for part in assumptions.split(";"))
+        part.strip().startswith("p=") for part in assumptions.split(";")
+    )
 
 
 def md_unit(instrument, instruments=None) -> str:

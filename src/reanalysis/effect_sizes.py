@@ -108,9 +108,7 @@ def mean_change_var(sd_change_, n) -> np.ndarray:
     return sd_change_**2 / n
 
 
-def smd_change_within(
-    pre, post, sd_pre, n, r, exact: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+def smd_change_within(pre, post, sd_pre, n, r, exact: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Standardised mean change with raw-score standardisation (Becker 1988).
 
     g = J (post - pre) / SD_pre with J on df = n - 1, V = 2 (1 - r) / n + g² / (2 n);

@@ -51,7 +51,7 @@ def decimals(x: float | str) -> int:
 
 def half_unit(d: int) -> float:
     """Half a unit in the last reported decimal: the rounding half-width 0.5 · 10^-d."""
-    return 0.5 * 10.0 ** -d
+    return 0.5 * 10.0**-d
 
 
 def p_two_sample(md, sd, n1, n2) -> float:
@@ -60,8 +60,9 @@ def p_two_sample(md, sd, n1, n2) -> float:
     return float(2.0 * stats.t.sf(abs(md) / se, n1 + n2 - 2))
 
 
-def se_from_reported(kind: str, value: float | tuple[float, float], md: float, df: float,
-                     level: float = 0.95) -> float:
+def se_from_reported(
+    kind: str, value: float | tuple[float, float], md: float, df: float, level: float = 0.95
+) -> float:
     """SE of a difference from a reported statistic (Cochrane Handbook 6.5.2.3).
 
     kind ``se``: the SE itself; ``ci``: (low, high), SE = (high - low) / (2 t_{1-α/2, df});
@@ -124,8 +125,9 @@ def implied_n(md: float, sd: float, p: float, n_max: float = N_MAX) -> float:
     return float(math.exp(optimize.brentq(f, lo, hi, xtol=1e-10)))
 
 
-def implied_n_range(md: float, h_md: float, sds: list[tuple[float, float]], h_sd: float,
-                    p: float, d_p: int, sd_of=None) -> tuple[float, float]:
+def implied_n_range(
+    md: float, h_md: float, sds: list[tuple[float, float]], h_sd: float, p: float, d_p: int, sd_of=None
+) -> tuple[float, float]:
     """Range of :func:`implied_n` when MD, the SDs and p move within their rounding intervals.
 
     ``sds`` are the inputs of ``sd_of`` (a function returning the pooled SD, monotone or not: all
@@ -140,8 +142,9 @@ def implied_n_range(md: float, h_md: float, sds: list[tuple[float, float]], h_sd
     return n_lo, n_hi
 
 
-def implied_r(md: float, sd_pre: tuple[float, float], sd_post: tuple[float, float],
-              n1: float, n2: float, p: float) -> float:
+def implied_r(
+    md: float, sd_pre: tuple[float, float], sd_post: tuple[float, float], n1: float, n2: float, p: float
+) -> float:
     """Pre-post correlation r (same in both arms) at which the change-score t-test of MD gives p.
 
     Change SDs by Handbook 6.5.2.8; p falls as r rises. NaN when no r in [-1, 1) reproduces p.
@@ -167,9 +170,11 @@ def p_check_phrase(effect) -> str:
     if check == P_REPRODUCED:
         return "the reported p is reproduced from the reported means/SDs"
     if check == P_BY_CONSTRUCTION:
-        return (f"the reported p is consistent with the figures by construction (the n per arm "
-                f"was solved from it; every n from {effect['p_n_low']:.0f} to "
-                f"{effect['p_n_high']:.0f} per arm gives it back), so it confirms nothing")
+        return (
+            f"the reported p is consistent with the figures by construction (the n per arm "
+            f"was solved from it; every n from {effect['p_n_low']:.0f} to "
+            f"{effect['p_n_high']:.0f} per arm gives it back), so it confirms nothing"
+        )
     if check == P_NOT_REPRODUCED:
         return f"the reported p is not reproduced: {effect['p_check_detail']}"
     return ""

@@ -37,8 +37,17 @@ from .data_model import BETWEEN, CROSSOVER
 from .effect_sizes import sd_change
 from .html_page import fmt
 
-COLUMNS = ["check", "row_id", "value", "verdict", "detail", "bound", "bound_n", "range_low",
-           "range_high"]
+COLUMNS = [
+    "check",
+    "row_id",
+    "value",
+    "verdict",
+    "detail",
+    "bound",
+    "bound_n",
+    "range_low",
+    "range_high",
+]
 
 
 def max_sd(mean: float, lo: float, hi: float, n: float = math.inf) -> float:
@@ -89,8 +98,12 @@ def _ranges_for(row: pd.Series, ranges: pd.DataFrame):
     out = []
     if pd.notna(row["scale_min"]) and pd.notna(row["scale_max"]):
         out.append((row["scale_min"], row["scale_max"], f"{row['instrument']} scale"))
-    hit = ranges[(ranges["study_id"] == row["study_id"]) & (ranges["subgroup"] == row["subgroup"])
-                 & (ranges["outcome"] == row["outcome"]) & (ranges["timepoint"] == row["timepoint"])]
+    hit = ranges[
+        (ranges["study_id"] == row["study_id"])
+        & (ranges["subgroup"] == row["subgroup"])
+        & (ranges["outcome"] == row["outcome"])
+        & (ranges["timepoint"] == row["timepoint"])
+    ]
     for _, r in hit.iterrows():
         out.append((r["min"], r["max"], f"{r['basis']} ({r['range_id']})"))
     return min(out, key=lambda t: t[1] - t[0]) if out else None
@@ -125,19 +138,38 @@ def sd_checks(summary: pd.DataFrame, ranges: pd.DataFrame, config: dict) -> list
         lo, hi, basis = rng
         m, sd = float(mean_row["value"]), float(sd_row["value"])
         if not lo <= m <= hi:
-            rows.append({"check": "mean_in_range", "row_id": mean_row["row_id"], "value": m,
-                         "verdict": "flag", "detail": f"mean {m} outside [{lo:g}, {hi:g}] ({basis})"})
+            rows.append(
+                {
+                    "check": "mean_in_range",
+                    "row_id": mean_row["row_id"],
+                    "value": m,
+                    "verdict": "flag",
+                    "detail": f"mean {m} outside [{lo:g}, {hi:g}] ({basis})",
+                }
+            )
             continue
         ns, n_note = _n_candidates(sd_row, config)
         n_min = min(ns) if ns else 2
         bound = max_sd(m, lo, hi, n_min)
         verdict = "flag" if sd > bound else "ok"
-        detail = (f"SD {sd:g} {'exceeds' if sd > bound else '<='} the maximum {bound:.2f} "
-                  f"possible for mean {m:g} in [{lo:g}, {hi:g}] at n >= {n_min} ({basis}; "
-                  f"{n_note if ns else 'n unknown: the bound at n = 2, the largest of any n'})")
-        rows.append({"check": "sd_possible", "row_id": sd_row["row_id"], "value": sd,
-                     "verdict": verdict, "detail": detail, "bound": bound, "bound_n": n_min,
-                     "range_low": lo, "range_high": hi})
+        detail = (
+            f"SD {sd:g} {'exceeds' if sd > bound else '<='} the maximum {bound:.2f} "
+            f"possible for mean {m:g} in [{lo:g}, {hi:g}] at n >= {n_min} ({basis}; "
+            f"{n_note if ns else 'n unknown: the bound at n = 2, the largest of any n'})"
+        )
+        rows.append(
+            {
+                "check": "sd_possible",
+                "row_id": sd_row["row_id"],
+                "value": sd,
+                "verdict": verdict,
+                "detail": detail,
+                "bound": bound,
+                "bound_n": n_min,
+                "range_low": lo,
+                "range_high": hi,
+            }
+        )
     return rows
 
 
@@ -154,26 +186,34 @@ def grim_checks(summary: pd.DataFrame, instruments: pd.DataFrame, config: dict) 
         m = float(r["value"])
         informative = [n for n in ns if grim_informative(m, n, g)]
         if not informative:
-            verdict, detail = "inconclusive", (
-                f"GRIM cannot test a mean with {decimals(m)} decimal(s) on a grid of {g:g} at "
-                f"n >= {min(ns)} ({n_note})")
+            verdict, detail = (
+                "inconclusive",
+                (
+                    f"GRIM cannot test a mean with {decimals(m)} decimal(s) on a grid of {g:g} at "
+                    f"n >= {min(ns)} ({n_note})"
+                ),
+            )
         else:
             bad = [n for n in informative if not grim_consistent(m, n, g)]
             good = [n for n in ns if n not in bad]
             if not good:
                 verdict, detail = "flag", f"mean {m:g} is impossible for every n in {ns} ({n_note})"
             elif bad:
-                verdict, detail = "ok", (f"mean {m:g} is impossible for n in {bad} but possible "
-                                         f"for the other n ({n_note})")
+                verdict, detail = (
+                    "ok",
+                    (f"mean {m:g} is impossible for n in {bad} but possible for the other n ({n_note})"),
+                )
             else:
                 verdict, detail = "ok", f"mean {m:g} possible for every n tested ({n_note})"
-        rows.append({"check": "grim", "row_id": r["row_id"], "value": m, "verdict": verdict,
-                     "detail": detail})
+        rows.append(
+            {"check": "grim", "row_id": r["row_id"], "value": m, "verdict": verdict, "detail": detail}
+        )
     return rows
 
 
-def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame,
-                   studies: pd.DataFrame | None = None) -> list[dict]:
+def p_value_checks(
+    summary: pd.DataFrame, config: dict, arms: pd.DataFrame, studies: pd.DataFrame | None = None
+) -> list[dict]:
     """Recompute between-arm p-values from means/SDs over the n (and r) assumption ranges, with
     the study's design: a crossover (studies.csv ``allocation``) by the paired t-test on N - 1 df
     over the within-patient correlation range (:mod:`reanalysis.crossover`), as its effect is."""
@@ -182,16 +222,20 @@ def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame,
     cx_range = [float(x) for x in config["assumptions"]["crossover_correlation"]["range"]]
     designs = study_designs(studies) if studies is not None else {}
     roles = arm_roles(arms)
-    for _, p_row in summary[(summary["arm"] == BETWEEN)
-                            & (summary["statistic"] == "p_value")].iterrows():
+    for _, p_row in summary[
+        (summary["arm"] == BETWEEN) & (summary["statistic"] == "p_value")
+    ].iterrows():
         study = p_row["study_id"]
         ints = [a for (s, a), r in roles.items() if s == study and r == "intervention"]
         comps = [a for (s, a), r in roles.items() if s == study and r == "comparator"]
         if len(ints) != 1 or len(comps) != 1:
             continue
         pair = (ints[0], comps[0])
-        key = (summary["study_id"] == p_row["study_id"]) & (
-            summary["subgroup"] == p_row["subgroup"]) & (summary["outcome"] == p_row["outcome"])
+        key = (
+            (summary["study_id"] == p_row["study_id"])
+            & (summary["subgroup"] == p_row["subgroup"])
+            & (summary["outcome"] == p_row["outcome"])
+        )
         cell = summary[key]
 
         def get(arm, tp, stat, cell=cell):
@@ -206,14 +250,24 @@ def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame,
         end = [get(arm, "end", s) for arm in pair for s in ("mean", "sd")]
         if designs.get(study) == CROSSOVER:
             if None not in end:
-                analyses.append((
-                    f"paired t-test (crossover, df = N - 1), within-patient r in "
-                    f"[{cx_range[0]:g}, {cx_range[1]:g}]",
-                    [cx.p_paired(end[0] - end[2], end[1], end[3], n, float(r)) for n in n_mg
-                     for r in np.linspace(cx_range[0], cx_range[1], 7)]))
+                analyses.append(
+                    (
+                        f"paired t-test (crossover, df = N - 1), within-patient r in "
+                        f"[{cx_range[0]:g}, {cx_range[1]:g}]",
+                        [
+                            cx.p_paired(end[0] - end[2], end[1], end[3], n, float(r))
+                            for n in n_mg
+                            for r in np.linspace(cx_range[0], cx_range[1], 7)
+                        ],
+                    )
+                )
         elif None not in end:
-            analyses.append(("end-of-treatment scores",
-                             [t_test_p(end[0], end[1], n, end[2], end[3], n) for n in n_mg]))
+            analyses.append(
+                (
+                    "end-of-treatment scores",
+                    [t_test_p(end[0], end[1], n, end[2], end[3], n) for n in n_mg],
+                )
+            )
         base = [get(arm, "baseline", s) for arm in pair for s in ("mean", "sd")]
         if None not in base and None not in end and designs.get(study) != CROSSOVER:
             ps = []
@@ -232,24 +286,37 @@ def p_value_checks(summary: pd.DataFrame, config: dict, arms: pd.DataFrame,
             ok = lo * 0.95 <= reported <= hi * 1.05 + 5e-4  # allow for rounding of inputs and p
             attainable |= ok
             parts.append(f"{name}: p from {fmt(lo, kind='p')} to {fmt(hi, kind='p')}")
-        rows.append({
-            "check": "p_recomputed", "row_id": p_row["row_id"], "value": reported,
-            "verdict": "ok" if attainable else "flag",
-            "detail": (f"reported p = {reported:g}; t-test over n per arm {min(n_mg)}-{max(n_mg)}: "
-                       + "; ".join(parts)
-                       + ("" if attainable else " — reported p not attainable (the trial may "
-                          "have used another analysis, e.g. ANCOVA)")),
-        })
+        rows.append(
+            {
+                "check": "p_recomputed",
+                "row_id": p_row["row_id"],
+                "value": reported,
+                "verdict": "ok" if attainable else "flag",
+                "detail": (
+                    f"reported p = {reported:g}; t-test over n per arm {min(n_mg)}-{max(n_mg)}: "
+                    + "; ".join(parts)
+                    + (
+                        ""
+                        if attainable
+                        else " — reported p not attainable (the trial may "
+                        "have used another analysis, e.g. ANCOVA)"
+                    )
+                ),
+            }
+        )
     return rows
 
 
 def run_checks(tables: dict, config: dict) -> pd.DataFrame:
     """All checks on every reading (primary and alternative) of the summary table."""
     summary = tables["summary_all"]
-    rows = (sd_checks(summary, tables["score_ranges"], config)
-            + grim_checks(summary, tables["instruments"], config)
-            + p_value_checks(summary[summary["reading"] == "primary"], config, tables["arms"],
-                             tables.get("studies")))
+    rows = (
+        sd_checks(summary, tables["score_ranges"], config)
+        + grim_checks(summary, tables["instruments"], config)
+        + p_value_checks(
+            summary[summary["reading"] == "primary"], config, tables["arms"], tables.get("studies")
+        )
+    )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -16,9 +16,13 @@ import pandas as pd
 from .data_model import DataValidationError, blank_fields, require_columns
 
 DOMAINS = ["risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias"]
-DOMAIN_LABELS = {"risk_of_bias": "risk of bias", "inconsistency": "inconsistency",
-                 "indirectness": "indirectness", "imprecision": "imprecision",
-                 "publication_bias": "publication bias"}
+DOMAIN_LABELS = {
+    "risk_of_bias": "risk of bias",
+    "inconsistency": "inconsistency",
+    "indirectness": "indirectness",
+    "imprecision": "imprecision",
+    "publication_bias": "publication bias",
+}
 LEVELS = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
 SYMBOLS = {4: "⊕⊕⊕⊕", 3: "⊕⊕⊕◯", 2: "⊕⊕◯◯", 1: "⊕◯◯◯"}  # GRADE's own second cue
 START = {"randomised": 4, "non-randomised": 2}
@@ -53,8 +57,9 @@ def validate_grade(df: pd.DataFrame, path: str | Path, outcomes: list[str]) -> p
             problems.append(f"{line}, field 'status': must be one of {STATUSES}")
     dup = df[df.duplicated(["outcome", "domain"], keep="first")]
     for i, r in dup.iterrows():
-        problems.append(f"line {i + 2}, fields 'outcome'/'domain': "
-                        f"duplicate {r['outcome']}/{r['domain']}")
+        problems.append(
+            f"line {i + 2}, fields 'outcome'/'domain': duplicate {r['outcome']}/{r['domain']}"
+        )
     for outcome in outcomes:
         have = set(df.loc[df["outcome"] == outcome, "domain"])
         lacking = [d for d in DOMAINS if d not in have]
@@ -72,10 +77,21 @@ def certainty_table(grade: pd.DataFrame, evidence: dict[str, str]) -> pd.DataFra
     for outcome, ev in evidence.items():
         g = grade[grade["outcome"] == outcome].set_index("domain").reindex(DOMAINS)
         level = certainty(ev, g["downgrade"])
-        reasons = [f"{DOMAIN_LABELS[d]} −{int(g.at[d, 'downgrade'])}: {g.at[d, 'rationale']}"
-                   for d in DOMAINS if g.at[d, "downgrade"] > 0]
-        rows.append({"outcome": outcome, "evidence": ev, "start": START[ev],
-                     "downgrade": int(g["downgrade"].sum()), "level": level,
-                     "certainty": LEVELS[level], "symbols": SYMBOLS[level],
-                     "reasons": reasons})
+        reasons = [
+            f"{DOMAIN_LABELS[d]} −{int(g.at[d, 'downgrade'])}: {g.at[d, 'rationale']}"
+            for d in DOMAINS
+            if g.at[d, "downgrade"] > 0
+        ]
+        rows.append(
+            {
+                "outcome": outcome,
+                "evidence": ev,
+                "start": START[ev],
+                "downgrade": int(g["downgrade"].sum()),
+                "level": level,
+                "certainty": LEVELS[level],
+                "symbols": SYMBOLS[level],
+                "reasons": reasons,
+            }
+        )
     return pd.DataFrame(rows)

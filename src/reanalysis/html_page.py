@@ -72,12 +72,12 @@ def fmt(x, digits: int = 2, kind: str = "num", sign: bool = False) -> str:
         return "< 0.001" if v < 0.001 else f"{v:.3g}"
     if kind == "pct":
         d = 0 if digits == 2 else digits
-        lo, hi = 0.5 * 10 ** -d, 100 - 0.5 * 10 ** -d
+        lo, hi = 0.5 * 10**-d, 100 - 0.5 * 10**-d
         pc = 100 * v
         if 0 < pc < lo:
-            return f"< {10 ** -d:g}%"
+            return f"< {10**-d:g}%"
         if hi < pc < 100:
-            return f"> {100 - 10 ** -d:g}%"
+            return f"> {100 - 10**-d:g}%"
         return f"{pc:.{d}f}%"
     if kind == "sig":
         if v == int(v) and abs(v) < 1e15:
@@ -105,9 +105,11 @@ def esc(x) -> str:
 def page(title: str, body: str, extra_css: str = "") -> str:
     """A complete, self-contained HTML5 page with the shared head (viewport meta and CSS)."""
     style = CSS if not extra_css else CSS.replace("</style>", extra_css + "</style>")
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{esc(title)}</title>{style}</head><body>{body}</body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{esc(title)}</title>{style}</head><body>{body}</body></html>"
+    )
 
 
 WIDE, KEY_COLUMNS = 8, 6  # a table with more columns shows the first KEY_COLUMNS, the rest folded
@@ -122,12 +124,19 @@ def _folded(r: pd.Series, columns, raw_html) -> str:
             items.append(f"<dt>{esc(c)}</dt><dd>{text}</dd>")
     if not items:
         return "<td data-label='More' class='empty'></td>"
-    return (f"<td data-label='More' class='more'><details><summary>{len(items)} more"
-            f"</summary><dl>{''.join(items)}</dl></details></td>")
+    return (
+        f"<td data-label='More' class='more'><details><summary>{len(items)} more"
+        f"</summary><dl>{''.join(items)}</dl></details></td>"
+    )
 
 
-def table(df: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (),
-          raw_html: tuple[str, ...] = (), key: int | None = None) -> str:
+def table(
+    df: pd.DataFrame,
+    caption: str = "",
+    numeric: tuple[str, ...] = (),
+    raw_html: tuple[str, ...] = (),
+    key: int | None = None,
+) -> str:
     """A table with human headers (the DataFrame's column names) that reflows into cards on a
     phone. Cells are escaped unless their column is named in ``raw_html``; ``numeric`` columns
     are right-aligned. Values are shown as given: round before calling. A table wider than
@@ -154,5 +163,6 @@ def table(df: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (),
             cells.append(_folded(r, rest, raw_html))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f"<table class='cards'>{cap}<thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<table class='cards'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )

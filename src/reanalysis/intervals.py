@@ -7,8 +7,9 @@ import math
 from statistics import NormalDist
 
 
-def md_interval(md: float, md_var: float, md_df: float = math.nan,
-                level: float = 0.95) -> tuple[float, float]:
+def md_interval(
+    md: float, md_var: float, md_df: float = math.nan, level: float = 0.95
+) -> tuple[float, float]:
     """md ± q·√md_var with q the t quantile t_{(1+level)/2, md_df} when the effect has degrees of
     freedom (a single difference of means: df = n1 + n2 − 2, or n − 1 within an arm; the effect
     table's ``md_ci_low``/``md_ci_high``), else the normal quantile z_{(1+level)/2}."""

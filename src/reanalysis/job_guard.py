@@ -89,10 +89,21 @@ def exit_with_snakemake(interval: float = 1.0) -> None:
     pid, started = parent
     me = os.getpid()
     subprocess.Popen(  # detached: no pipes to this job, its own session
-        [sys.executable, "-m", "reanalysis.job_guard", str(pid), started, str(me), _stat(me)[19],
-         str(interval)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "reanalysis.job_guard",
+            str(pid),
+            started,
+            str(me),
+            _stat(me)[19],
+            str(interval),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def watch(snakemake: int, snakemake_start: str, job: int, job_start: str, interval: float) -> None:

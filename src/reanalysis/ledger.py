@@ -37,10 +37,23 @@ from .verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
     WRONG,
 )
 
-COLUMNS = ["claim_id", "source_file", "line", "quote", "claim_type", "traced_to", "verdict",
-           "plain", "numbers", "estimate", "ci_low", "ci_high", "p_exceeds_mcid"]
-BETWEEN = "between"   # arm value of between-arm statistics (pipeline vocabulary)
-WHOLE = "all"         # subgroup value of the whole sample (pipeline vocabulary)
+COLUMNS = [
+    "claim_id",
+    "source_file",
+    "line",
+    "quote",
+    "claim_type",
+    "traced_to",
+    "verdict",
+    "plain",
+    "numbers",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_exceeds_mcid",
+]
+BETWEEN = "between"  # arm value of between-arm statistics (pipeline vocabulary)
+WHOLE = "all"  # subgroup value of the whole sample (pipeline vocabulary)
 
 
 @dataclasses.dataclass
@@ -55,15 +68,18 @@ class Evidence:
     bayes: pd.DataFrame  # exact posterior summaries under the primary prior
     forensics: pd.DataFrame
     config: dict
-    arms: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(
-        columns=["study_id", "arm", "role"]))
+    arms: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=["study_id", "arm", "role"])
+    )
     # results of the optional analyses; empty where the case does not run them
     vote: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)  # vote_count/summary.csv
-    credibility: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(
-        columns=["criterion", "answer", "evidence", "source"]))
+    credibility: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=["criterion", "answer", "evidence", "source"])
+    )
     shrinkage: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     no_effect: pd.DataFrame = dataclasses.field(  # simulation/subgroup_no_effect.csv
-        default_factory=lambda: pd.DataFrame(columns=["metric", "k", "x", "value", "mcse"]))
+        default_factory=lambda: pd.DataFrame(columns=["metric", "k", "x", "value", "mcse"])
+    )
     # instruments.csv: the unit of a mean difference (effect_notes.md_unit); None: points
     instruments: pd.DataFrame | None = None
 
@@ -88,6 +104,7 @@ class Evidence:
 
 
 # ---------------------------------------------------------------- small helpers
+
 
 def _list(x) -> list[str]:
     return [] if not isinstance(x, str) or not x.strip() else [s.strip() for s in x.split(";")]
@@ -145,28 +162,50 @@ def _fmt_ci(est, lo, hi, digits=2) -> str:
     return f"{est:.{digits}f} (95% CI {lo:.{digits}f} to {hi:.{digits}f})"
 
 
-def _result(claim, traced_to, verdict, numbers, plain, estimate=np.nan, lo=np.nan, hi=np.nan,
-            p_mcid=np.nan) -> dict:
+def _result(
+    claim, traced_to, verdict, numbers, plain, estimate=np.nan, lo=np.nan, hi=np.nan, p_mcid=np.nan
+) -> dict:
     """One ledger row; ``plain`` says the same as ``numbers`` for a reader without statistics."""
     if verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
-    return {"claim_id": claim["claim_id"], "source_file": claim["source_file"],
-            "line": claim.get("line"), "quote": claim["quote"],
-            "claim_type": claim["claim_type"], "traced_to": traced_to, "verdict": verdict,
-            "plain": plain, "numbers": numbers, "estimate": estimate, "ci_low": lo,
-            "ci_high": hi, "p_exceeds_mcid": p_mcid}
+    return {
+        "claim_id": claim["claim_id"],
+        "source_file": claim["source_file"],
+        "line": claim.get("line"),
+        "quote": claim["quote"],
+        "claim_type": claim["claim_type"],
+        "traced_to": traced_to,
+        "verdict": verdict,
+        "plain": plain,
+        "numbers": numbers,
+        "estimate": estimate,
+        "ci_low": lo,
+        "ci_high": hi,
+        "p_exceeds_mcid": p_mcid,
+    }
 
 
 # ---------------------------------------------------------------- evidence per outcome
 
 # classes of one study's evidence on one outcome
 BENEFIT, NODIFF, HARM, SUB_BENEFIT, SUB_NODIFF, UNCONTROLLED, NO_RESULTS, MEASURED = (
-    "benefit", "no difference", "harm", "subgroup benefit", "subgroup no difference",
-    "uncontrolled improvement", "results not found", "measured, no result reported")
+    "benefit",
+    "no difference",
+    "harm",
+    "subgroup benefit",
+    "subgroup no difference",
+    "uncontrolled improvement",
+    "results not found",
+    "measured, no result reported",
+)
 # statuses of one outcome (what the classes of all its studies, or a pooled estimate, say)
 MIXED, SUB_ONLY, WHOLE_NULL_SUB, UNCONTROLLED_ONLY, NO_RESULT_FOUND = (
-    "mixed", "subgroup only", "no difference overall, benefit in a subgroup",
-    "uncontrolled only", "no result found")
+    "mixed",
+    "subgroup only",
+    "no difference overall, benefit in a subgroup",
+    "uncontrolled only",
+    "no result found",
+)
 
 
 def _significance(rows: pd.DataFrame, alpha: float) -> bool | None:
@@ -223,8 +262,9 @@ def is_later(study: pd.Series | None, claim) -> bool:
 
 
 def _reported_basis(grp: pd.DataFrame) -> str:
-    return "reported " + ", ".join(f"{s} {v:g}" for s, v in zip(
-        grp["statistic"], grp["value"], strict=True) if pd.notna(v))
+    return "reported " + ", ".join(
+        f"{s} {v:g}" for s, v in zip(grp["statistic"], grp["value"], strict=True) if pd.notna(v)
+    )
 
 
 def computed_effect(ev: Evidence, sid: str, outcome: str, subgroup: str) -> tuple | None:
@@ -235,8 +275,13 @@ def computed_effect(ev: Evidence, sid: str, outcome: str, subgroup: str) -> tupl
     e = ev.effects
     if e.empty:
         return None
-    hit = e[(e["study_id"] == sid) & (e["outcome"] == outcome) & (e["subgroup"] == subgroup)
-            & e["estimand"].astype(str).str.startswith(BETWEEN) & ~has_forensic_flag(e)]
+    hit = e[
+        (e["study_id"] == sid)
+        & (e["outcome"] == outcome)
+        & (e["subgroup"] == subgroup)
+        & e["estimand"].astype(str).str.startswith(BETWEEN)
+        & ~has_forensic_flag(e)
+    ]
     if hit.empty:
         return None
     r = hit.iloc[0]
@@ -255,8 +300,9 @@ def computed_effect(ev: Evidence, sid: str, outcome: str, subgroup: str) -> tupl
     return cls, f"computed {what}"
 
 
-def outcome_evidence(ev: Evidence, study_ids: list[str], outcome: str, listed: bool,
-                     claim=None) -> list[Finding]:
+def outcome_evidence(
+    ev: Evidence, study_ids: list[str], outcome: str, listed: bool, claim=None
+) -> list[Finding]:
     """Each study's evidence on one outcome. A controlled study is judged per subgroup on its
     reported between-arm test where there is one, else on the pipeline's computed effect; one with
     figures for the outcome but neither, or (where the claim names it) with no figures at all, is
@@ -272,11 +318,14 @@ def outcome_evidence(ev: Evidence, study_ids: list[str], outcome: str, listed: b
         rows = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["outcome"] == outcome)]
         if _is_true(study["controlled"]):
             between = rows[rows["arm"] == BETWEEN]
-            computed = ev.effects[(ev.effects["study_id"] == sid)
-                                  & (ev.effects["outcome"] == outcome)] if not ev.effects.empty \
+            computed = (
+                ev.effects[(ev.effects["study_id"] == sid) & (ev.effects["outcome"] == outcome)]
+                if not ev.effects.empty
                 else ev.effects
-            subs = list(dict.fromkeys([*between["subgroup"],
-                                       *computed.get("subgroup", pd.Series(dtype=object))]))
+            )
+            subs = list(
+                dict.fromkeys([*between["subgroup"], *computed.get("subgroup", pd.Series(dtype=object))])
+            )
             judged = False
             for sub in sorted(subs, key=lambda s: s != WHOLE):
                 grp = between[between["subgroup"] == sub]
@@ -292,15 +341,15 @@ def outcome_evidence(ev: Evidence, study_ids: list[str], outcome: str, listed: b
                     basis = f"{sub} subgroup, {basis}"
                 found.append(Finding(cls, who, basis, later, sid))
                 judged = True
-            if not judged and (not rows.empty or (
-                    listed and ev.summary[ev.summary["study_id"] == sid].empty)):
+            if not judged and (
+                not rows.empty or (listed and ev.summary[ev.summary["study_id"] == sid].empty)
+            ):
                 found.append(Finding(NO_RESULTS, who, "", later, sid))
         else:
             within = rows[rows["arm"] != BETWEEN]
             # a measured outcome with no result reported (statistic not_reported) is no reported
             # improvement: 'measured, no result reported'
-            results = within[within["value"].notna()
-                             & ~within["statistic"].isin([NOT_REPORTED, "n"])]
+            results = within[within["value"].notna() & ~within["statistic"].isin([NOT_REPORTED, "n"])]
             if not results.empty:
                 found.append(Finding(UNCONTROLLED, who, "", later, sid))
             elif not within.empty:
@@ -318,16 +367,20 @@ def pooled_evidence(ev: Evidence, outcome: str, study_ids: list[str]) -> list[pd
     study_of = dict(zip(ev.effects["es_id"], ev.effects["study_id"], strict=False))
     out = []
     for name, spec in ev.config["meta_analysis"].get("sets", {}).items():
-        if list(spec.get("outcomes") or []) != [outcome] or not spec.get("controlled_only") \
-                or list(spec.get("subgroups") or [WHOLE]) != [WHOLE]:
+        if (
+            list(spec.get("outcomes") or []) != [outcome]
+            or not spec.get("controlled_only")
+            or list(spec.get("subgroups") or [WHOLE]) != [WHOLE]
+        ):
             continue
         hit = ev.pooled[(ev.pooled["set"] == name) & (ev.pooled["method"] == primary)]
         if hit.empty or not hit["k"].iloc[0] >= 2 or pd.isna(hit["ci_low"].iloc[0]):
             continue
         members = {study_of.get(es) for es in str(hit["studies"].iloc[0]).split()}
         if members <= set(study_ids):
-            out.append(pd.concat([hit.iloc[0], pd.Series({"set_name": name,
-                                                          "members": frozenset(members)})]))
+            out.append(
+                pd.concat([hit.iloc[0], pd.Series({"set_name": name, "members": frozenset(members)})])
+            )
     return out
 
 
@@ -348,17 +401,21 @@ def pooled_text(ev: Evidence, rows: list[pd.Series], beside: bool = True) -> str
     def one(r, full=False):
         unit = md_unit(r.get("instrument"), ev.instruments) if r.get("measure") == "MD" else ""
         measure = str(r.get("measure")) if isinstance(r.get("measure"), str) else "SMD"
-        return (f"{names.get(measure, measure)} {in_unit(f'{r['mu']:.2f}', unit)} (95% CI "
-                f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; {r['method']}"
-                f"{', ' + interval if full else ''}, k = {r['k']:.0f})")
+        return (
+            f"{names.get(measure, measure)} {in_unit(f'{r["mu"]:.2f}', unit)} (95% CI "
+            f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; {r['method']}"
+            f"{', ' + interval if full else ''}, k = {r['k']:.0f})"
+        )
+
     first = rows[0]
     if not beside:
         return one(first, full=True)
     others = ev.pooled[(ev.pooled["set"] == first["set_name"]) & (ev.pooled["method"] != primary)]
     more = [one(r) for _, r in others.iterrows() if pd.notna(r["ci_low"])]
     more += [one(r) for r in rows[1:]]
-    return one(first, full=True) + (("; other analyses (same interval): " + "; ".join(more))
-                                    if more else "")
+    return one(first, full=True) + (
+        ("; other analyses (same interval): " + "; ".join(more)) if more else ""
+    )
 
 
 def outcome_status(classes: set[str], scope, pooled: str | None = None) -> str:
@@ -417,32 +474,34 @@ def effect_verdict(statuses: list[str], direction: str, scope) -> str:
     return OVERSTATED
 
 
-def status_sentence(status: str, comparator: str, who: str = "", pooled: bool = False,
-                    trials: int = 1) -> str:
+def status_sentence(
+    status: str, comparator: str, who: str = "", pooled: bool = False, trials: int = 1
+) -> str:
     """One outcome's status in plain words, in the case's comparator words (``pooled``: the status
     is that of the trials' pooled estimate; ``trials``: how many controlled trials it rests on)."""
     c = comparator
     if status == NODIFF and trials > 1 and not pooled:
         return f"{trials} trials with a {c} group found no significant difference from {c}"
     if pooled:
-        return {BENEFIT: f"the trials with a {c} group, pooled, show a benefit",
-                HARM: f"the trials with a {c} group, pooled, show it worse than {c}",
-                NODIFF: f"the trials with a {c} group, pooled, show no clear difference from {c} "
-                        "(the 95% confidence interval includes no difference)"}[status]
+        return {
+            BENEFIT: f"the trials with a {c} group, pooled, show a benefit",
+            HARM: f"the trials with a {c} group, pooled, show it worse than {c}",
+            NODIFF: f"the trials with a {c} group, pooled, show no clear difference from {c} "
+            "(the 95% confidence interval includes no difference)",
+        }[status]
     return {
         BENEFIT: f"evidence from trials with a {c} group shows a benefit",
         NODIFF: f"a trial with a {c} group found no significant difference from {c}",
         HARM: f"evidence from trials with a {c} group shows it worse than {c}",
         MIXED: f"results against {c} disagree",
         SUB_ONLY: f"a benefit over {c} appears only in a group of patients picked within one "
-                  "trial, not in the whole trial",
+        "trial, not in the whole trial",
         WHOLE_NULL_SUB: f"the trial found no significant difference from {c} in all its "
-                        "patients; a benefit appears only in a group of patients picked within it",
+        "patients; a benefit appears only in a group of patients picked within it",
         NO_RESULTS: f"the results against {c} of {who or 'the controlled trial'} could not be "
-                    f"found; any improvement reported comes from studies without a {c} group",
+        f"found; any improvement reported comes from studies without a {c} group",
         UNCONTROLLED_ONLY: f"improvement was reported only in studies without a {c} group",
-        MEASURED: f"{who or 'a study'} measured it (without a {c} group) but report no result "
-                  "for it",
+        MEASURED: f"{who or 'a study'} measured it (without a {c} group) but report no result for it",
         NO_RESULT_FOUND: "no study in our sources reports a result for it",
     }.get(status, status)
 
@@ -468,8 +527,9 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
         # a pooled estimate decides only where it pools every trial with a whole-sample result
         tested = {f.study_id for f in used if f.cls in (BENEFIT, NODIFF, HARM)}
         pooled = [r for r in pooled if tested <= r["members"]]
-        st = outcome_status({f.cls for f in used}, claim.get("scope"),
-                            pooled_class(pooled[0]) if pooled else None)
+        st = outcome_status(
+            {f.cls for f in used}, claim.get("scope"), pooled_class(pooled[0]) if pooled else None
+        )
         for f in used:
             if f.cls in (NO_RESULTS, MEASURED):
                 who_of.setdefault(st, set()).add(f.who)
@@ -480,25 +540,29 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
         text = f"{outcome}: {st}"
         if pooled and claim.get("scope") != "subgroup":
             spec = ev.config["meta_analysis"]["sets"][pooled[0]["set_name"]]
-            text += f" (pooled, {spec.get('label') or pooled[0]['set_name']}: " \
-                    f"{pooled_text(ev, pooled)})"
+            text += f" (pooled, {spec.get('label') or pooled[0]['set_name']}: {pooled_text(ev, pooled)})"
             pooled_said.append(f"{label}, {pooled_text(ev, pooled, beside=False)}")
         if used:
             text += " (" + "; ".join(f.text() for f in used) + ")"
         if later:
-            text += (f"; published after the claim ({claim_year(claim):.0f}), not used: "
-                     + "; ".join(f.text() for f in later))
+            text += f"; published after the claim ({claim_year(claim):.0f}), not used: " + "; ".join(
+                f.text() for f in later
+            )
             later_said += [f"{f.who} ({label}: {f.cls})" for f in later]
         numbers.append(text)
     for (st, was_pooled), outs in by_status.items():
         who = _join(sorted(who_of[st])) if who_of.get(st) else ""
-        plain.append(f"For {_join(outs)}, "
-                     f"{status_sentence(st, comp, who, was_pooled, trials_of[st, was_pooled])}.")
+        plain.append(
+            f"For {_join(outs)}, "
+            f"{status_sentence(st, comp, who, was_pooled, trials_of[st, was_pooled])}."
+        )
     if pooled_said:
         plain.append("The primary analysis: " + "; ".join(pooled_said) + ".")
     if later_said:
-        plain.append(f"Published after the sentence ({claim_year(claim):.0f}) and so not used "
-                     "for the verdict: " + "; ".join(later_said) + ".")
+        plain.append(
+            f"Published after the sentence ({claim_year(claim):.0f}) and so not used "
+            "for the verdict: " + "; ".join(later_said) + "."
+        )
     verdict = effect_verdict(statuses, claim.get("direction") or "benefit", claim.get("scope"))
     return verdict, "; ".join(numbers), " ".join(plain), _traced(ev, ids if listed else [])
 
@@ -509,6 +573,7 @@ def effect(claim, ev: Evidence) -> dict:
 
 
 # ---------------------------------------------------------------- one trial's numbers
+
 
 def _arm_name(ev: Evidence, study_id: str, role: str) -> str:
     hit = ev.arms[(ev.arms["study_id"] == study_id) & (ev.arms["role"] == role)]
@@ -521,9 +586,13 @@ def _asserted_numbers(claim) -> list[float]:
 
 def _arm_means(ev: Evidence, sid: str, subgroup: str, outcome: str, role: str) -> list[float]:
     """The arm's baseline and end means (not its mean change), in that order."""
-    rows = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["subgroup"] == subgroup)
-                      & (ev.summary["outcome"] == outcome) & (ev.summary["statistic"] == "mean")
-                      & ev.summary["timepoint"].isin(["baseline", "end"])]
+    rows = ev.summary[
+        (ev.summary["study_id"] == sid)
+        & (ev.summary["subgroup"] == subgroup)
+        & (ev.summary["outcome"] == outcome)
+        & (ev.summary["statistic"] == "mean")
+        & ev.summary["timepoint"].isin(["baseline", "end"])
+    ]
     rows = _keep(rows, [ev.role(sid, a) == role for a in rows["arm"]])
     order = {"baseline": 0, "end": 1}
     rows = rows.assign(o=rows["timepoint"].map(order)).sort_values("o")
@@ -570,8 +639,10 @@ def _same_at_precision(asserted: list[float], data: list[float]) -> bool:
         text = f"{x:.10g}"
         return len(text.split(".")[1]) if "." in text else 0
 
-    return all(round(d, decimals(a)) == round(a, decimals(a))
-               for a, d in zip(sorted(asserted), sorted(data), strict=True))
+    return all(
+        round(d, decimals(a)) == round(a, decimals(a))
+        for a, d in zip(sorted(asserted), sorted(data), strict=True)
+    )
 
 
 def within_arm_change(claim, ev: Evidence) -> dict:
@@ -583,46 +654,70 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     label = _labels(claim).get(outcome, outcome)
     if study is None or not _is_true(study["controlled"]):
         return effect(claim, ev)
-    eff = ev.effects[(ev.effects["study_id"] == sid) & (ev.effects["outcome"] == outcome)
-                     & (ev.effects["estimand"] == "between_change")
-                     & ~has_forensic_flag(ev.effects) & ev.effects["md"].notna()]
+    eff = ev.effects[
+        (ev.effects["study_id"] == sid)
+        & (ev.effects["outcome"] == outcome)
+        & (ev.effects["estimand"] == "between_change")
+        & ~has_forensic_flag(ev.effects)
+        & ev.effects["md"].notna()
+    ]
     eff = eff.assign(w=(eff["subgroup"] != WHOLE)).sort_values("w")
     r = eff.iloc[0]
     sub = r["subgroup"]
-    means = {role: _arm_means(ev, sid, sub, outcome, role) for role in ("intervention",
-                                                                      "comparator")}
+    means = {role: _arm_means(ev, sid, sub, outcome, role) for role in ("intervention", "comparator")}
     asserted = _asserted_numbers(claim)
     mismatch = bool(asserted) and not _same_at_precision(asserted, means["intervention"])
     se = np.sqrt(r["md_var"])
     lo, hi = md_interval(r["md"], r["md_var"], r.get("md_df", np.nan), 1.0 - ev.alpha)
     mcid = ev.config["mcid"].get(outcome, {}).get("value", np.nan)
     p_mcid = float(stats.norm.sf(mcid, loc=r["md"], scale=se)) if np.isfinite(mcid) else np.nan
-    reported = ev.summary[(ev.summary["study_id"] == sid) & (ev.summary["subgroup"] == sub)
-                          & (ev.summary["outcome"] == outcome) & (ev.summary["arm"] == BETWEEN)]
+    reported = ev.summary[
+        (ev.summary["study_id"] == sid)
+        & (ev.summary["subgroup"] == sub)
+        & (ev.summary["outcome"] == outcome)
+        & (ev.summary["arm"] == BETWEEN)
+    ]
     sig = _significance(reported, ev.alpha)
     if sig is None:
         sig = bool(lo > 0)
-    p_text = ", ".join(f"{s} {v:g}" for s, v in zip(reported["statistic"], reported["value"],
-                                                    strict=True))
-    parts = [f"{role} arm means (baseline, end): "
-             + ", ".join(f"{m:g}" for m in ms) for role, ms in means.items() if ms]
+    p_text = ", ".join(
+        f"{s} {v:g}" for s, v in zip(reported["statistic"], reported["value"], strict=True)
+    )
+    parts = [
+        f"{role} arm means (baseline, end): " + ", ".join(f"{m:g}" for m in ms)
+        for role, ms in means.items()
+        if ms
+    ]
     unit = md_unit(r.get("instrument"), ev.instruments)
     diff, notice = in_unit(f"{abs(r['md']):.1f}", unit), in_unit(f"{mcid:g}", unit)
-    parts += [f"difference in change vs comparator {in_unit(_fmt_ci(r['md'], lo, hi, 1), unit)} "
-              f"({sub} subgroup; {r['assumptions']})",
-              f"reported between-arm {p_text}" if p_text else "no reported between-arm test",
-              *([checked] if (checked := p_check_phrase(r)) else [])]
-    bayes = ev.bayes[ev.bayes["set"].map(
-        lambda s: ev.config["meta_analysis"]["sets"].get(s, {}).get("mcid_outcome") == outcome
-        and ev.config["meta_analysis"]["sets"].get(s, {}).get("controlled_only", False))] \
-        if not ev.bayes.empty and "set" in ev.bayes.columns else ev.bayes
+    parts += [
+        f"difference in change vs comparator {in_unit(_fmt_ci(r['md'], lo, hi, 1), unit)} "
+        f"({sub} subgroup; {r['assumptions']})",
+        f"reported between-arm {p_text}" if p_text else "no reported between-arm test",
+        *([checked] if (checked := p_check_phrase(r)) else []),
+    ]
+    bayes = (
+        ev.bayes[
+            ev.bayes["set"].map(
+                lambda s: (
+                    ev.config["meta_analysis"]["sets"].get(s, {}).get("mcid_outcome") == outcome
+                    and ev.config["meta_analysis"]["sets"].get(s, {}).get("controlled_only", False)
+                )
+            )
+        ]
+        if not ev.bayes.empty and "set" in ev.bayes.columns
+        else ev.bayes
+    )
     b = bayes.iloc[0] if not bayes.empty else None
     if b is not None:  # the project's primary analysis first, with its range
-        parts.append(f"MCID {notice}: Bayesian (prior {b['prior']}, primary): P(effect > MCID) = "
-                     f"{b['p_mu_gt_mcid']:.2f} ({b['p_mu_gt_mcid_sd_low']:.2f} to "
-                     f"{b['p_mu_gt_mcid_sd_high']:.2f} over the reference-SD range)")
-    parts.append(f"MCID {notice}: P(difference > MCID) = {p_mcid:.2f} (flat prior, this trial's "
-                 "figures alone)")
+        parts.append(
+            f"MCID {notice}: Bayesian (prior {b['prior']}, primary): P(effect > MCID) = "
+            f"{b['p_mu_gt_mcid']:.2f} ({b['p_mu_gt_mcid_sd_low']:.2f} to "
+            f"{b['p_mu_gt_mcid_sd_high']:.2f} over the reference-SD range)"
+        )
+    parts.append(
+        f"MCID {notice}: P(difference > MCID) = {p_mcid:.2f} (flat prior, this trial's figures alone)"
+    )
     p_meaningful = float(b["p_mu_gt_mcid"]) if b is not None else p_mcid
     if mismatch:
         verdict = WRONG
@@ -639,40 +734,57 @@ def within_arm_change(claim, ev: Evidence) -> dict:
     group = claim.get("subgroup_label") if isinstance(claim.get("subgroup_label"), str) else ""
     ms = means["intervention"]
     arm = {role: _arm_name(ev, sid, role) for role in ("intervention", "comparator")}
-    plain = (f"On {arm['intervention']}, {label} went from {ms[0]:g} to {ms[-1]:g}"
-             if len(ms) >= 2 else f"On {arm['intervention']}, {label} changed")
+    plain = (
+        f"On {arm['intervention']}, {label} went from {ms[0]:g} to {ms[-1]:g}"
+        if len(ms) >= 2
+        else f"On {arm['intervention']}, {label} changed"
+    )
     cs = means["comparator"]
     if len(cs) >= 2:
         plain += f"; on {arm['comparator']} from {cs[0]:g} to {cs[-1]:g}"
-    plain += (f". The difference between the groups was {diff}; a change "
-              f"patients notice is about {notice}, and the chance that the true "
-              "difference is that large is ")
+    plain += (
+        f". The difference between the groups was {diff}; a change "
+        f"patients notice is about {notice}, and the chance that the true "
+        "difference is that large is "
+    )
     if b is not None:
         prior = b.get("prior_label") or b["prior"]
-        plain += (with_range(b["p_mu_gt_mcid"], b["p_mu_gt_mcid_sd_low"],
-                             b["p_mu_gt_mcid_sd_high"], "over the assumed range of the reference "
-                             "SD that converts the threshold")
-                  + f" in the project's primary Bayesian analysis ({prior}); from "
-                  f"this trial's figures alone with a flat prior it is {_chance(p_mcid)}.")
+        plain += (
+            with_range(
+                b["p_mu_gt_mcid"],
+                b["p_mu_gt_mcid_sd_low"],
+                b["p_mu_gt_mcid_sd_high"],
+                "over the assumed range of the reference SD that converts the threshold",
+            )
+            + f" in the project's primary Bayesian analysis ({prior}); from "
+            f"this trial's figures alone with a flat prior it is {_chance(p_mcid)}."
+        )
     else:
         plain += f"{_chance(p_mcid)} (flat prior, this trial's figures alone)."
     if len(cs) >= 2 and cs[-1] > cs[0] and ev.summary.loc[reported.index, "lower_is_better"].all():
-        plain += (f" Part of the difference comes from the {arm['comparator']} group getting "
-                  "worse.")
+        plain += f" Part of the difference comes from the {arm['comparator']} group getting worse."
     if sub != WHOLE:
-        plain += (f" These numbers exist only for {group or 'a subgroup'}, not for the whole "
-                  "trial, and come from a secondary summary, not the trial's abstract."
-                  if (ev.summary.loc[ev.summary["study_id"] == sid]
-                      .query("subgroup == @sub and outcome == @outcome")["status"]
-                      .eq("second-hand").any()) else
-                  f" These numbers exist only for {group or 'a subgroup'}, not for the whole "
-                  "trial.")
+        plain += (
+            f" These numbers exist only for {group or 'a subgroup'}, not for the whole "
+            "trial, and come from a secondary summary, not the trial's abstract."
+            if (
+                ev.summary.loc[ev.summary["study_id"] == sid]
+                .query("subgroup == @sub and outcome == @outcome")["status"]
+                .eq("second-hand")
+                .any()
+            )
+            else f" These numbers exist only for {group or 'a subgroup'}, not for the whole trial."
+        )
     if r.get("p_check") == P_BY_CONSTRUCTION:
-        plain += (" No sample size was reported: it was worked out from the reported p-value, so "
-                  "that p-value cannot confirm these figures.")
+        plain += (
+            " No sample size was reported: it was worked out from the reported p-value, so "
+            "that p-value cannot confirm these figures."
+        )
     if mismatch:
-        plain = (f"The article's figures ({', '.join(f'{v:g}' for v in asserted)}) do not match "
-                 f"the trial's ({', '.join(f'{v:g}' for v in ms)}). ") + plain
+        plain = (
+            f"The article's figures ({', '.join(f'{v:g}' for v in asserted)}) do not match "
+            f"the trial's ({', '.join(f'{v:g}' for v in ms)}). "
+        ) + plain
     return _result(claim, traced, verdict, "; ".join(parts), plain, r["md"], lo, hi, p_mcid)
 
 
@@ -693,90 +805,119 @@ def subgroup_effect(claim, ev: Evidence) -> dict:
         if not whole.empty:
             whole_p[outcome] = float(whole["value"].iloc[0])
     study_rows = set(ev.summary.loc[ev.summary["study_id"] == sid, "row_id"])
-    flags = ev.forensics[(ev.forensics["verdict"] == "flag")
-                         & ev.forensics["row_id"].isin(study_rows)]
+    flags = ev.forensics[(ev.forensics["verdict"] == "flag") & ev.forensics["row_id"].isin(study_rows)]
     planned = str(cred.loc[PRESPECIFIED, "answer"]) if PRESPECIFIED in cred.index else ""
     parts = [f"{o}: significant in a subgroup: {'yes' if v else 'no'}" for o, v in sub_sig.items()]
     parts += [f"{o}, whole sample: p = {p:.2f}" for o, p in whole_p.items()]
-    parts += [f"{c}: {cred.loc[c, 'answer']} ({str(cred.loc[c, 'evidence']).rstrip('.')})"
-              for c in (PRESPECIFIED, MULTIPLICITY) if c in cred.index]
+    parts += [
+        f"{c}: {cred.loc[c, 'answer']} ({str(cred.loc[c, 'evidence']).rstrip('.')})"
+        for c in (PRESPECIFIED, MULTIPLICITY)
+        if c in cred.index
+    ]
     if not ev.shrinkage.empty:
         sh = ev.shrinkage.iloc[0]
-        parts.append(f"subgroup g {sh['g_sub']:.2f} shrinks to {sh['shrunken_sub_mean']:.2f} "
-                     f"(95% CrI {sh['shrunken_sub_q025']:.2f} to {sh['shrunken_sub_q975']:.2f})")
+        parts.append(
+            f"subgroup g {sh['g_sub']:.2f} shrinks to {sh['shrunken_sub_mean']:.2f} "
+            f"(95% CrI {sh['shrunken_sub_q025']:.2f} to {sh['shrunken_sub_q975']:.2f})"
+        )
     if not flags.empty:
         parts.append("forensics: " + "; ".join(flags["detail"]))
     all_sig = all(sub_sig.values())
-    verdict = (WEAK if all_sig and claim.get("scope") == "subgroup" else OVERSTATED)
+    verdict = WEAK if all_sig and claim.get("scope") == "subgroup" else OVERSTATED
     group = claim.get("subgroup_label") if isinstance(claim.get("subgroup_label"), str) else ""
     plain = []
     comparator = _arm_name(ev, sid, "comparator")
     if whole_p:
-        plain.append("In the whole trial, " + _join(
-            [f"{labels[o]} did not differ from {comparator} (p = {p:.2f})" if p >= ev.alpha
-             else f"{labels[o]} differed from {comparator} (p = {p:.2f})"
-             for o, p in whole_p.items()]) + ".")
+        plain.append(
+            "In the whole trial, "
+            + _join(
+                [
+                    f"{labels[o]} did not differ from {comparator} (p = {p:.2f})"
+                    if p >= ev.alpha
+                    else f"{labels[o]} differed from {comparator} (p = {p:.2f})"
+                    for o, p in whole_p.items()
+                ]
+            )
+            + "."
+        )
     benefits = [labels[o] for o, v in sub_sig.items() if v]
-    plain.append("The reported benefit" + (f" ({_join(benefits)})" if benefits else "")
-                 + f" is only in {group or 'a subgroup'}.")
-    plain.append({"no": "That group was chosen after the results were in.",
-                  "yes": "That group was planned in advance."}.get(
-        planned, "Whether that group was planned in advance is not reported."))
-    benefit = ev.no_effect[ev.no_effect["metric"] == "p_any_benefit"] if not \
-        ev.no_effect.empty else ev.no_effect
+    plain.append(
+        "The reported benefit"
+        + (f" ({_join(benefits)})" if benefits else "")
+        + f" is only in {group or 'a subgroup'}."
+    )
+    plain.append(
+        {
+            "no": "That group was chosen after the results were in.",
+            "yes": "That group was planned in advance.",
+        }.get(planned, "Whether that group was planned in advance is not reported.")
+    )
+    benefit = (
+        ev.no_effect[ev.no_effect["metric"] == "p_any_benefit"]
+        if not ev.no_effect.empty
+        else ev.no_effect
+    )
     if not benefit.empty:
         rate = float(benefit.loc[benefit["k"].idxmax(), "value"])
-        plain.append(f"With as many comparisons as this trial made, a chance 'finding' like it "
-                     f"turns up in about {rate:.0%} of trials of a treatment that does nothing.")
+        plain.append(
+            f"With as many comparisons as this trial made, a chance 'finding' like it "
+            f"turns up in about {rate:.0%} of trials of a treatment that does nothing."
+        )
     if not flags.empty:
-        plain.append("One of the numbers reported for this group cannot be right (see 'Figures "
-                     "that cannot be right').")
+        plain.append(
+            "One of the numbers reported for this group cannot be right (see 'Figures "
+            "that cannot be right')."
+        )
     est = lo = hi = np.nan
     if not ev.shrinkage.empty:
         sh = ev.shrinkage.iloc[0]
         est, lo, hi = sh["g_sub"], sh["g_sub_ci_low"], sh["g_sub_ci_high"]
-    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), " ".join(plain),
-                   est, lo, hi)
+    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), " ".join(plain), est, lo, hi)
 
 
 # ---------------------------------------------------------------- counts and proportions
+
 
 def vote_count(claim, ev: Evidence) -> dict:
     """'k of n studies': untraceable unless a source reports the count; otherwise judged on the
     share of uncontrolled studies and the placebo-controlled estimate."""
     if ev.vote.empty or "vote_count" not in ev.config:
-        raise ValueError("a vote-count claim needs the vote count: add a vote_count block to the "
-                         "case's config")
+        raise ValueError(
+            "a vote-count claim needs the vote count: add a vote_count block to the case's config"
+        )
     v = ev.vote.iloc[0]
     vc = ev.config["vote_count"]
     controlled = ev.pooled_set(vc["controlled_set"])
     ns = vc["nonspecific_improvement"]
     sid = claim["study_id"]
-    count_rows = ev.summary[(ev.summary["study_id"] == sid)
-                            & ev.summary["statistic"].isin(["n", "count"])]
+    count_rows = ev.summary[
+        (ev.summary["study_id"] == sid) & ev.summary["statistic"].isin(["n", "count"])
+    ]
     traceable = not count_rows.empty and (count_rows["status"] == "reported").all()
-    parts = [f"count as stated: {v['positive']:.0f} of {v['total']:.0f} (source: "
-             f"{'; '.join(count_rows['source'].unique())}; status "
-             f"{'/'.join(count_rows['status'].unique())})",
-             f"{v['positive']:.0f} of {v['total']:.0f} = {v['share']:.0%} "
-             f"(95% CI {v['ci_low']:.0%} to {v['ci_high']:.0%}); sign test p = "
-             f"{v['sign_test_p_one_sided']:.2f} (one-sided)",
-             f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} studies (as assumed) had "
-             "no placebo group",
-             f"with no effect of the treatment, at least {v['positive']:.0f} of "
-             f"{v['total']:.0f} show an improvement in "
-             f"{_share(v['p_at_least_k_if_no_effect_direction'])} of simulated reviews "
-             f"(placebo response + regression to the mean {ns['value']:g} SD; "
-             f"{_share(v['p_at_least_k_if_no_effect_direction_low_nonspecific'])} at "
-             f"{ns['range'][0]:g} SD to "
-             f"{_share(v['p_at_least_k_if_no_effect_direction_high_nonspecific'])} at "
-             f"{ns['range'][1]:g} SD); at least {v['positive']:.0f} significant: "
-             f"{_share(v['p_at_least_k_if_no_effect_significant'])} "
-             f"({_share(v['p_at_least_k_if_no_effect_significant_low_nonspecific'])} to "
-             f"{_share(v['p_at_least_k_if_no_effect_significant_high_nonspecific'])})",
-             f"placebo-controlled whole-sample estimate: g = "
-             f"{_fmt_ci(controlled['mu'], controlled['ci_low'], controlled['ci_high'])}, "
-             f"k = {controlled['k']:.0f}"]
+    parts = [
+        f"count as stated: {v['positive']:.0f} of {v['total']:.0f} (source: "
+        f"{'; '.join(count_rows['source'].unique())}; status "
+        f"{'/'.join(count_rows['status'].unique())})",
+        f"{v['positive']:.0f} of {v['total']:.0f} = {v['share']:.0%} "
+        f"(95% CI {v['ci_low']:.0%} to {v['ci_high']:.0%}); sign test p = "
+        f"{v['sign_test_p_one_sided']:.2f} (one-sided)",
+        f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} studies (as assumed) had "
+        "no placebo group",
+        f"with no effect of the treatment, at least {v['positive']:.0f} of "
+        f"{v['total']:.0f} show an improvement in "
+        f"{_share(v['p_at_least_k_if_no_effect_direction'])} of simulated reviews "
+        f"(placebo response + regression to the mean {ns['value']:g} SD; "
+        f"{_share(v['p_at_least_k_if_no_effect_direction_low_nonspecific'])} at "
+        f"{ns['range'][0]:g} SD to "
+        f"{_share(v['p_at_least_k_if_no_effect_direction_high_nonspecific'])} at "
+        f"{ns['range'][1]:g} SD); at least {v['positive']:.0f} significant: "
+        f"{_share(v['p_at_least_k_if_no_effect_significant'])} "
+        f"({_share(v['p_at_least_k_if_no_effect_significant_low_nonspecific'])} to "
+        f"{_share(v['p_at_least_k_if_no_effect_significant_high_nonspecific'])})",
+        f"placebo-controlled whole-sample estimate: g = "
+        f"{_fmt_ci(controlled['mu'], controlled['ci_low'], controlled['ci_high'])}, "
+        f"k = {controlled['k']:.0f}",
+    ]
     study = ev.study(sid)
     note = str(study["note"]) if study is not None and isinstance(study.get("note"), str) else ""
     if note:
@@ -795,24 +936,38 @@ def vote_count(claim, ev: Evidence) -> dict:
     if not traceable:
         reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
         plain = (reason or "We found no source that reports this count.") + " "
-    plain += (f"Even taken at face value, counting studies does not measure an effect: "
-              f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} (as assumed) had no "
-              f"placebo group, and if the treatment did nothing at least "
-              f"{v['positive']:.0f} of {v['total']:.0f} would still report some improvement "
-              + with_range(v["p_at_least_k_if_no_effect_direction"],
-                           v["p_at_least_k_if_no_effect_direction_low_nonspecific"],
-                           v["p_at_least_k_if_no_effect_direction_high_nonspecific"],
-                           f"as the assumed improvement on any treatment ranges from "
-                           f"{ns['range'][0]:g} to {ns['range'][1]:g} SD")
-              + " of the time, because patients improve with any treatment and with time; "
-              f"at least {v['positive']:.0f} significant improvements would turn up "
-              + with_range(v["p_at_least_k_if_no_effect_significant"],
-                           v["p_at_least_k_if_no_effect_significant_low_nonspecific"],
-                           v["p_at_least_k_if_no_effect_significant_high_nonspecific"],
-                           "over the same range")
-              + " of the time.")
-    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), plain,
-                   v["share"], v["ci_low"], v["ci_high"])
+    plain += (
+        f"Even taken at face value, counting studies does not measure an effect: "
+        f"{v['uncontrolled_studies']:.0f} of the {v['total']:.0f} (as assumed) had no "
+        f"placebo group, and if the treatment did nothing at least "
+        f"{v['positive']:.0f} of {v['total']:.0f} would still report some improvement "
+        + with_range(
+            v["p_at_least_k_if_no_effect_direction"],
+            v["p_at_least_k_if_no_effect_direction_low_nonspecific"],
+            v["p_at_least_k_if_no_effect_direction_high_nonspecific"],
+            f"as the assumed improvement on any treatment ranges from "
+            f"{ns['range'][0]:g} to {ns['range'][1]:g} SD",
+        )
+        + " of the time, because patients improve with any treatment and with time; "
+        f"at least {v['positive']:.0f} significant improvements would turn up "
+        + with_range(
+            v["p_at_least_k_if_no_effect_significant"],
+            v["p_at_least_k_if_no_effect_significant_low_nonspecific"],
+            v["p_at_least_k_if_no_effect_significant_high_nonspecific"],
+            "over the same range",
+        )
+        + " of the time."
+    )
+    return _result(
+        claim,
+        _traced(ev, [sid]),
+        verdict,
+        "; ".join(parts),
+        plain,
+        v["share"],
+        v["ci_low"],
+        v["ci_high"],
+    )
 
 
 def uncontrolled_proportion(claim, ev: Evidence) -> dict:
@@ -826,16 +981,21 @@ def uncontrolled_proportion(claim, ev: Evidence) -> dict:
     ci = stats.binomtest(k, n).proportion_ci(method="exact")
     problems = []
     year = _year(study)
-    if pd.notna(claim.get("asserted_year")) and np.isfinite(year) \
-            and float(claim["asserted_year"]) != year:
+    if (
+        pd.notna(claim.get("asserted_year"))
+        and np.isfinite(year)
+        and float(claim["asserted_year"]) != year
+    ):
         problems.append(f"the study is from {year:.0f}, not {float(claim['asserted_year']):.0f}")
     if _flag(claim.get("asserts_placebo")) and not _is_true(study["controlled"]):
         problems.append("it had no placebo group")
     asserted = _asserted_numbers(claim)
     if asserted and abs(asserted[0] - k / n) > 0.005 + 0.5 / n:
         problems.append(f"it reports {k / n:.0%}, not {asserted[0]:.0%}")
-    parts = [f"{k}/{n} = {k / n:.0%} (95% CI {ci.low:.0%} to {ci.high:.0%}) in an "
-             f"{study['design']} ({study['population']})"]
+    parts = [
+        f"{k}/{n} = {k / n:.0%} (95% CI {ci.low:.0%} to {ci.high:.0%}) in an "
+        f"{study['design']} ({study['population']})"
+    ]
     same = (ev.studies["role"] == study["role"]) & ev.studies["controlled"].map(_is_true)
     if "route" in ev.studies.columns and isinstance(study.get("route"), str):
         same &= ev.studies["route"] == study["route"]  # same question: same route of giving it
@@ -847,52 +1007,72 @@ def uncontrolled_proportion(claim, ev: Evidence) -> dict:
             continue
         by = rows.set_index("statistic")["value"]
         if {"estimate", "ci_low", "ci_high"} <= set(by.index):
-            parts.append(f"{c['citation']}: {rows['instrument'].iloc[0]} "
-                         f"{_fmt_ci(by['estimate'], by['ci_low'], by['ci_high'])}")
+            parts.append(
+                f"{c['citation']}: {rows['instrument'].iloc[0]} "
+                f"{_fmt_ci(by['estimate'], by['ci_low'], by['ci_high'])}"
+            )
         else:
-            parts.append(f"{c['citation']}: " + ", ".join(
-                f"{o} {s} {v:g}" for o, s, v in zip(rows["outcome"], rows["statistic"],
-                                                    rows["value"], strict=True)))
+            parts.append(
+                f"{c['citation']}: "
+                + ", ".join(
+                    f"{o} {s} {v:g}"
+                    for o, s, v in zip(rows["outcome"], rows["statistic"], rows["value"], strict=True)
+                )
+            )
         sig = _significance(rows[rows["arm"] == BETWEEN], ev.alpha)
         counts = rows[(rows["arm"] != BETWEEN) & (rows["statistic"] == "count")]
         if sig is not None:
             said.append(f"{_name(c)} {'found a benefit' if sig else 'found no clear benefit'}")
         elif not counts.empty:
             k1, n1 = counts["value"].iloc[0], counts["n"].iloc[0]
-            said.append(f"{_name(c)} reports {k1:g} of {n1:g} on the treatment, but no "
-                        "comparison with its placebo group")
+            said.append(
+                f"{_name(c)} reports {k1:g} of {n1:g} on the treatment, but no "
+                "comparison with its placebo group"
+            )
     if problems:
         verdict = WRONG
     elif not _is_true(study["controlled"]):
         verdict = NEVER_TESTED
     else:
         verdict = SUPPORTED
-    plain = (f"The {k / n:.0%} ({k} of {n}) comes from {_name(study)} "
-             f"({study['population']}; {study['design']}).")
+    plain = (
+        f"The {k / n:.0%} ({k} of {n}) comes from {_name(study)} "
+        f"({study['population']}; {study['design']})."
+    )
     if problems:
         plain = f"Wrong as stated: {'; '.join(problems)}. " + plain
     if said:
-        plain += (" Where a placebo group was used (same route of administration): "
-                  + "; ".join(said) + ".")
-    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), plain, k / n, ci.low,
-                   ci.high)
+        plain += (
+            " Where a placebo group was used (same route of administration): " + "; ".join(said) + "."
+        )
+    return _result(claim, _traced(ev, [sid]), verdict, "; ".join(parts), plain, k / n, ci.low, ci.high)
 
 
 # ---------------------------------------------------------------- citations, facts, design
 
+
 def untraceable_citation(claim, ev: Evidence) -> dict:
     ids = _list(claim.get("study_id"))
-    closest = [f"{ev.study(s)['citation']} — {ev.study(s)['design']}" for s in ids
-               if ev.study(s) is not None]
+    closest = [
+        f"{ev.study(s)['citation']} — {ev.study(s)['design']}" for s in ids if ev.study(s) is not None
+    ]
     reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
     plain = reason or "We could not find this in any of the sources."
     if closest:
-        plain += " The closest we found: " + "; ".join(
-            f"{_name(ev.study(s))} ({ev.study(s)['design']})" for s in ids
-            if ev.study(s) is not None) + "."
-    return _result(claim, "", UNTRACEABLE,
-                   "no matching study or text" + ("; closest: " + "; ".join(closest)
-                                                  if closest else ""), plain)
+        plain += (
+            " The closest we found: "
+            + "; ".join(
+                f"{_name(ev.study(s))} ({ev.study(s)['design']})" for s in ids if ev.study(s) is not None
+            )
+            + "."
+        )
+    return _result(
+        claim,
+        "",
+        UNTRACEABLE,
+        "no matching study or text" + ("; closest: " + "; ".join(closest) if closest else ""),
+        plain,
+    )
 
 
 def fact(claim, ev: Evidence) -> dict:
@@ -901,8 +1081,9 @@ def fact(claim, ev: Evidence) -> dict:
     reference = str(claim.get("reference_value") or "").strip().lower()
     verdict = SUPPORTED if asserted == reference else WRONG
     reason = claim.get("reason") if isinstance(claim.get("reason"), str) else ""
-    return _result(claim, claim.get("source", ""), verdict,
-                   f"asserted: {asserted}; reference: {reference}", reason)
+    return _result(
+        claim, claim.get("source", ""), verdict, f"asserted: {asserted}; reference: {reference}", reason
+    )
 
 
 def design(claim, ev: Evidence) -> dict:
@@ -927,8 +1108,11 @@ def design(claim, ev: Evidence) -> dict:
         if not ok:
             wrong.append(f"{key.replace('_', ' ')} is {have_s}, not {want}")
     verdict = WRONG if wrong else SUPPORTED
-    plain = (f"Matches how {_name(study)} is described in its abstract." if not wrong else
-             f"Does not match {_name(study)}: " + "; ".join(wrong) + ".")
+    plain = (
+        f"Matches how {_name(study)} is described in its abstract."
+        if not wrong
+        else f"Does not match {_name(study)}: " + "; ".join(wrong) + "."
+    )
     return _result(claim, _traced(ev, [claim["study_id"]]), verdict, "; ".join(parts), plain)
 
 
@@ -938,29 +1122,49 @@ def first_of_kind(claim, ev: Evidence) -> dict:
     study = ev.study(claim["study_id"])
     year = _year(study)
     s = ev.studies
-    co = pd.Series([x if isinstance(x, str) else "" for x in
-                    s.get("co_intervention", pd.Series("", index=s.index))], index=s.index)
-    earlier = s[(s["role"] == study["role"]) & s["controlled"].map(_is_true)
-                & s["blinded"].map(_is_true) & (s["year"].astype(float) < year)]
+    co = pd.Series(
+        [
+            x if isinstance(x, str) else ""
+            for x in s.get("co_intervention", pd.Series("", index=s.index))
+        ],
+        index=s.index,
+    )
+    earlier = s[
+        (s["role"] == study["role"])
+        & s["controlled"].map(_is_true)
+        & s["blinded"].map(_is_true)
+        & (s["year"].astype(float) < year)
+    ]
     same = earlier[co.loc[earlier.index].str.strip() == ""]
     other = earlier[co.loc[earlier.index].str.strip() != ""]
     verdict, numbers, plain, traced = _effect_parts(claim, ev)
     parts = [f"earlier blinded placebo-controlled studies of the same kind: {len(same)}"]
-    parts += [f"earlier, with a co-intervention ({co[i]}): {r['citation']}"
-              for i, r in other.iterrows()]
+    parts += [f"earlier, with a co-intervention ({co[i]}): {r['citation']}" for i, r in other.iterrows()]
     if not same.empty:
         verdict = WRONG
-        plain = (f"Not the first: {_join([_name(r) for _, r in same.iterrows()])} tested it "
-                 "earlier against placebo. " + plain)
+        plain = (
+            f"Not the first: {_join([_name(r) for _, r in same.iterrows()])} tested it "
+            "earlier against placebo. " + plain
+        )
     else:
-        first = (f"As far as our sources go, {_name(study)} is the first blinded "
-                 "placebo-controlled trial of this kind without another substance added")
+        first = (
+            f"As far as our sources go, {_name(study)} is the first blinded "
+            "placebo-controlled trial of this kind without another substance added"
+        )
         if not other.empty:
-            first += (" (" + _join([_name(r) for _, r in other.iterrows()])
-                      + " tested it combined with another substance)")
+            first += (
+                " ("
+                + _join([_name(r) for _, r in other.iterrows()])
+                + " tested it combined with another substance)"
+            )
         plain = first + ". " + plain
-    return _result(claim, traced or _traced(ev, [claim["study_id"]]), verdict,
-                   "; ".join(parts) + "; " + numbers, plain)
+    return _result(
+        claim,
+        traced or _traced(ev, [claim["study_id"]]),
+        verdict,
+        "; ".join(parts) + "; " + numbers,
+        plain,
+    )
 
 
 def not_checkable(claim, ev: Evidence) -> dict:
@@ -969,6 +1173,7 @@ def not_checkable(claim, ev: Evidence) -> dict:
 
 
 # ---------------------------------------------------------------- levels and associations
+
 
 def _kind(finding: str) -> str:
     f = str(finding).lower()
@@ -995,8 +1200,7 @@ def levels(claim, ev: Evidence) -> dict:
     record is not a level). Scope 'general' (patients have lower levels), 'some' (several studies
     found lower) or 'mixed' (studies disagree)."""
     body = ev.levels[~ev.levels["sample"].astype(str).str.contains("intake", case=False)]
-    kinds = body.assign(kind=body["finding"].map(_kind)).groupby("study_id")["kind"].agg(
-        _study_kind)
+    kinds = body.assign(kind=body["finding"].map(_kind)).groupby("study_id")["kind"].agg(_study_kind)
     counts = kinds.value_counts()
     lower = int(counts.get("lower", 0))
     known = int(counts.drop("unknown", errors="ignore").sum())
@@ -1006,24 +1210,36 @@ def levels(claim, ev: Evidence) -> dict:
     elif scope == "mixed":
         verdict = SUPPORTED if 0 < lower < known else CONTRADICTED
     else:
-        verdict = (SUPPORTED if known and lower == known else
-                   CONTRADICTED if lower == 0 else OVERSTATED)
+        verdict = SUPPORTED if known and lower == known else CONTRADICTED if lower == 0 else OVERSTATED
     # per sample, every comparison (row) with its own finding; ``kinds`` is one per study
-    by_sample = ev.levels.assign(kind=ev.levels["finding"].map(_kind)).groupby("sample")[
-        "kind"].agg(lambda k: ", ".join(f"{n} {w}" for w, n in k.value_counts().items()))
+    by_sample = (
+        ev.levels.assign(kind=ev.levels["finding"].map(_kind))
+        .groupby("sample")["kind"]
+        .agg(lambda k: ", ".join(f"{n} {w}" for w, n in k.value_counts().items()))
+    )
     parts = [f"{len(kinds)} studies: " + ", ".join(f"{n} {w}" for w, n in counts.items())]
     parts += [f"{s}: {v}" for s, v in by_sample.items()]
     others = known - lower
-    plain = (f"Of {known} studies comparing levels in patients with controls that give a clear "
-             f"result, {lower} found lower levels in patients (in at least one sample) and "
-             f"{others} did not (no difference or higher); {int(counts.get('unknown', 0))} more "
-             "give no direction in our sources.")
+    plain = (
+        f"Of {known} studies comparing levels in patients with controls that give a clear "
+        f"result, {lower} found lower levels in patients (in at least one sample) and "
+        f"{others} did not (no difference or higher); {int(counts.get('unknown', 0))} more "
+        "give no direction in our sources."
+    )
     if verdict == SUPPORTED and scope != "general":
         plain += " That is what the sentence says."
-    plain += (" Such comparisons are snapshots: they cannot show that low levels cause the "
-              "condition, or that taking a supplement helps.")
-    return _result(claim, f"{len(ev.levels)} case-control comparisons of levels (data/levels.csv)",
-                   verdict, "; ".join(parts), plain, lower / known if known else np.nan)
+    plain += (
+        " Such comparisons are snapshots: they cannot show that low levels cause the "
+        "condition, or that taking a supplement helps."
+    )
+    return _result(
+        claim,
+        f"{len(ev.levels)} case-control comparisons of levels (data/levels.csv)",
+        verdict,
+        "; ".join(parts),
+        plain,
+        lower / known if known else np.nan,
+    )
 
 
 def level_study(claim, ev: Evidence) -> dict:
@@ -1035,16 +1251,22 @@ def level_study(claim, ev: Evidence) -> dict:
         rows = _keep(rows, [any(s in str(x).lower() for s in samples) for x in rows["sample"]])
     want = str(claim.get("direction") or "")
     match = _keep(rows, [_kind(f) == want for f in rows["finding"]])
-    numbers = "; ".join(f"{r['citation']}: {r['sample']}, {r['n_fm']:.0f} vs "
-                        f"{r['n_control']:.0f}, {r['finding']} ({r['status']}: {r['source']})"
-                        for _, r in rows.iterrows()) or "no study of that year and sample"
+    numbers = (
+        "; ".join(
+            f"{r['citation']}: {r['sample']}, {r['n_fm']:.0f} vs "
+            f"{r['n_control']:.0f}, {r['finding']} ({r['status']}: {r['source']})"
+            for _, r in rows.iterrows()
+        )
+        or "no study of that year and sample"
+    )
     if not match.empty:
         r = match.iloc[0]
         verdict = SUPPORTED
-        plain = (f"Matches {r['citation']}: {r['n_fm']:.0f} patients and "
-                 f"{r['n_control']:.0f} controls, {r['finding']} in {r['sample']} levels"
-                 + (" (we know it only from a review's table)." if r["status"] == "second-hand"
-                    else "."))
+        plain = (
+            f"Matches {r['citation']}: {r['n_fm']:.0f} patients and "
+            f"{r['n_control']:.0f} controls, {r['finding']} in {r['sample']} levels"
+            + (" (we know it only from a review's table)." if r["status"] == "second-hand" else ".")
+        )
     elif not rows.empty:
         verdict = CONTRADICTED
         plain = "The study of that year found something else: " + numbers + "."
@@ -1065,28 +1287,34 @@ def association(claim, ev: Evidence) -> dict:
     for _, r in rows.iterrows():
         outs = _list(r.get("linked_outcomes"))
         for o in outs:
-            linked.setdefault(o, []).append(_name(ev.study(r["study_id"])) if ev.study(
-                r["study_id"]) is not None else str(r["citation"]).split(".")[0])
+            linked.setdefault(o, []).append(
+                _name(ev.study(r["study_id"]))
+                if ev.study(r["study_id"]) is not None
+                else str(r["citation"]).split(".")[0]
+            )
         if outs:
-            details.append(f"{r['citation']} ({r['sample']}): {r.get('link_detail')} "
-                           f"[{r['status']}]")
+            details.append(f"{r['citation']} ({r['sample']}): {r.get('link_detail')} [{r['status']}]")
     corr = ev.summary[ev.summary["study_id"].isin(ids) & (ev.summary["statistic"] == "r")]
-    details += [f"{ev.study(r['study_id'])['citation']}: {r['outcome']} r = {r['value']:g} "
-                f"(n = {r['n']:.0f}, {r['timepoint']})" for _, r in corr.iterrows()]
+    details += [
+        f"{ev.study(r['study_id'])['citation']}: {r['outcome']} r = {r['value']:g} "
+        f"(n = {r['n']:.0f}, {r['timepoint']})"
+        for _, r in corr.iterrows()
+    ]
     found = [o for o in labels if o in linked]
     missing = [o for o in labels if o not in linked]
-    verdict = (SUPPORTED if not missing else UNTRACEABLE if not found else OVERSTATED)
+    verdict = SUPPORTED if not missing else UNTRACEABLE if not found else OVERSTATED
     plain = []
     if found:
-        plain.append("Linked in " + "; ".join(
-            f"{_join(linked[o])} ({labels[o]})" for o in found) + ".")
+        plain.append("Linked in " + "; ".join(f"{_join(linked[o])} ({labels[o]})" for o in found) + ".")
     if missing:
-        plain.append(f"No link with {_join([labels[o] for o in missing])} was found in the "
-                     "studies.")
-    plain.append("These are associations in snapshots of patients, not evidence that taking "
-                 "a supplement changes the symptom.")
-    return _result(claim, _traced(ev, ids), verdict, "; ".join(details) or "nothing found",
-                   " ".join(plain))
+        plain.append(f"No link with {_join([labels[o] for o in missing])} was found in the studies.")
+    plain.append(
+        "These are associations in snapshots of patients, not evidence that taking "
+        "a supplement changes the symptom."
+    )
+    return _result(
+        claim, _traced(ev, ids), verdict, "; ".join(details) or "nothing found", " ".join(plain)
+    )
 
 
 RULES = {
@@ -1112,6 +1340,8 @@ def build_ledger(claims: pd.DataFrame, ev: Evidence) -> pd.DataFrame:
         try:
             rows.append(RULES[claim["claim_type"]](claim, ev))
         except (KeyError, IndexError) as err:
-            raise ValueError(f"claim {claim['claim_id']!r} ({claim['claim_type']}): the evidence "
-                             f"it needs is missing: {err!r}") from err
+            raise ValueError(
+                f"claim {claim['claim_id']!r} ({claim['claim_type']}): the evidence "
+                f"it needs is missing: {err!r}"
+            ) from err
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -145,12 +145,25 @@ def _reml_local_maxima(yi, vi, points: int = 2000) -> list[float]:
     upper = 4.0 * (spread + float(vi.max())) + 1e-8
     while _reml_score(upper, yi, vi)[0] > 0:  # never taken in theory; a guard, not a search
         upper *= 4.0
-    grid = np.unique(np.concatenate([
-        [0.0], np.geomspace(1e-8 * upper, upper, points), np.linspace(0.0, upper, points)]))
+    grid = np.unique(
+        np.concatenate(
+            [[0.0], np.geomspace(1e-8 * upper, upper, points), np.linspace(0.0, upper, points)]
+        )
+    )
     score = _reml_score(grid, yi, vi)
     turns = np.flatnonzero((score[:-1] > 0) & (score[1:] <= 0))
-    return [float(optimize.brentq(lambda t2: _reml_score(t2, yi, vi)[0], grid[i], grid[i + 1],
-                                  xtol=1e-15, rtol=4 * np.finfo(float).eps)) for i in turns]
+    return [
+        float(
+            optimize.brentq(
+                lambda t2: _reml_score(t2, yi, vi)[0],
+                grid[i],
+                grid[i + 1],
+                xtol=1e-15,
+                rtol=4 * np.finfo(float).eps,
+            )
+        )
+        for i in turns
+    ]
 
 
 def _tau2_reml_fisher(yi, vi, tol: float, maxiter: int) -> float | None:
@@ -230,8 +243,13 @@ def tau2_qprofile_ci(yi, vi, level: float = 0.95) -> tuple[float, float]:
 
 
 def fit_random_effects(
-    yi, vi, method: str = "REML", knha: bool = False, level: float = 0.95,
-    pi_method: str = "metafor", knha_adhoc: bool = True,
+    yi,
+    vi,
+    method: str = "REML",
+    knha: bool = False,
+    level: float = 0.95,
+    pi_method: str = "metafor",
+    knha_adhoc: bool = True,
 ) -> RandomEffectsResult:
     """Random-effects meta-analysis of effects ``yi`` with sampling variances ``vi``.
 
@@ -265,10 +283,13 @@ def fit_random_effects(
         truncated = knha_adhoc and scale < 1.0
         se = se_plain if truncated else float(se_raw)
         stat, pval = _t_test(mu, se, k - 1)
-        knha_fields = {"knha_scale": scale, "knha_truncated": bool(truncated),
-                       "ci_low_knha_raw": float(mu - crit * se_raw),
-                       "ci_high_knha_raw": float(mu + crit * se_raw),
-                       "pval_knha_raw": _t_test(mu, se_raw, k - 1)[1]}
+        knha_fields = {
+            "knha_scale": scale,
+            "knha_truncated": bool(truncated),
+            "ci_low_knha_raw": float(mu - crit * se_raw),
+            "ci_high_knha_raw": float(mu + crit * se_raw),
+            "pval_knha_raw": _t_test(mu, se_raw, k - 1)[1],
+        }
     else:
         se = se_plain
         crit = stats.norm.ppf(1.0 - alpha / 2.0)
@@ -300,11 +321,29 @@ def fit_random_effects(
     else:
         t2_lo = t2_hi = i2 = i2_lo = i2_hi = h2 = q_p = np.nan
     return RandomEffectsResult(
-        method=method, knha=knha, k=k, mu=mu, se=se, stat=float(stat), pval=pval,
-        ci_low=mu - crit * se, ci_high=mu + crit * se, pi_low=float(pi_low), pi_high=float(pi_high),
-        tau2=float(tau2), tau2_ci_low=float(t2_lo), tau2_ci_high=float(t2_hi),
-        i2=float(i2), i2_ci_low=float(i2_lo), i2_ci_high=float(i2_hi), h2=float(h2),
-        q=q, q_df=k - 1, q_pval=q_p, level=level, **knha_fields,
+        method=method,
+        knha=knha,
+        k=k,
+        mu=mu,
+        se=se,
+        stat=float(stat),
+        pval=pval,
+        ci_low=mu - crit * se,
+        ci_high=mu + crit * se,
+        pi_low=float(pi_low),
+        pi_high=float(pi_high),
+        tau2=float(tau2),
+        tau2_ci_low=float(t2_lo),
+        tau2_ci_high=float(t2_hi),
+        i2=float(i2),
+        i2_ci_low=float(i2_lo),
+        i2_ci_high=float(i2_hi),
+        h2=float(h2),
+        q=q,
+        q_df=k - 1,
+        q_pval=q_p,
+        level=level,
+        **knha_fields,
     )
 
 

@@ -11,8 +11,13 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def execute(path: str | Path, results_dir: str | Path, config: str | Path | None = None,
-            timeout: int = 600, out: str | Path | None = None) -> nbformat.NotebookNode:
+def execute(
+    path: str | Path,
+    results_dir: str | Path,
+    config: str | Path | None = None,
+    timeout: int = 600,
+    out: str | Path | None = None,
+) -> nbformat.NotebookNode:
     """Run one notebook with RESULTS_DIR (and CONFIG) set; raise on the first failing cell.
 
     Writes the executed .ipynb to ``out`` when given."""
@@ -24,8 +29,12 @@ def execute(path: str | Path, results_dir: str | Path, config: str | Path | None
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # the kernel inherits this process's environment
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent.resolve())}}).execute()
+        NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+        ).execute()
     finally:
         for k, v in old.items():
             if v is None:

@@ -44,21 +44,48 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
 
 ID_COLUMNS = ("row_id", "es_id", "claim_id", "level_id", "range_id", "source_rows", "studies")
 HEADERS = {  # column names readers meet often, in words
-    "mu": "Pooled effect", "se": "SE", "ci_low": "95% CI low", "ci_high": "95% CI high",
-    "pi_low": "Prediction interval low", "pi_high": "Prediction interval high",
-    "pval": "p", "knha": "Knapp-Hartung (ad hoc)", "knha_scale": "KH variance factor s²",
-    "knha_truncated": "s² raised to 1", "ci_low_knha_raw": "plain KH CI low",
-    "ci_high_knha_raw": "plain KH CI high", "pval_knha_raw": "plain KH p", "k": "Studies (k)",
-    "tau2": "tau²", "tau": "tau",
-    "i2": "I² (%)", "q": "Q", "q_df": "Q df", "q_pval": "Q p", "yi": "Effect (SMD)",
-    "vi": "Variance", "md": "Mean difference", "n1": "n (intervention)",
-    "n2": "n (comparator)", "set": "Pooling set",
+    "mu": "Pooled effect",
+    "se": "SE",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "pi_low": "Prediction interval low",
+    "pi_high": "Prediction interval high",
+    "pval": "p",
+    "knha": "Knapp-Hartung (ad hoc)",
+    "knha_scale": "KH variance factor s²",
+    "knha_truncated": "s² raised to 1",
+    "ci_low_knha_raw": "plain KH CI low",
+    "ci_high_knha_raw": "plain KH CI high",
+    "pval_knha_raw": "plain KH p",
+    "k": "Studies (k)",
+    "tau2": "tau²",
+    "tau": "tau",
+    "i2": "I² (%)",
+    "q": "Q",
+    "q_df": "Q df",
+    "q_pval": "Q p",
+    "yi": "Effect (SMD)",
+    "vi": "Variance",
+    "md": "Mean difference",
+    "n1": "n (intervention)",
+    "n2": "n (comparator)",
+    "set": "Pooling set",
 }
 
 
 # columns holding p-values of tests (shown as "< 0.001" / 3 decimals, html_page.fmt kind "p")
-P_COLUMNS = ("pval", "pval_knha_raw", "q_pval", "p_value", "p_reported", "p_reanalysed",
-             "p_reanalysed_low", "p_reanalysed_high", "sign_test_p_one_sided", "sign_test_p_two_sided")
+P_COLUMNS = (
+    "pval",
+    "pval_knha_raw",
+    "q_pval",
+    "p_value",
+    "p_reported",
+    "p_reanalysed",
+    "p_reanalysed_low",
+    "p_reanalysed_high",
+    "sign_test_p_one_sided",
+    "sign_test_p_two_sided",
+)
 
 
 def human_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +108,9 @@ def write_html_table(df: pd.DataFrame, path: str | Path, title: str, note: str =
     study = HEADERS.get("study_id", "Study id")
     if study in shown.columns:  # the study first: it stays in view when a wide table folds
         shown = shown[[study, *[c for c in shown.columns if c != study]]]
-    body = (f"<h2>{html_page.esc(title)}</h2><p class='note'>{html_page.esc(note)}</p>"
-            + html_page.table(shown))
+    body = f"<h2>{html_page.esc(title)}</h2><p class='note'>{html_page.esc(note)}</p>" + html_page.table(
+        shown
+    )
     atomic_write(path, html_page.page(title, body))
 
 

@@ -14,17 +14,48 @@ from .curated import select_readings
 from .meta_frequentist import fit_random_effects
 
 RESULT_COLUMNS = [
-    "set", "method", "knha", "k", "mu", "se", "ci_low", "ci_high", "pi_low", "pi_high", "pval",
-    "tau2", "tau2_ci_low", "tau2_ci_high", "tau", "i2", "i2_ci_low", "i2_ci_high", "q", "q_df",
-    "q_pval", "studies", "status", "df", "measure", "vtype", "instrument",
+    "set",
+    "method",
+    "knha",
+    "k",
+    "mu",
+    "se",
+    "ci_low",
+    "ci_high",
+    "pi_low",
+    "pi_high",
+    "pval",
+    "tau2",
+    "tau2_ci_low",
+    "tau2_ci_high",
+    "tau",
+    "i2",
+    "i2_ci_low",
+    "i2_ci_high",
+    "q",
+    "q_df",
+    "q_pval",
+    "studies",
+    "status",
+    "df",
+    "measure",
+    "vtype",
+    "instrument",
     # ad hoc Knapp-Hartung: the variance factor s², whether it was raised to 1, and the plain
     # (untruncated) Knapp-Hartung interval and p beside the reported ones
-    "knha_scale", "knha_truncated", "ci_low_knha_raw", "ci_high_knha_raw", "pval_knha_raw",
+    "knha_scale",
+    "knha_truncated",
+    "ci_low_knha_raw",
+    "ci_high_knha_raw",
+    "pval_knha_raw",
 ]
 SINGLE = "single study, not pooled"
 # config measure -> (effect-table columns pooled, the name of what is pooled between arms / within one)
-MEASURES = {"SMD": ("yi", "vi", "SMD", "SMCR"), "MD": ("md", "md_var", "MD", "MC"),
-            "ROM": ("rom", "rom_var", "ROM", "")}
+MEASURES = {
+    "SMD": ("yi", "vi", "SMD", "SMCR"),
+    "MD": ("md", "md_var", "MD", "MC"),
+    "ROM": ("rom", "rom_var", "ROM", ""),
+}
 
 
 class EmptyPoolingSetError(ValueError):
@@ -66,7 +97,8 @@ def set_effects(effects: pd.DataFrame, spec: dict, name: str = "") -> pd.DataFra
             f"on {chosen['instrument'].nunique()} instruments ("
             + ", ".join(sorted(chosen["instrument"].astype(str).unique()))
             + "): a mean difference is pooled on one instrument and unit only; use measure SMD "
-            "or list outcomes measured on one instrument")
+            "or list outcomes measured on one instrument"
+        )
     return chosen
 
 
@@ -75,11 +107,16 @@ def _set_labels(chosen: pd.DataFrame, spec: dict) -> dict:
     _, _, between, within = MEASURES[measure_of(spec)]
     within_only = all(e == "within_change" for e in spec["estimands"])
     vt = chosen["vtype"].fillna("").astype(str) if "vtype" in chosen else pd.Series(dtype=str)
-    instruments = (sorted(chosen["instrument"].astype(str).unique())
-                   if len(chosen) and "instrument" in chosen else [])
-    return {"measure": within if within_only else between,
-            "vtype": "; ".join(dict.fromkeys(v for v in vt if v)),
-            "instrument": instruments[0] if measure_of(spec) == "MD" and instruments else ""}
+    instruments = (
+        sorted(chosen["instrument"].astype(str).unique())
+        if len(chosen) and "instrument" in chosen
+        else []
+    )
+    return {
+        "measure": within if within_only else between,
+        "vtype": "; ".join(dict.fromkeys(v for v in vt if v)),
+        "instrument": instruments[0] if measure_of(spec) == "MD" and instruments else "",
+    }
 
 
 def single_study(effect: pd.Series, level: float, method: str) -> dict:
@@ -95,9 +132,17 @@ def single_study(effect: pd.Series, level: float, method: str) -> dict:
     if pd.notna(effect.get("md_df", np.nan)):
         df = float(effect["md_df"])
     q = float(stats.t.ppf(0.5 + level / 2, df))
-    return {"method": method, "k": 1, "mu": yi, "se": se, "ci_low": yi - q * se,
-            "ci_high": yi + q * se, "pval": float(2 * stats.t.sf(abs(yi) / se, df)),
-            "status": SINGLE, "df": df}
+    return {
+        "method": method,
+        "k": 1,
+        "mu": yi,
+        "se": se,
+        "ci_low": yi - q * se,
+        "ci_high": yi + q * se,
+        "pval": float(2 * stats.t.sf(abs(yi) / se, df)),
+        "status": SINGLE,
+        "df": df,
+    }
 
 
 def pool_sets(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
@@ -106,22 +151,29 @@ def pool_sets(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
     rows = []
     for name, spec in meta_cfg["sets"].items():
         chosen = set_effects(effects, spec, name)
-        base = {"set": name, "k": len(chosen), "studies": " ".join(chosen["es_id"])
-                } | _set_labels(chosen, spec)
+        base = {"set": name, "k": len(chosen), "studies": " ".join(chosen["es_id"])} | _set_labels(
+            chosen, spec
+        )
         if chosen.empty:
             raise EmptyPoolingSetError(
                 f"pooling set {name!r} (config meta_analysis.sets) selects no estimable effect: "
                 "check its estimands, subgroups, roles and outcomes against results/"
-                "effect_sizes.csv and results/estimability.csv")
+                "effect_sizes.csv and results/estimability.csv"
+            )
         if len(chosen) == 1:
-            rows.append(base | single_study(chosen.iloc[0], meta_cfg["level"],
-                                            meta_cfg["primary_method"]))
+            rows.append(
+                base | single_study(chosen.iloc[0], meta_cfg["level"], meta_cfg["primary_method"])
+            )
             continue
         for method in meta_cfg["methods"]:
-            fit = fit_random_effects(chosen["yi"], chosen["vi"], method=method,
-                                     knha=meta_cfg["knha"], level=meta_cfg["level"])
-            rows.append(base | {c: v for c, v in fit.as_dict().items() if c in RESULT_COLUMNS}
-                        | {"status": "pooled"})
+            fit = fit_random_effects(
+                chosen["yi"], chosen["vi"], method=method, knha=meta_cfg["knha"], level=meta_cfg["level"]
+            )
+            rows.append(
+                base
+                | {c: v for c, v in fit.as_dict().items() if c in RESULT_COLUMNS}
+                | {"status": "pooled"}
+            )
     return pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
 
 
@@ -137,8 +189,9 @@ def without_converted(effects: pd.DataFrame, meta_cfg: dict) -> pd.DataFrame:
     rows = []
     for name, spec in meta_cfg["sets"].items():
         if set_effects(kept, spec, name).empty:
-            rows.append(pd.DataFrame([{"set": name, "k": 0,
-                                       "status": "no effect without the converted ones"}]))
+            rows.append(
+                pd.DataFrame([{"set": name, "k": 0, "status": "no effect without the converted ones"}])
+            )
         else:
             rows.append(pool_sets(kept, meta_cfg | {"sets": {name: spec}}))
     return pd.concat(rows, ignore_index=True).reindex(columns=RESULT_COLUMNS)
@@ -166,9 +219,15 @@ def sensitivity_points(config: dict) -> list[tuple[str, float, Assumptions]]:
     return points
 
 
-def sensitivity(summary: pd.DataFrame, studies: pd.DataFrame, config: dict,
-                flagged: frozenset[str] | set[str] = frozenset(), *,
-                arms: pd.DataFrame, summary_all: pd.DataFrame | None = None) -> pd.DataFrame:
+def sensitivity(
+    summary: pd.DataFrame,
+    studies: pd.DataFrame,
+    config: dict,
+    flagged: frozenset[str] | set[str] = frozenset(),
+    *,
+    arms: pd.DataFrame,
+    summary_all: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Primary-method pooled results at every sensitivity point (one assumption varied at a time).
 
     ``assumption_value`` is text: a number, or the name of an alternative analysis. Where an
@@ -183,17 +242,24 @@ def sensitivity(summary: pd.DataFrame, studies: pd.DataFrame, config: dict,
         pooled = pool_sets(effects, meta)
         frames.append(pooled.assign(assumption=name, assumption_value=value))
         if name == "default" and effects["conversion"].fillna("").astype(bool).any():
-            frames.append(without_converted(effects, meta).assign(
-                assumption="median_conversion", assumption_value="excluded"))
+            frames.append(
+                without_converted(effects, meta).assign(
+                    assumption="median_conversion", assumption_value="excluded"
+                )
+            )
     if summary_all is not None:
         overrides = config.get("reading_overrides") or {}
-        for row_id, reading in ((a["row_id"], a["reading"])
-                                for a in config.get("ambiguous_readings") or []):
+        for row_id, reading in (
+            (a["row_id"], a["reading"]) for a in config.get("ambiguous_readings") or []
+        ):
             other = select_readings(summary_all, overrides | {row_id: reading})
-            effects = build_effect_sizes(other, studies, Assumptions.from_config(config),
-                                         flagged, arms=arms)
-            frames.append(pool_sets(effects, meta).assign(
-                assumption="reading", assumption_value=f"{row_id}:{reading}"))
-    cols = ["assumption", "assumption_value", "set", "k", "mu", "ci_low", "ci_high", "tau2",
-            "status"]
+            effects = build_effect_sizes(
+                other, studies, Assumptions.from_config(config), flagged, arms=arms
+            )
+            frames.append(
+                pool_sets(effects, meta).assign(
+                    assumption="reading", assumption_value=f"{row_id}:{reading}"
+                )
+            )
+    cols = ["assumption", "assumption_value", "set", "k", "mu", "ci_low", "ci_high", "tau2", "status"]
     return pd.concat(frames, ignore_index=True)[cols]

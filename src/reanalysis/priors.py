@@ -36,9 +36,13 @@ class TauPrior:
 
     @classmethod
     def from_config(cls, spec: dict) -> TauPrior:
-        return cls(kind=spec["kind"], scale=float(spec["scale"]),
-                   location=float(spec.get("location", 0.0)), df=float(spec.get("df", 5.0)),
-                   label=spec.get("label", ""))
+        return cls(
+            kind=spec["kind"],
+            scale=float(spec["scale"]),
+            location=float(spec.get("location", 0.0)),
+            df=float(spec.get("df", 5.0)),
+            label=spec.get("label", ""),
+        )
 
     def logpdf(self, tau) -> np.ndarray:
         """log p(tau) for tau > 0 (-inf elsewhere)."""

@@ -42,19 +42,30 @@ class Reanalysis:
     bayes: pd.DataFrame
 
 
-def reanalyse(summary_all: pd.DataFrame, studies: pd.DataFrame, arms: pd.DataFrame, config: dict,
-              flagged=frozenset(), overrides: dict[str, str] | None = None) -> Reanalysis:
+def reanalyse(
+    summary_all: pd.DataFrame,
+    studies: pd.DataFrame,
+    arms: pd.DataFrame,
+    config: dict,
+    flagged=frozenset(),
+    overrides: dict[str, str] | None = None,
+) -> Reanalysis:
     """Effects, pooled sets (every configured tau² method) and the exact posterior under the
     primary tau prior, with the readings ``overrides`` chooses (on top of the config's own)."""
     chosen = (config.get("reading_overrides") or {}) | (overrides or {})
     summary = select_readings(summary_all, chosen)
-    effects = build_effect_sizes(summary, studies, Assumptions.from_config(config), flagged,
-                                 arms=arms)
+    effects = build_effect_sizes(summary, studies, Assumptions.from_config(config), flagged, arms=arms)
     pooled = pool_sets(effects, config["meta_analysis"])
     b = config["bayes"]
     prior = TauPrior.from_config(b["priors"][b["primary_prior"]])
-    bayes = exact_summaries(effects, config["meta_analysis"]["sets"], b["primary_prior"], prior,
-                            b["mu_prior_sd"], config.get("mcid"))
+    bayes = exact_summaries(
+        effects,
+        config["meta_analysis"]["sets"],
+        b["primary_prior"],
+        prior,
+        b["mu_prior_sd"],
+        config.get("mcid"),
+    )
     return Reanalysis(summary, effects, pooled, bayes)
 
 
@@ -66,9 +77,13 @@ def _round_trip(df: pd.DataFrame) -> pd.DataFrame:
 
 def with_results(evidence, alt: Reanalysis):
     """The ledger's evidence with the reading-dependent results replaced by ``alt``'s."""
-    return dataclasses.replace(evidence, summary=alt.summary,
-                               effects=_round_trip(alt.effects), pooled=_round_trip(alt.pooled),
-                               bayes=_round_trip(alt.bayes))
+    return dataclasses.replace(
+        evidence,
+        summary=alt.summary,
+        effects=_round_trip(alt.effects),
+        pooled=_round_trip(alt.pooled),
+        bayes=_round_trip(alt.bayes),
+    )
 
 
 def add_other_verdicts(ledger: pd.DataFrame, others: dict[str, pd.Series]) -> pd.DataFrame:

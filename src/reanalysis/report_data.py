@@ -16,8 +16,7 @@ def load_report_data(report_cfg: dict, study_ids) -> dict[str, pd.DataFrame]:
     checks = {
         "grade": lambda df, p: grade.validate_grade(df, p, outcomes),
         "rob": lambda df, p: risk_of_bias.validate_rob(df, p, study_ids),
-        "adverse_events": lambda df, p: study_characteristics.validate_adverse_events(
-            df, p, study_ids),
+        "adverse_events": lambda df, p: study_characteristics.validate_adverse_events(df, p, study_ids),
         "safety": study_characteristics.validate_safety,
     }
     tables, problems = {}, []

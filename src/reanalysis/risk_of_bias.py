@@ -16,15 +16,21 @@ import pandas as pd
 from .data_model import DataValidationError, blank_fields, require_columns
 from .html_page import esc
 
-DOMAINS = ["randomisation_process", "deviations_from_intended_interventions",
-           "missing_outcome_data", "measurement_of_the_outcome",
-           "selection_of_the_reported_result"]
-DOMAIN_HEADERS = {"randomisation_process": "Randomisation",
-                  "deviations_from_intended_interventions": "Deviations from intervention",
-                  "missing_outcome_data": "Missing outcome data",
-                  "measurement_of_the_outcome": "Outcome measurement",
-                  "selection_of_the_reported_result": "Selection of reported result",
-                  "overall": "Overall"}
+DOMAINS = [
+    "randomisation_process",
+    "deviations_from_intended_interventions",
+    "missing_outcome_data",
+    "measurement_of_the_outcome",
+    "selection_of_the_reported_result",
+]
+DOMAIN_HEADERS = {
+    "randomisation_process": "Randomisation",
+    "deviations_from_intended_interventions": "Deviations from intervention",
+    "missing_outcome_data": "Missing outcome data",
+    "measurement_of_the_outcome": "Outcome measurement",
+    "selection_of_the_reported_result": "Selection of reported result",
+    "overall": "Overall",
+}
 SEVERITY = {"low": 0, "some concerns": 1, "high": 2}
 OTHER = ["no information", "no control group"]
 JUDGEMENTS = list(SEVERITY) + OTHER
@@ -85,8 +91,10 @@ def validate_rob(df: pd.DataFrame, path: str | Path, study_ids) -> pd.DataFrame:
         floor = overall_floor(domains["judgement"])
         if floor and overall.iloc[0] in SEVERITY and SEVERITY[overall.iloc[0]] < SEVERITY[floor]:
             i = overall.index[0]
-            problems.append(f"line {i + 2} ({where}), field 'judgement': overall "
-                            f"'{overall.iloc[0]}' is less severe than the worst domain ('{floor}')")
+            problems.append(
+                f"line {i + 2} ({where}), field 'judgement': overall "
+                f"'{overall.iloc[0]}' is less severe than the worst domain ('{floor}')"
+            )
     if problems:
         raise DataValidationError(path, problems)
     return df
@@ -95,8 +103,10 @@ def validate_rob(df: pd.DataFrame, path: str | Path, study_ids) -> pd.DataFrame:
 def badge(judgement: str) -> str:
     """A judgement as a coloured badge that also carries a symbol and the word."""
     bg, border, symbol = STYLE[judgement]
-    return (f"<span class='badge' style='background:{bg};border-color:{border}'>"
-            f"<span aria-hidden='true'>{symbol}</span> {esc(judgement)}</span>")
+    return (
+        f"<span class='badge' style='background:{bg};border-color:{border}'>"
+        f"<span aria-hidden='true'>{symbol}</span> {esc(judgement)}</span>"
+    )
 
 
 def traffic_light(rob: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -114,11 +124,13 @@ def traffic_light(rob: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 
 def support_table(rob: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Long table: every judgement with its support, source and status."""
-    return pd.DataFrame({
-        "Study": [names.get(s, s) for s in rob["study_id"]],
-        "Result assessed": rob["result"],
-        "Domain": [DOMAIN_HEADERS[d] for d in rob["domain"]],
-        "Judgement": rob["judgement"],
-        "Support for judgement": rob["support"],
-        "Source": [f"{s} ({st})" for s, st in zip(rob["source"], rob["status"], strict=False)],
-    })
+    return pd.DataFrame(
+        {
+            "Study": [names.get(s, s) for s in rob["study_id"]],
+            "Result assessed": rob["result"],
+            "Domain": [DOMAIN_HEADERS[d] for d in rob["domain"]],
+            "Judgement": rob["judgement"],
+            "Support for judgement": rob["support"],
+            "Source": [f"{s} ({st})" for s, st in zip(rob["source"], rob["status"], strict=False)],
+        }
+    )

@@ -20,14 +20,19 @@ def stable_seed(seed: int, *names: str) -> list[int]:
     return [seed, *(zlib.crc32(n.encode()) for n in names)]
 
 
-def design_from_config(cfg: dict, a: Assumptions, outcome_correlation: float | None = None
-                       ) -> sim.TrialDesign:
+def design_from_config(
+    cfg: dict, a: Assumptions, outcome_correlation: float | None = None
+) -> sim.TrialDesign:
     s = cfg["subgroup_simulation"]
     n_sub, n_comp = a.subgroup_sizes(s["study_id"], s["subgroup"])
     rho = s["outcome_correlation"]["value"] if outcome_correlation is None else outcome_correlation
-    return sim.TrialDesign(n_sub=n_sub, n_comp=n_comp,
-                           n_outcomes=int(s["outcomes_examined"]["value"]),
-                           outcome_correlation=float(rho), alpha=float(s["alpha"]))
+    return sim.TrialDesign(
+        n_sub=n_sub,
+        n_comp=n_comp,
+        n_outcomes=int(s["outcomes_examined"]["value"]),
+        outcome_correlation=float(rho),
+        alpha=float(s["alpha"]),
+    )
 
 
 def reported_effect(summary: pd.DataFrame, cfg: dict, a: Assumptions) -> float:
@@ -40,6 +45,7 @@ def reported_effect(summary: pd.DataFrame, cfg: dict, a: Assumptions) -> float:
 def scenario_from_config(spec: dict, reported: float) -> sim.Scenario:
     def value(v):
         return reported if v == "reported" else float(v)
+
     return sim.Scenario(value(spec["effect_sub"]), value(spec["effect_comp"]))
 
 
@@ -50,8 +56,9 @@ MC_NOTES = {
 }
 
 
-def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, workers: int = 1
-                   ) -> pd.DataFrame:
+def scenario_table(
+    cfg: dict, a: Assumptions, name: str, reported: float, workers: int = 1
+) -> pd.DataFrame:
     """Long table (metric, k, x, value, mcse, mcse_note) of one scenario's simulated frequencies.
 
     ``mcse`` = sqrt(p(1 - p)/reps) for simulated frequencies; analytic rows, binned quantiles and
@@ -61,23 +68,41 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, worker
     s = cfg["subgroup_simulation"]
     scenario = scenario_from_config(s["scenarios"][name], reported)
     design = design_from_config(cfg, a)
-    res = sim.simulate(design, scenario, int(s["reps"]), stable_seed(cfg["seed"], name),
-                       chunk=int(s["chunk"]), reported_g_sub=reported, workers=workers)
+    res = sim.simulate(
+        design,
+        scenario,
+        int(s["reps"]),
+        stable_seed(cfg["seed"], name),
+        chunk=int(s["chunk"]),
+        reported_g_sub=reported,
+        workers=workers,
+    )
     rows = []
 
     def add(metric, value, k=np.nan, x=np.nan, reps=res.reps, note=""):
         simulated = not note and 0 <= value <= 1
-        rows.append({"metric": metric, "k": k, "x": x, "value": value,
-                     "mcse": float(np.sqrt(value * (1 - value) / reps)) if simulated else np.nan,
-                     "mcse_note": MC_NOTES[note] if note else ""})
+        rows.append(
+            {
+                "metric": metric,
+                "k": k,
+                "x": x,
+                "value": value,
+                "mcse": float(np.sqrt(value * (1 - value) / reps)) if simulated else np.nan,
+                "mcse_note": MC_NOTES[note] if note else "",
+            }
+        )
 
     add("n_per_arm_subgroup", design.n_sub, note="input")
     add("n_per_arm_complement", design.n_comp, note="input")
     for k in range(1, design.n_tests + 1):
         add("p_any_significant", res.p_any_significant_by_k[k - 1], k=k)
         add("p_any_benefit", res.p_any_benefit_by_k[k - 1], k=k)
-        add("independent_tests_reference", sim.familywise_error_independent(k, design.alpha), k=k,
-            note="analytic")
+        add(
+            "independent_tests_reference",
+            sim.familywise_error_independent(k, design.alpha),
+            k=k,
+            note="analytic",
+        )
     add("p_primary_significant", res.p_primary_significant)
     add("p_subgroup_significant", res.p_subgroup_significant)
     add("p_subgroup_benefit", res.p_subgroup_benefit)
@@ -89,26 +114,53 @@ def scenario_table(cfg: dict, a: Assumptions, name: str, reported: float, worker
     for left, c in zip(edges[:-1], counts, strict=True):
         add("subgroup_estimate_density", c / res.reps / np.diff(edges)[0], x=left, note="binned")
     for rho in s["outcome_correlation"]["range"]:
-        other = sim.simulate(design_from_config(cfg, a, rho), scenario, int(s["power_reps"]),
-                             stable_seed(cfg["seed"], name, f"rho={rho}"), chunk=int(s["chunk"]),
-                             workers=workers)
-        add(f"p_any_benefit_at_outcome_correlation_{rho:g}",
-            other.p_any_benefit_by_k[-1], k=design.n_tests, reps=other.reps)
+        other = sim.simulate(
+            design_from_config(cfg, a, rho),
+            scenario,
+            int(s["power_reps"]),
+            stable_seed(cfg["seed"], name, f"rho={rho}"),
+            chunk=int(s["chunk"]),
+            workers=workers,
+        )
+        add(
+            f"p_any_benefit_at_outcome_correlation_{rho:g}",
+            other.p_any_benefit_by_k[-1],
+            k=design.n_tests,
+            reps=other.reps,
+        )
     # the other named assumptions at the ends of their ranges (power_reps replicates each)
     for n_out in s["outcomes_examined"]["range"]:
         fewer = dataclasses.replace(design, n_outcomes=int(n_out))
-        other = sim.simulate(fewer, scenario, int(s["power_reps"]),
-                             stable_seed(cfg["seed"], name, f"outcomes={n_out}"),
-                             chunk=int(s["chunk"]), workers=workers)
-        add(f"p_any_benefit_with_{int(n_out)}_outcomes", other.p_any_benefit_by_k[-1],
-            k=fewer.n_tests, reps=other.reps)
+        other = sim.simulate(
+            fewer,
+            scenario,
+            int(s["power_reps"]),
+            stable_seed(cfg["seed"], name, f"outcomes={n_out}"),
+            chunk=int(s["chunk"]),
+            workers=workers,
+        )
+        add(
+            f"p_any_benefit_with_{int(n_out)}_outcomes",
+            other.p_any_benefit_by_k[-1],
+            k=fewer.n_tests,
+            reps=other.reps,
+        )
     for n_sub in sample_size_range(cfg, s["study_id"], s["subgroup"]) or ():
         sized = dataclasses.replace(design, n_sub=n_sub, n_comp=n_sub, n_outcomes=1)
-        other = sim.simulate(sized, scenario, int(s["power_reps"]),
-                             stable_seed(cfg["seed"], name, f"n_sub={n_sub}"),
-                             chunk=int(s["chunk"]), workers=workers)
-        add(f"p_interaction_significant_at_{n_sub}_per_cell", other.p_interaction_significant,
-            x=n_sub, reps=other.reps)
+        other = sim.simulate(
+            sized,
+            scenario,
+            int(s["power_reps"]),
+            stable_seed(cfg["seed"], name, f"n_sub={n_sub}"),
+            chunk=int(s["chunk"]),
+            workers=workers,
+        )
+        add(
+            f"p_interaction_significant_at_{n_sub}_per_cell",
+            other.p_interaction_significant,
+            x=n_sub,
+            reps=other.reps,
+        )
     out = pd.DataFrame(rows)
     out.insert(0, "scenario", name)
     return out
@@ -126,26 +178,37 @@ def power_table(cfg: dict, a: Assumptions, workers: int = 1) -> pd.DataFrame:
     for pattern in ("subgroup_only", "uniform"):
         for effect in s["power_grid"]:
             scenario = sim.Scenario(float(effect), float(effect) if pattern == "uniform" else 0.0)
-            res = sim.simulate(design, scenario, int(s["power_reps"]),
-                               stable_seed(cfg["seed"], "power", pattern, str(effect)),
-                               chunk=int(s["chunk"]), workers=workers)
-            rows.append({
-                "pattern": pattern, "effect": float(effect),
-                "n_per_arm_subgroup": design.n_sub, "n_per_arm_complement": design.n_comp,
-                "power_subgroup": res.p_subgroup_significant,
-                "power_subgroup_benefit": res.p_subgroup_benefit,
-                "power_interaction": res.p_interaction_significant,
-                "power_whole_sample": res.p_primary_significant,
-                "exact_power_subgroup_two_sided": sim.power_two_sample(
-                    float(effect), design.n_sub, design.n_sub, design.alpha),
-                "reps": res.reps,
-            })
+            res = sim.simulate(
+                design,
+                scenario,
+                int(s["power_reps"]),
+                stable_seed(cfg["seed"], "power", pattern, str(effect)),
+                chunk=int(s["chunk"]),
+                workers=workers,
+            )
+            rows.append(
+                {
+                    "pattern": pattern,
+                    "effect": float(effect),
+                    "n_per_arm_subgroup": design.n_sub,
+                    "n_per_arm_complement": design.n_comp,
+                    "power_subgroup": res.p_subgroup_significant,
+                    "power_subgroup_benefit": res.p_subgroup_benefit,
+                    "power_interaction": res.p_interaction_significant,
+                    "power_whole_sample": res.p_primary_significant,
+                    "exact_power_subgroup_two_sided": sim.power_two_sample(
+                        float(effect), design.n_sub, design.n_sub, design.alpha
+                    ),
+                    "reps": res.reps,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def vote_studies(cfg: dict) -> list[vc.VoteStudy]:
-    return [vc.VoteStudy(s["label"], int(s["n"]), s["design"])
-            for s in cfg["vote_count"]["studies"]["list"]]
+    return [
+        vc.VoteStudy(s["label"], int(s["n"]), s["design"]) for s in cfg["vote_count"]["studies"]["list"]
+    ]
 
 
 def vote_count_tables(cfg: dict, summary_all: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -163,8 +226,7 @@ def vote_count_tables(cfg: dict, summary_all: pd.DataFrame) -> tuple[pd.DataFram
     positive, total = figure(ids["positive"]), figure(ids["total"])
     studies = vote_studies(cfg)
     if len(studies) != total:
-        raise ValueError(f"vote_count.studies lists {len(studies)} studies but the claim counts "
-                         f"{total}")
+        raise ValueError(f"vote_count.studies lists {len(studies)} studies but the claim counts {total}")
     summary = vc.binomial_summary(positive, total, tuple(v["beta_prior"]))
     ns = v["nonspecific_improvement"]
     summary["uncontrolled_studies"] = sum(s.design == "uncontrolled" for s in studies)
@@ -172,19 +234,32 @@ def vote_count_tables(cfg: dict, summary_all: pd.DataFrame) -> tuple[pd.DataFram
     for criterion in vc.CRITERIA:
         for tag, level in (("", ns["value"]), ("_low_nonspecific", lo), ("_high_nonspecific", hi)):
             summary[f"p_at_least_k_if_no_effect_{criterion}{tag}"] = vc.prob_at_least(
-                studies, positive, 0.0, float(level), v["alpha"], criterion)
+                studies, positive, 0.0, float(level), v["alpha"], criterion
+            )
     rows = []
     levels = sorted({float(ns["value"]), lo, hi})
     reps = int(v["reps"])
     for criterion in vc.CRITERIA:  # one set of draws per criterion, shared by the grid
         points = [(float(delta), level) for level in levels for delta in v["delta_grid"]]
-        simulated = vc.simulate_at_least_grid(studies, positive, points, reps,
-                                              stable_seed(cfg["seed"], "vote", criterion),
-                                              v["alpha"], criterion)
+        simulated = vc.simulate_at_least_grid(
+            studies,
+            positive,
+            points,
+            reps,
+            stable_seed(cfg["seed"], "vote", criterion),
+            v["alpha"],
+            criterion,
+        )
         for (delta, level), p_sim in zip(points, simulated, strict=True):
             exact = vc.prob_at_least(studies, positive, delta, level, v["alpha"], criterion)
-            rows.append({"criterion": criterion, "nonspecific_improvement": level,
-                         "delta": delta, "p_at_least_k_exact": exact,
-                         "p_at_least_k_simulated": float(p_sim),
-                         "mcse": float(np.sqrt(exact * (1 - exact) / reps))})
+            rows.append(
+                {
+                    "criterion": criterion,
+                    "nonspecific_improvement": level,
+                    "delta": delta,
+                    "p_at_least_k_exact": exact,
+                    "p_at_least_k_simulated": float(p_sim),
+                    "mcse": float(np.sqrt(exact * (1 - exact) / reps)),
+                }
+            )
     return pd.DataFrame([summary]), pd.DataFrame(rows)

@@ -20,8 +20,18 @@ from .data_model import (
     require_columns,
 )
 
-AE_COLUMNS = ["study_id", "arm", "measure", "events", "total", "proportion", "text", "source",
-              "location", "status"]
+AE_COLUMNS = [
+    "study_id",
+    "arm",
+    "measure",
+    "events",
+    "total",
+    "proportion",
+    "text",
+    "source",
+    "location",
+    "status",
+]
 AE_STATUSES = ["reported", "second-hand", "derived", "assumption", "not found"]
 
 
@@ -44,8 +54,10 @@ def study_label(citation: str, study_id: str = "", year=None, label=None) -> str
 
 def labels(studies: pd.DataFrame) -> dict[str, str]:
     """study_id -> the report's name of every study (:func:`study_label`)."""
-    return {r["study_id"]: study_label(r["citation"], r["study_id"], r.get("year"),
-                                       r.get("label")) for _, r in studies.iterrows()}
+    return {
+        r["study_id"]: study_label(r["citation"], r["study_id"], r.get("year"), r.get("label"))
+        for _, r in studies.iterrows()
+    }
 
 
 def validate_adverse_events(df: pd.DataFrame, path: str | Path, study_ids) -> pd.DataFrame:
@@ -56,8 +68,10 @@ def validate_adverse_events(df: pd.DataFrame, path: str | Path, study_ids) -> pd
     for col in ("events", "total", "proportion"):
         num = pd.to_numeric(df[col], errors="coerce")
         for i in df.index[num.isna() & df[col].notna()]:
-            problems.append(f"line {i + 2} (study {df.at[i, 'study_id']}), field '{col}': "
-                            f"not a number: {df.at[i, col]!r}")
+            problems.append(
+                f"line {i + 2} (study {df.at[i, 'study_id']}), field '{col}': "
+                f"not a number: {df.at[i, col]!r}"
+            )
         df[col] = num
     for i, r in df.iterrows():
         line = f"line {i + 2} (study {r['study_id']}, {r['measure']})"
@@ -113,15 +127,19 @@ def dose_basis_words(basis) -> str:
 
 
 def _dose(r: pd.Series) -> str:
-    dose = ("dose in mg not found" if pd.isna(r["dose_mg_per_day"])
-            else f"{r['dose_mg_per_day']} mg/day" + dose_basis_words(r.get("dose_basis")))
+    dose = (
+        "dose in mg not found"
+        if pd.isna(r["dose_mg_per_day"])
+        else f"{r['dose_mg_per_day']} mg/day" + dose_basis_words(r.get("dose_basis"))
+    )
     form = "" if pd.isna(r["form"]) else f", {r['form']}"
     route = "" if pd.isna(r["route"]) else f", {r['route']}"
     return dose + form + route
 
 
-def characteristics_table(studies: pd.DataFrame, summary: pd.DataFrame,
-                          adverse: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
+def characteristics_table(
+    studies: pd.DataFrame, summary: pd.DataFrame, adverse: pd.DataFrame, roles: list[str]
+) -> pd.DataFrame:
     """One row per study with a role in ``roles``: design, n, population, dose and form,
     duration, outcomes with instruments, dropouts and adverse events."""
     names = labels(studies)
@@ -130,18 +148,20 @@ def characteristics_table(studies: pd.DataFrame, summary: pd.DataFrame,
         ae = adverse[adverse["study_id"] == r["study_id"]]
         n = "not found" if pd.isna(r["n_total"]) else f"{int(r['n_total'])}"
         weeks = "not found" if pd.isna(r["duration_weeks"]) else f"{r['duration_weeks']:g} weeks"
-        rows.append({
-            "Study": names[r["study_id"]],
-            "Design": r["design"],
-            "Participants (n)": n,
-            "Population": r["population"],
-            "Dose and form": _dose(r),
-            "Duration": weeks,
-            "Outcomes (instrument)": _outcomes(summary, r["study_id"]) or "none usable",
-            "Dropouts and adverse events": "; ".join(adverse_event_text(a) for _, a in ae.iterrows())
-            or "none recorded",
-            "Source": f"{r['source']} ({r['status']})",
-        })
+        rows.append(
+            {
+                "Study": names[r["study_id"]],
+                "Design": r["design"],
+                "Participants (n)": n,
+                "Population": r["population"],
+                "Dose and form": _dose(r),
+                "Duration": weeks,
+                "Outcomes (instrument)": _outcomes(summary, r["study_id"]) or "none usable",
+                "Dropouts and adverse events": "; ".join(adverse_event_text(a) for _, a in ae.iterrows())
+                or "none recorded",
+                "Source": f"{r['source']} ({r['status']})",
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -103,8 +103,9 @@ def _t_two_sample(ma, ssa, na, mb, ssb, nb):
     return (ma - mb) / np.sqrt(sp2 * (1.0 / na + 1.0 / nb)), df, np.sqrt(sp2)
 
 
-def analyse_cells(mg_sub: np.ndarray, mg_comp: np.ndarray, pl_sub: np.ndarray,
-                  pl_comp: np.ndarray) -> ChunkStats:
+def analyse_cells(
+    mg_sub: np.ndarray, mg_comp: np.ndarray, pl_sub: np.ndarray, pl_comp: np.ndarray
+) -> ChunkStats:
     """Tests of one chunk from its four arm × subgroup cells, each (reps, n_cell, n_outcomes)."""
     k = mg_sub.shape[2]
     (mg_s, ss_mg_s), (mg_c, ss_mg_c) = _moments(mg_sub), _moments(mg_comp)
@@ -128,14 +129,17 @@ def analyse_cells(mg_sub: np.ndarray, mg_comp: np.ndarray, pl_sub: np.ndarray,
     )
 
 
-def simulate_chunk(rng: np.random.Generator, design: TrialDesign, scenario: Scenario,
-                   reps: int) -> ChunkStats:
+def simulate_chunk(
+    rng: np.random.Generator, design: TrialDesign, scenario: Scenario, reps: int
+) -> ChunkStats:
     k, rho = design.n_outcomes, design.outcome_correlation
     ns, nc = design.n_sub, design.n_comp
-    return analyse_cells(_cells(rng, reps, ns, k, rho, scenario.effect_sub),
-                         _cells(rng, reps, nc, k, rho, scenario.effect_comp),
-                         _cells(rng, reps, ns, k, rho, 0.0),
-                         _cells(rng, reps, nc, k, rho, 0.0))
+    return analyse_cells(
+        _cells(rng, reps, ns, k, rho, scenario.effect_sub),
+        _cells(rng, reps, nc, k, rho, scenario.effect_comp),
+        _cells(rng, reps, ns, k, rho, 0.0),
+        _cells(rng, reps, nc, k, rho, 0.0),
+    )
 
 
 @dataclasses.dataclass
@@ -155,9 +159,15 @@ class SimulationSummary:
 HIST_EDGES = np.linspace(-3.0, 3.0, 61)
 
 
-def simulate(design: TrialDesign, scenario: Scenario, reps: int, seed: int,
-             chunk: int = 20_000, reported_g_sub: float = np.inf,
-             workers: int = 2) -> SimulationSummary:
+def simulate(
+    design: TrialDesign,
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    chunk: int = 20_000,
+    reported_g_sub: float = np.inf,
+    workers: int = 2,
+) -> SimulationSummary:
     """Run ``reps`` replicate trials in chunks; return frequencies of the claims of interest.
 
     Chunks run on ``workers`` threads (NumPy's generators release the GIL); each chunk has its own
@@ -181,12 +191,20 @@ def simulate(design: TrialDesign, scenario: Scenario, reps: int, seed: int,
         sig = np.abs(cs.t) > crit
         ben = cs.t > crit
         crit_i = stats.t.ppf(1.0 - design.alpha / 2.0, cs.df_interaction)
-        return (np.logical_or.accumulate(sig, axis=1).sum(axis=0),
-                np.logical_or.accumulate(ben, axis=1).sum(axis=0),
-                np.array([sig[:, 0].sum(), sig[:, k].sum(), ben[:, k].sum(),
-                          (np.abs(cs.t_interaction) > crit_i).sum(),
-                          (cs.g_sub >= reported_g_sub).sum()]),
-                np.histogram(np.clip(cs.g_sub, -2.9999, 2.9999), HIST_EDGES)[0])
+        return (
+            np.logical_or.accumulate(sig, axis=1).sum(axis=0),
+            np.logical_or.accumulate(ben, axis=1).sum(axis=0),
+            np.array(
+                [
+                    sig[:, 0].sum(),
+                    sig[:, k].sum(),
+                    ben[:, k].sum(),
+                    (np.abs(cs.t_interaction) > crit_i).sum(),
+                    (cs.g_sub >= reported_g_sub).sum(),
+                ]
+            ),
+            np.histogram(np.clip(cs.g_sub, -2.9999, 2.9999), HIST_EDGES)[0],
+        )
 
     # chunk i always uses seeds[i], and counts add up in any order: threads do not change results
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -199,11 +217,16 @@ def simulate(design: TrialDesign, scenario: Scenario, reps: int, seed: int,
     cdf = np.concatenate([[0.0], np.cumsum(hist) / reps])
     quantiles = np.interp([0.025, 0.25, 0.5, 0.75, 0.975], cdf, HIST_EDGES)
     return SimulationSummary(
-        reps=reps, p_any_significant_by_k=any_sig / reps, p_any_benefit_by_k=any_ben / reps,
-        p_primary_significant=primary / reps, p_subgroup_significant=subgroup / reps,
+        reps=reps,
+        p_any_significant_by_k=any_sig / reps,
+        p_any_benefit_by_k=any_ben / reps,
+        p_primary_significant=primary / reps,
+        p_subgroup_significant=subgroup / reps,
         p_subgroup_benefit=benefit / reps,
-        p_interaction_significant=interaction / reps, p_subgroup_at_least=at_least / reps,
-        g_sub_quantiles=quantiles, g_sub_histogram=(hist, HIST_EDGES),
+        p_interaction_significant=interaction / reps,
+        p_subgroup_at_least=at_least / reps,
+        g_sub_quantiles=quantiles,
+        g_sub_histogram=(hist, HIST_EDGES),
     )
 
 

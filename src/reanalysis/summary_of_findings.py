@@ -30,29 +30,39 @@ def _first_word_phrase(label: str) -> str:
 
 def intervention_arms(arms: pd.DataFrame) -> set[tuple[str, str]]:
     """(study_id, arm) pairs whose role in data/arms.csv is the intervention."""
-    return set(zip(arms.loc[arms["role"] == "intervention", "study_id"],
-                   arms.loc[arms["role"] == "intervention", "arm"], strict=False))
+    return set(
+        zip(
+            arms.loc[arms["role"] == "intervention", "study_id"],
+            arms.loc[arms["role"] == "intervention", "arm"],
+            strict=False,
+        )
+    )
 
 
 def select_effects(effects: pd.DataFrame, spec: dict, arms: set) -> pd.DataFrame:
     """One effect per study for a summary-of-findings row: the first configured estimand, then
     subgroup, then outcome that the study has, preferring estimable rows without forensic flags.
     Between-arm rows, and within-arm rows of intervention arms only."""
-    part = effects[effects["outcome"].isin(spec["effect_outcomes"])
-                   & effects["estimand"].isin(spec["estimands"])
-                   & effects["subgroup"].isin(spec["subgroups"])].copy()
-    keep = [(r["arm"] == "between") or ((r["study_id"], r["arm"]) in arms)
-            for _, r in part.iterrows()]
+    part = effects[
+        effects["outcome"].isin(spec["effect_outcomes"])
+        & effects["estimand"].isin(spec["estimands"])
+        & effects["subgroup"].isin(spec["subgroups"])
+    ].copy()
+    keep = [(r["arm"] == "between") or ((r["study_id"], r["arm"]) in arms) for _, r in part.iterrows()]
     part = part[keep]
     if part.empty:
         return part
     flags = part["forensic_flags"].fillna("").astype(str) if "forensic_flags" in part else ""
-    part["_rank"] = list(zip(
-        flags.ne("").astype(int) if isinstance(flags, pd.Series) else [0] * len(part),
-        part["yi"].isna().astype(int),
-        part["estimand"].map(spec["estimands"].index),
-        part["subgroup"].map(spec["subgroups"].index),
-        part["outcome"].map(spec["effect_outcomes"].index), strict=False))
+    part["_rank"] = list(
+        zip(
+            flags.ne("").astype(int) if isinstance(flags, pd.Series) else [0] * len(part),
+            part["yi"].isna().astype(int),
+            part["estimand"].map(spec["estimands"].index),
+            part["subgroup"].map(spec["subgroups"].index),
+            part["outcome"].map(spec["effect_outcomes"].index),
+            strict=False,
+        )
+    )
     chosen = part.sort_values("_rank", kind="stable").groupby("study_id", sort=False).head(1)
     return chosen.drop(columns="_rank")
 
@@ -68,8 +78,15 @@ def _n(row: pd.Series) -> tuple[float, bool]:
     return n, assumed
 
 
-def effect_text(row: pd.Series, name: str, level: float, intervention: str, comparator: str,
-                subgroup_labels: dict, unit: str = "points") -> str:
+def effect_text(
+    row: pd.Series,
+    name: str,
+    level: float,
+    intervention: str,
+    comparator: str,
+    subgroup_labels: dict,
+    unit: str = "points",
+) -> str:
     """The effect in the instrument's unit (``unit``: points, or '' when not known) with its CI
     (:func:`intervals.md_interval`: t on the effect's ``md_df`` where it has one, as in the effect
     table), or the standardised effect (normal CI) when there is no mean difference, or 'direction
@@ -81,16 +98,20 @@ def effect_text(row: pd.Series, name: str, level: float, intervention: str, comp
         lo, hi = md_interval(row["md"], row["md_var"], row.get("md_df", np.nan), level)
         better = "better" if row["md"] >= 0 else "worse"
         size = in_unit(f"{abs(row['md']):.1f}", unit)
-        return (f"{name}: {size} {better} with {intervention} than "
-                f"{comparator} ({level:.0%} CI {lo:+.1f} to {hi:+.1f}; + = better with "
-                f"{intervention}), {row['instrument']}{where}")
+        return (
+            f"{name}: {size} {better} with {intervention} than "
+            f"{comparator} ({level:.0%} CI {lo:+.1f} to {hi:+.1f}; + = better with "
+            f"{intervention}), {row['instrument']}{where}"
+        )
     if pd.notna(row["yi"]):
         se = np.sqrt(row["vi"])
         dagger = " †" if p_threshold_only(row.get("assumptions")) else ""
         kind = "change within one arm (SMCR)" if row["arm"] != "between" else "SMD"
-        return (f"{name}: {kind} {row['yi']:.2f} ({level:.0%} CI {row['yi'] - z * se:.2f} to "
-                f"{row['yi'] + z * se:.2f}){dagger}, {row['instrument']}, no mean difference "
-                f"reported{where}")
+        return (
+            f"{name}: {kind} {row['yi']:.2f} ({level:.0%} CI {row['yi'] - z * se:.2f} to "
+            f"{row['yi'] + z * se:.2f}){dagger}, {row['instrument']}, no mean difference "
+            f"reported{where}"
+        )
     return f"{name}: direction of change only, no numbers ({row['instrument']}){where}"
 
 
@@ -113,15 +134,19 @@ def plain_statement(level: int, how: str, intervention: str, outcome: str) -> st
         return f"The evidence is very uncertain about the effect of {intervention} on {outcome}."
     if how == "unknown":
         return f"How {intervention} affects {outcome} is unknown: no values were reported."
-    verbs = {"little": ("makes", "make", f"little or no difference to {outcome}"),
-             "benefit": ("improves", "improve", outcome), "harm": ("worsens", "worsen", outcome)}
+    verbs = {
+        "little": ("makes", "make", f"little or no difference to {outcome}"),
+        "benefit": ("improves", "improve", outcome),
+        "harm": ("worsens", "worsen", outcome),
+    }
     third, base, obj = verbs[how]
     verb = {4: third, 3: f"probably {third}", 2: f"may {base}"}[level]
     return f"{intervention[:1].upper()}{intervention[1:]} {verb} {obj}."
 
 
-def mcid_clause(row: pd.Series | None, mcid: float | None,
-                subgroup_labels: dict | None = None, unit: str = "points") -> str:
+def mcid_clause(
+    row: pd.Series | None, mcid: float | None, subgroup_labels: dict | None = None, unit: str = "points"
+) -> str:
     """' The estimated difference (0.9 points, in the <subgroup> only) is below the minimal
     important difference (2).' The subgroup is named when the estimate is not the whole sample's."""
     if row is None or mcid is None or pd.isna(row["md"]):
@@ -131,8 +156,10 @@ def mcid_clause(row: pd.Series | None, mcid: float | None,
     if row.get("subgroup", "all") != "all":
         where = f", in the {(subgroup_labels or {}).get(row['subgroup'], row['subgroup'])} only"
     size, notice = in_unit(f"{abs(row['md']):.1f}", unit), in_unit(f"{mcid:g}", unit)
-    return (f" The estimated difference ({size}{where}) is {side} the smallest difference "
-            f"patients notice ({notice}).")
+    return (
+        f" The estimated difference ({size}{where}) is {side} the smallest difference "
+        f"patients notice ({notice})."
+    )
 
 
 def adverse_patients(rows: pd.DataFrame) -> float:
@@ -147,11 +174,21 @@ def adverse_patients(rows: pd.DataFrame) -> float:
     return float(max(arms, whole if pd.notna(whole) else 0.0))
 
 
-def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: pd.DataFrame,
-                        adverse: pd.DataFrame, certainty: pd.DataFrame, arms: pd.DataFrame,
-                        names: dict, mcid_cfg: dict, level: float, intervention: str,
-                        comparator: str, subgroup_labels: dict,
-                        instruments: pd.DataFrame | None = None) -> pd.DataFrame:
+def summary_of_findings(
+    spec_list: list[dict],
+    effects: pd.DataFrame,
+    summary: pd.DataFrame,
+    adverse: pd.DataFrame,
+    certainty: pd.DataFrame,
+    arms: pd.DataFrame,
+    names: dict,
+    mcid_cfg: dict,
+    level: float,
+    intervention: str,
+    comparator: str,
+    subgroup_labels: dict,
+    instruments: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Machine-readable rows (one per outcome); ``sof_display`` turns them into the report table.
     ``instruments`` (instruments.csv) gives the unit of each mean difference (effect_notes.md_unit);
     without it every difference is in points."""
@@ -162,11 +199,16 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
         key, phrase = spec["outcome"], _first_word_phrase(spec["label"])
         mcid = mcid_cfg.get(spec.get("mcid"), {}).get("value") if spec.get("mcid") else None
         chosen = select_effects(effects, spec, arm_set) if spec["effect_outcomes"] else pd.DataFrame()
-        if spec["evidence"] == "randomised" and not chosen.empty \
-                and not chosen["estimand"].str.startswith("between").all():
-            raise ValueError(f"report.summary_of_findings, outcome {key!r}: evidence is "
-                             "'randomised' but the selected effects include within-arm changes; "
-                             "use 'non-randomised' or between-arm estimands")
+        if (
+            spec["evidence"] == "randomised"
+            and not chosen.empty
+            and not chosen["estimand"].str.startswith("between").all()
+        ):
+            raise ValueError(
+                f"report.summary_of_findings, outcome {key!r}: evidence is "
+                "'randomised' but the selected effects include within-arm changes; "
+                "use 'non-randomised' or between-arm estimands"
+            )
         effects_txt, studies, n_total, assumed, unknown_n, lead = [], [], 0.0, False, 0, None
         for _, r in chosen.iterrows():
             studies.append(r["study_id"])
@@ -176,21 +218,32 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
                 assumed |= a
             else:
                 unknown_n += 1
-            effects_txt.append(effect_text(r, names.get(r["study_id"], r["study_id"]), level,
-                                           intervention, comparator, subgroup_labels,
-                                           md_unit(r.get("instrument"), instruments)))
+            effects_txt.append(
+                effect_text(
+                    r,
+                    names.get(r["study_id"], r["study_id"]),
+                    level,
+                    intervention,
+                    comparator,
+                    subgroup_labels,
+                    md_unit(r.get("instrument"), instruments),
+                )
+            )
             if lead is None and (pd.notna(r["md"]) or pd.notna(r["yi"])):
                 lead = r
         if spec["effect_outcomes"] and chosen.empty:  # outcomes reported without numbers
-            rows = summary[summary["outcome"].isin(spec["effect_outcomes"])
-                           & (summary["statistic"] == "p_above")]
+            rows = summary[
+                summary["outcome"].isin(spec["effect_outcomes"]) & (summary["statistic"] == "p_above")
+            ]
             for study, g in rows.groupby("study_id", sort=False):
                 studies.append(study)
                 unknown_n += 1
                 outs = ", ".join(o.replace("_", " ") for o in g["outcome"])
-                effects_txt.append(f"{names.get(study, study)}: {outs} reported only as not "
-                                   f"significantly different (p > {g['value'].iloc[0]:g}); "
-                                   "no values")
+                effects_txt.append(
+                    f"{names.get(study, study)}: {outs} reported only as not "
+                    f"significantly different (p > {g['value'].iloc[0]:g}); "
+                    "no values"
+                )
         if not spec["effect_outcomes"]:  # adverse events and dropouts
             for study, g in adverse[adverse["status"] != "not found"].groupby("study_id", sort=False):
                 studies.append(study)
@@ -200,24 +253,39 @@ def summary_of_findings(spec_list: list[dict], effects: pd.DataFrame, summary: p
                     unknown_n += 1
                 else:
                     n_total += patients
-                effects_txt.append(f"{names.get(study, study)}: "
-                                   + "; ".join(adverse_event_text(a) for _, a in g.iterrows()))
+                effects_txt.append(
+                    f"{names.get(study, study)}: "
+                    + "; ".join(adverse_event_text(a) for _, a in g.iterrows())
+                )
         c = cert.loc[key]
         how = direction(lead, mcid)
-        out.append({
-            "outcome": key, "label": spec["label"], "n_studies": len(studies),
-            "studies": " ".join(studies), "n_patients": n_total if n_total else np.nan,
-            "n_assumed": assumed, "n_unknown": unknown_n,
-            "md": lead["md"] if lead is not None else np.nan,
-            "yi": lead["yi"] if lead is not None else np.nan,
-            "effect": " | ".join(effects_txt) if effects_txt else "no data",
-            "certainty_level": int(c["level"]), "certainty": c["certainty"],
-            "symbols": c["symbols"], "reasons": " | ".join(c["reasons"]),
-            "direction": how, "mcid": mcid if mcid is not None else np.nan,
-            "plain": plain_statement(int(c["level"]), how, intervention, phrase)
-            + mcid_clause(lead, mcid, subgroup_labels,
-                          md_unit(lead.get("instrument"), instruments) if lead is not None else ""),
-        })
+        out.append(
+            {
+                "outcome": key,
+                "label": spec["label"],
+                "n_studies": len(studies),
+                "studies": " ".join(studies),
+                "n_patients": n_total if n_total else np.nan,
+                "n_assumed": assumed,
+                "n_unknown": unknown_n,
+                "md": lead["md"] if lead is not None else np.nan,
+                "yi": lead["yi"] if lead is not None else np.nan,
+                "effect": " | ".join(effects_txt) if effects_txt else "no data",
+                "certainty_level": int(c["level"]),
+                "certainty": c["certainty"],
+                "symbols": c["symbols"],
+                "reasons": " | ".join(c["reasons"]),
+                "direction": how,
+                "mcid": mcid if mcid is not None else np.nan,
+                "plain": plain_statement(int(c["level"]), how, intervention, phrase)
+                + mcid_clause(
+                    lead,
+                    mcid,
+                    subgroup_labels,
+                    md_unit(lead.get("instrument"), instruments) if lead is not None else "",
+                ),
+            }
+        )
     return pd.DataFrame(out)
 
 

@@ -16,31 +16,32 @@ NOT_CHECKABLE = "not checkable with trial data"
 VERDICTS = {
     SUPPORTED: "The data show what the sentence says, at the strength it says it.",
     WEAK: "The data point the same way, but cannot establish it: a group picked within one "
-          "trial, or studies without a placebo group while the placebo-controlled trial's "
-          "results could not be found.",
+    "trial, or studies without a placebo group while the placebo-controlled trial's "
+    "results could not be found.",
     OVERSTATED: "Part of it is traceable, but the sentence says more than the data: a subgroup "
-                "presented as a general result, a change below what patients notice called "
-                "meaningful, mixed results presented as consistent.",
+    "presented as a general result, a change below what patients notice called "
+    "meaningful, mixed results presented as consistent.",
     NEVER_TESTED: "No placebo-controlled result was found: the outcome has results only from "
-                  "studies without a placebo group, or none in the sources (the reason says which "
-                  "studies measured it), so it cannot be told apart from placebo response and "
-                  "improvement with time.",
+    "studies without a placebo group, or none in the sources (the reason says which "
+    "studies measured it), so it cannot be told apart from placebo response and "
+    "improvement with time.",
     NO_DIFFERENCE: "A placebo-controlled trial measured this and found no significant difference "
-                   "from placebo (which does not prove there is no effect).",
+    "from placebo (which does not prove there is no effect).",
     CONTRADICTED: "The data show the opposite of what the sentence says.",
-    WRONG: "A checkable fact in the sentence is false (a date, a design, a chemical name, a "
-           "figure).",
+    WRONG: "A checkable fact in the sentence is false (a date, a design, a chemical name, a figure).",
     UNTRACEABLE: "No study or text matching the sentence was found in what was read of the "
-                 "sources (the reason says what was read, and what was not).",
+    "sources (the reason says what was read, and what was not).",
     NOT_CHECKABLE: "A statement about mechanisms, physiology or practice that no trial figure "
-                   "can check; listed so that nothing is left out silently.",
+    "can check; listed so that nothing is left out silently.",
 }
 
 # The verdict names above are the ledger's categories (keys of its ``verdict`` column); readers see
 # them, and their definitions, with the case's own comparator (config ``report.comparator``) where
 # the comparator is meant ('placebo group', 'against placebo'; 'placebo response' stays).
-_COMPARATOR = re.compile(r"placebo(?=[ -](?:group|controlled))|(?<=from )placebo(?! response)"
-                         r"|(?<=against )placebo")
+_COMPARATOR = re.compile(
+    r"placebo(?=[ -](?:group|controlled))|(?<=from )placebo(?! response)"
+    r"|(?<=against )placebo"
+)
 
 
 def verdict_name(verdict: str, comparator: str | None = None) -> str:

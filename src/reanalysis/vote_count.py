@@ -37,8 +37,9 @@ class VoteStudy:
             raise ValueError(f"study {self.label!r}: n={self.n} is too small for a t-test")
 
 
-def binomial_summary(positive: int, total: int, prior: tuple[float, float] = (1.0, 1.0),
-                     level: float = 0.95) -> dict:
+def binomial_summary(
+    positive: int, total: int, prior: tuple[float, float] = (1.0, 1.0), level: float = 0.95
+) -> dict:
     """Share of positive studies with exact CI, sign test and Beta posterior."""
     if not 0 <= positive <= total or total < 1:
         raise ValueError(f"need 0 <= positive <= total and total >= 1, got {positive}/{total}")
@@ -49,12 +50,17 @@ def binomial_summary(positive: int, total: int, prior: tuple[float, float] = (1.
     post = stats.beta(a, b)
     tail = (1.0 - level) / 2.0
     return {
-        "positive": positive, "total": total, "share": positive / total,
-        "ci_low": ci.low, "ci_high": ci.high,
+        "positive": positive,
+        "total": total,
+        "share": positive / total,
+        "ci_low": ci.low,
+        "ci_high": ci.high,
         "sign_test_p_one_sided": test.pvalue,
         "sign_test_p_two_sided": two_sided.pvalue,
-        "posterior": f"Beta({a:g}, {b:g})", "posterior_mean": post.mean(),
-        "posterior_low": post.ppf(tail), "posterior_high": post.ppf(1.0 - tail),
+        "posterior": f"Beta({a:g}, {b:g})",
+        "posterior_mean": post.mean(),
+        "posterior_low": post.ppf(tail),
+        "posterior_high": post.ppf(1.0 - tail),
         "p_share_gt_half": post.sf(0.5),
     }
 
@@ -72,8 +78,13 @@ def _critical(df, alpha: float, criterion: str):
     return stats.t.ppf(1.0 - alpha / 2.0, df) if criterion == "significant" else 0.0
 
 
-def prob_positive(study: VoteStudy, delta: float, nonspecific: float,
-                  alpha: float = 0.05, criterion: str = "significant") -> float:
+def prob_positive(
+    study: VoteStudy,
+    delta: float,
+    nonspecific: float,
+    alpha: float = 0.05,
+    criterion: str = "significant",
+) -> float:
     """P(the study reports an improvement): its t statistic exceeds t_{1-alpha/2} (criterion
     "significant") or 0 (criterion "direction").
 
@@ -94,30 +105,53 @@ def poisson_binomial_sf(probs, k: int) -> float:
     return float(dist[k:].sum())
 
 
-def prob_at_least(studies: list[VoteStudy], k: int, delta: float, nonspecific: float,
-                  alpha: float = 0.05, criterion: str = "significant") -> float:
+def prob_at_least(
+    studies: list[VoteStudy],
+    k: int,
+    delta: float,
+    nonspecific: float,
+    alpha: float = 0.05,
+    criterion: str = "significant",
+) -> float:
     return poisson_binomial_sf(
-        [prob_positive(s, delta, nonspecific, alpha, criterion) for s in studies], k)
+        [prob_positive(s, delta, nonspecific, alpha, criterion) for s in studies], k
+    )
 
 
-def simulate_at_least(studies: list[VoteStudy], k: int, delta: float, nonspecific: float,
-                      reps: int, seed, alpha: float = 0.05, criterion: str = "significant"
-                      ) -> float:
+def simulate_at_least(
+    studies: list[VoteStudy],
+    k: int,
+    delta: float,
+    nonspecific: float,
+    reps: int,
+    seed,
+    alpha: float = 0.05,
+    criterion: str = "significant",
+) -> float:
     """Monte Carlo version of :func:`prob_at_least`: draw each study's t statistic as
     (Z + nc) / sqrt(chi²_df / df), vectorised over replicates."""
-    return float(simulate_at_least_grid(studies, k, [(delta, nonspecific)], reps, seed, alpha,
-                                        criterion)[0])
+    return float(
+        simulate_at_least_grid(studies, k, [(delta, nonspecific)], reps, seed, alpha, criterion)[0]
+    )
 
 
-def simulate_at_least_grid(studies: list[VoteStudy], k: int, points, reps: int, seed,
-                           alpha: float = 0.05, criterion: str = "significant") -> np.ndarray:
+def simulate_at_least_grid(
+    studies: list[VoteStudy],
+    k: int,
+    points,
+    reps: int,
+    seed,
+    alpha: float = 0.05,
+    criterion: str = "significant",
+) -> np.ndarray:
     """:func:`simulate_at_least` at every (delta, nonspecific) of ``points`` with common random
     numbers: each study's Z and chi² draws (which do not depend on the effect) are shared by all
     points, so the simulated curve is smooth and the draws are made once; each point is still a
     plain Monte Carlo estimate with binomial MCSE."""
     rng = np.random.default_rng(seed)
-    draws = [(rng.standard_normal(reps), rng.chisquare(_df_nc(s, 0.0, 0.0)[0], reps))
-             for s in studies]  # df does not depend on the effect
+    draws = [
+        (rng.standard_normal(reps), rng.chisquare(_df_nc(s, 0.0, 0.0)[0], reps)) for s in studies
+    ]  # df does not depend on the effect
     out = np.empty(len(points))
     for i, (delta, nonspecific) in enumerate(points):
         positive = np.zeros(reps, dtype=np.int64)

@@ -11,8 +11,9 @@ import pytest
 
 from reanalysis.meta_frequentist import fit_random_effects
 
-REF = json.loads((Path(__file__).resolve().parents[2]
-                  / "validation/metafor/bcg_colditz1994.json").read_text())
+REF = json.loads(
+    (Path(__file__).resolve().parents[2] / "validation/metafor/bcg_colditz1994.json").read_text()
+)
 YI, VI = np.array(REF["yi"]), np.array(REF["vi"])
 FITS = {  # metafor call -> our call
     "DL": {"method": "DL"},
@@ -21,8 +22,23 @@ FITS = {  # metafor call -> our call
     "REML_knha": {"method": "REML", "knha": True, "knha_adhoc": False},
     "REML_adhoc": {"method": "REML", "knha": True, "knha_adhoc": True},
 }
-FIELDS = ["mu", "se", "ci_low", "ci_high", "pval", "tau2", "i2", "h2", "q", "pi_low", "pi_high",
-          "tau2_ci_low", "tau2_ci_high", "i2_ci_low", "i2_ci_high"]
+FIELDS = [
+    "mu",
+    "se",
+    "ci_low",
+    "ci_high",
+    "pval",
+    "tau2",
+    "i2",
+    "h2",
+    "q",
+    "pi_low",
+    "pi_high",
+    "tau2_ci_low",
+    "tau2_ci_high",
+    "i2_ci_low",
+    "i2_ci_high",
+]
 
 
 def test_reference_is_the_published_dataset():
@@ -51,13 +67,35 @@ def test_the_pipeline_pools_with_the_function_checked_here(monkeypatch):
 
     from reanalysis import pooling
 
-    effects = pd.DataFrame({
-        "es_id": [f"t{i}" for i in range(len(YI))], "study_id": [f"t{i}" for i in range(len(YI))],
-        "yi": YI, "vi": VI, "estimand": "between_change", "subgroup": "all", "role": "between",
-        "arm": "between", "outcome": "y", "controlled": True})
-    cfg = {"sets": {"bcg": {"estimands": ["between_change"], "subgroups": ["all"],
-                            "roles": ["between"], "outcomes": ["y"], "controlled_only": True}},
-           "methods": ["REML"], "knha": True, "level": 0.95, "primary_method": "REML"}
+    effects = pd.DataFrame(
+        {
+            "es_id": [f"t{i}" for i in range(len(YI))],
+            "study_id": [f"t{i}" for i in range(len(YI))],
+            "yi": YI,
+            "vi": VI,
+            "estimand": "between_change",
+            "subgroup": "all",
+            "role": "between",
+            "arm": "between",
+            "outcome": "y",
+            "controlled": True,
+        }
+    )
+    cfg = {
+        "sets": {
+            "bcg": {
+                "estimands": ["between_change"],
+                "subgroups": ["all"],
+                "roles": ["between"],
+                "outcomes": ["y"],
+                "controlled_only": True,
+            }
+        },
+        "methods": ["REML"],
+        "knha": True,
+        "level": 0.95,
+        "primary_method": "REML",
+    }
     pooled = pooling.pool_sets(effects, cfg)
     assert pooled["mu"].iloc[0] == pytest.approx(REF["fits"]["REML_adhoc"]["mu"], abs=1e-6)
     assert pooled["ci_low"].iloc[0] == pytest.approx(REF["fits"]["REML_adhoc"]["ci_low"], abs=1e-6)

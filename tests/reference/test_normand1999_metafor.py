@@ -25,16 +25,33 @@ from reanalysis.pooling import pool_sets
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "cases/normand1999"
 REF = json.loads((ROOT / "validation/metafor/normand1999.json").read_text())
-FIELDS = ["mu", "se", "ci_low", "ci_high", "pval", "tau2", "tau2_ci_low", "tau2_ci_high", "i2",
-          "i2_ci_low", "i2_ci_high", "q", "pi_low", "pi_high"]
+FIELDS = [
+    "mu",
+    "se",
+    "ci_low",
+    "ci_high",
+    "pval",
+    "tau2",
+    "tau2_ci_low",
+    "tau2_ci_high",
+    "i2",
+    "i2_ci_low",
+    "i2_ci_high",
+    "q",
+    "pi_low",
+    "pi_high",
+]
 FLIP = {"ci_low": "ci_high", "ci_high": "ci_low", "pi_low": "pi_high", "pi_high": "pi_low"}
 SIGNED = {"mu", "ci_low", "ci_high", "pi_low", "pi_high"}
 SETS = {"controlled_md": "MD_LS", "controlled_smd": "SMD_LS2", "controlled_rom": "ROM"}
 
 
 def _tables(summary_path=CASE / "data/summary_stats.csv"):
-    return (data_io.load_summary_stats(summary_path), data_io.load_studies(CASE / "data/studies.csv"),
-            data_io.load_arms(CASE / "data/arms.csv"))
+    return (
+        data_io.load_summary_stats(summary_path),
+        data_io.load_studies(CASE / "data/studies.csv"),
+        data_io.load_arms(CASE / "data/arms.csv"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +76,14 @@ def test_case_is_the_published_dataset(effects):
     assert list(between["n1"]) == d["n1i"] and list(between["n2"]) == d["n2i"]
     # every trial's end-of-stay means, SDs and n are in the case, as in metafor's data frame
     summary = _tables()[0]
-    for key, stat, arm in (("m1i", "mean", "stroke_unit"), ("sd1i", "sd", "stroke_unit"),
-                           ("n1i", "n", "stroke_unit"), ("m2i", "mean", "routine_care"),
-                           ("sd2i", "sd", "routine_care"), ("n2i", "n", "routine_care")):
+    for key, stat, arm in (
+        ("m1i", "mean", "stroke_unit"),
+        ("sd1i", "sd", "stroke_unit"),
+        ("n1i", "n", "stroke_unit"),
+        ("m2i", "mean", "routine_care"),
+        ("sd2i", "sd", "routine_care"),
+        ("n2i", "n", "routine_care"),
+    ):
         got = summary[(summary["statistic"] == stat) & (summary["arm"] == arm)]["value"]
         assert sorted(got.astype(float)) == sorted(float(v) for v in d[key])
 
@@ -69,8 +91,11 @@ def test_case_is_the_published_dataset(effects):
 @pytest.mark.parametrize("set_name", list(SETS))
 def test_effect_sizes_match_escalc(effects, set_name):
     ref = REF[SETS[set_name]]
-    y, v = {"controlled_md": ("md", "md_var"), "controlled_smd": ("yi", "vi"),
-            "controlled_rom": ("rom", "rom_var")}[set_name]
+    y, v = {
+        "controlled_md": ("md", "md_var"),
+        "controlled_smd": ("yi", "vi"),
+        "controlled_rom": ("rom", "rom_var"),
+    }[set_name]
     between = effects[effects["arm"] == "between"]
     order = [between.index[between["study_id"] == s][0] for s in _study_ids()]
     assert between.loc[order, y].to_numpy() == pytest.approx(-np.array(ref["yi"]), abs=1e-9)
@@ -84,8 +109,10 @@ def _study_ids():
 
 
 @pytest.mark.parametrize("set_name", list(SETS))
-@pytest.mark.parametrize(("method", "knha", "test"), [("REML", False, "z"), ("REML", True, "adhoc"),
-                                                      ("DL", False, "z"), ("DL", True, "adhoc")])
+@pytest.mark.parametrize(
+    ("method", "knha", "test"),
+    [("REML", False, "z"), ("REML", True, "adhoc"), ("DL", False, "z"), ("DL", True, "adhoc")],
+)
 def test_pooled_estimates_match_rma(effects, cfg, set_name, method, knha, test):
     ref = REF[SETS[set_name]][f"{method}_{test}"]
     row = _ours(effects, cfg, method, knha).loc[set_name]
@@ -101,7 +128,10 @@ def test_pooled_estimates_match_rma(effects, cfg, set_name, method, knha, test):
 def test_tables_name_the_measure_and_vtype(effects, cfg):
     pooled = _ours(effects, cfg, "REML", True)
     assert pooled.loc["controlled_md", ["measure", "vtype", "instrument"]].tolist() == [
-        "MD", "LS", "length of hospital stay"]
+        "MD",
+        "LS",
+        "length of hospital stay",
+    ]
     assert pooled.loc["controlled_smd", ["measure", "vtype"]].tolist() == ["SMD", "LS2"]
     assert pooled.loc["controlled_rom", "measure"] == "ROM"
 
@@ -132,16 +162,18 @@ def _reshape(summary: pd.DataFrame) -> pd.DataFrame:
 
         if shape == "ci":
             q = stats.t.ppf(0.975, df)
-            new = [between("estimate", float(md)), between("ci_low", round(md - q * se, 3)),
-                   between("ci_high", round(md + q * se, 3))]
+            new = [
+                between("estimate", float(md)),
+                between("ci_low", round(md - q * se, 3)),
+                between("ci_high", round(md + q * se, 3)),
+            ]
         elif shape == "t":
             new = [between("estimate", float(md)), between("t", round(md / se, 4))]
         elif shape == "se_md":
             new = [between("estimate", float(md)), between("se", round(se, 4))]
         elif shape == "p":
             p = float(f"{2 * stats.t.sf(abs(md) / se, df):.4g}")
-            new = [*(r for _, r in rows[rows["statistic"] == "mean"].iterrows()),
-                   between("p_value", p)]
+            new = [*(r for _, r in rows[rows["statistic"] == "mean"].iterrows()), between("p_value", p)]
         else:
             new = [r for _, r in rows[rows["statistic"] == "mean"].iterrows()]
             for _, r in rows[rows["statistic"] == "sd"].iterrows():
@@ -162,8 +194,13 @@ def test_every_shape_lands_in_effect_sizes_and_pools_the_same_md(tmp_path, cfg, 
     e = build_effect_sizes(loaded, studies, Assumptions.from_config(cfg), arms=arms)
     between = e[e["arm"] == "between"]
     assert len(between) == 9 and between["md"].notna().all() and between["yi"].notna().all()
-    assert sorted(set(between["md_vtype"])) == ["LS", "reported ci", "reported p_value",
-                                                "reported se", "reported t"]
+    assert sorted(set(between["md_vtype"])) == [
+        "LS",
+        "reported ci",
+        "reported p_value",
+        "reported se",
+        "reported t",
+    ]
     # every input row is used or listed with a reason; the arms' n rows are used, not "unused"
     table = estimability(loaded, loaded, e, arms, studies)
     assert table.empty, table[["row_id", "reason"]].to_string()
@@ -171,8 +208,9 @@ def test_every_shape_lands_in_effect_sizes_and_pools_the_same_md(tmp_path, cfg, 
     ref = REF["MD_LS"]["REML_adhoc"]
     assert ours["mu"] == pytest.approx(-ref["mu"], abs=2e-3)
     assert ours["tau2"] == pytest.approx(ref["tau2"], rel=1e-4)
-    assert (ours["ci_low"], ours["ci_high"]) == pytest.approx((-ref["ci_high"], -ref["ci_low"]),
-                                                               abs=5e-3)
+    assert (ours["ci_low"], ours["ci_high"]) == pytest.approx(
+        (-ref["ci_high"], -ref["ci_low"]), abs=5e-3
+    )
     # the mean difference of each trial is the reported one whatever the shape
     base = effects[effects["arm"] == "between"].set_index("study_id")["md"]
     assert between.set_index("study_id")["md"].to_dict() == pytest.approx(base.to_dict())
@@ -199,12 +237,14 @@ def test_case_runs_end_to_end_and_its_tables_match_metafor(tmp_path):
     pooled = pd.read_csv(case / "results/meta_frequentist.csv")
     md = pooled[(pooled["set"] == "controlled_md") & (pooled["method"] == "REML")].iloc[0]
     ref = REF["MD_LS"]["REML_adhoc"]
-    assert (md["mu"], md["tau2"], md["i2"]) == pytest.approx((-ref["mu"], ref["tau2"], ref["i2"]),
-                                                             rel=1e-6)
+    assert (md["mu"], md["tau2"], md["i2"]) == pytest.approx(
+        (-ref["mu"], ref["tau2"], ref["i2"]), rel=1e-6
+    )
     assert md["measure"] == "MD" and md["vtype"] == "LS"
     assert (case / "results/report.html").stat().st_size > 0
-    check_first_phone_screen(case / "results/overview.html",
-                             ROOT / "results/screenshots/normand1999_overview_390x844.png")
+    check_first_phone_screen(
+        case / "results/overview.html", ROOT / "results/screenshots/normand1999_overview_390x844.png"
+    )
 
 
 def test_forest_draws_only_smd_diamonds_beside_smd_study_rows(effects, cfg):

@@ -5,11 +5,10 @@ NUTS_SETS = config["bayes"]["nuts"]["sets"]
 rule bayes_exact:
     """Exact posterior (grid over tau) for every pooling set under every tau prior, and the prior
     sensitivity table across them. One job: the fits take a fraction of a second each, and every
-    one of them reads the whole bayes block, so splitting them by prior would rerun no fewer."""
+    one of them reads the whole bayes block, so splitting them by prior would rerun no fewer.
+    """
     input:
         effects="results/effect_sizes.csv",
-    params:
-        cfg=config_subset("bayes", "meta_analysis", "mcid"),
     output:
         summaries=expand("results/bayes/exact_{prior}.csv", prior=PRIORS),
         shrunken=expand("results/bayes/shrunken_{prior}.csv", prior=PRIORS),
@@ -20,12 +19,14 @@ rule bayes_exact:
             category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "prior sensitivity"},
         ),
-    benchmark:
-        "logs/benchmarks/bayes_exact.tsv"
     log:
         "logs/bayes_exact.log",
+    benchmark:
+        "logs/benchmarks/bayes_exact.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset("bayes", "meta_analysis", "mcid"),
     script:
         "../scripts/bayes_exact.py"
 
@@ -36,8 +37,6 @@ rule bayes_nuts:
     Fails, naming the check, if R-hat, ESS, divergences or the cross-check fail."""
     input:
         effects="results/effect_sizes.csv",
-    params:
-        cfg=config_subset("bayes", "meta_analysis", "seed"),
     output:
         summary="results/bayes/nuts_{set}_{prior}.csv",
         diagnostics=report(
@@ -52,19 +51,21 @@ rule bayes_nuts:
             category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "NUTS vs exact", "set": "{set}", "prior": "{prior}"},
         ),
-    benchmark:
-        "logs/benchmarks/bayes_nuts_{set}_{prior}.tsv"
     log:
         "logs/bayes_nuts_{set}_{prior}.log",
+    benchmark:
+        "logs/benchmarks/bayes_nuts_{set}_{prior}.tsv"
     wildcard_constraints:
         prior="|".join(PRIORS),
         set="|".join(NUTS_SETS),
-    # The fit is one process, mostly start-up and numba compilation (single-threaded); sampling
-    # this small model takes a second, so one core, and the longest job starts first.
-    threads: 1
     priority: 20
     conda:
         "../envs/reanalysis.yaml"
+    # The fit is one process, mostly start-up and numba compilation (single-threaded); sampling
+    # this small model takes a second, so one core, and the longest job starts first.
+    threads: 1
+    params:
+        cfg=config_subset("bayes", "meta_analysis", "seed"),
     script:
         "../scripts/bayes_nuts.py"
 
@@ -74,8 +75,6 @@ rule bayes_figures:
     tau under every tau prior, and a shrinkage plot (exact posterior)."""
     input:
         effects="results/effect_sizes.csv",
-    params:
-        cfg=config_subset("bayes", "meta_analysis", "report"),
     output:
         forest=report(
             "results/figures/bayes_forest.png",
@@ -95,11 +94,13 @@ rule bayes_figures:
             category=CATEGORY["Meta-analysis (Bayesian)"],
             labels={"item": "shrinkage"},
         ),
-    benchmark:
-        "logs/benchmarks/bayes_figures.tsv"
     log:
         "logs/bayes_figures.log",
+    benchmark:
+        "logs/benchmarks/bayes_figures.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset("bayes", "meta_analysis", "report"),
     script:
         "../scripts/bayes_figures.py"

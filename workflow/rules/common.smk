@@ -5,21 +5,32 @@ from pathlib import Path as _Path
 
 from reanalysis.curated import pooling_outcomes
 
-REPORT_FILES = list(config["report"]["files"].values())  # report-only data (GRADE, RoB, ...)
+REPORT_FILES = list(
+    config["report"]["files"].values()
+)  # report-only data (GRADE, RoB, ...)
 
 
 # A configured data file that is missing stops every run at once with its name (Snakemake itself
 # would say "Nothing to be done" and keep the results built from it).
 def _missing_data_files():
-    named = {**{f"data.{k}": v for k, v in config["data"].items()},
-             **{f"report.files.{k}": v for k, v in config["report"]["files"].items()}}
-    return [f"{path}: file not found (config {key})" for key, path in named.items()
-            if not _Path(path).is_file()]
+    named = {
+        **{f"data.{k}": v for k, v in config["data"].items()},
+        **{f"report.files.{k}": v for k, v in config["report"]["files"].items()},
+    }
+    return [
+        f"{path}: file not found (config {key})"
+        for key, path in named.items()
+        if not _Path(path).is_file()
+    ]
 
 
 if _missing_data_files():
-    print("DATA FILE MISSING - nothing run:", *_missing_data_files(), sep="\n  ",
-          file=_sys.stderr)
+    print(
+        "DATA FILE MISSING - nothing run:",
+        *_missing_data_files(),
+        sep="\n  ",
+        file=_sys.stderr,
+    )
     _sys.exit(1)
 
 # One id per Snakemake run, inherited by its local jobs: the validation gates print the list of
@@ -31,9 +42,12 @@ _os.environ.setdefault("REANALYSIS_RUN_ID", f"{_os.getpid()}-{_time.time_ns()}")
 # when it succeeds, and the report refuses to build while it is there.
 INCOMPLETE = _Path("logs/run_incomplete.txt")
 if "--report" in _sys.argv and INCOMPLETE.exists():
-    print(f"REPORT NOT BUILT: the last run did not finish, so results/ mixes new and old files "
-          f"({INCOMPLETE}: {INCOMPLETE.read_text().strip()}). Run the workflow to the end first "
-          "(make workflow).", file=_sys.stderr)
+    print(
+        f"REPORT NOT BUILT: the last run did not finish, so results/ mixes new and old files "
+        f"({INCOMPLETE}: {INCOMPLETE.read_text().strip()}). Run the workflow to the end first "
+        "(make workflow).",
+        file=_sys.stderr,
+    )
     _sys.exit(1)
 # Validation gates. Each gate validates every file (so on bad input every gate fails listing every
 # problem, and nothing is written to results/) and writes its group of tables as typed tables
@@ -42,13 +56,21 @@ if "--report" in _sys.argv and INCOMPLETE.exists():
 # data file reruns only the jobs that read it. Tables share a gate where every job that reads one
 # reads the other (or reruns anyway), which loses no rerun precision and saves jobs.
 CORE_TABLES = ("summary_stats", "studies", "arms")
-TABLE_GROUPS = {  # gate -> its tables ("report": the report-only files, config report.files)
-    "core": CORE_TABLES,
-    "claims": ("levels", "claims"),  # read by the claims ledger only
-    "checks": ("score_ranges", "instruments"),  # forensic checks; instruments' units for the texts
-    "report": ("report",),
-}
-GROUP_REFERS = {"claims": ("studies",), "report": ("studies",)}  # tables a group's rows refer to
+TABLE_GROUPS = (
+    {  # gate -> its tables ("report": the report-only files, config report.files)
+        "core": CORE_TABLES,
+        "claims": ("levels", "claims"),  # read by the claims ledger only
+        "checks": (
+            "score_ranges",
+            "instruments",
+        ),  # forensic checks; instruments' units for the texts
+        "report": ("report",),
+    }
+)
+GROUP_REFERS = {
+    "claims": ("studies",),
+    "report": ("studies",),
+}  # tables a group's rows refer to
 
 
 def has_table(table):
@@ -87,7 +109,9 @@ def gate_params(wildcards):
         values["sample_sizes"] = config["assumptions"]["sample_sizes"]
         values["reading_overrides"] = config.get("reading_overrides") or {}
     if group == "report":
-        values["report"] = {k: config["report"][k] for k in ("files", "summary_of_findings")}
+        values["report"] = {
+            k: config["report"][k] for k in ("files", "summary_of_findings")
+        }
     return values
 
 
@@ -104,7 +128,8 @@ def data_files(*tables):
 
 def config_subset(*keys):
     """The named top-level config blocks, passed to a script through ``params:`` so that editing
-    one of them reruns exactly the rules that read it (Snakemake's params rerun trigger)."""
+    one of them reruns exactly the rules that read it (Snakemake's params rerun trigger).
+    """
     return {key: config[key] for key in keys if key in config}
 
 

@@ -5,8 +5,12 @@ _STARTED = _time.time()
 
 onstart:
     INCOMPLETE.parent.mkdir(exist_ok=True)
-    INCOMPLETE.write_text(f"run started {_time.strftime('%Y-%m-%d %H:%M:%S')}, not finished\n")
-    for _old in INCOMPLETE.parent.glob(".validation_failed.*"):  # earlier runs' print-once marks
+    INCOMPLETE.write_text(
+        f"run started {_time.strftime('%Y-%m-%d %H:%M:%S')}, not finished\n"
+    )
+    for _old in INCOMPLETE.parent.glob(
+        ".validation_failed.*"
+    ):  # earlier runs' print-once marks
         _old.unlink(missing_ok=True)
 
 
@@ -26,27 +30,30 @@ onerror:
             ):
                 print(f"ERROR in {_log}: {_lines[-1]}", file=_sys.stderr)
     if INCOMPLETE.exists():
-        INCOMPLETE.write_text(f"run of {_time.strftime('%Y-%m-%d %H:%M:%S')} failed\n")
+        INCOMPLETE.write_text(
+            f"run of {_time.strftime('%Y-%m-%d %H:%M:%S')} failed\n"
+        )
 
 
 rule validate_tables:
     """Gate of one group of tables: every file is validated (every problem listed, nothing written
-    on failure) and the group's tables are written as typed tables for the later jobs."""
+    on failure) and the group's tables are written as typed tables for the later jobs.
+    """
     input:
         gate_inputs,
-    params:
-        own=gate_params,
-        tables=lambda wc: group_tables(wc.group),
     output:
         "results/data/{group}.pkl",
-    benchmark:
-        "logs/benchmarks/validate_tables_{group}.tsv"
     log:
         "logs/validate_tables_{group}.log",
+    benchmark:
+        "logs/benchmarks/validate_tables_{group}.tsv"
     wildcard_constraints:
         group="|".join(g for g in TABLE_GROUPS if group_tables(g)),
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        own=gate_params,
+        tables=lambda wc: group_tables(wc.group),
     script:
         "../scripts/validate_tables.py"
 
@@ -55,8 +62,6 @@ rule forensics:
     """SD bounds, GRIM and recomputed p-values for every reported figure."""
     input:
         typed=typed_tables(*CORE_TABLES, "score_ranges", "instruments"),
-    params:
-        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
     output:
         csv="results/forensics.csv",
         html=report(
@@ -65,12 +70,14 @@ rule forensics:
             category=CATEGORY["Data forensics"],
             labels={"item": "consistency checks"},
         ),
-    priority: 10  # on the path to the NUTS fit, the longest job
-    benchmark:
-        "logs/benchmarks/forensics.tsv"
     log:
         "logs/forensics.log",
+    benchmark:
+        "logs/benchmarks/forensics.tsv"
+    priority: 10  # on the path to the NUTS fit, the longest job
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
     script:
         "../scripts/forensics.py"

@@ -1,12 +1,10 @@
 rule effect_sizes:
     """Effect sizes (Hedges' g / SMCR, benefit-positive) at the assumptions' default values, the n
-    and r the reported figures imply, and every input row that gives no effect (with the reason)."""
+    and r the reported figures imply, and every input row that gives no effect (with the reason).
+    """
     input:
         typed=typed_tables(*CORE_TABLES),
         forensics="results/forensics.csv",
-    params:
-        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
-        pooled_outcomes=pooling_outcomes(config),  # rows of other outcomes: in estimability.csv
     output:
         csv="results/effect_sizes.csv",
         implied="results/implied_assumptions.csv",
@@ -36,12 +34,15 @@ rule effect_sizes:
             category=CATEGORY["Effect sizes"],
             labels={"item": "rows that give no effect size"},
         ),
-    priority: 10  # on the path to the NUTS fit, the longest job
-    benchmark:
-        "logs/benchmarks/effect_sizes.tsv"
     log:
         "logs/effect_sizes.log",
+    benchmark:
+        "logs/benchmarks/effect_sizes.tsv"
+    priority: 10  # on the path to the NUTS fit, the longest job
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset("data", "reading_overrides", "assumptions", "effect_sizes"),
+        pooled_outcomes=pooling_outcomes(config),  # rows of other outcomes: in estimability.csv
     script:
         "../scripts/effect_sizes.py"

@@ -2,12 +2,6 @@ rule ledger:
     """Every claim from the source articles with a verdict computed from the results."""
     input:
         unpack(ledger_inputs),
-    params:
-        cfg=config_subset(
-            "data", "assumptions", "reading_overrides", "ambiguous_readings", "meta_analysis",
-            "mcid", "vote_count", "subgroup_simulation", "ledger", "bayes", "effect_sizes",
-            "report",
-        ),
     output:
         csv="results/ledger.csv",
         html=report(
@@ -16,12 +10,27 @@ rule ledger:
             category=CATEGORY["Claims ledger"],
             labels={"item": "claims ledger"},
         ),
-    benchmark:
-        "logs/benchmarks/ledger.tsv"
     log:
         "logs/ledger.log",
+    benchmark:
+        "logs/benchmarks/ledger.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "data",
+            "assumptions",
+            "reading_overrides",
+            "ambiguous_readings",
+            "meta_analysis",
+            "mcid",
+            "vote_count",
+            "subgroup_simulation",
+            "ledger",
+            "bayes",
+            "effect_sizes",
+            "report",
+        ),
     script:
         "../scripts/ledger.py"
 
@@ -37,10 +46,6 @@ rule overview:
         sizes="results/sample_sizes.csv",
         sof="results/report/summary_of_findings.csv",
         bayes=f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
-    params:
-        cfg=config_subset(
-            "data", "assumptions", "reading_overrides", "meta_analysis", "report", "bayes"
-        ),
     output:
         report(
             "results/overview.html",
@@ -48,11 +53,20 @@ rule overview:
             category=CATEGORY["Overview"],
             labels={"item": "1. what the figures support"},
         ),
-    benchmark:
-        "logs/benchmarks/overview.tsv"
     log:
         "logs/overview.log",
+    benchmark:
+        "logs/benchmarks/overview.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "data",
+            "assumptions",
+            "reading_overrides",
+            "meta_analysis",
+            "report",
+            "bayes",
+        ),
     script:
         "../scripts/overview.py"

@@ -2,8 +2,6 @@ rule meta_frequentist:
     """Random-effects meta-analysis (REML/DL/PM, Knapp-Hartung) of each configured pooling set."""
     input:
         effects="results/effect_sizes.csv",
-    params:
-        cfg=config_subset("meta_analysis"),
     output:
         csv="results/meta_frequentist.csv",
         html=report(
@@ -12,12 +10,14 @@ rule meta_frequentist:
             category=CATEGORY["Meta-analysis (frequentist)"],
             labels={"item": "random-effects meta-analysis"},
         ),
-    benchmark:
-        "logs/benchmarks/meta_frequentist.tsv"
     log:
         "logs/meta_frequentist.log",
+    benchmark:
+        "logs/benchmarks/meta_frequentist.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset("meta_analysis"),
     script:
         "../scripts/meta_frequentist.py"
 
@@ -27,11 +27,6 @@ rule sensitivity:
     input:
         typed=typed_tables(*CORE_TABLES),
         forensics="results/forensics.csv",
-    params:
-        cfg=config_subset(
-            "data", "reading_overrides", "ambiguous_readings", "assumptions", "effect_sizes",
-            "meta_analysis",
-        ),
     output:
         csv="results/sensitivity.csv",
         html=report(
@@ -40,12 +35,20 @@ rule sensitivity:
             category=CATEGORY["Meta-analysis (frequentist)"],
             labels={"item": "sensitivity"},
         ),
-    benchmark:
-        "logs/benchmarks/sensitivity.tsv"
     log:
         "logs/sensitivity.log",
+    benchmark:
+        "logs/benchmarks/sensitivity.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "data",
+            "reading_overrides",
+            "ambiguous_readings",
+            "assumptions",
+            "effect_sizes",
+            "meta_analysis",
+        ),
     script:
         "../scripts/sensitivity.py"
-

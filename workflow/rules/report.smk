@@ -4,10 +4,6 @@ rule report_pages:
     input:
         typed=typed_tables(*CORE_TABLES, "instruments", "report"),  # instruments: units
         effects="results/effect_sizes.csv",
-    params:
-        cfg=config_subset(
-            "data", "reading_overrides", "assumptions", "report", "mcid", "meta_analysis"
-        ),
     output:
         sof_csv="results/report/summary_of_findings.csv",
         bottom_line=report(
@@ -40,23 +36,31 @@ rule report_pages:
             category=CATEGORY["Data and provenance"],
             labels={"item": "provenance"},
         ),
-    benchmark:
-        "logs/benchmarks/report_pages.tsv"
     log:
         "logs/report_pages.log",
+    benchmark:
+        "logs/benchmarks/report_pages.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "data",
+            "reading_overrides",
+            "assumptions",
+            "report",
+            "mcid",
+            "meta_analysis",
+        ),
     script:
         "../scripts/report_pages.py"
 
 
 rule software_page:
     """The software versions and the whole configuration of this run (reproducibility); it reads
-    every config value, so any config edit reruns it (and only it, of the report pages)."""
+    every config value, so any config edit reruns it (and only it, of the report pages).
+    """
     input:
         typed=typed_tables("studies"),  # reads no data; waits for valid data
-    params:
-        cfg=config,
     output:
         report(
             "results/tables/software.html",
@@ -64,12 +68,14 @@ rule software_page:
             category=CATEGORY["Data and provenance"],
             labels={"item": "software and config"},
         ),
-    benchmark:
-        "logs/benchmarks/software_page.tsv"
     log:
         "logs/software_page.log",
+    benchmark:
+        "logs/benchmarks/software_page.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config,
     script:
         "../scripts/software_page.py"
 
@@ -77,13 +83,12 @@ rule software_page:
 rule forest_plot:
     """RevMan-style forest plot: per-arm n and mean (SD), effect [CI], weight, pooled diamonds
     only where k >= 2, heterogeneity and prediction interval; the pre-post set descriptive. Every
-    configured format from one drawing, and the same rows as an HTML table (cards on a phone)."""
+    configured format from one drawing, and the same rows as an HTML table (cards on a phone).
+    """
     input:
         typed=typed_tables(*CORE_TABLES),
         effects="results/effect_sizes.csv",
         pooled="results/meta_frequentist.csv",
-    params:
-        cfg=config_subset("data", "reading_overrides", "assumptions", "meta_analysis", "report"),
     output:
         figures=[
             report(
@@ -107,11 +112,15 @@ rule forest_plot:
             category=CATEGORY["Overview"],
             labels={"item": "5. forest plot as a table"},
         ),
-    benchmark:
-        "logs/benchmarks/forest_plot.tsv"
     log:
         "logs/forest_plot.log",
+    benchmark:
+        "logs/benchmarks/forest_plot.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "data", "reading_overrides", "assumptions", "meta_analysis", "report"
+        ),
     script:
         "../scripts/forest_plot.py"

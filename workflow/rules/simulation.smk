@@ -7,26 +7,28 @@ rule subgroup_scenario:
     input:
         typed=typed_tables(*CORE_TABLES),
         sizes="results/sample_sizes.csv",  # the effect table's n per subgroup and arm
-    params:
-        cfg=config_subset("subgroup_simulation", "assumptions", "seed", "data", "reading_overrides"),
     output:
         f"{SIM}/subgroup_{{scenario}}.csv",
-    benchmark:
-        "logs/benchmarks/subgroup_scenario_{scenario}.tsv"
     log:
         "logs/subgroup_scenario_{scenario}.log",
+    benchmark:
+        "logs/benchmarks/subgroup_scenario_{scenario}.tsv"
     wildcard_constraints:
         scenario="|".join(SCENARIOS),
+    priority: 5  # the ledger waits for it: start it before the figures and tables
+    conda:
+        "../envs/reanalysis.yaml"
     # One thread: a job is mostly start-up, and two jobs side by side finish sooner than one on
     # two threads (full scale, 2 cores: 5.1 s on one thread, 4.4 s on two). Chunks run on the
     # threads a job gets: `--set-threads subgroup_scenario=8` on a cluster node.
     threads: 1
-    priority: 5  # the ledger waits for it: start it before the figures and tables
     resources:
         mem_mb=1000,
         runtime=30,
-    conda:
-        "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "subgroup_simulation", "assumptions", "seed", "data", "reading_overrides"
+        ),
     script:
         "../scripts/subgroup_scenario.py"
 
@@ -37,20 +39,20 @@ rule subgroup_power:
     input:
         typed=typed_tables("arms"),  # its sample sizes name arms; it reads no data
         sizes="results/sample_sizes.csv",
-    params:
-        cfg=config_subset("subgroup_simulation", "assumptions", "seed"),
     output:
         f"{SIM}/subgroup_power.csv",
-    benchmark:
-        "logs/benchmarks/subgroup_power.tsv"
     log:
         "logs/subgroup_power.log",
+    benchmark:
+        "logs/benchmarks/subgroup_power.tsv"
+    conda:
+        "../envs/reanalysis.yaml"
     threads: 1  # as subgroup_scenario
     resources:
         mem_mb=1000,
         runtime=30,
-    conda:
-        "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset("subgroup_simulation", "assumptions", "seed"),
     script:
         "../scripts/subgroup_power.py"
 
@@ -61,8 +63,6 @@ rule subgroup_credibility:
         sizes="results/sample_sizes.csv",
         no_effect=f"{SIM}/subgroup_no_effect.csv",
         subgroup_only=f"{SIM}/subgroup_subgroup_only.csv",
-    params:
-        cfg=config_subset("subgroup_simulation", "assumptions", "bayes", "data", "reading_overrides"),
     output:
         shrinkage=f"{SIM}/subgroup_shrinkage.csv",
         credibility=f"{SIM}/subgroup_credibility.csv",
@@ -78,12 +78,16 @@ rule subgroup_credibility:
             category=CATEGORY["Subgroup simulations"],
             labels={"item": "credibility of the subgroup claim"},
         ),
-    benchmark:
-        "logs/benchmarks/subgroup_credibility.tsv"
     log:
         "logs/subgroup_credibility.log",
+    benchmark:
+        "logs/benchmarks/subgroup_credibility.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "subgroup_simulation", "assumptions", "bayes", "data", "reading_overrides"
+        ),
     script:
         "../scripts/subgroup_credibility.py"
 
@@ -94,8 +98,6 @@ rule subgroup_figures:
         sizes="results/sample_sizes.csv",
         scenarios=expand(f"{SIM}/subgroup_{{scenario}}.csv", scenario=SCENARIOS),
         power=f"{SIM}/subgroup_power.csv",
-    params:
-        cfg=config_subset("subgroup_simulation", "assumptions", "data", "reading_overrides", "report"),
     output:
         fpr=report(
             "results/figures/subgroup_false_positives.png",
@@ -115,11 +117,15 @@ rule subgroup_figures:
             category=CATEGORY["Subgroup simulations"],
             labels={"item": "subgroup estimate by scenario"},
         ),
-    benchmark:
-        "logs/benchmarks/subgroup_figures.tsv"
     log:
         "logs/subgroup_figures.log",
+    benchmark:
+        "logs/benchmarks/subgroup_figures.tsv"
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "subgroup_simulation", "assumptions", "data", "reading_overrides", "report"
+        ),
     script:
         "../scripts/subgroup_figures.py"

@@ -1,8 +1,6 @@
 rule vote_count:
     input:
         typed=typed_tables(*CORE_TABLES),
-    params:
-        cfg=config_subset("vote_count", "seed", "data", "reading_overrides", "report", "assumptions"),
     output:
         summary="results/vote_count/summary.csv",
         curve="results/vote_count/curve.csv",
@@ -18,12 +16,16 @@ rule vote_count:
             category=CATEGORY["Vote count"],
             labels={"item": "P(at least k positive) vs true effect"},
         ),
+    log:
+        "logs/vote_count.log",
     benchmark:
         "logs/benchmarks/vote_count.tsv"
     priority: 5  # the ledger waits for it
-    log:
-        "logs/vote_count.log",
     conda:
         "../envs/reanalysis.yaml"
+    params:
+        cfg=config_subset(
+            "vote_count", "seed", "data", "reading_overrides", "report", "assumptions"
+        ),
     script:
         "../scripts/vote_count.py"

@@ -1,7 +1,6 @@
 """Snakemake script: Bayesian forest (with shrinkage and prediction), posterior densities per tau
 prior, and shrinkage plot, all from the exact posterior, each with its alt text."""
 
-
 import pandas as pd
 
 from reanalysis.bayes_plots import (
@@ -27,8 +26,14 @@ with script_log(snakemake.log[0]):
     out = snakemake.output
     who = cfg["report"]["intervention"]
     label = priors[primary].label or primary
-    save(bayes_forest_plot(fits[primary], sets, label, who), out.forest,
-         bayes_forest_alt(fits[primary], sets, label))
-    save(posterior_density_plot(fits, sets, {n: p.label or n for n, p in priors.items()}),
-         out.densities, density_alt(fits, sets))
+    save(
+        bayes_forest_plot(fits[primary], sets, label, who),
+        out.forest,
+        bayes_forest_alt(fits[primary], sets, label),
+    )
+    save(
+        posterior_density_plot(fits, sets, {n: p.label or n for n, p in priors.items()}),
+        out.densities,
+        density_alt(fits, sets),
+    )
     save(shrinkage_plot(fits[primary], sets, who), out.shrinkage, shrinkage_alt(fits[primary], sets))

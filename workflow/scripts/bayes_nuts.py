@@ -20,23 +20,35 @@ from reanalysis.priors import TauPrior
 with script_log(snakemake.log[0]) as log:
     cfg = snakemake.params.cfg
     bcfg, wc = cfg["bayes"], snakemake.wildcards
-    chosen = set_effects(pd.read_csv(snakemake.input.effects),
-                         cfg["meta_analysis"]["sets"][wc.set], wc.set)
+    chosen = set_effects(
+        pd.read_csv(snakemake.input.effects), cfg["meta_analysis"]["sets"][wc.set], wc.set
+    )
     prior = TauPrior.from_config(bcfg["priors"][wc.prior])
     nuts = bcfg["nuts"]
-    tree = posterior_nuts(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"], draws=nuts["draws"],
-                          tune=nuts["tune"], chains=nuts["chains"], cores=snakemake.threads,
-                          target_accept=nuts["target_accept"], seed=cfg["seed"],
-                          sampler=nuts.get("sampler", "nutpie"))
+    tree = posterior_nuts(
+        chosen["yi"],
+        chosen["vi"],
+        prior,
+        bcfg["mu_prior_sd"],
+        draws=nuts["draws"],
+        tune=nuts["tune"],
+        chains=nuts["chains"],
+        cores=snakemake.threads,
+        target_accept=nuts["target_accept"],
+        seed=cfg["seed"],
+        sampler=nuts.get("sampler", "nutpie"),
+    )
     thresholds = DiagnosticThresholds(nuts["max_rhat"], nuts["min_ess"], 0)
     write_html_table(
-        diagnostics_table(tree, thresholds), snakemake.output.diagnostics,
+        diagnostics_table(tree, thresholds),
+        snakemake.output.diagnostics,
         f"NUTS diagnostics: {wc.set}, {wc.prior}",
         f"ArviZ {version('arviz')}: rank-normalised split R-hat (must be < {thresholds.max_rhat}), "
         f"bulk and tail ESS (must be >= {thresholds.min_ess}) per parameter; zero divergent "
         f"transitions allowed. Sampler {nuts.get('sampler', 'nutpie')}, {nuts['chains']} chains x "
         f"{nuts['draws']} draws after {nuts['tune']} "
-        f"tuning steps, target_accept {nuts['target_accept']}, seed {cfg['seed']}.")
+        f"tuning steps, target_accept {nuts['target_accept']}, seed {cfg['seed']}.",
+    )
     try:
         check_diagnostics(tree, thresholds)
     except Exception as err:  # script_log shows the message on the console, once
@@ -47,11 +59,13 @@ with script_log(snakemake.log[0]) as log:
     exact = posterior_exact(chosen["yi"], chosen["vi"], prior, bcfg["mu_prior_sd"])
     check = crosscheck(summ, draws, exact, bcfg["crosscheck_mcse_multiple"])
     write_csv(summ.reset_index(names="parameter"), snakemake.output.summary)
-    write_html_table(check, snakemake.output.crosscheck,
-                     f"NUTS vs exact posterior: {wc.set}, {wc.prior}",
-                     "Quantiles of mu and tau from NUTS and from numerical integration; 'ok' when they "
-                     "agree within the configured multiple of the quantile's Monte Carlo SE.")
+    write_html_table(
+        check,
+        snakemake.output.crosscheck,
+        f"NUTS vs exact posterior: {wc.set}, {wc.prior}",
+        "Quantiles of mu and tau from NUTS and from numerical integration; 'ok' when they "
+        "agree within the configured multiple of the quantile's Monte Carlo SE.",
+    )
     if not check["ok"].all():
         bad = check[~check["ok"]]
-        raise RuntimeError(
-            f"{wc.set}/{wc.prior}: NUTS and exact posterior disagree:\n{bad.to_string()}")
+        raise RuntimeError(f"{wc.set}/{wc.prior}: NUTS and exact posterior disagree:\n{bad.to_string()}")

@@ -19,21 +19,27 @@ with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg
     t = read_curated(snakemake.input.typed, cfg)
     flagged = flagged_rows(pd.read_csv(snakemake.input.forensics))
-    effects = build_effect_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg),
-                                 flagged, arms=t["arms"])
+    effects = build_effect_sizes(
+        t["summary"], t["studies"], Assumptions.from_config(cfg), flagged, arms=t["arms"]
+    )
     implied = implied_assumptions(t["summary"], t["arms"], cfg, t["studies"])
-    sizes = sample_sizes(t["summary"], t["studies"], Assumptions.from_config(cfg), flagged,
-                         arms=t["arms"])
+    sizes = sample_sizes(
+        t["summary"], t["studies"], Assumptions.from_config(cfg), flagged, arms=t["arms"]
+    )
     unused = estimability(t["summary_all"], t["summary"], effects, t["arms"], t["studies"])
     unpooled = unpooled_rows(t["summary"], snakemake.params.pooled_outcomes)
-    unused = pd.concat([unused, unpooled.loc[~unpooled["row_id"].isin(unused["row_id"]),
-                                             list(unused.columns)]], ignore_index=True)
+    unused = pd.concat(
+        [unused, unpooled.loc[~unpooled["row_id"].isin(unused["row_id"]), list(unused.columns)]],
+        ignore_index=True,
+    )
     write_csv(effects, out.csv)
     write_csv(implied, out.implied)
     write_csv(sizes, out.sizes)
     write_csv(unused, out.estimability)
     write_html_table(
-        effects, out.html, "Effect sizes",
+        effects,
+        out.html,
+        "Effect sizes",
         "yi: Hedges' g (between arms) or SMCR (within arm), positive = improvement; md: mean "
         "difference in instrument points (benefit-positive) with its t-based CI (md_df degrees of "
         "freedom). Where a between-arm p, t, CI or SE is reported it fixes the SE of md; "
@@ -45,7 +51,9 @@ with script_log(snakemake.log[0]):
         "check (see Data forensics): such rows are shown but never pooled.",
     )
     write_html_table(
-        implied, out.implied_html, "What the reported figures imply for unreported n and r",
+        implied,
+        out.implied_html,
+        "What the reported figures imply for unreported n and r",
         "For each reported between-arm p: the n per arm at which a t-test of the reported means/SDs "
         "gives that p (change scores at the low, default and high pre-post correlation r, and "
         "end-of-treatment scores), with the range the rounding of the reported figures allows; "
@@ -55,7 +63,9 @@ with script_log(snakemake.log[0]):
     )
     odd = sizes.loc[sizes["verdict"].isin(["flag", "inconclusive"]), "finding"].unique()
     write_html_table(
-        sizes, out.sizes_html, "One n per subgroup and arm",
+        sizes,
+        out.sizes_html,
+        "One n per subgroup and arm",
         "Where no source reports a subgroup's n per arm, one n serves every outcome, every effect, "
         "the subgroup simulation and the ledger: the integer n in the assumed range that best "
         "reproduces the subgroup's reported between-arm p-values together (least squares on t, "
@@ -63,11 +73,16 @@ with script_log(snakemake.log[0]):
         "n_low-n_high: every n at which the setting p-values are reproduced together within the "
         "rounding of their inputs. verdict: ok, inconclusive (a p is reproduced at that n only at "
         "another r) or flag (the p-values cannot share one n). "
-        + (f"{len(odd)} subgroup(s) not ok: " + " ".join(odd) if len(odd) else
-           "Every subgroup's p-values share its n."),
+        + (
+            f"{len(odd)} subgroup(s) not ok: " + " ".join(odd)
+            if len(odd)
+            else "Every subgroup's p-values share its n."
+        ),
     )
     write_html_table(
-        unused, out.estimability_html, "Input rows that give no effect size",
+        unused,
+        out.estimability_html,
+        "Input rows that give no effect size",
         f"{len(unused)} row(s) of data/summary_stats.csv contribute to no effect size or to no "
         "pooled estimate (an outcome no pooling set lists); each is listed with the reason.",
     )

@@ -10,9 +10,12 @@ with script_log(snakemake.log[0]):
     write_csv(table, snakemake.output.csv)
     flags = table[table["verdict"] == "flag"]
     write_html_table(
-        table.sort_values("verdict", key=lambda s: s.map({"flag": 0, "inconclusive": 1, "ok": 2}),
-                          kind="stable"),
-        snakemake.output.html, "Data forensics",
+        table.sort_values(
+            "verdict", key=lambda s: s.map({"flag": 0, "inconclusive": 1, "ok": 2}), kind="stable"
+        ),
+        snakemake.output.html,
+        "Data forensics",
         f"{len(flags)} value(s) flagged: {', '.join(flags['row_id']) or 'none'}. Flagged values "
         "are kept in the data with their provenance, marked in the effect-size table, and never "
-        "pooled.")
+        "pooled.",
+    )

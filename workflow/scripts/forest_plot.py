@@ -17,15 +17,17 @@ with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg
     inp, out = snakemake.input, snakemake.output
     rep, ma = cfg["report"], cfg["meta_analysis"]
-    rows = forest_rows_for(cfg, pd.read_csv(inp.effects), pd.read_csv(inp.pooled),
-                           read_curated(inp.typed, cfg))
+    rows = forest_rows_for(
+        cfg, pd.read_csv(inp.effects), pd.read_csv(inp.pooled), read_curated(inp.typed, cfg)
+    )
     atomic_write(out.table, forest_table_page(rows, rep["intervention"], rep["comparator"], ma["level"]))
     alt = forest_alt(rows)
     pages_dir = Path(out.pages)
     pages_dir.mkdir(parents=True, exist_ok=True)
     for phone, first in ((False, list(out.figures)), (True, [out.phone])):
-        figs = forest_figures(rows, rep["intervention"], rep["comparator"], level=ma["level"],
-                              phone=phone)
+        figs = forest_figures(
+            rows, rep["intervention"], rep["comparator"], level=ma["level"], phone=phone
+        )
         n = len(figs)
         for i, fig in enumerate(figs):
             where = f" (page {i + 1} of {n}; every row: the forest table)" if n > 1 else ""

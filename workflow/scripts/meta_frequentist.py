@@ -11,7 +11,9 @@ with script_log(snakemake.log[0]):
     pooled = pool_sets(effects, cfg["meta_analysis"])
     write_csv(pooled, snakemake.output.csv)
     write_html_table(
-        pooled, snakemake.output.html, "Random-effects meta-analyses",
+        pooled,
+        snakemake.output.html,
+        "Random-effects meta-analyses",
         "One row per pooling set and tau² estimator. Between-arm (controlled) and "
         "within-arm (pre-post) effects are different estimands and are pooled separately. A set "
         "with one study is one row marked 'single study, not pooled': that study's estimate with "

@@ -1,6 +1,5 @@
 """Snakemake script: the plain-language overview page of the report (the answer first)."""
 
-
 import pandas as pd
 
 from reanalysis.curated import read_curated
@@ -16,15 +15,31 @@ with script_log(snakemake.log[0]):
     pooled, effects = pd.read_csv(inp.pooled), pd.read_csv(inp.effects)
     instruments = tables.get("instruments")
     answer = answer_html(
-        pd.read_csv(inp.sof), cfg["report"]["summary_of_findings"], pooled, pd.read_csv(inp.bayes),
-        effects, ma["sets"], ma["primary_method"], bool(ma.get("knha")), ma["level"],
+        pd.read_csv(inp.sof),
+        cfg["report"]["summary_of_findings"],
+        pooled,
+        pd.read_csv(inp.bayes),
+        effects,
+        ma["sets"],
+        ma["primary_method"],
+        bool(ma.get("knha")),
+        ma["level"],
         mu_prior_sd=cfg["bayes"].get("mu_prior_sd"),
         unit_of=lambda instrument: md_unit(instrument, instruments),
         title=f"{rep['intervention'][:1].upper()}{rep['intervention'][1:]} compared with "
-              f"{rep['comparator']} for {rep['condition']}: the answer first")
-    page = overview_html(pd.read_csv(inp.ledger), pooled, pd.read_csv(inp.forensics), ma["sets"],
-                         ma["primary_method"], summary=tables["summary_all"],
-                         sizes=pd.read_csv(inp.sizes), studies=tables["studies"],
-                         answer=answer, unit_of=lambda instrument: md_unit(instrument, instruments),
-                         comparator=(cfg.get("report") or {}).get("comparator"))
+        f"{rep['comparator']} for {rep['condition']}: the answer first",
+    )
+    page = overview_html(
+        pd.read_csv(inp.ledger),
+        pooled,
+        pd.read_csv(inp.forensics),
+        ma["sets"],
+        ma["primary_method"],
+        summary=tables["summary_all"],
+        sizes=pd.read_csv(inp.sizes),
+        studies=tables["studies"],
+        answer=answer,
+        unit_of=lambda instrument: md_unit(instrument, instruments),
+        comparator=(cfg.get("report") or {}).get("comparator"),
+    )
     atomic_write(snakemake.output[0], page)

@@ -1,7 +1,6 @@
 """Snakemake script: summary of findings (GRADE), risk of bias, study characteristics, provenance
 and the reader's bottom line pages of the report."""
 
-
 import pandas as pd
 
 from reanalysis import grade, study_characteristics
@@ -27,21 +26,65 @@ with script_log(snakemake.log[0]):
     level = cfg["meta_analysis"]["level"]
 
     certainty = grade.certainty_table(grade_df, {s["outcome"]: s["evidence"] for s in specs})
-    sof = summary_of_findings(specs, effects, summary, adverse, certainty, arms, names, cfg["mcid"],
-                              level, rep["intervention"], rep["comparator"], rep["subgroup_labels"],
-                              curated["instruments"])
+    sof = summary_of_findings(
+        specs,
+        effects,
+        summary,
+        adverse,
+        certainty,
+        arms,
+        names,
+        cfg["mcid"],
+        level,
+        rep["intervention"],
+        rep["comparator"],
+        rep["subgroup_labels"],
+        curated["instruments"],
+    )
     write_csv(sof, out.sof_csv)
     atomic_write(out.sof, sof_page(sof, rep["intervention"], rep["comparator"], rep["condition"], level))
     atomic_write(out.rob, rob_page(rob, names))
-    atomic_write(out.studies, studies_page(study_characteristics.characteristics_table(
-        studies, summary, adverse, rep["study_roles"])))
-    atomic_write(out.bottom_line, bottom_line_page(
-        sof, effects, studies, adverse, safety, names, rep["study_roles"], rep["intervention"],
-        rep["comparator"], rep["condition"]))
-    cols = ["row_id", "study_id", "arm", "subgroup", "outcome", "timepoint", "statistic", "value", "n",
-            "reading", "status", "source", "location", "note"]
+    atomic_write(
+        out.studies,
+        studies_page(
+            study_characteristics.characteristics_table(studies, summary, adverse, rep["study_roles"])
+        ),
+    )
+    atomic_write(
+        out.bottom_line,
+        bottom_line_page(
+            sof,
+            effects,
+            studies,
+            adverse,
+            safety,
+            names,
+            rep["study_roles"],
+            rep["intervention"],
+            rep["comparator"],
+            rep["condition"],
+        ),
+    )
+    cols = [
+        "row_id",
+        "study_id",
+        "arm",
+        "subgroup",
+        "outcome",
+        "timepoint",
+        "statistic",
+        "value",
+        "n",
+        "reading",
+        "status",
+        "source",
+        "location",
+        "note",
+    ]
     write_html_table(
-        curated["summary_all"][cols], out.provenance, "Reported figures and their provenance",
+        curated["summary_all"][cols],
+        out.provenance,
+        "Reported figures and their provenance",
         "Every number used by the pipeline, with its source, where in it, and its status "
         "(reported / second-hand / derived / assumption). Figures not listed here were not found.",
     )

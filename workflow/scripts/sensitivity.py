@@ -10,12 +10,19 @@ from reanalysis.pooling import sensitivity
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg
     tables = read_curated(snakemake.input.typed, cfg)
-    table = sensitivity(tables["summary"], tables["studies"], cfg,
-                        flagged_rows(pd.read_csv(snakemake.input.forensics)),
-                        arms=tables["arms"], summary_all=tables["summary_all"])
+    table = sensitivity(
+        tables["summary"],
+        tables["studies"],
+        cfg,
+        flagged_rows(pd.read_csv(snakemake.input.forensics)),
+        arms=tables["arms"],
+        summary_all=tables["summary_all"],
+    )
     write_csv(table, snakemake.output.csv)
     write_html_table(
-        table, snakemake.output.html, "Sensitivity to the named assumptions",
+        table,
+        snakemake.output.html,
+        "Sensitivity to the named assumptions",
         "Pooled estimate (primary tau² method, or the single study of a one-study set) when one "
         "assumption is moved to an end of its range, or to its alternative, and all others stay "
         "at their defaults. Where a reported p implies n, the assumed n only bounds it. Rows "

@@ -1,6 +1,5 @@
 """Snakemake script: power of the subgroup, interaction and whole-sample tests over effect sizes."""
 
-
 import pandas as pd
 
 from reanalysis.comparisons import Assumptions, with_sizes

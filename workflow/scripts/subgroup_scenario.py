@@ -1,6 +1,5 @@
 """Snakemake script: simulate one subgroup scenario (wildcard) and write its frequencies."""
 
-
 import pandas as pd
 
 from reanalysis.comparisons import Assumptions, with_sizes
@@ -13,6 +12,5 @@ with script_log(snakemake.log[0]):
     a = with_sizes(Assumptions.from_config(cfg), pd.read_csv(snakemake.input.sizes))
     tables = read_curated(snakemake.input.typed, cfg)
     reported = reported_effect(tables["summary"], cfg, a)
-    table = scenario_table(cfg, a, snakemake.wildcards.scenario,
-                           reported, workers=snakemake.threads)
+    table = scenario_table(cfg, a, snakemake.wildcards.scenario, reported, workers=snakemake.threads)
     write_csv(table, snakemake.output[0])

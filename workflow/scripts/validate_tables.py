@@ -24,8 +24,10 @@ def first_to_report() -> bool:
     if not run:
         return True
     try:
-        fd = os.open(Path(snakemake.log[0]).parent / f".validation_failed.{run}",
-                     os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        fd = os.open(
+            Path(snakemake.log[0]).parent / f".validation_failed.{run}",
+            os.O_CREAT | os.O_EXCL | os.O_WRONLY,
+        )
     except FileExistsError:
         return False
     os.close(fd)
@@ -47,9 +49,11 @@ with script_log(snakemake.log[0]) as log:
             except DataValidationError as err:
                 problems += err.problems
         else:
-            problems.append(f"{cfg['data']['studies']}: the report files "
-                            f"({', '.join(cfg['report']['files'].values())}) are checked once "
-                            "this file can be read")
+            problems.append(
+                f"{cfg['data']['studies']}: the report files "
+                f"({', '.join(cfg['report']['files'].values())}) are checked once "
+                "this file can be read"
+            )
         if problems:
             raise DataSetError(problems)
     except DataValidationError as err:
@@ -62,8 +66,9 @@ with script_log(snakemake.log[0]) as log:
     tables["report"] = report_tables  # the report-only files, one table each
     if snakemake.wildcards.group == "core":
         curated = curate(tables, cfg)
-        for warning in unpooled_warnings(curated["summary_all"], pooling_outcomes(cfg),
-                                         cfg["data"]["summary_stats"]):
+        for warning in unpooled_warnings(
+            curated["summary_all"], pooling_outcomes(cfg), cfg["data"]["summary_stats"]
+        ):
             log.write(f"WARNING: {warning}\n")
             sys.__stderr__.write(f"WARNING: {warning}\n")
     write_typed({name: tables[name] for name in params.tables}, snakemake.output[0])
