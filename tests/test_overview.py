@@ -444,3 +444,21 @@ def test_a_pooled_row_is_called_by_its_own_measure():
     html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
     assert "studies pooled): SMCR 0.41" in html and "SMD 0.41" not in html
     assert "exact posterior, prior half-normal(0.5) on tau): SMCR" in html
+
+
+def test_an_estimate_resting_on_assumptions_is_quoted_with_its_range():
+    """The lowest and highest pooled value of the sensitivity table beside the default, named
+    with the assumption that gives each; nothing where the assumptions move nothing."""
+    effects, pooled, bayes, sof = _tables()
+    sens = pd.DataFrame(
+        [
+            dict(assumption="default", assumption_value=None, set="ctrl", mu=0.41),
+            dict(assumption="prepost_correlation", assumption_value=0.2, set="ctrl", mu=0.33),
+            dict(assumption="prepost_correlation", assumption_value=0.8, set="ctrl", mu=0.76),
+            dict(assumption="p_threshold_significant", assumption_value=0.001, set="ctrl", mu=0.5),
+            dict(assumption="prepost_correlation", assumption_value=0.2, set="one", mu=0.66),
+        ]
+    )
+    html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95, sensitivity=sens)
+    assert "SMD from 0.33 (prepost_correlation = 0.2) to 0.76 (prepost_correlation = 0.8)" in html
+    assert html.count("Across the assumptions' ranges") == 1  # not for 'one' (0.66 throughout)

@@ -239,6 +239,33 @@ def _untruncated(r: pd.Series, level: float, u) -> str:
     )
 
 
+def _assumption_range_item(r: pd.Series, spec: dict, sensitivity: pd.DataFrame | None, unit: str) -> str:
+    """Where the estimate rests on named assumptions, its lowest and highest value as each one
+    moves across its range (results/sensitivity.csv, one assumption at a time): a figure is not
+    quoted only at its default."""
+    if sensitivity is None or sensitivity.empty:
+        return ""
+    rows = sensitivity[
+        (sensitivity["set"] == r["set"])
+        & (sensitivity["assumption"] != "default")
+        & sensitivity["mu"].notna()
+    ]
+    if rows.empty:
+        return ""
+    lo, hi = rows.loc[rows["mu"].idxmin()], rows.loc[rows["mu"].idxmax()]
+    if fmt(lo["mu"]) == fmt(hi["mu"]) == fmt(r["mu"]):
+        return ""
+
+    def at(row) -> str:
+        return f"{_e(str(row['assumption']))} = {_e(str(row['assumption_value']))}"
+
+    return (
+        f"<li><b>Across the assumptions' ranges</b> (sensitivity analysis, one assumption at a "
+        f"time): {_name(r, spec)} from {_in_set_unit(lo['mu'], spec, unit)} ({at(lo)}) to "
+        f"{_in_set_unit(hi['mu'], spec, unit)} ({at(hi)}).</li>"
+    )
+
+
 def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: float) -> str:
     """The estimate in the outcome's own unit: a pooled mean difference, or the single study's
     mean difference (effect table, t interval)."""
@@ -311,6 +338,7 @@ def answer_html(
     mu_prior_sd: float | None = None,
     unit_of=lambda instrument: "",
     title: str = "",
+    sensitivity: pd.DataFrame | None = None,
 ) -> str:
     """The answer first: per summary-of-findings outcome, the GRADE certainty and its plain
     sentence, then for each pooling set that answers it the frequentist estimate (method named,
@@ -351,6 +379,7 @@ def answer_html(
                 _freq_item(f, s, method_name, level, unit),
                 _unit_item(f, s, effects, unit_of, level),
                 _bayes_item(b, s, mu_prior_sd, unit, _name(f, s)),
+                _assumption_range_item(f, s, sensitivity, unit),
             ]
             why = _why_differ(f, b, knha, _e(b["prior_label"]) if b is not None else "")
             parts.append(

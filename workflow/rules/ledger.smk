@@ -44,6 +44,7 @@ rule overview:
         forensics="results/forensics.csv",
         effects="results/effect_sizes.csv",
         sizes="results/sample_sizes.csv",
+        sensitivity="results/sensitivity.csv",
         sof="results/report/summary_of_findings.csv",
         bayes=f"results/bayes/exact_{config['bayes']['primary_prior']}.csv",
     output:

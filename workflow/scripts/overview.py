@@ -28,6 +28,7 @@ with script_log(snakemake.log[0]):
         unit_of=lambda instrument: md_unit(instrument, instruments),
         title=f"{rep['intervention'][:1].upper()}{rep['intervention'][1:]} compared with "
         f"{rep['comparator']} for {rep['condition']}: the answer first",
+        sensitivity=pd.read_csv(inp.sensitivity),
     )
     page = overview_html(
         pd.read_csv(inp.ledger),
