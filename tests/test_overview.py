@@ -424,6 +424,9 @@ def test_a_raised_knapp_hartung_factor_shows_the_plain_interval_beside():
     pooled.loc[row, "knha_truncated"] = False
     html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95)
     assert "plain Knapp–Hartung" not in html
+    pooled.loc[row, "knha_truncated"] = float("nan")  # a fit without Knapp-Hartung (CSV: empty)
+    html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", False, 0.95)
+    assert "plain Knapp–Hartung" not in html
 
 
 def test_a_zero_tau2_says_why_the_prediction_interval_is_the_ci():

@@ -230,7 +230,7 @@ def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float, unit: s
 def _untruncated(r: pd.Series, level: float, u) -> str:
     """Where the ad hoc rule raised the Knapp–Hartung variance factor to 1, the plain
     Knapp–Hartung interval and p (metafor ``test="knha"``) beside the reported ones."""
-    if not bool(r.get("knha_truncated")) or r.get("knha_truncated") == "False":
+    if str(r.get("knha_truncated")) != "True":  # True/False, or empty without Knapp-Hartung
         return ""
     return (
         f" The variance factor Q-based s² = {fmt(r['knha_scale'])} was below 1 and set to 1; "

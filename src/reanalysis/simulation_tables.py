@@ -113,15 +113,20 @@ def scenario_table(
     counts, edges = res.g_sub_histogram
     for left, c in zip(edges[:-1], counts, strict=True):
         add("subgroup_estimate_density", c / res.reps / np.diff(edges)[0], x=left, note="binned")
-    for rho in s["outcome_correlation"]["range"]:
-        other = sim.simulate(
-            design_from_config(cfg, a, rho),
+
+    def rerun(changed: sim.TrialDesign, label: str):
+        """The scenario again on a changed design, power_reps replicates, its own seed."""
+        return sim.simulate(
+            changed,
             scenario,
             int(s["power_reps"]),
-            stable_seed(cfg["seed"], name, f"rho={rho}"),
+            stable_seed(cfg["seed"], name, label),
             chunk=int(s["chunk"]),
             workers=workers,
         )
+
+    for rho in s["outcome_correlation"]["range"]:
+        other = rerun(design_from_config(cfg, a, rho), f"rho={rho}")
         add(
             f"p_any_benefit_at_outcome_correlation_{rho:g}",
             other.p_any_benefit_by_k[-1],
@@ -131,14 +136,7 @@ def scenario_table(
     # the other named assumptions at the ends of their ranges (power_reps replicates each)
     for n_out in s["outcomes_examined"]["range"]:
         fewer = dataclasses.replace(design, n_outcomes=int(n_out))
-        other = sim.simulate(
-            fewer,
-            scenario,
-            int(s["power_reps"]),
-            stable_seed(cfg["seed"], name, f"outcomes={n_out}"),
-            chunk=int(s["chunk"]),
-            workers=workers,
-        )
+        other = rerun(fewer, f"outcomes={n_out}")
         add(
             f"p_any_benefit_with_{int(n_out)}_outcomes",
             other.p_any_benefit_by_k[-1],
@@ -147,14 +145,7 @@ def scenario_table(
         )
     for n_sub in sample_size_range(cfg, s["study_id"], s["subgroup"]) or ():
         sized = dataclasses.replace(design, n_sub=n_sub, n_comp=n_sub, n_outcomes=1)
-        other = sim.simulate(
-            sized,
-            scenario,
-            int(s["power_reps"]),
-            stable_seed(cfg["seed"], name, f"n_sub={n_sub}"),
-            chunk=int(s["chunk"]),
-            workers=workers,
-        )
+        other = rerun(sized, f"n_sub={n_sub}")
         add(
             f"p_interaction_significant_at_{n_sub}_per_cell",
             other.p_interaction_significant,

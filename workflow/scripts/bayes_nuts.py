@@ -17,7 +17,7 @@ from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.pooling import set_effects
 from reanalysis.priors import TauPrior
 
-with script_log(snakemake.log[0]) as log:
+with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg
     bcfg, wc = cfg["bayes"], snakemake.wildcards
     chosen = set_effects(
