@@ -84,6 +84,20 @@ def test_shrunken_effects_lie_between_study_and_pooled(bcg):
     yi = bcg[0]
     m = post.mu_mean()
     assert np.all((means - yi) * (means - m) <= 1e-9)
+    # the figures' shortcut (means only) is the same number as the table's first column
+    np.testing.assert_array_equal(post.shrunken_means(), means)
+
+
+def test_mixture_cdf_is_the_normal_cdf_mixed_over_the_grid(bcg):
+    from scipy import stats
+
+    post = posterior_exact(*bcg, HN1, 2.0)
+    x = np.array([-1.5, -0.7, 0.0, 0.4])
+    sd = np.sqrt(post.mu_var_given_tau)
+    by_scipy = stats.norm.cdf((x[:, None] - post.mu_mean_given_tau) / sd) @ post.weights
+    np.testing.assert_array_equal(
+        post._mix_cdf(x, post.mu_mean_given_tau, post.mu_var_given_tau), by_scipy
+    )
 
 
 def test_nuts_agrees_with_exact_and_passes_diagnostics(bcg):

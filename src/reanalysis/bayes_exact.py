@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from .priors import TauPrior
 
@@ -32,7 +32,9 @@ class ExactPosterior:
     def _mix_cdf(self, x, means, variances) -> np.ndarray:
         x = np.atleast_1d(np.asarray(x, dtype=float))
         z = (x[:, None] - means[None, :]) / np.sqrt(variances)[None, :]
-        return stats.norm.cdf(z) @ self.weights
+        # special.ndtr is the function stats.norm.cdf evaluates, without its argument handling
+        # (~20 µs a call; the quantile root-finders call this thousands of times per set)
+        return special.ndtr(z) @ self.weights
 
     def _mix_quantiles(self, q, means, variances) -> np.ndarray:
         sd = np.sqrt(variances.max() + np.var(means))
@@ -102,6 +104,10 @@ class ExactPosterior:
         """P(theta_i > threshold | y) for study i's shrunken effect."""
         means, variances = self._shrunken_mixture(i)
         return float(1.0 - self._mix_cdf(threshold, means, variances)[0])
+
+    def shrunken_means(self) -> np.ndarray:
+        """E(theta_i | y) per study: the first column of ``shrunken()``, without the quantiles."""
+        return np.array([self.weights @ self._shrunken_mixture(i)[0] for i in range(len(self.yi))])
 
     def shrunken(self, q=QUANTILES) -> np.ndarray:
         """Study effects theta_i | y: mean B M + (1-B) y_i, var v(1-B) + B² V, B = v/(v + tau²)."""

@@ -33,7 +33,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: st
             continue
         title = textwrap.fill(f"{sets[name]['label']} (k={len(chosen)})", 70)
         lines.append(("header", title, None))
-        shrunk = post.shrunken()
+        shrunk = post.shrunken() if len(chosen) <= MAX_STUDIES else []
         if len(chosen) > MAX_STUDIES:  # summarised: the study rows are in shrunken_{prior}.csv
             lines.append(
                 (
@@ -45,7 +45,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: st
             )
         for (_, r), s in zip(
             chosen.iterrows() if len(chosen) <= MAX_STUDIES else [],
-            shrunk if len(chosen) <= MAX_STUDIES else [],
+            shrunk,
             strict=True,
         ):
             se = np.sqrt(r["vi"])
@@ -143,9 +143,10 @@ def shrinkage_plot(fits: Fits, sets: dict, intervention: str = "the intervention
     the dashed line is the posterior mean of mu. Panels share one x-axis."""
     names = [s for s in sets if s in fits and fits[s][1] is not None]
     values = [0.0]
+    shrunken_means = {name: fits[name][1].shrunken_means() for name in names}
     for name in names:
         chosen, post = fits[name]
-        values += [*chosen["yi"], *post.shrunken()[:, 0], post.mu_mean()]
+        values += [*chosen["yi"], *shrunken_means[name], post.mu_mean()]
     lo, hi = min(values), max(values)
     pad = 0.12 * (hi - lo or 1.0)
     fig, axes = plt.subplots(
@@ -153,7 +154,7 @@ def shrinkage_plot(fits: Fits, sets: dict, intervention: str = "the intervention
     )
     for ax, name in zip(axes[:, 0], names, strict=True):
         chosen, post = fits[name]
-        shrunk = post.shrunken()[:, 0]
+        shrunk = shrunken_means[name]
         order = np.argsort(chosen["yi"].to_numpy())
         for rank, i in enumerate(order):
             y, s = chosen["yi"].iloc[i], shrunk[i]
