@@ -525,7 +525,7 @@ def test_kill_9_then_make_workflow_resumes_byte_identical(pipeline_run, tmp_path
 def test_a_solver_failure_names_the_study_and_the_figure():
     """Past validation (which refuses it), an absurd SD would make a root finder fail: the error
     names the study, subgroup, outcome and figures, not only scipy's words."""
-    from reanalysis.comparisons import implied_assumptions
+    from reanalysis.effects.build import implied_assumptions
 
     t = curated.curate(data_io.load_all(CFG["data"], CFG["assumptions"]["sample_sizes"]), CFG)
     summary = t["summary"].copy()

@@ -14,8 +14,10 @@ from scipy.special import gammaln
 
 from reanalysis import crossover as cx
 from reanalysis import data_io
-from reanalysis.comparisons import Assumptions, build_effect_sizes, select_readings
 from reanalysis.config import load_config
+from reanalysis.curated import select_readings
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
 from reanalysis.forensics import p_value_checks
 from reanalysis.summary_of_findings import _n
 

@@ -89,7 +89,7 @@ def test_summary_without_arms_is_an_error(cfg, validated):
 def test_reading_the_typed_tables_imports_no_pandera(root):
     """The jobs after validation neither import pandera nor validate again (they start faster)."""
     code = (
-        "import sys; import reanalysis.curated, reanalysis.comparisons, reanalysis.forensics, "
+        "import sys; import reanalysis.curated, reanalysis.effects.build, reanalysis.forensics, "
         "reanalysis.report_pages, reanalysis.ledger, reanalysis.summary_of_findings; "
         "print('pandera' in sys.modules)"
     )

@@ -10,8 +10,9 @@ import pytest
 
 from reanalysis import config as config_mod
 from reanalysis import data_io, ledger
-from reanalysis.comparisons import Assumptions, build_effect_sizes
 from reanalysis.curated import curate
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
 from reanalysis.forensics import flagged_rows, run_checks
 from reanalysis.pooling import pool_sets
 

@@ -48,7 +48,7 @@ def test_forensic_p_ranges_read_as_below_a_thousandth(root):
 def test_recomputed_p_ranges_keep_three_digits_and_read_below_a_thousandth():
     """The effect table's p checks show a recomputed p range with 3 significant digits (beside a
     reported 0.029 the range 0.0285-0.0295 must stay visible) and '< 0.001', not '1.15e-09'."""
-    from reanalysis.comparisons import _p_span
+    from reanalysis.effects.cells import _p_span
     from reanalysis.html_page import fmt
 
     assert fmt(0.02853, kind="p_sig") == "0.0285" and fmt(1.15e-09, kind="p_sig") == "< 0.001"

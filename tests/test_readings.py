@@ -8,9 +8,11 @@ import pytest
 from scipy import stats
 
 from reanalysis import data_io, forensics, readings
-from reanalysis.comparisons import Assumptions, build_effect_sizes, sample_sizes
 from reanalysis.config import load_config
 from reanalysis.curated import select_readings
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
+from reanalysis.effects.sample_sizes import sample_sizes
 from reanalysis.pooling import sensitivity
 
 

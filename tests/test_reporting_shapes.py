@@ -13,7 +13,9 @@ from scipy import integrate, stats
 from reanalysis import data_io
 from reanalysis import effect_sizes as es
 from reanalysis import sd_recovery as sdr
-from reanalysis.comparisons import Assumptions, build_effect_sizes, estimability
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
+from reanalysis.effects.estimability import estimability
 from reanalysis.pooling import pool_sets, without_converted
 
 

@@ -8,7 +8,9 @@ import pytest
 from scipy import stats
 
 from reanalysis import data_io
-from reanalysis.comparisons import Assumptions, build_effect_sizes, sample_sizes, with_sizes
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
+from reanalysis.effects.sample_sizes import sample_sizes, with_sizes
 
 HEAD = (
     "row_id,study_id,arm,subgroup,outcome,instrument,scale_min,scale_max,lower_is_better,"

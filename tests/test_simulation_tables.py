@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from reanalysis import simulation_tables as st
-from reanalysis.comparisons import Assumptions
 from reanalysis.config import load_config
+from reanalysis.effects.assumptions import Assumptions
 from reanalysis.pipeline import load_curated
 
 

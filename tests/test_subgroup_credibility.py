@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from reanalysis.comparisons import Assumptions
+from reanalysis.effects.assumptions import Assumptions
 from reanalysis.pipeline import load_curated
 from reanalysis.priors import TauPrior
 from reanalysis.subgroup_credibility import (

@@ -52,7 +52,7 @@ DOSE_BASES = {
     "product label": "the product's stated strength; salt or elemental weight not stated",
     NOT_STATED: "salt or elemental weight not stated",
 }
-# What each arm role may carry; every kind here is converted by ``comparisons`` (or, for 'other'
+# What each arm role may carry; every kind here is converted by ``reanalysis.effects`` (or, for 'other'
 # arms and binary counts, listed in results/estimability.csv with the reason); anything else is
 # rejected at validation.
 ARM_STATISTICS = [

@@ -1,6 +1,6 @@
 """Read the ``assumptions`` column of results/effect_sizes.csv (notes such as
-``n[study/subgroup/arm]=10; p=0.05; r=0.5``, written by ``comparisons``): which effects rest on an
-assumed sample size, and which only on a reported p-value threshold."""
+``n[study/subgroup/arm]=10; p=0.05; r=0.5``, written by ``reanalysis.effects``): which effects
+rest on an assumed sample size, and which only on a reported p-value threshold."""
 
 from __future__ import annotations
 

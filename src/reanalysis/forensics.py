@@ -31,10 +31,11 @@ import pandas as pd
 from scipy import stats
 
 from . import crossover as cx
-from .comparisons import find_row, sample_size_range, study_designs
 from .curated import arm_roles
 from .data_model import BETWEEN, CROSSOVER
 from .effect_sizes import sd_change
+from .effects.assumptions import sample_size_range, study_designs
+from .effects.cells import find_row
 from .html_page import fmt
 
 COLUMNS = [

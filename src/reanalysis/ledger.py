@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparisons import has_forensic_flag
 from .data_model import NOT_REPORTED
 from .effect_notes import in_unit, md_unit
 from .evidence import P_BY_CONSTRUCTION, p_check_phrase
 from .intervals import md_interval
 from .method_names import interval_name
+from .pooling import has_forensic_flag
 from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
 from .verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
     CONTRADICTED,

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparisons import Assumptions, build_effect_sizes, select_for_pooling
 from .curated import select_readings
+from .effects.assumptions import Assumptions
+from .effects.build import build_effect_sizes
 from .meta_frequentist import fit_random_effects
 
 RESULT_COLUMNS = [
@@ -263,3 +264,43 @@ def sensitivity(
             )
     cols = ["assumption", "assumption_value", "set", "k", "mu", "ci_low", "ci_high", "tau2", "status"]
     return pd.concat(frames, ignore_index=True)[cols]
+
+
+def has_forensic_flag(effects: pd.DataFrame) -> pd.Series:
+    """True where an effect rests on a value that failed a forensic check (column read back from
+    CSV is float NaN when empty, text otherwise)."""
+    flags = effects["forensic_flags"]
+    return flags.notna() & (flags.astype(str).str.strip() != "")
+
+
+def select_for_pooling(effects: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """Apply one configured pooling set: filters, then one effect per study by priority order.
+
+    Arms are chosen by ``roles`` (intervention / comparator / between) or, in older specs, by
+    ``arms`` (names). Change-score and final-value effects are never mixed: a set lists one
+    family of estimands (the config schema enforces it), and the per-study priority picks one.
+    """
+    if {"between_change", "between_post"} <= set(spec["estimands"]):
+        raise ValueError(
+            "change-score and end-of-treatment SMDs are never pooled together: a "
+            "pooling set lists between_change or between_post, not both"
+        )
+    df = effects[np.isfinite(effects["yi"].astype(float))]
+    if "forensic_flags" in df.columns:  # values that failed a forensic check are never pooled
+        df = df[~has_forensic_flag(df)]
+    df = df[df["estimand"].isin(spec["estimands"]) & df["subgroup"].isin(spec["subgroups"])]
+    if "roles" in spec:
+        df = df[df["role"].isin(spec["roles"])]
+    if "arms" in spec:
+        df = df[df["arm"].isin(spec["arms"])]
+    df = df[df["outcome"].isin(spec["outcomes"])]
+    if spec["controlled_only"]:
+        df = df[df["controlled"].astype(bool)]
+    rank = {
+        "estimand": {e: i for i, e in enumerate(spec["estimands"])},
+        "outcome": {o: i for i, o in enumerate(spec["outcomes"])},
+        "subgroup": {s: i for i, s in enumerate(spec["subgroups"])},
+    }
+    keys = pd.DataFrame({c: df[c].map(m) for c, m in rank.items()}, index=df.index)
+    order = keys.sort_values(["estimand", "subgroup", "outcome"]).index
+    return df.loc[order].drop_duplicates("study_id").sort_values("study_id").reset_index(drop=True)

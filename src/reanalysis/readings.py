@@ -18,8 +18,9 @@ import io
 import pandas as pd
 
 from .bayes_tables import exact_summaries
-from .comparisons import Assumptions, build_effect_sizes
 from .curated import select_readings
+from .effects.assumptions import Assumptions
+from .effects.build import build_effect_sizes
 from .pooling import pool_sets
 from .priors import TauPrior
 

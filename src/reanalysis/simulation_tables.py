@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import subgroup_sim as sim
 from . import vote_count as vc
-from .comparisons import Assumptions, sample_size_range
+from .effects.assumptions import Assumptions, sample_size_range
 from .subgroup_credibility import subgroup_effect
 
 

@@ -11,8 +11,9 @@ import pandas as pd
 from scipy import stats
 
 from .bayes_exact import posterior_exact
-from .comparisons import Assumptions, find_row
 from .effect_sizes import hedges_j
+from .effects.assumptions import Assumptions
+from .effects.cells import find_row
 from .priors import TauPrior
 from .sd_recovery import t_from_p
 

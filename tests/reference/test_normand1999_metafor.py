@@ -1,6 +1,6 @@
 """Normand 1999 (metafor's dat.normand1999: nine trials, length of hospital stay in days,
 specialist vs routine care): the shipped case cases/normand1999 through the functions the pipeline
-calls (comparisons.build_effect_sizes -> pooling.pool_sets -> meta_frequentist.fit_random_effects)
+calls (effects.build.build_effect_sizes -> pooling.pool_sets -> meta_frequentist.fit_random_effects)
 against metafor 3.8.1, read from validation/metafor/normand1999.json (regenerate with the R script
 beside it). metafor's effects are specialist minus routine; a shorter stay is better, so ours are
 their negatives.
@@ -18,8 +18,10 @@ import pytest
 from scipy import stats
 
 from reanalysis import data_io
-from reanalysis.comparisons import Assumptions, build_effect_sizes, estimability
 from reanalysis.config import load_config
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
+from reanalysis.effects.estimability import estimability
 from reanalysis.pooling import pool_sets
 
 ROOT = Path(__file__).resolve().parents[2]

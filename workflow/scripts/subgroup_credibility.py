@@ -3,8 +3,9 @@ subgroup and its complement, and the credibility table of the subgroup claim."""
 
 import pandas as pd
 
-from reanalysis.comparisons import Assumptions, with_sizes
 from reanalysis.curated import read_curated
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.sample_sizes import with_sizes
 from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.priors import TauPrior
 from reanalysis.subgroup_credibility import credibility_table, shrinkage_table, subgroup_pair

@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from reanalysis.comparisons import Assumptions, with_sizes
 from reanalysis.curated import read_curated
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.sample_sizes import with_sizes
 from reanalysis.pipeline import script_log
 from reanalysis.plots import save
 from reanalysis.simulation_plots import (

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from reanalysis.comparisons import Assumptions, with_sizes
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.sample_sizes import with_sizes
 from reanalysis.pipeline import script_log, write_csv
 from reanalysis.simulation_tables import power_table
 

@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from reanalysis.comparisons import Assumptions, with_sizes
 from reanalysis.curated import read_curated
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.sample_sizes import with_sizes
 from reanalysis.pipeline import script_log, write_csv
 from reanalysis.simulation_tables import reported_effect, scenario_table
 

@@ -9,16 +9,12 @@ import pytest
 from scipy import optimize, stats
 
 from reanalysis import data_io, forensics
-from reanalysis.comparisons import (
-    Assumptions,
-    build_effect_sizes,
-    estimability,
-    implied_assumptions,
-    select_for_pooling,
-    select_readings,
-)
 from reanalysis.config import load_config
-from reanalysis.pooling import SINGLE, EmptyPoolingSetError, pool_sets
+from reanalysis.curated import select_readings
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes, implied_assumptions
+from reanalysis.effects.estimability import estimability
+from reanalysis.pooling import SINGLE, EmptyPoolingSetError, pool_sets, select_for_pooling
 
 
 @pytest.fixture(scope="module")
