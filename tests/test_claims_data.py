@@ -199,6 +199,7 @@ def test_overview_lists_new_categories_without_internal_ids():
         "REML",
         summary=summary,
         studies=studies,
+        level=0.95,
     )
     for v in VERDICTS:
         assert v in page

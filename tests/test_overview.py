@@ -265,7 +265,13 @@ def test_not_checkable_claims_are_folded():
     )
     pooled = pd.DataFrame([dict(set="one", method="REML", k=1, mu=0.1, ci_low=-0.2, ci_high=0.4)])
     page = overview_html(
-        ledger, pooled, pd.DataFrame(columns=["verdict"]), SETS, "REML", answer="<h2>ANSWER</h2>"
+        ledger,
+        pooled,
+        pd.DataFrame(columns=["verdict"]),
+        SETS,
+        "REML",
+        answer="<h2>ANSWER</h2>",
+        level=0.95,
     )
     assert page.index("ANSWER") < page.index("What the articles claim")
     start = page.index("<details")
@@ -394,8 +400,22 @@ def test_a_pooled_mean_difference_is_in_its_instruments_unit():
         md_sets,
         "REML",
         unit_of=days,
+        level=0.95,
     )
     assert "MD 15.11 days (95% CI 4.20 to 26.00 days), 3 studies pooled" in page
+    # the same numbers at a configured level of 0.90 are named so, nowhere 95%
+    answer90 = answer_html(sof, [spec], pooled, None, effects, md_sets, "REML", True, 0.90, unit_of=days)
+    page90 = overview_html(
+        pd.DataFrame(columns=["verdict", "quote", "plain", "source_file"]),
+        pooled,
+        pd.DataFrame(columns=["verdict"]),
+        md_sets,
+        "REML",
+        unit_of=days,
+        level=0.90,
+    )
+    for text in (answer90, page90):
+        assert "(90% CI 4.20 to 26.00 days" in text and "95%" not in text
     smd = _answer()
     assert "SMD 0.41 (95% CI -0.04 to 0.86" in smd and "SMD 0.41 points" not in smd
 

@@ -9,9 +9,27 @@ def test_human_table_moves_ids_last_and_rounds():
     df = pd.DataFrame(
         {"es_id": ["a.b"], "row_id": ["r1"], "ci_low": [0.123456], "k": [3], "label": ["x"]}
     )
-    out = human_table(df)
+    out = human_table(df, 0.95)
     assert list(out.columns) == ["95% CI low", "Studies (k)", "Label", "Es id", "Row id"]
     assert out.iloc[0]["95% CI low"] == "0.123" and out.iloc[0]["Studies (k)"] == 3
+
+
+def test_ci_headers_follow_the_configured_level(tmp_path):
+    """The CI columns are named at config meta_analysis.level (not a fixed 95%), and a table
+    holding them without a level is refused rather than labelled with an assumed one."""
+    import pytest
+
+    from reanalysis.intervals import ci_label
+
+    df = pd.DataFrame({"mu": [0.1], "ci_low": [-0.2], "ci_high": [0.4]})
+    assert list(human_table(df, 0.90).columns) == ["Pooled effect", "90% CI low", "90% CI high"]
+    path = tmp_path / "t.html"
+    write_html_table(df, path, "Pooled", "note", level=0.90)
+    text = path.read_text()
+    assert "90% CI low" in text and "95%" not in text
+    assert ci_label(0.975) == "97.5% CI" and ci_label(0.8, "CrI") == "80% CrI"
+    with pytest.raises(ValueError, match="CI level"):
+        human_table(df)
 
 
 def test_table_page_has_viewport_and_escapes(tmp_path):

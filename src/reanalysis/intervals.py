@@ -1,5 +1,6 @@
 """The confidence interval shown for an effect's mean difference: one rule for every page (the
-effect table, the summary of findings, the bottom line and the claims ledger)."""
+effect table, the summary of findings, the bottom line and the claims ledger), and the wording of
+its level (:func:`ci_label`)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,9 @@ def md_interval(
         q = NormalDist().inv_cdf(p)
     se = math.sqrt(md_var)
     return md - q * se, md + q * se
+
+
+def ci_label(level: float, kind: str = "CI") -> str:
+    """The configured interval level in words: ``ci_label(0.95)`` is '95% CI', ``ci_label(0.9,
+    'CrI')`` '90% CrI', ``ci_label(0.975)`` '97.5% CI' (the one wording of a level)."""
+    return f"{round(100 * level, 6):g}% {kind}"

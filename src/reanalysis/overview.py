@@ -14,6 +14,7 @@ import pandas as pd
 
 from .effect_notes import in_unit
 from .html_page import fmt, p_text, page
+from .intervals import ci_label
 from .method_names import interval_name
 from .verdicts import NOT_CHECKABLE, VERDICTS, verdict_definition, verdict_name
 
@@ -205,7 +206,7 @@ def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float, unit: s
     def u(v) -> str:
         return _in_set_unit(v, spec, unit)
 
-    ci = f"{level:.0%} CI {fmt(r['ci_low'])} to {u(r['ci_high'])}"
+    ci = f"{ci_label(level)} {fmt(r['ci_low'])} to {u(r['ci_high'])}"
     if int(r["k"]) == 1:
         return (
             f"<li><b>Frequentist</b> (one study, not pooled; t interval): {m} {u(r['mu'])} ({ci}).</li>"
@@ -218,7 +219,7 @@ def _freq_item(r: pd.Series, spec: dict, method_name: str, level: float, unit: s
     if int(r["k"]) >= 3 and r.get("tau2") == 0 and pd.notna(r.get("tau2_ci_high")):
         pi += (
             f" (the same as the CI: the between-study variance τ² is estimated as 0, with "
-            f"a {level:.0%} CI of 0 to {fmt(r['tau2_ci_high'])}; {int(r['k'])} studies "
+            f"a {ci_label(level)} of 0 to {fmt(r['tau2_ci_high'])}; {int(r['k'])} studies "
             "estimate it poorly)"
         )
     return (
@@ -234,7 +235,7 @@ def _untruncated(r: pd.Series, level: float, u) -> str:
         return ""
     return (
         f" The variance factor Q-based s² = {fmt(r['knha_scale'])} was below 1 and set to 1; "
-        f"plain Knapp–Hartung would give {level:.0%} CI {fmt(r['ci_low_knha_raw'])} to "
+        f"plain Knapp–Hartung would give {ci_label(level)} {fmt(r['ci_low_knha_raw'])} to "
         f"{u(r['ci_high_knha_raw'])}, {p_text(r['pval_knha_raw'])}."
     )
 
@@ -287,7 +288,7 @@ def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: 
     unit = unit_of(e["instrument"])
     return (
         f"<li><b>In the outcome's unit</b> ({_e(e['instrument'])}): a difference of "
-        f"{fmt(e['md'], 1)}{' ' + _e(unit) if unit else ''} ({level:.0%} CI "
+        f"{fmt(e['md'], 1)}{' ' + _e(unit) if unit else ''} ({ci_label(level)} "
         f"{fmt(e['md_ci_low'], 1)} to {fmt(e['md_ci_high'], 1)}, t on "
         f"{fmt(e['md_df'], kind='int')} degrees of freedom).</li>"
     )
@@ -402,13 +403,15 @@ def overview_html(
     answer: str = "",
     unit_of=lambda instrument: "",
     comparator: str | None = None,
+    *,
+    level: float,
 ) -> str:
     """One self-contained HTML page; every number on it comes from the tables passed in.
     ``answer`` (:func:`answer_html`) comes first; then the claims grouped by verdict (the
     not-checkable ones folded, verdicts in the case's ``comparator`` words), the pooled sets,
     the figures that cannot be right and the subgroups whose p-values do not fit one n per arm
     (``sizes``: results/sample_sizes.csv). A pooled mean difference is in ``unit_of`` its set's
-    instrument."""
+    instrument; intervals are named at the configured ``level``."""
     counts = ledger["verdict"].value_counts()
     order = [v for v in VERDICTS if v in counts.index]
     name = {v: verdict_name(v, comparator) for v in order}
@@ -480,7 +483,7 @@ def overview_html(
 
         return (
             f"<li>{_e(spec['label'])}: {_e(_name(r, spec))} "
-            f"{u(r['mu'])} (95% CI {fmt(r['ci_low'])} to {u(r['ci_high'])}), "
+            f"{u(r['mu'])} ({ci_label(level)} {fmt(r['ci_low'])} to {u(r['ci_high'])}), "
             f"{what}</li>"
         )
 

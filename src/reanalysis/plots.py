@@ -23,6 +23,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from .forest_rows import MARK_FLAG, MARK_N, MARK_P, MARK_SD  # noqa: E402
+from .intervals import ci_label  # noqa: E402
 
 # Okabe-Ito: colour-blind safe; every colour also has a shape or text cue.
 INK, GREY, BLUE, VERMILLION = "#000000", "#8c8c8c", "#0072B2", "#D55E00"
@@ -222,14 +223,14 @@ def forest_plot(
 
     top = 1 - head * unit
     heads = {
-        "label": f"Study / outcome, effect [{level:.0%} CI]"
+        "label": f"Study / outcome, effect [{ci_label(level)}]"
         if phone
         else "Study / outcome (instrument, subgroup), analysis",
         "i_mean": f"{intervention[:1].upper()}{intervention[1:]}\nmean (SD)",
         "i_n": "n",
         "c_mean": f"{comparator[:1].upper()}{comparator[1:]}\nmean (SD)",
         "c_n": "n",
-        "effect": f"Effect [{level:.0%} CI]",
+        "effect": f"Effect [{ci_label(level)}]",
         "weight": "Weight",
     }
     cols = ["label", *offsets]

@@ -13,6 +13,7 @@ import yaml
 from . import risk_of_bias
 from .data_model import DOSE_BASES
 from .html_page import esc, page, table
+from .intervals import ci_label
 from .summary_of_findings import patients_text
 
 CERTAINTY_STYLE = {
@@ -47,7 +48,7 @@ def sof_page(sof: pd.DataFrame, intervention: str, comparator: str, condition: s
         {
             "Outcome": sof["label"],
             "Studies (patients)": [patients_text(r) for _, r in sof.iterrows()],
-            f"Effect ({level:.0%} CI)": [_list(t) for t in sof["effect"]],
+            f"Effect ({ci_label(level)})": [_list(t) for t in sof["effect"]],
             "Certainty": [_certainty_badge(r) for _, r in sof.iterrows()],
             "Why not higher": [_list(t) or "not downgraded" for t in sof["reasons"]],
             "What it means": sof["plain"],
@@ -65,7 +66,7 @@ def sof_page(sof: pd.DataFrame, intervention: str, comparator: str, condition: s
         f"{int(sof['n_studies'].max())} stud{'y' if sof['n_studies'].max() == 1 else 'ies'}. "
         "† marks an effect derived only from a reported significance threshold (p &lt; 0.05), "
         "which gives the smallest effect consistent with the claim.</p>"
-        + table(shown, raw_html=(f"Effect ({level:.0%} CI)", "Certainty", "Why not higher"))
+        + table(shown, raw_html=(f"Effect ({ci_label(level)})", "Certainty", "Why not higher"))
     )
     return page("Summary of findings", body)
 
@@ -324,7 +325,7 @@ def forest_table_page(rows: pd.DataFrame, intervention: str, comparator: str, le
         "c_mean": f"{big_c} mean (SD)",
         "c_n": f"{big_c} n",
         "plot": "Plot",
-        "effect": f"Effect [{level:.0%} CI]",
+        "effect": f"Effect [{ci_label(level)}]",
         "weight": "Weight",
     }
     titles = {

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .effect_notes import assumed_n, in_unit, md_unit, p_threshold_only
-from .intervals import md_interval
+from .intervals import ci_label, md_interval
 from .study_characteristics import adverse_event_text
 
 SMALL_SMD = 0.2
@@ -100,7 +100,7 @@ def effect_text(
         size = in_unit(f"{abs(row['md']):.1f}", unit)
         return (
             f"{name}: {size} {better} with {intervention} than "
-            f"{comparator} ({level:.0%} CI {lo:+.1f} to {hi:+.1f}; + = better with "
+            f"{comparator} ({ci_label(level)} {lo:+.1f} to {hi:+.1f}; + = better with "
             f"{intervention}), {row['instrument']}{where}"
         )
     if pd.notna(row["yi"]):
@@ -108,7 +108,7 @@ def effect_text(
         dagger = " †" if p_threshold_only(row.get("assumptions")) else ""
         kind = "change within one arm (SMCR)" if row["arm"] != "between" else "SMD"
         return (
-            f"{name}: {kind} {row['yi']:.2f} ({level:.0%} CI {row['yi'] - z * se:.2f} to "
+            f"{name}: {kind} {row['yi']:.2f} ({ci_label(level)} {row['yi'] - z * se:.2f} to "
             f"{row['yi'] + z * se:.2f}){dagger}, {row['instrument']}, no mean difference "
             f"reported{where}"
         )

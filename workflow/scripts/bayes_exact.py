@@ -28,4 +28,5 @@ with script_log(snakemake.log[0]):
         "Exact posterior (numerical integration over tau) of the pooled effect mu, the between-study "
         f"SD tau and the effect in a new study, per pooling set and tau prior; mu ~ N(0, {mu_sd}²). "
         "p_mu_gt_0 = P(mu > 0 | data).",
+        level=cfg["meta_analysis"]["level"],
     )

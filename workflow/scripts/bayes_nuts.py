@@ -48,6 +48,7 @@ with script_log(snakemake.log[0]):
         f"transitions allowed. Sampler {nuts.get('sampler', 'nutpie')}, {nuts['chains']} chains x "
         f"{nuts['draws']} draws after {nuts['tune']} "
         f"tuning steps, target_accept {nuts['target_accept']}, seed {cfg['seed']}.",
+        level=cfg["meta_analysis"]["level"],
     )
     try:
         check_diagnostics(tree, thresholds)
@@ -65,6 +66,7 @@ with script_log(snakemake.log[0]):
         f"NUTS vs exact posterior: {wc.set}, {wc.prior}",
         "Quantiles of mu and tau from NUTS and from numerical integration; 'ok' when they "
         "agree within the configured multiple of the quantile's Monte Carlo SE.",
+        level=cfg["meta_analysis"]["level"],
     )
     if not check["ok"].all():
         bad = check[~check["ok"]]

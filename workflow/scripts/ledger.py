@@ -77,4 +77,5 @@ with script_log(snakemake.log[0]):
         f"Each checkable sentence of the source articles (file and line) with a verdict computed "
         f"from the data. {definitions} verdict_other_reading: the verdict under the other reading "
         "(other_reading: row_id:reading) of an ambiguous report, where it differs.",
+        level=cfg["meta_analysis"]["level"],
     )

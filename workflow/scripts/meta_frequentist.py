@@ -18,4 +18,5 @@ with script_log(snakemake.log[0]):
         "within-arm (pre-post) effects are different estimands and are pooled separately. A set "
         "with one study is one row marked 'single study, not pooled': that study's estimate with "
         "a t-based CI on its own degrees of freedom (df); heterogeneity cannot be estimated.",
+        level=cfg["meta_analysis"]["level"],
     )

@@ -42,5 +42,6 @@ with script_log(snakemake.log[0]):
         answer=answer,
         unit_of=lambda instrument: md_unit(instrument, instruments),
         comparator=(cfg.get("report") or {}).get("comparator"),
+        level=ma["level"],
     )
     atomic_write(snakemake.output[0], page)

@@ -87,4 +87,5 @@ with script_log(snakemake.log[0]):
         "Reported figures and their provenance",
         "Every number used by the pipeline, with its source, where in it, and its status "
         "(reported / second-hand / derived / assumption). Figures not listed here were not found.",
+        level=level,
     )

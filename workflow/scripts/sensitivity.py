@@ -28,4 +28,5 @@ with script_log(snakemake.log[0]):
         "at their defaults. Where a reported p implies n, the assumed n only bounds it. Rows "
         "'reading': the other reading of an ambiguous report (config ambiguous_readings), "
         "named row_id:reading.",
+        level=cfg["meta_analysis"]["level"],
     )
