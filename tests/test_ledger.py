@@ -685,3 +685,51 @@ def test_the_primary_bayesian_figure_leads_and_the_flat_prior_stands_beside_it()
     ev.bayes = ev.bayes.iloc[0:0]
     alone = build_ledger(_claim("within_arm_change"), ev).iloc[0]["plain"]
     assert "less than 1% (flat prior, this trial's figures alone)" in alone
+
+
+def test_a_pooled_estimate_that_leaves_out_some_of_the_claims_studies_says_so():
+    """#18: the verdict rests on a pooled estimate of t and s; the claim also names u (no placebo
+    group) and r (controlled, no whole-sample result that could be pooled): the row lists both in
+    studies_not_pooled and its plain text names each with its reason. A claim naming only the
+    pooled trials lists none."""
+    studies = _studies()
+    for sid in ("s", "r"):
+        studies.loc[len(studies)] = studies.iloc[0].to_dict() | {"study_id": sid, "label": sid.upper()}
+    summary = _summary(
+        _srow("a", "t", "between", "all", "pain", "end", "p_value", 0.01),
+        _srow("b", "s", "between", "all", "pain", "end", "p_value", 0.20),
+        _srow("c", "u", "active", "all", "pain", "change", "p_below", 0.05, n=20),
+        _srow("d", "r", "between", "all", "pain", "end", "n", 40),
+    )
+    one = _effects(1, 1)
+    effects = pd.concat(
+        [one.assign(study_id=sid, es_id=one["es_id"] + sid) for sid in ("t", "s")], ignore_index=True
+    )
+    ev = _evidence(summary=summary, studies=studies, effects=effects)
+    ev.config = CONFIG | {
+        "report": {"comparator": "placebo"},
+        "meta_analysis": {
+            "primary_method": "REML",
+            "sets": {"pain_ctrl": {"outcomes": ["pain"], "controlled_only": True}},
+        },
+    }
+    ev.pooled = pd.DataFrame(
+        [
+            {
+                "set": "pain_ctrl",
+                "method": "REML",
+                "k": 2,
+                "mu": 0.5,
+                "ci_low": 0.2,
+                "ci_high": 0.8,
+                "studies": "bt bs",
+            }
+        ]
+    )
+    row = build_ledger(_claim("effect", study_id="t;s;u;r"), ev).iloc[0]
+    assert row["verdict"] == ledger.SUPPORTED  # decided by the pooled estimate (CI above 0)
+    assert row["studies_not_pooled"].split(";") == ["r", "u"]
+    for sid, reason in (("u", "no placebo group"), ("r", "no whole-sample result")):
+        assert f"{ledger._name(ev.study(sid))} ({reason}" in row["plain"]
+    only_pooled = build_ledger(_claim("effect", study_id="t;s"), ev).iloc[0]
+    assert only_pooled["studies_not_pooled"] == "" and "leaves out" not in only_pooled["plain"]

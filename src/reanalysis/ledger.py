@@ -51,6 +51,9 @@ COLUMNS = [
     "ci_low",
     "ci_high",
     "p_exceeds_mcid",
+    # ;-separated ids of the claim's studies with evidence on an outcome that the pooled estimate
+    # deciding the verdict leaves out (the plain text says why); empty where nothing is left out
+    "studies_not_pooled",
 ]
 BETWEEN = "between"  # arm value of between-arm statistics (pipeline vocabulary)
 WHOLE = "all"  # subgroup value of the whole sample (pipeline vocabulary)
@@ -163,7 +166,16 @@ def _fmt_ci(est, lo, hi, digits=2) -> str:
 
 
 def _result(
-    claim, traced_to, verdict, numbers, plain, estimate=np.nan, lo=np.nan, hi=np.nan, p_mcid=np.nan
+    claim,
+    traced_to,
+    verdict,
+    numbers,
+    plain,
+    estimate=np.nan,
+    lo=np.nan,
+    hi=np.nan,
+    p_mcid=np.nan,
+    not_pooled: str = "",
 ) -> dict:
     """One ledger row; ``plain`` says the same as ``numbers`` for a reader without statistics."""
     if verdict not in VERDICTS:
@@ -182,6 +194,7 @@ def _result(
         "ci_low": lo,
         "ci_high": hi,
         "p_exceeds_mcid": p_mcid,
+        "studies_not_pooled": not_pooled,
     }
 
 
@@ -506,9 +519,19 @@ def status_sentence(
     }.get(status, status)
 
 
-def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
-    """(verdict, numbers, plain, traced_to) for an effect claim. Studies published after the
-    claim are listed as later evidence and do not decide the verdict."""
+def _left_out_reason(cls: str, comparator: str) -> str:
+    """Why a study with this class of evidence is not in a pooled estimate of whole-sample
+    controlled effects, in readers' words."""
+    if cls in (UNCONTROLLED, MEASURED):
+        return f"no {comparator} group"
+    if cls in (SUB_BENEFIT, SUB_NODIFF):
+        return "results only for a group of patients picked within it"
+    return "no whole-sample result that could be pooled"
+
+
+def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str, str]:
+    """(verdict, numbers, plain, traced_to, studies_not_pooled) for an effect claim. Studies
+    published after the claim are listed as later evidence and do not decide the verdict."""
     listed = _list(claim.get("study_id"))
     ids = listed or list(ev.studies.loc[ev.studies["role"] == "intervention", "study_id"])
     in_time = [s for s in ids if not is_later(ev.study(s), claim)]
@@ -518,7 +541,7 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
     by_status: dict[tuple[str, bool], list[str]] = {}
     trials_of: dict[tuple[str, bool], int] = {}
     who_of: dict[str, set[str]] = {}
-    pooled_said = []
+    pooled_said, left_out_said, not_pooled = [], [], set()
     for outcome, label in labels.items():
         found = outcome_evidence(ev, ids, outcome, bool(listed), claim)
         used = [f for f in found if not f.later]
@@ -542,6 +565,16 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
             spec = ev.config["meta_analysis"]["sets"][pooled[0]["set_name"]]
             text += f" (pooled, {spec.get('label') or pooled[0]['set_name']}: {pooled_text(ev, pooled)})"
             pooled_said.append(f"{label}, {pooled_text(ev, pooled, beside=False)}")
+            left = {}
+            for f in used:
+                if f.study_id and f.study_id not in pooled[0]["members"]:
+                    left.setdefault(f.study_id, f)
+            if left:
+                not_pooled |= set(left)
+                left_out_said.append(
+                    f"the pooled estimate for {label} leaves out "
+                    + _join([f"{f.who} ({_left_out_reason(f.cls, comp)})" for f in left.values()])
+                )
         if used:
             text += " (" + "; ".join(f.text() for f in used) + ")"
         if later:
@@ -558,18 +591,22 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str]:
         )
     if pooled_said:
         plain.append("The primary analysis: " + "; ".join(pooled_said) + ".")
+    if left_out_said:
+        said = "; ".join(left_out_said)
+        plain.append(said[0].upper() + said[1:] + ".")
     if later_said:
         plain.append(
             f"Published after the sentence ({claim_year(claim):.0f}) and so not used "
             "for the verdict: " + "; ".join(later_said) + "."
         )
     verdict = effect_verdict(statuses, claim.get("direction") or "benefit", claim.get("scope"))
-    return verdict, "; ".join(numbers), " ".join(plain), _traced(ev, ids if listed else [])
+    traced = _traced(ev, ids if listed else [])
+    return verdict, "; ".join(numbers), " ".join(plain), traced, ";".join(sorted(not_pooled))
 
 
 def effect(claim, ev: Evidence) -> dict:
-    verdict, numbers, plain, traced = _effect_parts(claim, ev)
-    return _result(claim, traced, verdict, numbers, plain)
+    verdict, numbers, plain, traced, not_pooled = _effect_parts(claim, ev)
+    return _result(claim, traced, verdict, numbers, plain, not_pooled=not_pooled)
 
 
 # ---------------------------------------------------------------- one trial's numbers
@@ -1137,7 +1174,7 @@ def first_of_kind(claim, ev: Evidence) -> dict:
     ]
     same = earlier[co.loc[earlier.index].str.strip() == ""]
     other = earlier[co.loc[earlier.index].str.strip() != ""]
-    verdict, numbers, plain, traced = _effect_parts(claim, ev)
+    verdict, numbers, plain, traced, not_pooled = _effect_parts(claim, ev)
     parts = [f"earlier blinded placebo-controlled studies of the same kind: {len(same)}"]
     parts += [f"earlier, with a co-intervention ({co[i]}): {r['citation']}" for i, r in other.iterrows()]
     if not same.empty:
@@ -1164,6 +1201,7 @@ def first_of_kind(claim, ev: Evidence) -> dict:
         verdict,
         "; ".join(parts) + "; " + numbers,
         plain,
+        not_pooled=not_pooled,
     )
 
 
