@@ -733,3 +733,13 @@ def test_a_pooled_estimate_that_leaves_out_some_of_the_claims_studies_says_so():
         assert f"{ledger._name(ev.study(sid))} ({reason}" in row["plain"]
     only_pooled = build_ledger(_claim("effect", study_id="t;s"), ev).iloc[0]
     assert only_pooled["studies_not_pooled"] == "" and "leaves out" not in only_pooled["plain"]
+
+
+def test_the_comparator_word_reads_in_the_ledgers_sentences_without_a_report_block():
+    from types import SimpleNamespace
+
+    named = SimpleNamespace(config={"report": {"comparator": "routine care"}})
+    assert ledger.comparator_word(named) == "routine care"
+    word = ledger.comparator_word(SimpleNamespace(config={}))
+    # the sentences say "trials with a {word} group" and "no difference from {word}"
+    assert word.split()[0] not in {"a", "an", "the"}, word

@@ -254,9 +254,11 @@ class Finding:
 
 
 def comparator_word(ev: Evidence) -> str:
-    """The case's comparator in readers' words (config ``report.comparator``)."""
+    """The case's comparator in readers' words (config ``report.comparator``, required by the
+    schema); "control" where a caller passes no report block, a noun that reads in every
+    sentence built on it ("trials with a control group", "no difference from control")."""
     word = (ev.config.get("report") or {}).get("comparator")
-    return str(word) if isinstance(word, str) and word.strip() else "the comparator"
+    return str(word) if isinstance(word, str) and word.strip() else "control"
 
 
 def claim_year(claim) -> float:
