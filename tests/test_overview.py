@@ -222,6 +222,18 @@ def test_sets_for_outcome_match_estimand_subgroup_and_pooled_outcome():
     assert list(rows["set"]) == ["ctrl", "one"]  # not 'other' (sleep), not the DL row
 
 
+def test_sets_for_outcome_drops_a_set_that_mixes_in_another_outcome():
+    """A set pooling one study's sleep row beside pain rows answers neither card."""
+    effects, pooled, _, _ = _tables()
+    pooled = pooled.copy()
+    first = pooled.index[(pooled["set"] == "ctrl") & (pooled["method"] == "REML")][0]
+    pooled.loc[first, "studies"] = str(pooled.loc[first, "studies"]) + " s1.sleep"
+    rows = sets_for_outcome(SPEC, pooled, effects, SETS, "REML")
+    assert "ctrl" not in set(rows["set"]) and "one" in set(rows["set"])
+    sleep = dict(SPEC, outcome="sleep", effect_outcomes=["sleep"])
+    assert "ctrl" not in set(sets_for_outcome(sleep, pooled, effects, SETS, "REML")["set"])
+
+
 def test_answer_names_methods_intervals_and_ranges():
     html = _answer()
     assert html.index("M vs P: the answer") < html.index("Certainty (GRADE): low")

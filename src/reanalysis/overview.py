@@ -144,7 +144,8 @@ def sets_for_outcome(
 ) -> pd.DataFrame:
     """The primary-method rows of the pooling sets that answer one summary-of-findings outcome:
     a set whose estimands and subgroups are among the outcome's and whose pooled effects
-    (``studies``: effect ids) include one of its outcomes."""
+    (``studies``: effect ids) all have one of its outcomes (a set that mixes in another outcome,
+    e.g. one study's pain row beside impact scores, answers no single outcome's card)."""
     rows = pooled[(pooled["method"] == method) & (pooled["k"] > 0)]
     out_of = dict(zip(effects["es_id"], effects["outcome"], strict=False))
     keep = []
@@ -154,7 +155,8 @@ def sets_for_outcome(
         keep.append(
             set(s.get("estimands", [])) <= set(spec.get("estimands", []))
             and set(s.get("subgroups", [])) <= set(spec.get("subgroups", []))
-            and bool(outcomes & set(spec.get("effect_outcomes", [])))
+            and bool(outcomes)
+            and outcomes <= set(spec.get("effect_outcomes", []))
         )
     return rows[np.array(keep, dtype=bool)] if len(rows) else rows
 
