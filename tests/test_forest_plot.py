@@ -302,6 +302,24 @@ def _many(k: int, label_words: int = 1):
 
 
 @pytest.mark.parametrize("phone", [False, True])
+def test_forest_tick_labels_lie_inside_the_figure(phone):
+    """An x tick label at either limit, as drawn, lies inside the image (the phone layout clipped
+    the right one: the plot ended 0.05 in from the edge)."""
+    figs = forest_figures(_many(5), "drug X", "dummy pill", phone=phone)
+    for f in figs:
+        width = f.get_size_inches()[0] * f.dpi
+        for ax in f.axes:
+            lo, hi = ax.get_xlim()
+            ax.set_xticks([lo, 0, hi])  # a tick at either limit (data whose limit is a tick)
+            f.canvas.draw()
+            for x, t in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True):
+                if lo - 1e-9 <= x <= hi + 1e-9 and t.get_text():
+                    box = t.get_window_extent()
+                    assert box.x0 >= 0 and box.x1 <= width, (t.get_text(), box, width)
+        plt.close(f)
+
+
+@pytest.mark.parametrize("phone", [False, True])
 def test_k200_forest_pages_stay_under_4000_px(phone):
     """A synthetic k = 200 set through the plotting function: pages of about 40 rows, none over
     4,000 px high at the PNG's dpi, every result on exactly one page, axes shared."""

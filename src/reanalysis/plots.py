@@ -33,6 +33,7 @@ OFFSETS = {"i_mean": 0.0, "i_n": 0.65, "c_mean": 1.5, "c_n": 2.15, "effect": 5.1
 PLOT_OFFSET = (2.47, 4.94)
 PHONE_PLOT_OFFSET = (0.0, 1.6)
 PHONE_WIDTH = 4.0  # inches: shown 366 px wide on a 390 px phone, 9 pt text is about 11 px
+PHONE_RIGHT_IN = 0.25  # inches right of the phone plot: half the widest tick label ('-1.5')
 FONT, PHONE_FONT = 10.5, 9.0
 LABEL_WRAP = 60  # characters per label line (laptop)
 ROW_IN = 0.3  # inches per row unit
@@ -201,7 +202,7 @@ def forest_plot(
     left_in = 0.13 + label_in + (0.1 if phone else 0.45)
     fig_w = left_in + 7.75
     if phone:
-        left_in, fig_w = PHONE_WIDTH - PHONE_PLOT_OFFSET[1] - 0.05, PHONE_WIDTH
+        left_in, fig_w = PHONE_WIDTH - PHONE_PLOT_OFFSET[1] - PHONE_RIGHT_IN, PHONE_WIDTH
     title_lines = {
         p: wrap(
             titles[p] + (f" (page {page[0]} of {page[1]})" if page else ""),
