@@ -145,7 +145,7 @@ def sets_for_outcome(
     """The primary-method rows of the pooling sets that answer one summary-of-findings outcome:
     a set whose estimands and subgroups are among the outcome's and whose pooled effects
     (``studies``: effect ids) all have one of its outcomes (a set that mixes in another outcome,
-    e.g. one study's pain row beside impact scores, answers no single outcome's card)."""
+    e.g. one study's row on another outcome beside the card's, answers no single card)."""
     rows = pooled[(pooled["method"] == method) & (pooled["k"] > 0)]
     out_of = dict(zip(effects["es_id"], effects["outcome"], strict=False))
     keep = []
