@@ -13,6 +13,7 @@ CONFIG = {
     "mcid": {"pain": {"value": 2.0}},
     "meta_analysis": {
         "primary_method": "REML",
+        "level": 0.95,
         "sets": {"ctrl": {"controlled_only": True, "mcid_outcome": "pain"}},
     },
     "vote_count": {
@@ -710,6 +711,7 @@ def test_a_pooled_estimate_that_leaves_out_some_of_the_claims_studies_says_so():
         "report": {"comparator": "placebo"},
         "meta_analysis": {
             "primary_method": "REML",
+            "level": 0.95,
             "sets": {"pain_ctrl": {"outcomes": ["pain"], "controlled_only": True}},
         },
     }
@@ -743,3 +745,17 @@ def test_the_comparator_word_reads_in_the_ledgers_sentences_without_a_report_blo
     word = ledger.comparator_word(SimpleNamespace(config={}))
     # the sentences say "trials with a {word} group" and "no difference from {word}"
     assert word.split()[0] not in {"a", "an", "the"}, word
+
+
+def test_the_ledgers_pooled_intervals_are_named_at_the_configured_level():
+    from types import SimpleNamespace
+
+    row = pd.Series(
+        {"mu": 0.4, "ci_low": -0.1, "ci_high": 0.9, "method": "REML", "k": 3, "measure": "SMD"}
+    )
+    meta = {"primary_method": "REML", "knha": True, "level": 0.9}
+    ev = SimpleNamespace(config={"meta_analysis": meta}, instruments=pd.DataFrame())
+    text = ledger.pooled_text(ev, [row], beside=False)
+    assert "90% CI -0.10 to 0.90" in text and "95%" not in text
+    words = ledger.status_sentence(ledger.NODIFF, "placebo", pooled=True, level=0.9)
+    assert "90% confidence interval" in words and "95%" not in words

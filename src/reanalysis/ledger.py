@@ -20,7 +20,7 @@ from scipy import stats
 from .data_model import NOT_REPORTED
 from .effect_notes import in_unit, md_unit
 from .evidence import P_BY_CONSTRUCTION, p_check_phrase
-from .intervals import md_interval
+from .intervals import ci_label, md_interval
 from .method_names import interval_name
 from .pooling import has_forensic_flag
 from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
@@ -161,8 +161,10 @@ def _traced(ev: Evidence, ids) -> str:
     return "; ".join(parts)
 
 
-def _fmt_ci(est, lo, hi, digits=2) -> str:
-    return f"{est:.{digits}f} (95% CI {lo:.{digits}f} to {hi:.{digits}f})"
+def _fmt_ci(est, lo, hi, digits=2, label="95% CI") -> str:
+    """'0.52 (95% CI 0.08 to 0.95)'; ``label`` from ``intervals.ci_label`` for a pooled interval
+    (the configured level). Study-level intervals are 95% (``effects.assumptions.LEVEL``)."""
+    return f"{est:.{digits}f} ({label} {lo:.{digits}f} to {hi:.{digits}f})"
 
 
 def _result(
@@ -412,12 +414,13 @@ def pooled_text(ev: Evidence, rows: list[pd.Series], beside: bool = True) -> str
     primary = ev.config["meta_analysis"]["primary_method"]
     interval = interval_name(bool(ev.config["meta_analysis"].get("knha")))
     names = {"ROM": "log ratio of means"}
+    label = ci_label(ev.config["meta_analysis"]["level"])
 
     def one(r, full=False):
         unit = md_unit(r.get("instrument"), ev.instruments) if r.get("measure") == "MD" else ""
         measure = str(r.get("measure")) if isinstance(r.get("measure"), str) else "SMD"
         return (
-            f"{names.get(measure, measure)} {in_unit(f'{r["mu"]:.2f}', unit)} (95% CI "
+            f"{names.get(measure, measure)} {in_unit(f'{r["mu"]:.2f}', unit)} ({label} "
             f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; {r['method']}"
             f"{', ' + interval if full else ''}, k = {r['k']:.0f})"
         )
@@ -490,7 +493,12 @@ def effect_verdict(statuses: list[str], direction: str, scope) -> str:
 
 
 def status_sentence(
-    status: str, comparator: str, who: str = "", pooled: bool = False, trials: int = 1
+    status: str,
+    comparator: str,
+    who: str = "",
+    pooled: bool = False,
+    trials: int = 1,
+    level: float = 0.95,
 ) -> str:
     """One outcome's status in plain words, in the case's comparator words (``pooled``: the status
     is that of the trials' pooled estimate; ``trials``: how many controlled trials it rests on)."""
@@ -502,7 +510,7 @@ def status_sentence(
             BENEFIT: f"the trials with a {c} group, pooled, show a benefit",
             HARM: f"the trials with a {c} group, pooled, show it worse than {c}",
             NODIFF: f"the trials with a {c} group, pooled, show no clear difference from {c} "
-            "(the 95% confidence interval includes no difference)",
+            f"(the {ci_label(level, 'confidence interval')} includes no difference)",
         }[status]
     return {
         BENEFIT: f"evidence from trials with a {c} group shows a benefit",
@@ -539,6 +547,7 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str, str]:
     in_time = [s for s in ids if not is_later(ev.study(s), claim)]
     labels = _labels(claim)
     comp = comparator_word(ev)
+    level = ev.config["meta_analysis"]["level"]
     statuses, numbers, plain, later_said = [], [], [], []
     by_status: dict[tuple[str, bool], list[str]] = {}
     trials_of: dict[tuple[str, bool], int] = {}
@@ -589,7 +598,7 @@ def _effect_parts(claim, ev: Evidence) -> tuple[str, str, str, str, str]:
         who = _join(sorted(who_of[st])) if who_of.get(st) else ""
         plain.append(
             f"For {_join(outs)}, "
-            f"{status_sentence(st, comp, who, was_pooled, trials_of[st, was_pooled])}."
+            f"{status_sentence(st, comp, who, was_pooled, trials_of[st, was_pooled], level)}."
         )
     if pooled_said:
         plain.append("The primary analysis: " + "; ".join(pooled_said) + ".")
@@ -927,6 +936,7 @@ def vote_count(claim, ev: Evidence) -> dict:
     v = ev.vote.iloc[0]
     vc = ev.config["vote_count"]
     controlled = ev.pooled_set(vc["controlled_set"])
+    pooled_label = ci_label(ev.config["meta_analysis"]["level"])
     ns = vc["nonspecific_improvement"]
     sid = claim["study_id"]
     count_rows = ev.summary[
@@ -954,7 +964,7 @@ def vote_count(claim, ev: Evidence) -> dict:
         f"({_share(v['p_at_least_k_if_no_effect_significant_low_nonspecific'])} to "
         f"{_share(v['p_at_least_k_if_no_effect_significant_high_nonspecific'])})",
         f"placebo-controlled whole-sample estimate: g = "
-        f"{_fmt_ci(controlled['mu'], controlled['ci_low'], controlled['ci_high'])}, "
+        f"{_fmt_ci(controlled['mu'], controlled['ci_low'], controlled['ci_high'], label=pooled_label)}, "
         f"k = {controlled['k']:.0f}",
     ]
     study = ev.study(sid)
