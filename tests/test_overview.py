@@ -42,6 +42,14 @@ SPEC = {
 }
 
 
+def _with_md_var(effects: pd.DataFrame) -> pd.DataFrame:
+    """The effect table's md_var, from each row's 95% t interval (as the pipeline writes both)."""
+    from scipy import stats
+
+    half = (effects["md_ci_high"] - effects["md_ci_low"]) / 2
+    return effects.assign(md_var=(half / stats.t.ppf(0.975, effects["md_df"])) ** 2)
+
+
 def _tables():
     effects = pd.DataFrame(
         [
@@ -77,6 +85,7 @@ def _tables():
             ),
         ]
     )
+    effects = _with_md_var(effects)
     pooled = pd.DataFrame(
         [
             dict(
@@ -368,6 +377,7 @@ def test_a_pooled_mean_difference_is_in_its_instruments_unit():
             for i in range(3)
         ]
     )
+    effects = _with_md_var(effects)
     pooled = pd.DataFrame(
         [
             dict(
@@ -497,3 +507,30 @@ def test_an_estimate_resting_on_assumptions_is_quoted_with_its_range():
     html = answer_html(sof, [SPEC], pooled, bayes, effects, SETS, "REML", True, 0.95, sensitivity=sens)
     assert "SMD from 0.33 (prepost_correlation = 0.2) to 0.76 (prepost_correlation = 0.8)" in html
     assert html.count("Across the assumptions' ranges") == 1  # not for 'one' (0.66 throughout)
+
+
+def test_a_single_studys_difference_in_its_unit_is_given_at_the_configured_level():
+    """The effect table's md_ci_low/high are 95%; at another level the overview computes the
+    interval at that level (intervals.md_interval, t on md_df) instead of relabelling them."""
+    from scipy import stats
+
+    from reanalysis.overview import _unit_item
+
+    effects = pd.DataFrame(
+        [
+            {
+                "es_id": "s.all.pain.between_post.between",
+                "instrument": "VAS",
+                "md": 2.0,
+                "md_var": 1.0,
+                "md_df": 20.0,
+                "md_ci_low": 2.0 - stats.t.ppf(0.975, 20),
+                "md_ci_high": 2.0 + stats.t.ppf(0.975, 20),
+            }
+        ]
+    )
+    r = pd.Series({"k": 1, "studies": "s.all.pain.between_post.between"})
+    q = stats.t.ppf(0.95, 20)  # a 90% interval
+    text = _unit_item(r, {"measure": "SMD"}, effects, lambda _: "cm", 0.9)
+    assert f"90% CI {fmt(2.0 - q, 1)} to {fmt(2.0 + q, 1)}" in text, text
+    assert fmt(2.0 + stats.t.ppf(0.975, 20), 1) not in text

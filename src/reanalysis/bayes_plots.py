@@ -33,8 +33,8 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: st
             continue
         title = textwrap.fill(f"{sets[name]['label']} (k={len(chosen)})", 70)
         lines.append(("header", title, None))
-        shrunk = post.shrunken() if len(chosen) <= MAX_STUDIES else []
-        if len(chosen) > MAX_STUDIES:  # summarised: the study rows are in shrunken_{prior}.csv
+        drawn = len(chosen) <= MAX_STUDIES  # else summarised: the rows are in shrunken_{prior}.csv
+        if not drawn:
             lines.append(
                 (
                     "note",
@@ -44,9 +44,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: st
                 )
             )
         for (_, r), s in zip(
-            chosen.iterrows() if len(chosen) <= MAX_STUDIES else [],
-            shrunk,
-            strict=True,
+            chosen.iterrows() if drawn else [], post.shrunken() if drawn else [], strict=True
         ):
             se = np.sqrt(r["vi"])
             lines.append(

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .effect_notes import in_unit
 from .html_page import fmt, p_text, page
-from .intervals import ci_label
+from .intervals import ci_label, md_interval
 from .method_names import interval_name
 from .verdicts import NOT_CHECKABLE, VERDICTS, verdict_definition, verdict_name
 
@@ -288,10 +288,12 @@ def _unit_item(r: pd.Series, spec: dict, effects: pd.DataFrame, unit_of, level: 
         return ""
     e = e.iloc[0]
     unit = unit_of(e["instrument"])
+    # at the configured level (the effect table's md_ci_low/high are 95%), as the summary of findings
+    lo, hi = md_interval(e["md"], e["md_var"], e.get("md_df", np.nan), level)
     return (
         f"<li><b>In the outcome's unit</b> ({_e(e['instrument'])}): a difference of "
         f"{fmt(e['md'], 1)}{' ' + _e(unit) if unit else ''} ({ci_label(level)} "
-        f"{fmt(e['md_ci_low'], 1)} to {fmt(e['md_ci_high'], 1)}, t on "
+        f"{fmt(lo, 1)} to {fmt(hi, 1)}, t on "
         f"{fmt(e['md_df'], kind='int')} degrees of freedom).</li>"
     )
 
