@@ -73,7 +73,7 @@ browser:
 	  || echo "WARNING: could not install chromium; the browser test will be skipped"; }
 
 notebooks: report
-	$(PY) -m reanalysis.notebooks results
+	$(PY) -m reanalysis.report.notebooks results
 
 test: env browser
 	$(if $(shell command -v chromium),REQUIRE_BROWSER=1,) $(PY) -m pytest -m "not slow"

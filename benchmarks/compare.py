@@ -48,20 +48,20 @@ yi=np.log((tpos/(tpos+tneg))/(cpos/(cpos+cneg))); vi=1/tpos-1/(tpos+tneg)+1/cpos
 PYTHON_CASES = {
     "nuts": BCG
     + """
-from reanalysis.priors import TauPrior
-from reanalysis.bayes_nuts import posterior_nuts
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.nuts import posterior_nuts
 tree = posterior_nuts(yi, vi, TauPrior("half_normal", 1.0), 2.0, draws=2000, tune=1000, chains=4, cores=2, target_accept=0.99, seed=1)
 print(float(tree["posterior"]["mu"].mean()))
 """,
     "exact": BCG
     + """
-from reanalysis.priors import TauPrior
-from reanalysis.bayes_exact import posterior_exact
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.exact import posterior_exact
 p = posterior_exact(yi, vi, TauPrior("half_normal", 1.0), 2.0); p.mu_quantiles(); p.tau_quantiles()
 """,
     "reml": BCG
     + """
-from reanalysis.meta_frequentist import fit_random_effects
+from reanalysis.meta.frequentist import fit_random_effects
 print(fit_random_effects(yi, vi, method="REML", knha=True).mu)
 """,
 }

@@ -28,17 +28,17 @@ import numpy as np
 tpos=np.array([4,6,3,62,33,180,8,505,29,17,186,5,27]); tneg=np.array([119,300,228,13536,5036,1361,2537,87886,7470,1699,50448,2493,16886])
 cpos=np.array([11,29,11,248,47,372,10,499,45,65,141,3,29]); cneg=np.array([128,274,209,12619,5761,1079,619,87892,7232,1600,27197,2338,17825])
 yi=np.log((tpos/(tpos+tneg))/(cpos/(cpos+cneg))); vi=1/tpos-1/(tpos+tneg)+1/cpos-1/(cpos+cneg)
-from reanalysis.priors import TauPrior
+from reanalysis.bayes.priors import TauPrior
 """
 CASES = {
     "exact posterior (grid)": SETUP
     + """
-from reanalysis.bayes_exact import posterior_exact
+from reanalysis.bayes.exact import posterior_exact
 p = posterior_exact(yi, vi, TauPrior("half_normal", 1.0), 2.0); p.mu_quantiles(); p.tau_quantiles()
 """,
     "NUTS 4x2000 incl. import+compile": SETUP
     + """
-from reanalysis.bayes_nuts import posterior_nuts
+from reanalysis.bayes.nuts import posterior_nuts
 posterior_nuts(yi, vi, TauPrior("half_normal", 1.0), 2.0, target_accept=0.99, seed=1)
 """,
 }
@@ -46,7 +46,7 @@ posterior_nuts(yi, vi, TauPrior("half_normal", 1.0), 2.0, target_accept=0.99, se
 
 SIMULATOR = """
 import json, resource, time
-from reanalysis.subgroup_sim import Scenario, TrialDesign, simulate
+from reanalysis.simulation.subgroup import Scenario, TrialDesign, simulate
 design = TrialDesign(n_sub=10, n_comp=10, n_outcomes=6, outcome_correlation=0.3)
 simulate(design, Scenario(0, 0), 20_000, seed=0)  # warm-up
 t = time.perf_counter()

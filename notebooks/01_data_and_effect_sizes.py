@@ -24,7 +24,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from reanalysis.pooling import has_forensic_flag
+from reanalysis.meta.pooling import has_forensic_flag
 
 RESULTS = Path(os.environ.get("RESULTS_DIR", "../results"))
 effects = pd.read_csv(RESULTS / "effect_sizes.csv")

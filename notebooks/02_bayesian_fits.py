@@ -24,9 +24,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from reanalysis.bayes_tables import fit_sets
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.tables import fit_sets
 from reanalysis.config import load_config
-from reanalysis.priors import TauPrior
 
 RESULTS = Path(os.environ.get("RESULTS_DIR", "../results"))
 CONFIG = Path(os.environ.get("CONFIG", "../config/config.yaml"))

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from reanalysis import config as config_mod
-from reanalysis import curated, data_io, study_characteristics
+from reanalysis import curated, data_io
+from reanalysis.appraisal import study_characteristics
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = yaml.safe_load((ROOT / "config/config.yaml").read_text())

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from reanalysis.bayes_exact import posterior_exact
-from reanalysis.priors import TauPrior
+from reanalysis.bayes.exact import posterior_exact
+from reanalysis.bayes.priors import TauPrior
 
 HN1 = TauPrior("half_normal", 1.0)
 SQRT_2PI = math.sqrt(2 * math.pi)
@@ -101,8 +101,8 @@ def test_mixture_cdf_is_the_normal_cdf_mixed_over_the_grid(bcg):
 
 
 def test_nuts_agrees_with_exact_and_passes_diagnostics(bcg):
-    from reanalysis.bayes_nuts import check_diagnostics, posterior_nuts, summary_table
-    from reanalysis.bayes_tables import crosscheck
+    from reanalysis.bayes.nuts import check_diagnostics, posterior_nuts, summary_table
+    from reanalysis.bayes.tables import crosscheck
 
     # the shipped configuration's 2000 draws: at 1000, R-hat of mu straddles 1.01 for any sampler
     tree = posterior_nuts(*bcg, HN1, 2.0, draws=2000, tune=1000, target_accept=0.99, seed=3)
@@ -122,7 +122,7 @@ def test_nuts_agrees_with_exact_and_passes_diagnostics(bcg):
 
 
 def test_failed_diagnostics_name_the_check(bcg):
-    from reanalysis.bayes_nuts import DiagnosticsError, check_diagnostics, posterior_nuts
+    from reanalysis.bayes.nuts import DiagnosticsError, check_diagnostics, posterior_nuts
 
     tree = posterior_nuts(*bcg, HN1, 2.0, draws=30, tune=30, chains=2, seed=1)
     with pytest.raises(DiagnosticsError, match="ess_bulk|R-hat|divergent"):
@@ -130,7 +130,7 @@ def test_failed_diagnostics_name_the_check(bcg):
 
 
 def test_unknown_sampler_is_refused(bcg):
-    from reanalysis.bayes_nuts import posterior_nuts
+    from reanalysis.bayes.nuts import posterior_nuts
 
     with pytest.raises(ValueError, match="sampler must be"):
         posterior_nuts(*bcg, HN1, 2.0, sampler="stan")
@@ -196,7 +196,7 @@ def _scipy_log_density(x, yi, vi, prior, s0, m0):
 def test_hand_written_density_and_gradient_match_scipy(bcg, prior):
     """bayes_density (what nutpie samples) against scipy's densities, and its gradient against
     central differences, at random points."""
-    from reanalysis import bayes_density as bd
+    from reanalysis.bayes import density as bd
 
     yi, vi = bcg
     data = bd.model_data(yi, vi, prior.kind, prior.scale, prior.location, prior.df, 2.0, 0.3)
@@ -222,8 +222,8 @@ def test_nuts_draws_are_nutpie_sample_draws(bcg):
     """The fit drives nutpie's core as nutpie.sample does: the same draws and statistics."""
     import nutpie
 
-    from reanalysis import bayes_density as bd
-    from reanalysis.bayes_nuts import DensityModel, initial_point, posterior_nuts
+    from reanalysis.bayes import density as bd
+    from reanalysis.bayes.nuts import DensityModel, initial_point, posterior_nuts
 
     yi, vi = bcg
     ours = posterior_nuts(
@@ -251,7 +251,7 @@ def test_nuts_draws_are_nutpie_sample_draws(bcg):
 
 
 def test_nuts_draws_are_the_same_for_the_same_seed(bcg):
-    from reanalysis.bayes_nuts import posterior_nuts
+    from reanalysis.bayes.nuts import posterior_nuts
 
     fits = [posterior_nuts(*bcg, HN1, 2.0, draws=50, tune=50, chains=2, seed=s) for s in (5, 5, 6)]
     same, other = (f["posterior"]["theta_new"].values for f in fits[1:])
@@ -263,8 +263,8 @@ def test_nuts_draws_are_the_same_for_the_same_seed(bcg):
 @pytest.mark.parametrize("prior", DENSITY_PRIORS, ids=lambda p: p.kind)
 def test_hand_written_density_is_pymc_model_density(bcg, prior):
     """The density nutpie samples is the PyMC model's (the "pymc" sampler's), Jacobian included."""
-    from reanalysis import bayes_density as bd
-    from reanalysis.bayes_nuts import build_model
+    from reanalysis.bayes import density as bd
+    from reanalysis.bayes.nuts import build_model
 
     yi, vi = bcg
     model = build_model(yi, vi, prior, 2.0, 0.3)

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from scipy import integrate, stats
 
-from reanalysis.bayes_exact import posterior_exact
-from reanalysis.bayes_tables import McidMapping, exact_summaries
-from reanalysis.priors import TauPrior
+from reanalysis.bayes.exact import posterior_exact
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.tables import McidMapping, exact_summaries
 
 HN = TauPrior("half_normal", 0.5)
 
@@ -113,8 +113,8 @@ def test_set_asking_for_an_unknown_mcid_outcome_fails_clearly():
 
 
 def test_bayes_figures_have_one_panel_row_per_estimable_set():
-    from reanalysis.bayes_plots import bayes_forest_plot, posterior_density_plot, shrinkage_plot
-    from reanalysis.bayes_tables import fit_sets
+    from reanalysis.bayes.plots import bayes_forest_plot, posterior_density_plot, shrinkage_plot
+    from reanalysis.bayes.tables import fit_sets
 
     sets = SET | {"empty": SET["demo"] | {"outcomes": ["sleep"], "label": "empty"}}
     fits = {
@@ -168,7 +168,7 @@ def test_calibration_check_detects_a_wrong_posterior():
 @pytest.mark.slow
 def test_nuts_is_calibrated():
     """SBC for the PyMC model (Talts et al. 2018): rank of the true mu and tau among thinned draws."""
-    from reanalysis.bayes_nuts import posterior_nuts
+    from reanalysis.bayes.nuts import posterior_nuts
 
     rng = np.random.default_rng(11)
     ranks = {"mu": [], "tau": []}
@@ -185,7 +185,7 @@ def test_nuts_is_calibrated():
 
 
 def test_shrunken_table_has_one_row_per_pooled_study_between_data_and_mean():
-    from reanalysis.bayes_tables import shrunken_table
+    from reanalysis.bayes.tables import shrunken_table
 
     table = shrunken_table(_effects(), SET, "hn", HN, 2.0)
     assert list(table["es_id"]) == ["a", "b", "c"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reanalysis import data_io
-from reanalysis.forensics import max_sd, sd_checks
+from reanalysis.checks.forensics import max_sd, sd_checks
 from reanalysis.ledger import VERDICTS
 from reanalysis.overview import impossible_figure_text, overview_html
 

@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.special import gammaln
 
-from reanalysis import crossover as cx
 from reanalysis import data_io
+from reanalysis.checks.forensics import p_value_checks
 from reanalysis.config import load_config
 from reanalysis.curated import select_readings
+from reanalysis.effects import crossover as cx
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
-from reanalysis.forensics import p_value_checks
-from reanalysis.summary_of_findings import _n
+from reanalysis.report.summary_of_findings import _n
 
 
 def test_handbook_worked_example():

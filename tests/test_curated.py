@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from reanalysis import curated, data_io
-from reanalysis.pipeline import load_curated
+from reanalysis.workflow_io import load_curated
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +89,8 @@ def test_summary_without_arms_is_an_error(cfg, validated):
 def test_reading_the_typed_tables_imports_no_pandera(root):
     """The jobs after validation neither import pandera nor validate again (they start faster)."""
     code = (
-        "import sys; import reanalysis.curated, reanalysis.effects.build, reanalysis.forensics, "
-        "reanalysis.report_pages, reanalysis.ledger, reanalysis.summary_of_findings; "
+        "import sys; import reanalysis.curated, reanalysis.effects.build, reanalysis.checks.forensics, "
+        "reanalysis.report.pages, reanalysis.ledger, reanalysis.report.summary_of_findings; "
         "print('pandera' in sys.modules)"
     )
     out = subprocess.run(

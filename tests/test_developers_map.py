@@ -1,4 +1,5 @@
-"""DEVELOPERS.md's map names every module and rule that exists, and nothing that does not."""
+"""DEVELOPERS.md's map names every module (by its dotted name under ``reanalysis``) and rule that
+exists, and nothing that does not."""
 
 import re
 
@@ -8,14 +9,19 @@ def _map_table(root):
     section = text[text.index("## Map") :]
     section = section[: section.index("\n\n", section.index("| stage"))]
     rows = [line.split("|")[2:4] for line in section.splitlines() if line.startswith("| ")][1:]
-    modules = {m for cell, _ in rows for m in re.findall(r"`([a-z_]+)`", cell)}
+    modules = {m for cell, _ in rows for m in re.findall(r"`([a-z_]+(?:\.[a-z_]+)*)`", cell)}
     rules = {r for _, cell in rows for r in re.findall(r"`([a-z_]+)`", cell)}
     return modules, rules
 
 
 def test_map_names_every_module(root):
     modules, _ = _map_table(root)
-    existing = {p.stem for p in (root / "src/reanalysis").rglob("*.py") if p.stem != "__init__"}
+    package = root / "src/reanalysis"
+    existing = {
+        ".".join(p.relative_to(package).with_suffix("").parts)
+        for p in package.rglob("*.py")
+        if p.stem != "__init__"
+    }
     assert existing - modules == set(), "modules missing from DEVELOPERS.md's map"
     assert modules - existing == set(), "DEVELOPERS.md's map names modules that do not exist"
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reanalysis import effect_sizes as es
+from reanalysis.effects import formulas as es
 
 
 def test_borenstein_worked_example():

@@ -8,13 +8,14 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from reanalysis import data_io, forensics
+from reanalysis import data_io
+from reanalysis.checks import forensics
 from reanalysis.config import load_config
 from reanalysis.curated import select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes, implied_assumptions
 from reanalysis.effects.estimability import estimability
-from reanalysis.pooling import SINGLE, EmptyPoolingSetError, pool_sets, select_for_pooling
+from reanalysis.meta.pooling import SINGLE, EmptyPoolingSetError, pool_sets, select_for_pooling
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def test_no_case_names_in_the_engine(root):
     names = _case_names(root)
     assert {"macian2022", "pain", "stress", "magnesium"} <= names  # the shipped case is read
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b", re.I)
-    files = [*(root / "src/reanalysis").glob("*.py"), *(root / "workflow/report").glob("*.rst")]
+    files = [*(root / "src/reanalysis").rglob("*.py"), *(root / "workflow/report").glob("*.rst")]
     hits = [
         f"{f.relative_to(root)}:{i}: {m.group(0)}"
         for f in files
@@ -41,7 +41,7 @@ def test_no_case_names_in_the_engine(root):
 @pytest.mark.parametrize("word", ["fibromyalgia", "Macian", "5 of 7"])
 def test_no_topic_words_in_the_engine(root, word):
     files = [
-        *(root / "src/reanalysis").glob("*.py"),
+        *(root / "src/reanalysis").rglob("*.py"),
         *(root / "workflow/report").glob("*.rst"),
         *(root / "workflow/scripts").glob("*.py"),
         *(root / "workflow/rules").glob("*.smk"),

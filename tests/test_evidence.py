@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from reanalysis import evidence as ev
-from reanalysis.forensics import decimals, grim_consistent, grim_informative
-from reanalysis.pipeline import script_log
+from reanalysis.checks.forensics import decimals, grim_consistent, grim_informative
+from reanalysis.effects import reported as ev
+from reanalysis.workflow_io import script_log
 
 
 @settings(max_examples=60, deadline=None)

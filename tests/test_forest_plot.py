@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reanalysis.bayes_exact import posterior_exact
-from reanalysis.bayes_plots import bayes_forest_alt, bayes_forest_plot
-from reanalysis.forest_rows import MARK_P, arm_summary, forest_pages, forest_rows
-from reanalysis.plots import (
+from reanalysis.bayes.exact import posterior_exact
+from reanalysis.bayes.plots import bayes_forest_alt, bayes_forest_plot
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.report.forest_rows import MARK_P, arm_summary, forest_pages, forest_rows
+from reanalysis.report.plots import (
     DPI,
     MAX_ROWS,
     PHONE_MAX_ROWS,
@@ -20,7 +21,6 @@ from reanalysis.plots import (
     plt,
     save,
 )
-from reanalysis.priors import TauPrior
 
 
 def _summary():
@@ -401,7 +401,7 @@ def test_saved_png_carries_its_smallest_text_in_pixels(tmp_path):
     import matplotlib.pyplot as plt
     from PIL import Image
 
-    from reanalysis.plots import min_font_px, save
+    from reanalysis.report.plots import min_font_px, save
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(6, 2))
     a.plot([0, 1], [0, 1])

@@ -7,9 +7,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reanalysis import data_io, grade, risk_of_bias, study_characteristics
+from reanalysis import data_io
+from reanalysis.appraisal import grade, risk_of_bias, study_characteristics
 from reanalysis.data_io import DataValidationError
-from reanalysis.summary_of_findings import direction, plain_statement
+from reanalysis.report.summary_of_findings import direction, plain_statement
 
 
 # GRADE Handbook 5 (Schünemann 2013): RCTs start high, observational studies low; one level per
@@ -187,7 +188,7 @@ def test_the_project_report_data_validate(root):
 
 
 def test_randomised_rows_need_between_arm_effects():
-    from reanalysis.summary_of_findings import summary_of_findings
+    from reanalysis.report.summary_of_findings import summary_of_findings
 
     effects = pd.DataFrame(
         [
@@ -238,7 +239,7 @@ def test_randomised_rows_need_between_arm_effects():
 
 
 def test_effect_in_points_uses_the_mean_difference_and_its_variance():
-    from reanalysis.summary_of_findings import effect_text, patients_text
+    from reanalysis.report.summary_of_findings import effect_text, patients_text
 
     row = pd.Series(
         {
@@ -272,7 +273,7 @@ def test_effect_in_points_uses_the_mean_difference_and_its_variance():
 
 
 def test_an_n_implied_by_a_reported_p_is_not_a_reported_n():
-    from reanalysis.effect_notes import assumed_n
+    from reanalysis.effects.notes import assumed_n
 
     assert assumed_n("n per arm 22 implied by reported p_value = 0.029 at r=0.5; r=0.5")
     assert assumed_n("n[t/all/active]=20")
@@ -280,7 +281,7 @@ def test_an_n_implied_by_a_reported_p_is_not_a_reported_n():
 
 
 def test_a_subgroup_estimate_says_it_is_a_subgroup():
-    from reanalysis.summary_of_findings import mcid_clause
+    from reanalysis.report.summary_of_findings import mcid_clause
 
     row = pd.Series({"md": 0.9, "subgroup": "mild"})
     text = mcid_clause(row, 2.0, {"mild": "mild subgroup"})
@@ -291,8 +292,8 @@ def test_a_subgroup_estimate_says_it_is_a_subgroup():
 def test_a_difference_is_given_in_its_instruments_unit():
     """Points for a listed scale, the listed unit where instruments.csv gives one, and no unit
     word for an instrument the case does not describe (a count is not in points)."""
-    from reanalysis.effect_notes import md_unit
-    from reanalysis.summary_of_findings import effect_text, mcid_clause
+    from reanalysis.effects.notes import md_unit
+    from reanalysis.report.summary_of_findings import effect_text, mcid_clause
 
     instruments = pd.DataFrame({"instrument": ["BPI", "diary"], "unit": [None, "cramps per week"]})
     assert md_unit("BPI", instruments) == "points"

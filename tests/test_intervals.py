@@ -1,4 +1,4 @@
-"""The mean-difference interval every page shows (reanalysis.intervals.md_interval)."""
+"""The mean-difference interval every page shows (reanalysis.effects.intervals.md_interval)."""
 
 import math
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reanalysis.intervals import md_interval
+from reanalysis.effects.intervals import md_interval
 
 
 @pytest.mark.parametrize(("df", "q"), [(1, 12.7062047), (10, 2.2281389), (30, 2.0422725)])

@@ -10,11 +10,11 @@ import pytest
 
 from reanalysis import config as config_mod
 from reanalysis import data_io, ledger
+from reanalysis.checks.forensics import flagged_rows, run_checks
 from reanalysis.curated import curate
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
-from reanalysis.forensics import flagged_rows, run_checks
-from reanalysis.pooling import pool_sets
+from reanalysis.meta.pooling import pool_sets
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [ROOT, ROOT / "cases/mg_leg_cramps", ROOT / "cases/normand1999", ROOT / "templates/case"]

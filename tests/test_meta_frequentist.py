@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from reanalysis.meta_frequentist import (
+from reanalysis.meta.frequentist import (
     _neg_restricted_loglik,
     fit_random_effects,
     generalized_q,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reanalysis.notebooks import execute
+from reanalysis.report.notebooks import execute
 
 pytestmark = pytest.mark.workflow
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from overview_numbers import unmatched_numbers
 
-from reanalysis.html_page import fmt
 from reanalysis.overview import answer_html, overview_html, sets_for_outcome
+from reanalysis.report.html import fmt
 from reanalysis.verdicts import NOT_CHECKABLE, SUPPORTED
 
 SETS = {
@@ -446,8 +446,8 @@ def test_a_raised_knapp_hartung_factor_shows_the_plain_interval_beside():
     """Where Q/(k − 1) < 1 the ad hoc rule raises s² to 1 (metafor test="adhoc"); the answer
     then also gives the plain Knapp–Hartung interval and p (metafor test="knha"), computed here
     by the fit without the ad hoc rule."""
-    from reanalysis.meta_frequentist import fit_random_effects
-    from reanalysis.pooling import RESULT_COLUMNS
+    from reanalysis.meta.frequentist import fit_random_effects
+    from reanalysis.meta.pooling import RESULT_COLUMNS
 
     yi, vi = [0.1, 0.2, 0.15], [0.04, 0.05, 0.03]  # Q far below k - 1
     adhoc = fit_random_effects(yi, vi, knha=True)

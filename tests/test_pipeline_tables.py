@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from reanalysis.pipeline import human_table, write_html_table
+from reanalysis.workflow_io import human_table, write_html_table
 
 
 def test_human_table_moves_ids_last_and_rounds():
@@ -19,7 +19,7 @@ def test_ci_headers_follow_the_configured_level(tmp_path):
     holding them without a level is refused rather than labelled with an assumed one."""
     import pytest
 
-    from reanalysis.intervals import ci_label
+    from reanalysis.effects.intervals import ci_label
 
     df = pd.DataFrame({"mu": [0.1], "ci_low": [-0.2], "ci_high": [0.4]})
     assert list(human_table(df, 0.90).columns) == ["Pooled effect", "90% CI low", "90% CI high"]
@@ -53,8 +53,8 @@ def test_forensic_p_ranges_read_as_below_a_thousandth(root):
     """The recomputed p ranges in forensics.csv's detail use the one formatting function."""
     import yaml
 
-    from reanalysis.forensics import run_checks
-    from reanalysis.pipeline import load_curated
+    from reanalysis.checks.forensics import run_checks
+    from reanalysis.workflow_io import load_curated
 
     cfg = yaml.safe_load((root / "config/config.yaml").read_text())
     cfg["data"] = {k: str(root / v) for k, v in cfg["data"].items()}
@@ -67,7 +67,7 @@ def test_recomputed_p_ranges_keep_three_digits_and_read_below_a_thousandth():
     """The effect table's p checks show a recomputed p range with 3 significant digits (beside a
     reported 0.029 the range 0.0285-0.0295 must stay visible) and '< 0.001', not '1.15e-09'."""
     from reanalysis.effects.cells import _p_span
-    from reanalysis.html_page import fmt
+    from reanalysis.report.html import fmt
 
     assert fmt(0.02853, kind="p_sig") == "0.0285" and fmt(1.15e-09, kind="p_sig") == "< 0.001"
     assert _p_span(1.15e-09, 0.0544) == "p from < 0.001 to 0.0544"

@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reanalysis import data_io, forensics, readings
+from reanalysis import data_io, readings
+from reanalysis.checks import forensics
 from reanalysis.config import load_config
 from reanalysis.curated import select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.sample_sizes import sample_sizes
-from reanalysis.pooling import sensitivity
+from reanalysis.meta.pooling import sensitivity
 
 
 @pytest.fixture(scope="module")

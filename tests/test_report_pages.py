@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from reanalysis import grade
+from reanalysis.appraisal import grade
 
 pytestmark = pytest.mark.workflow
 
@@ -61,7 +61,7 @@ def test_bottom_line_repeats_every_plain_statement(run):
 
 
 def test_adverse_event_patients_are_counted_once_per_arm():
-    from reanalysis.summary_of_findings import adverse_patients
+    from reanalysis.report.summary_of_findings import adverse_patients
 
     rows = pd.DataFrame(
         {"arm": ["active", "control", "active", "all"], "total": [48, 46, 48, float("nan")]}
@@ -75,7 +75,7 @@ def test_adverse_event_patients_are_counted_once_per_arm():
 def test_forest_table_notice_follows_the_rows():
     """The notice above the forest table is computed: a pooled randomised set (as in the
     leg-cramp case, k = 2) is not called 'no pooled estimate (one study)'."""
-    from reanalysis.report_pages import forest_notice
+    from reanalysis.report.pages import forest_notice
 
     pooled = pd.DataFrame(
         {
@@ -95,7 +95,7 @@ def test_forest_table_notice_follows_the_rows():
 
 
 def test_wide_tables_fold_all_but_the_key_columns():
-    from reanalysis.html_page import KEY_COLUMNS, table
+    from reanalysis.report.html import KEY_COLUMNS, table
 
     df = pd.DataFrame([{f"c{i}": f"v{i}" for i in range(12)}])
     html_text = table(df)

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from reanalysis import data_io
-from reanalysis import effect_sizes as es
-from reanalysis import sd_recovery as sdr
+from reanalysis.effects import formulas as es
+from reanalysis.effects import sd_recovery as sdr
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.estimability import estimability
-from reanalysis.pooling import pool_sets, without_converted
+from reanalysis.meta.pooling import pool_sets, without_converted
 
 
 @pytest.mark.parametrize("n", [10, 25, 50, 100, 400])

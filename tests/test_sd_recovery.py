@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from reanalysis import sd_recovery as sdr
+from reanalysis.effects import sd_recovery as sdr
 
 
 @settings(max_examples=100, deadline=None)

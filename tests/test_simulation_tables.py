@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reanalysis import simulation_tables as st
 from reanalysis.config import load_config
 from reanalysis.effects.assumptions import Assumptions
-from reanalysis.pipeline import load_curated
+from reanalysis.simulation import tables as st
+from reanalysis.workflow_io import load_curated
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_scenarios_take_reported_from_the_claims_outcome_p_value(cfg):
     # Cochrane Handbook 6.5.2.3: t from the two-sided p with 2n - 2 df, d = t sqrt(2/n), g = J d
     from scipy import stats as sps
 
-    from reanalysis.effect_sizes import hedges_j
+    from reanalysis.effects.formulas import hedges_j
 
     d = sps.t.isf(0.005, 2 * n - 2) * np.sqrt(2.0 / n)
     assert st.reported_effect(summary, cfg, a) == pytest.approx(float(hedges_j(2 * n - 2)) * d)

@@ -8,23 +8,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from reanalysis.bayes.priors import TauPrior
 from reanalysis.effects.assumptions import Assumptions
-from reanalysis.pipeline import load_curated
-from reanalysis.priors import TauPrior
-from reanalysis.subgroup_credibility import (
+from reanalysis.simulation.credibility import (
     credibility_table,
     g_from_p,
     interaction_test,
     shrinkage_table,
     subgroup_pair,
 )
+from reanalysis.workflow_io import load_curated
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.floats(1e-4, 0.999), st.integers(3, 60), st.integers(3, 60), st.sampled_from([-1, 1]))
 def test_g_from_p_recovers_the_p_value(p, n1, n2, sign):
     g, v = g_from_p(p, n1, n2, sign, exact=True)
-    from reanalysis.effect_sizes import hedges_j
+    from reanalysis.effects.formulas import hedges_j
 
     d = g / float(hedges_j(n1 + n2 - 2))
     t = d / np.sqrt(1 / n1 + 1 / n2)

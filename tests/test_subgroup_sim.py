@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.special import gammaln
 
-from reanalysis import subgroup_sim as sim
+from reanalysis.simulation import subgroup as sim
 
 
 def _mcse(p, reps):

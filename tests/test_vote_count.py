@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from reanalysis import vote_count as vc
+from reanalysis.simulation import vote_count as vc
 
 
 def test_binomial_summary_matches_textbook_formulas():

@@ -9,7 +9,7 @@ from helpers import project_copy as _project_copy
 from helpers import run_snakemake as _snakemake
 from phone_screen import check_first_phone_screen
 
-from reanalysis.pooling import has_forensic_flag
+from reanalysis.meta.pooling import has_forensic_flag
 
 pytestmark = pytest.mark.workflow
 

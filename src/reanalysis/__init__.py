@@ -9,7 +9,7 @@ try:  # the one version source is pyproject.toml
 except PackageNotFoundError:  # run from a source tree without installing
     __version__ = "unknown"
 
-from . import job_guard as _job_guard
+from reanalysis import job_guard as _job_guard
 
 if _job_guard.is_snakemake_script():  # a workflow job: it stops when its Snakemake dies
     _job_guard.exit_with_snakemake()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .pipeline import atomic_write
+from reanalysis.workflow_io import atomic_write
 
 # Tables a case may leave out of its config (schema: data); an analysis gets them empty.
 OPTIONAL_TABLES = ("levels", "score_ranges")
@@ -56,7 +56,7 @@ def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.Data
 
 def _empty(table: str) -> pd.DataFrame:
     """An optional table the case does not have: no rows, the schema's columns."""
-    from . import data_io  # the schemas (pandera) only on this path
+    from reanalysis import data_io  # the schemas (pandera) only on this path
 
     return pd.DataFrame(columns=list(data_io.FILES[table][0].columns))
 

@@ -242,7 +242,7 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
 
 
 def _schemas() -> dict[str, object]:
-    from . import data_io
+    from reanalysis import data_io
 
     return {
         "summary_stats": data_io.SUMMARY_SCHEMA,
@@ -256,7 +256,7 @@ def _schemas() -> dict[str, object]:
 
 
 def _report_columns() -> dict[str, list[str]]:
-    from . import grade, risk_of_bias, study_characteristics
+    from reanalysis.appraisal import grade, risk_of_bias, study_characteristics
 
     return {
         "grade": grade.COLUMNS,

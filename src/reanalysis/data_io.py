@@ -18,8 +18,8 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from .curated import arm_roles, select_readings  # noqa: F401  (re-exported)
-from .data_model import (  # noqa: F401  (the vocabulary and errors, re-exported)
+from reanalysis.curated import arm_roles, select_readings  # noqa: F401  (re-exported)
+from reanalysis.data_model import (  # noqa: F401  (the vocabulary and errors, re-exported)
     ALLOCATIONS,
     ARM_STATISTICS,
     BETWEEN,

@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .data_model import NOT_REPORTED
-from .effect_notes import in_unit, md_unit
-from .evidence import P_BY_CONSTRUCTION, p_check_phrase
-from .intervals import ci_label, md_interval
-from .method_names import interval_name
-from .pooling import has_forensic_flag
-from .subgroup_credibility import MULTIPLICITY, PRESPECIFIED
-from .verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
+from reanalysis.data_model import NOT_REPORTED
+from reanalysis.effects.intervals import ci_label, md_interval
+from reanalysis.effects.notes import in_unit, md_unit
+from reanalysis.effects.reported import P_BY_CONSTRUCTION, p_check_phrase
+from reanalysis.meta.method_names import interval_name
+from reanalysis.meta.pooling import has_forensic_flag
+from reanalysis.simulation.credibility import MULTIPLICITY, PRESPECIFIED
+from reanalysis.verdicts import (  # noqa: F401  (re-exported: the ledger's vocabulary)
     CONTRADICTED,
     NEVER_TESTED,
     NO_DIFFERENCE,

@@ -12,11 +12,11 @@ import html
 import numpy as np
 import pandas as pd
 
-from .effect_notes import in_unit
-from .html_page import fmt, p_text, page
-from .intervals import ci_label, md_interval
-from .method_names import interval_name
-from .verdicts import NOT_CHECKABLE, VERDICTS, verdict_definition, verdict_name
+from reanalysis.effects.intervals import ci_label, md_interval
+from reanalysis.effects.notes import in_unit
+from reanalysis.meta.method_names import interval_name
+from reanalysis.report.html import fmt, p_text, page
+from reanalysis.verdicts import NOT_CHECKABLE, VERDICTS, verdict_definition, verdict_name
 
 COLOURS = {
     "supported": "#1a7f37",

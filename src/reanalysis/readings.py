@@ -17,12 +17,12 @@ import io
 
 import pandas as pd
 
-from .bayes_tables import exact_summaries
-from .curated import select_readings
-from .effects.assumptions import Assumptions
-from .effects.build import build_effect_sizes
-from .pooling import pool_sets
-from .priors import TauPrior
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.tables import exact_summaries
+from reanalysis.curated import select_readings
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
+from reanalysis.meta.pooling import pool_sets
 
 
 def alternatives(config: dict) -> list[tuple[str, str]]:

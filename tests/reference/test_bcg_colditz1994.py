@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reanalysis.meta_frequentist import fit_random_effects
+from reanalysis.meta.frequentist import fit_random_effects
 
 REF = json.loads(
     (Path(__file__).resolve().parents[2] / "validation/metafor/bcg_colditz1994.json").read_text()
@@ -65,7 +65,7 @@ def test_the_pipeline_pools_with_the_function_checked_here(monkeypatch):
     fit_random_effects: replacing that function changes what pool_sets returns."""
     import pandas as pd
 
-    from reanalysis import pooling
+    from reanalysis.meta import pooling
 
     effects = pd.DataFrame(
         {

@@ -22,7 +22,7 @@ from reanalysis.config import load_config
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.estimability import estimability
-from reanalysis.pooling import pool_sets
+from reanalysis.meta.pooling import pool_sets
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "cases/normand1999"
@@ -250,7 +250,7 @@ def test_case_runs_end_to_end_and_its_tables_match_metafor(tmp_path):
 
 
 def test_forest_draws_only_smd_diamonds_beside_smd_study_rows(effects, cfg):
-    from reanalysis.forest_rows import forest_rows
+    from reanalysis.report.forest_rows import forest_rows
 
     summary, _, arms = _tables()
     ma = cfg["meta_analysis"]

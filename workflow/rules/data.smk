@@ -1,4 +1,4 @@
-from reanalysis.pipeline import SHOWN_ON_CONSOLE as SHOWN
+from reanalysis.workflow_io import SHOWN_ON_CONSOLE as SHOWN
 
 _STARTED = _time.time()
 
@@ -21,7 +21,7 @@ onsuccess:
 onerror:
     # A failed script's error message on the console, not only in its log (scripts write their
     # stderr to logs/): the last line of every traceback written during this run, unless the
-    # script already printed its message (reanalysis.pipeline.script_log).
+    # script already printed its message (reanalysis.workflow_io.script_log).
     for _log in sorted(_Path("logs").glob("*.log")):
         if _log.stat().st_mtime >= _STARTED:
             _lines = _log.read_text(errors="replace").strip().splitlines()

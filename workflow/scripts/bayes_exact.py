@@ -3,9 +3,9 @@ table of them across priors (prior sensitivity)."""
 
 import pandas as pd
 
-from reanalysis.bayes_tables import exact_summaries, shrunken_table
-from reanalysis.pipeline import script_log, write_csv, write_html_table
-from reanalysis.priors import TauPrior
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.tables import exact_summaries, shrunken_table
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg, out = snakemake.params.cfg, snakemake.output

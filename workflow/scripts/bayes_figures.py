@@ -3,7 +3,7 @@ prior, and shrinkage plot, all from the exact posterior, each with its alt text.
 
 import pandas as pd
 
-from reanalysis.bayes_plots import (
+from reanalysis.bayes.plots import (
     bayes_forest_alt,
     bayes_forest_plot,
     density_alt,
@@ -11,10 +11,10 @@ from reanalysis.bayes_plots import (
     shrinkage_alt,
     shrinkage_plot,
 )
-from reanalysis.bayes_tables import fit_sets
-from reanalysis.pipeline import script_log
-from reanalysis.plots import save
-from reanalysis.priors import TauPrior
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.tables import fit_sets
+from reanalysis.report.plots import save
+from reanalysis.workflow_io import script_log
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -4,18 +4,18 @@ from importlib.metadata import version
 
 import pandas as pd
 
-from reanalysis.bayes_exact import posterior_exact
-from reanalysis.bayes_nuts import (
+from reanalysis.bayes.exact import posterior_exact
+from reanalysis.bayes.nuts import (
     DiagnosticThresholds,
     check_diagnostics,
     diagnostics_table,
     posterior_nuts,
     summary_table,
 )
-from reanalysis.bayes_tables import crosscheck
-from reanalysis.pipeline import script_log, write_csv, write_html_table
-from reanalysis.pooling import set_effects
-from reanalysis.priors import TauPrior
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.bayes.tables import crosscheck
+from reanalysis.meta.pooling import set_effects
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

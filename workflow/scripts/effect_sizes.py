@@ -3,13 +3,13 @@ figures imply for the unreported n and r, and every input row that no effect use
 
 import pandas as pd
 
+from reanalysis.checks.forensics import flagged_rows
 from reanalysis.curated import read_curated, unpooled_rows
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes, implied_assumptions
 from reanalysis.effects.estimability import estimability
 from reanalysis.effects.sample_sizes import sample_sizes
-from reanalysis.forensics import flagged_rows
-from reanalysis.pipeline import script_log, write_csv, write_html_table
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 out = snakemake.output
 with script_log(snakemake.log[0]):

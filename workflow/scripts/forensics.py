@@ -1,8 +1,8 @@
 """Snakemake script: consistency checks on every reported mean/SD and recomputed p-values."""
 
+from reanalysis.checks.forensics import run_checks
 from reanalysis.curated import read_curated
-from reanalysis.forensics import run_checks
-from reanalysis.pipeline import script_log, write_csv, write_html_table
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from reanalysis.curated import read_curated
-from reanalysis.forest_rows import forest_rows_for
-from reanalysis.pipeline import atomic_write, script_log
-from reanalysis.plots import DPI, forest_alt, forest_figures, plt, save
-from reanalysis.report_pages import forest_table_page
+from reanalysis.report.forest_rows import forest_rows_for
+from reanalysis.report.pages import forest_table_page
+from reanalysis.report.plots import DPI, forest_alt, forest_figures, plt, save
+from reanalysis.workflow_io import atomic_write, script_log
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

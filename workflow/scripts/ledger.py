@@ -3,11 +3,11 @@
 import pandas as pd
 
 from reanalysis import readings
+from reanalysis.checks.forensics import flagged_rows
 from reanalysis.curated import read_curated
-from reanalysis.forensics import flagged_rows
 from reanalysis.ledger import VERDICTS, Evidence, build_ledger, comparator_word
-from reanalysis.pipeline import script_log, write_csv, write_html_table
 from reanalysis.verdicts import verdict_definition, verdict_name
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from reanalysis.pipeline import script_log, write_csv, write_html_table
-from reanalysis.pooling import pool_sets
+from reanalysis.meta.pooling import pool_sets
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

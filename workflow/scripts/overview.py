@@ -3,9 +3,9 @@
 import pandas as pd
 
 from reanalysis.curated import read_curated
-from reanalysis.effect_notes import md_unit
+from reanalysis.effects.notes import md_unit
 from reanalysis.overview import answer_html, overview_html
-from reanalysis.pipeline import atomic_write, script_log
+from reanalysis.workflow_io import atomic_write, script_log
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -3,11 +3,11 @@ and the reader's bottom line pages of the report."""
 
 import pandas as pd
 
-from reanalysis import grade, study_characteristics
+from reanalysis.appraisal import grade, study_characteristics
 from reanalysis.curated import read_curated
-from reanalysis.pipeline import atomic_write, script_log, write_csv, write_html_table
-from reanalysis.report_pages import bottom_line_page, rob_page, sof_page, studies_page
-from reanalysis.summary_of_findings import summary_of_findings
+from reanalysis.report.pages import bottom_line_page, rob_page, sof_page, studies_page
+from reanalysis.report.summary_of_findings import summary_of_findings
+from reanalysis.workflow_io import atomic_write, script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
+from reanalysis.checks.forensics import flagged_rows
 from reanalysis.curated import read_curated
-from reanalysis.forensics import flagged_rows
-from reanalysis.pipeline import script_log, write_csv, write_html_table
-from reanalysis.pooling import sensitivity
+from reanalysis.meta.pooling import sensitivity
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -3,8 +3,8 @@
 from importlib import metadata
 from platform import python_version
 
-from reanalysis.pipeline import atomic_write, script_log
-from reanalysis.report_pages import software_page
+from reanalysis.report.pages import software_page
+from reanalysis.workflow_io import atomic_write, script_log
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

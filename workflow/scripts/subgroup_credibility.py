@@ -3,12 +3,12 @@ subgroup and its complement, and the credibility table of the subgroup claim."""
 
 import pandas as pd
 
+from reanalysis.bayes.priors import TauPrior
 from reanalysis.curated import read_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.sample_sizes import with_sizes
-from reanalysis.pipeline import script_log, write_csv, write_html_table
-from reanalysis.priors import TauPrior
-from reanalysis.subgroup_credibility import credibility_table, shrinkage_table, subgroup_pair
+from reanalysis.simulation.credibility import credibility_table, shrinkage_table, subgroup_pair
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -5,9 +5,8 @@ import pandas as pd
 from reanalysis.curated import read_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.sample_sizes import with_sizes
-from reanalysis.pipeline import script_log
-from reanalysis.plots import save
-from reanalysis.simulation_plots import (
+from reanalysis.report.plots import save
+from reanalysis.simulation.plots import (
     false_positive_alt,
     false_positive_plot,
     power_alt,
@@ -15,7 +14,8 @@ from reanalysis.simulation_plots import (
     subgroup_estimate_alt,
     subgroup_estimate_plot,
 )
-from reanalysis.simulation_tables import reported_effect
+from reanalysis.simulation.tables import reported_effect
+from reanalysis.workflow_io import script_log
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

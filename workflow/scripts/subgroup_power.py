@@ -4,8 +4,8 @@ import pandas as pd
 
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.sample_sizes import with_sizes
-from reanalysis.pipeline import script_log, write_csv
-from reanalysis.simulation_tables import power_table
+from reanalysis.simulation.tables import power_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from reanalysis.curated import curate, pooling_outcomes, unpooled_warnings, write_typed
 from reanalysis.data_io import DataSetError, DataValidationError, load_all
-from reanalysis.pipeline import script_log
-from reanalysis.report_data import load_report_data
+from reanalysis.report.files import load_report_data
+from reanalysis.workflow_io import script_log
 
 
 def first_to_report() -> bool:

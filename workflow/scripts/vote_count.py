@@ -1,11 +1,11 @@
 """Snakemake script: the "k of n studies" vote count — binomial view and simulation curve."""
 
 from reanalysis.curated import read_curated
-from reanalysis.html_page import fmt
-from reanalysis.pipeline import script_log, write_csv, write_html_table
-from reanalysis.plots import save
-from reanalysis.simulation_plots import vote_count_alt, vote_count_plot
-from reanalysis.simulation_tables import vote_count_tables
+from reanalysis.report.html import fmt
+from reanalysis.report.plots import save
+from reanalysis.simulation.plots import vote_count_alt, vote_count_plot
+from reanalysis.simulation.tables import vote_count_tables
+from reanalysis.workflow_io import script_log, write_csv, write_html_table
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -9,7 +9,7 @@ name. Estimands (all oriented so that positive = improvement / favours the inter
   means/SDs or a paired t, from an exact paired p-value (via d_z and r), or from "significant"
   (p set to an assumed threshold).
 
-Reported figures come first (:mod:`reanalysis.evidence`): a reported between-arm test statistic
+Reported figures come first (:mod:`reanalysis.effects.reported`): a reported between-arm test statistic
 fixes the SE of the mean difference, and where n is not reported it is the n at which the reported
 means/SDs reproduce that statistic; named assumptions fill only what nothing reported gives. SDs
 come from reported SDs, SEs or CIs of a mean (Cochrane Handbook 6.5.2.2). Every row records the
@@ -19,5 +19,7 @@ and whether they agree (``p_check``). Rows that no effect uses are listed by :fu
 
 Modules, in the order they build on each other: :mod:`.assumptions`, :mod:`.cells`, :mod:`.rows`,
 :mod:`.bearing`, :mod:`.sample_sizes`, :mod:`.paired`, :mod:`.between`, :mod:`.within`,
-:mod:`.build` (the entry point, :func:`~.build.build_effect_sizes`) and :mod:`.estimability`.
+:mod:`.build` (the entry point, :func:`~.build.build_effect_sizes`) and :mod:`.estimability`;
+the formulas they call: :mod:`.formulas` (effect sizes), :mod:`.sd_recovery`, :mod:`.reported`
+(reported statistics), :mod:`.crossover`, :mod:`.intervals`, and :mod:`.notes` (the notes column).
 """

@@ -12,11 +12,20 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .. import effect_sizes as es
-from .. import evidence as ev
-from .. import sd_recovery as sdr
-from .assumptions import Assumptions
-from .cells import _between_inputs, _Cell, _fmt, _imputed, _pooled_sd_of, _rounding, _Test, _test_for
+from reanalysis.effects import formulas as es
+from reanalysis.effects import reported as ev
+from reanalysis.effects import sd_recovery as sdr
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.cells import (
+    _between_inputs,
+    _Cell,
+    _fmt,
+    _imputed,
+    _pooled_sd_of,
+    _rounding,
+    _Test,
+    _test_for,
+)
 
 __all__ = ["implied_n_for", "_n_range_for_test", "_Bearing", "_WithinBearing", "_bearing", "_r_grid"]
 

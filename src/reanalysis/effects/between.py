@@ -10,13 +10,12 @@ import math
 
 import numpy as np
 
-from .. import effect_sizes as es
-from .. import evidence as ev
-from ..data_model import BETWEEN, CROSSOVER
-from ..html_page import fmt
-from .assumptions import LEVEL, Assumptions
-from .bearing import _n_range_for_test
-from .cells import (
+from reanalysis.data_model import BETWEEN, CROSSOVER
+from reanalysis.effects import formulas as es
+from reanalysis.effects import reported as ev
+from reanalysis.effects.assumptions import LEVEL, Assumptions
+from reanalysis.effects.bearing import _n_range_for_test
+from reanalysis.effects.cells import (
     _arm_sds,
     _between_inputs,
     _Cell,
@@ -30,9 +29,10 @@ from .cells import (
     _rounding,
     _test_for,
 )
-from .paired import _crossover
-from .rows import _row
-from .sample_sizes import Solved, _resolve_n
+from reanalysis.effects.paired import _crossover
+from reanalysis.effects.rows import _row
+from reanalysis.effects.sample_sizes import Solved, _resolve_n
+from reanalysis.report.html import fmt
 
 __all__ = ["_between"]
 

@@ -11,15 +11,15 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from .. import evidence as ev
-from ..curated import arm_roles
-from ..data_model import CROSSOVER, PARALLEL
-from .assumptions import Assumptions, study_designs
-from .bearing import implied_n_for
-from .between import _between
-from .cells import _CELL, _between_inputs, _Cell, _fmt, _names_the_figures, _test_for
-from .sample_sizes import Solved, solve_sizes
-from .within import _within
+from reanalysis.curated import arm_roles
+from reanalysis.data_model import CROSSOVER, PARALLEL
+from reanalysis.effects import reported as ev
+from reanalysis.effects.assumptions import Assumptions, study_designs
+from reanalysis.effects.bearing import implied_n_for
+from reanalysis.effects.between import _between
+from reanalysis.effects.cells import _CELL, _between_inputs, _Cell, _fmt, _names_the_figures, _test_for
+from reanalysis.effects.sample_sizes import Solved, solve_sizes
+from reanalysis.effects.within import _within
 
 __all__ = ["COLUMNS", "build_effect_sizes", "IMPLIED_COLUMNS", "implied_assumptions"]
 

@@ -13,12 +13,12 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from .. import effect_sizes as es
-from .. import evidence as ev
-from .. import sd_recovery as sdr
-from ..data_model import BETWEEN
-from ..html_page import fmt
-from .assumptions import TEST_KINDS, Assumptions
+from reanalysis.data_model import BETWEEN
+from reanalysis.effects import formulas as es
+from reanalysis.effects import reported as ev
+from reanalysis.effects import sd_recovery as sdr
+from reanalysis.effects.assumptions import TEST_KINDS, Assumptions
+from reanalysis.report.html import fmt
 
 __all__ = [
     "_p_span",

@@ -1,6 +1,6 @@
 """Between-arm effects of crossover trials: the paired analysis (within-patient difference,
-correlation r) of :mod:`reanalysis.crossover` turned into effect-size rows, with its p-reproduction
-check.
+correlation r) of :mod:`reanalysis.effects.crossover` turned into effect-size rows, with its
+p-reproduction check.
 """
 
 from __future__ import annotations
@@ -9,21 +9,21 @@ import dataclasses
 
 import numpy as np
 
-from .. import crossover as cx
-from .. import effect_sizes as es
-from .. import evidence as ev
-from ..data_model import BETWEEN
-from ..html_page import fmt
-from .assumptions import LEVEL
-from .cells import _between_inputs, _imputed, _p_span, _rounding, _test_for
-from .rows import _row
-from .sample_sizes import _resolve_n
+from reanalysis.data_model import BETWEEN
+from reanalysis.effects import crossover as cx
+from reanalysis.effects import formulas as es
+from reanalysis.effects import reported as ev
+from reanalysis.effects.assumptions import LEVEL
+from reanalysis.effects.cells import _between_inputs, _imputed, _p_span, _rounding, _test_for
+from reanalysis.effects.rows import _row
+from reanalysis.effects.sample_sizes import _resolve_n
+from reanalysis.report.html import fmt
 
 __all__ = ["_crossover"]
 
 
 def _crossover(cell, base, a, pairs) -> list[dict]:
-    """A crossover trial, analysed as paired (:mod:`reanalysis.crossover`): N patients (counted
+    """A crossover trial, analysed as paired (:mod:`reanalysis.effects.crossover`): N patients (counted
     once), df = N - 1; SE of the difference from a reported paired test, else from the period
     SDs and the assumed within-patient correlation; SMD standardised by the SD of the
     measurements. Only a single intervention/comparator pair of period (end) or change values."""

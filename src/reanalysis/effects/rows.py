@@ -10,9 +10,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from .. import evidence as ev
-from ..data_model import BETWEEN, CROSSOVER
-from .assumptions import LEVEL
+from reanalysis.data_model import BETWEEN, CROSSOVER
+from reanalysis.effects import reported as ev
+from reanalysis.effects.assumptions import LEVEL
 
 __all__ = ["NO_P_CHECK", "_row"]
 

@@ -12,12 +12,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from .. import evidence as ev
-from ..curated import arm_roles
-from ..data_model import CROSSOVER
-from .assumptions import Assumptions, study_designs
-from .bearing import _Bearing, _bearing, _r_grid
-from .cells import _CELL
+from reanalysis.curated import arm_roles
+from reanalysis.data_model import CROSSOVER
+from reanalysis.effects import reported as ev
+from reanalysis.effects.assumptions import Assumptions, study_designs
+from reanalysis.effects.bearing import _Bearing, _bearing, _r_grid
+from reanalysis.effects.cells import _CELL
 
 __all__ = ["Solved", "solve_sizes", "SIZE_COLUMNS", "sample_sizes", "with_sizes", "_resolve_n"]
 

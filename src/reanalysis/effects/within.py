@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .. import effect_sizes as es
-from .. import evidence as ev
-from .. import sd_recovery as sdr
-from .assumptions import Assumptions
-from .bearing import _WithinBearing
-from .cells import _Cell, _p_span, _rounding
-from .rows import _row
-from .sample_sizes import Solved
+from reanalysis.effects import formulas as es
+from reanalysis.effects import reported as ev
+from reanalysis.effects import sd_recovery as sdr
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.bearing import _WithinBearing
+from reanalysis.effects.cells import _Cell, _p_span, _rounding
+from reanalysis.effects.rows import _row
+from reanalysis.effects.sample_sizes import Solved
 
 __all__ = ["_within"]
 

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import risk_of_bias
-from .data_model import DOSE_BASES
-from .html_page import esc, page, table
-from .intervals import ci_label
-from .summary_of_findings import patients_text
+from reanalysis.appraisal import risk_of_bias
+from reanalysis.data_model import DOSE_BASES
+from reanalysis.effects.intervals import ci_label
+from reanalysis.report.html import esc, page, table
+from reanalysis.report.summary_of_findings import patients_text
 
 CERTAINTY_STYLE = {
     4: ("#d4e8f7", "#0072B2"),

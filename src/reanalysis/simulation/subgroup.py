@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import stats
 
-from .effect_sizes import hedges_j
+from reanalysis.effects.formulas import hedges_j
 
 ANALYSES = ("whole", "subgroup", "complement")
 

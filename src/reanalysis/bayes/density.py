@@ -3,7 +3,7 @@ that nutpie samples (``numba.cfunc(cache=True)``: compiled once, then loaded fro
 cache, ``NUMBA_CACHE_DIR`` or ``__pycache__``, by every later process; one compilation serves
 every set size, prior and data set, which travel in a data array).
 
-The model of :mod:`reanalysis.bayes_nuts` (non-centred), in unconstrained coordinates
+The model of :mod:`reanalysis.bayes.nuts` (non-centred), in unconstrained coordinates
 x = (mu, u, z_1..z_k, z_new):
 
 * u = log tau for the half-normal(s) and half-Cauchy(s) priors on tau (log p gains the Jacobian

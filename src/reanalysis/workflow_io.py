@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import html_page
-from .intervals import ci_label
-from .job_guard import exit_with_snakemake
+from reanalysis.effects.intervals import ci_label
+from reanalysis.job_guard import exit_with_snakemake
+from reanalysis.report import html as html_page
 
 
 def load_curated(config: dict) -> dict[str, pd.DataFrame]:
     """Load and validate every table named in ``config['data']`` (every problem of every file is
     listed in one :class:`~reanalysis.data_io.DataSetError`), then :func:`curated.curate` them.
     Snakemake jobs read the validation job's typed tables instead (:func:`curated.read_curated`)."""
-    from . import data_io  # pandera: only where the raw files are parsed
-    from .curated import curate  # (curated writes through atomic_write: no import cycle)
+    from reanalysis import data_io  # pandera: only where the raw files are parsed
+    from reanalysis.curated import curate  # (curated writes through atomic_write: no import cycle)
 
     return curate(data_io.load_all(config["data"], config["assumptions"]["sample_sizes"]), config)
 

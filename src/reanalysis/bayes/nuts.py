@@ -3,7 +3,7 @@
 Model (non-centred): mu ~ N(m0, s0²), tau ~ prior, z_i ~ N(0, 1), theta_i = mu + tau z_i,
 y_i ~ N(theta_i, v_i); theta_new = mu + tau z_new is the predictive effect of a new study.
 Sampler "nutpie" (the default): nutpie's NUTS on the hand-written log density of
-:mod:`reanalysis.bayes_density` (numba, cached on disk: no PyMC import, no compilation after the
+:mod:`reanalysis.bayes.density` (numba, cached on disk: no PyMC import, no compilation after the
 first run); "pymc": the same model in PyMC (:func:`build_model`) sampled by PyMC's own NUTS.
 """
 
@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from .priors import TauPrior
+from reanalysis.bayes.priors import TauPrior
 
 
 class DiagnosticsError(RuntimeError):
@@ -114,7 +114,7 @@ def _sample_nutpie(
     imports ArviZ with its plotting (matplotlib), a second or more of a fit that plots nothing."""
     from arviz_base import from_dict
 
-    from . import bayes_density as bd
+    from reanalysis.bayes import density as bd
 
     lib = nutpie_core()
     yi = np.asarray(yi, dtype=float)
@@ -197,7 +197,7 @@ def _after_tuning(draw_batches, stat_batches) -> tuple[dict, dict]:
 
 
 class DensityModel:
-    """The model of :mod:`reanalysis.bayes_density` in nutpie's model interface (what
+    """The model of :mod:`reanalysis.bayes.density` in nutpie's model interface (what
     ``nutpie.compile_pymc`` builds for a PyMC model, here with our callbacks' addresses);
     ``nutpie.sample`` accepts it too."""
 
@@ -223,7 +223,7 @@ class DensityModel:
         )
 
     def _make_model(self, init_mean):
-        from . import bayes_density as bd
+        from reanalysis.bayes import density as bd
 
         lib = nutpie_core()
         names, shapes = bd.expanded_layout(self.k)

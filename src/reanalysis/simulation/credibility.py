@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .bayes_exact import posterior_exact
-from .effect_sizes import hedges_j
-from .effects.assumptions import Assumptions
-from .effects.cells import find_row
-from .priors import TauPrior
-from .sd_recovery import t_from_p
+from reanalysis.bayes.exact import posterior_exact
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.cells import find_row
+from reanalysis.effects.formulas import hedges_j
+from reanalysis.effects.sd_recovery import t_from_p
 
 # Criteria the ledger quotes by name
 PRESPECIFIED = "Was the subgroup analysis pre-specified, with its direction?"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import grade, risk_of_bias, study_characteristics
-from .data_model import DataSetError, DataValidationError
+from reanalysis.appraisal import grade, risk_of_bias, study_characteristics
+from reanalysis.data_model import DataSetError, DataValidationError
 
 
 def load_report_data(report_cfg: dict, study_ids) -> dict[str, pd.DataFrame]:

@@ -22,8 +22,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from .forest_rows import MARK_FLAG, MARK_N, MARK_P, MARK_SD  # noqa: E402
-from .intervals import ci_label  # noqa: E402
+from reanalysis.effects.intervals import ci_label  # noqa: E402
+from reanalysis.report.forest_rows import MARK_FLAG, MARK_N, MARK_P, MARK_SD  # noqa: E402
 
 # Okabe-Ito: colour-blind safe; every colour also has a shape or text cue.
 INK, GREY, BLUE, VERMILLION = "#000000", "#8c8c8c", "#0072B2", "#D55E00"
@@ -151,7 +151,7 @@ def forest_figures(
 ) -> list:
     """The forest plot as pages of at most ``max_rows`` rows (``forest_rows.forest_pages``), the
     panels' axes shared across pages; ``phone`` draws the narrow layout (label, plot, effect)."""
-    from .forest_rows import forest_pages
+    from reanalysis.report.forest_rows import forest_pages
 
     sizes = list(_row_heights(rows, phone).values())
     pages = forest_pages(rows, max_rows or (PHONE_MAX_ROWS if phone else MAX_ROWS), sizes)

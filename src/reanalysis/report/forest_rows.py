@@ -1,7 +1,7 @@
 """The forest plot as a table: one row per drawn line (study headings, results with per-arm
 mean (SD) and n, pooled diamonds, notes), from which ``plots.forest_plot`` draws the figure and
 ``report_pages.forest_table_page`` writes the phone-ready table (RevMan 5 / metafor ``forest.rma``
-conventions; see :mod:`reanalysis.plots`). No plotting library is imported here."""
+conventions; see :mod:`reanalysis.report.plots`). No plotting library is imported here."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .effect_notes import assumed_n, p_threshold_only
-from .html_page import p_text
-from .method_names import interval_name
+from reanalysis.effects.notes import assumed_n, p_threshold_only
+from reanalysis.meta.method_names import interval_name
+from reanalysis.report.html import p_text
 
 MARK_P = "†"  # effect derived only from a p-value threshold (hollow square)
 MARK_FLAG = "‡"  # input failed a forensic check (grey, not pooled)
@@ -46,7 +46,7 @@ def forest_rows_for(
     cfg: dict, effects: pd.DataFrame, pooled: pd.DataFrame, curated: dict
 ) -> pd.DataFrame:
     """:func:`forest_rows` with its settings taken from the configuration and curated tables."""
-    from .study_characteristics import labels
+    from reanalysis.appraisal.study_characteristics import labels
 
     ma, rep = cfg["meta_analysis"], cfg.get("report", {})
     role_names = {role: rep[role] for role in ("intervention", "comparator") if role in rep}

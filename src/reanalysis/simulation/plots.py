@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .html_page import fmt
-from .plots import plt
+from reanalysis.report.html import fmt
+from reanalysis.report.plots import plt
 
 STYLE = {"no_effect": "tab:grey", "uniform": "tab:green", "subgroup_only": "tab:blue"}
 

@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 from scipy import optimize, special, stats
 
-from .priors import TauPrior
+from reanalysis.bayes.priors import TauPrior
 
 QUANTILES = (0.025, 0.5, 0.975)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_model import (
+from reanalysis.data_model import (
     DOSE_BASES,
     NOT_REPORTED,
     DataValidationError,

@@ -16,9 +16,9 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .effect_notes import assumed_n, in_unit, md_unit, p_threshold_only
-from .intervals import ci_label, md_interval
-from .study_characteristics import adverse_event_text
+from reanalysis.appraisal.study_characteristics import adverse_event_text
+from reanalysis.effects.intervals import ci_label, md_interval
+from reanalysis.effects.notes import assumed_n, in_unit, md_unit, p_threshold_only
 
 SMALL_SMD = 0.2
 

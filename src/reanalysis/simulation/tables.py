@@ -8,10 +8,10 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from . import subgroup_sim as sim
-from . import vote_count as vc
-from .effects.assumptions import Assumptions, sample_size_range
-from .subgroup_credibility import subgroup_effect
+from reanalysis.effects.assumptions import Assumptions, sample_size_range
+from reanalysis.simulation import subgroup as sim
+from reanalysis.simulation import vote_count as vc
+from reanalysis.simulation.credibility import subgroup_effect
 
 
 def stable_seed(seed: int, *names: str) -> list[int]:

@@ -47,7 +47,7 @@ def execute(
 
 
 def main() -> None:
-    """``python -m reanalysis.notebooks [results_dir]``: execute every notebook, writing the
+    """``python -m reanalysis.report.notebooks [results_dir]``: execute every notebook, writing the
     executed .ipynb next to its .py source (the .ipynb files are not committed)."""
     results = sys.argv[1] if len(sys.argv) > 1 else "results"
     for nb_path in sorted(Path("notebooks").glob("*.py")):

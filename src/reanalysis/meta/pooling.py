@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .curated import select_readings
-from .effects.assumptions import Assumptions
-from .effects.build import build_effect_sizes
-from .meta_frequentist import fit_random_effects
+from reanalysis.curated import select_readings
+from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.build import build_effect_sizes
+from reanalysis.meta.frequentist import fit_random_effects
 
 RESULT_COLUMNS = [
     "set",

@@ -7,9 +7,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from .bayes_exact import ExactPosterior, posterior_exact
-from .pooling import measure_of, set_effects
-from .priors import TauPrior
+from reanalysis.bayes.exact import ExactPosterior, posterior_exact
+from reanalysis.bayes.priors import TauPrior
+from reanalysis.meta.pooling import measure_of, set_effects
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,9 +8,9 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from .bayes_exact import ExactPosterior
-from .html_page import fmt
-from .plots import plt
+from reanalysis.bayes.exact import ExactPosterior
+from reanalysis.report.html import fmt
+from reanalysis.report.plots import plt
 
 Fits = dict[str, tuple[pd.DataFrame, ExactPosterior | None]]
 MAX_STUDIES = 40  # per set in the Bayesian forest plot; more are summarised

@@ -30,13 +30,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import crossover as cx
-from .curated import arm_roles
-from .data_model import BETWEEN, CROSSOVER
-from .effect_sizes import sd_change
-from .effects.assumptions import sample_size_range, study_designs
-from .effects.cells import find_row
-from .html_page import fmt
+from reanalysis.curated import arm_roles
+from reanalysis.data_model import BETWEEN, CROSSOVER
+from reanalysis.effects import crossover as cx
+from reanalysis.effects.assumptions import sample_size_range, study_designs
+from reanalysis.effects.cells import find_row
+from reanalysis.effects.formulas import sd_change
+from reanalysis.report.html import fmt
 
 COLUMNS = [
     "check",
@@ -217,7 +217,7 @@ def p_value_checks(
 ) -> list[dict]:
     """Recompute between-arm p-values from means/SDs over the n (and r) assumption ranges, with
     the study's design: a crossover (studies.csv ``allocation``) by the paired t-test on N - 1 df
-    over the within-patient correlation range (:mod:`reanalysis.crossover`), as its effect is."""
+    over the within-patient correlation range (:mod:`reanalysis.effects.crossover`), as its effect is."""
     rows = []
     r_range = [float(x) for x in config["assumptions"]["prepost_correlation"]["range"]]
     cx_range = [float(x) for x in config["assumptions"]["crossover_correlation"]["range"]]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data_model import DataValidationError, blank_fields, require_columns
-from .html_page import esc
+from reanalysis.data_model import DataValidationError, blank_fields, require_columns
+from reanalysis.report.html import esc
 
 DOMAINS = [
     "randomisation_process",

@@ -26,7 +26,7 @@ import math
 import numpy as np
 from scipy import optimize, special, stats
 
-from . import sd_recovery as sdr
+from reanalysis.effects import sd_recovery as sdr
 
 # What a p check can say (effect_sizes.csv ``p_check``): the p recomputed from inputs that are all
 # independent of it equals it to its precision; n (or an SD) was solved from this p, so the check
@@ -149,7 +149,7 @@ def implied_r(
 
     Change SDs by Handbook 6.5.2.8; p falls as r rises. NaN when no r in [-1, 1) reproduces p.
     """
-    from .effect_sizes import pooled_sd, sd_change
+    from reanalysis.effects.formulas import pooled_sd, sd_change
 
     def p_at(r):
         s1 = float(sd_change(sd_pre[0], sd_post[0], r))
