@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from reanalysis import curated, data_io
-from reanalysis.workflow_io import load_curated
+from reanalysis.curated import load_curated
 
 
 @pytest.fixture(scope="module")

@@ -94,3 +94,23 @@ def test_the_graph_sees_relative_imports(tmp_path):
     graph = import_graph(pkg)
     assert "pkg.sub.b" in graph["pkg.a"] and "pkg.a" in graph["pkg.sub.b"]
     assert find_cycle(graph) is not None
+
+
+def test_workflow_io_is_a_leaf():
+    """Every script imports ``workflow_io``; it imports nothing of the package but the job guard,
+    at module level or inside a function, so a script's first import never pulls in a stage."""
+    tree = ast.parse((PACKAGE / "workflow_io.py").read_text())
+    imported = {
+        n.module if isinstance(n, ast.ImportFrom) else a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        for a in n.names
+    }
+    assert {m for m in imported if m and m.startswith("reanalysis")} == {"reanalysis.job_guard"}
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]
+
+
+def test_every_script_uses_workflow_io():
+    scripts = sorted((PACKAGE.parents[1] / "workflow" / "scripts").glob("*.py"))
+    assert scripts
+    assert [s.name for s in scripts if "from reanalysis.workflow_io import" not in s.read_text()] == []

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from reanalysis.workflow_io import human_table, write_html_table
+from reanalysis.report.tables import human_table, write_html_table
 
 
 def test_human_table_moves_ids_last_and_rounds():
@@ -54,7 +54,7 @@ def test_forensic_p_ranges_read_as_below_a_thousandth(root):
     import yaml
 
     from reanalysis.checks.forensics import run_checks
-    from reanalysis.workflow_io import load_curated
+    from reanalysis.curated import load_curated
 
     cfg = yaml.safe_load((root / "config/config.yaml").read_text())
     cfg["data"] = {k: str(root / v) for k, v in cfg["data"].items()}

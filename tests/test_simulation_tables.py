@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from reanalysis.config import load_config
+from reanalysis.curated import load_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.simulation import tables as st
-from reanalysis.workflow_io import load_curated
 
 
 @pytest.fixture(scope="module")

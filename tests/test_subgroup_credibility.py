@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from reanalysis.bayes.priors import TauPrior
+from reanalysis.curated import load_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.simulation.credibility import (
     credibility_table,
@@ -17,7 +18,6 @@ from reanalysis.simulation.credibility import (
     shrinkage_table,
     subgroup_pair,
 )
-from reanalysis.workflow_io import load_curated
 
 
 @settings(max_examples=60, deadline=None)

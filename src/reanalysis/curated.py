@@ -153,3 +153,12 @@ def read_typed(paths: Iterable[str | Path]) -> dict[str, object]:
 def read_curated(paths: Iterable[str | Path], config: dict) -> dict[str, pd.DataFrame]:
     """:func:`curate` of the typed tables at ``paths``: what a Snakemake job reads."""
     return curate(read_typed(paths), config)
+
+
+def load_curated(config: dict) -> dict[str, pd.DataFrame]:
+    """Load and validate every table named in ``config['data']`` (every problem of every file is
+    listed in one :class:`~reanalysis.data_io.DataSetError`), then :func:`curate` them.
+    Snakemake jobs read the validation job's typed tables instead (:func:`read_curated`)."""
+    from reanalysis import data_io  # pandera: only where the raw files are parsed
+
+    return curate(data_io.load_all(config["data"], config["assumptions"]["sample_sizes"]), config)

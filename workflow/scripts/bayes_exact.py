@@ -5,7 +5,8 @@ import pandas as pd
 
 from reanalysis.bayes.priors import TauPrior
 from reanalysis.bayes.tables import exact_summaries, shrunken_table
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.report.tables import write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg, out = snakemake.params.cfg, snakemake.output

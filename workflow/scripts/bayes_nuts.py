@@ -15,7 +15,8 @@ from reanalysis.bayes.nuts import (
 from reanalysis.bayes.priors import TauPrior
 from reanalysis.bayes.tables import crosscheck
 from reanalysis.meta.pooling import set_effects
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.report.tables import write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -9,7 +9,8 @@ from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes, implied_assumptions
 from reanalysis.effects.estimability import estimability
 from reanalysis.effects.sample_sizes import sample_sizes
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.report.tables import write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 out = snakemake.output
 with script_log(snakemake.log[0]):

@@ -2,7 +2,8 @@
 
 from reanalysis.checks.forensics import run_checks
 from reanalysis.curated import read_curated
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.report.tables import write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

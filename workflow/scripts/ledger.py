@@ -6,8 +6,9 @@ from reanalysis import readings
 from reanalysis.checks.forensics import flagged_rows
 from reanalysis.curated import read_curated
 from reanalysis.ledger import VERDICTS, Evidence, build_ledger, comparator_word
+from reanalysis.report.tables import write_html_table
 from reanalysis.verdicts import verdict_definition, verdict_name
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -3,7 +3,8 @@
 import pandas as pd
 
 from reanalysis.meta.pooling import pool_sets
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.report.tables import write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -7,7 +7,8 @@ from reanalysis.appraisal import grade, study_characteristics
 from reanalysis.curated import read_curated
 from reanalysis.report.pages import bottom_line_page, rob_page, sof_page, studies_page
 from reanalysis.report.summary_of_findings import summary_of_findings
-from reanalysis.workflow_io import atomic_write, script_log, write_csv, write_html_table
+from reanalysis.report.tables import write_html_table
+from reanalysis.workflow_io import atomic_write, script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

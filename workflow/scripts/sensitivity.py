@@ -5,7 +5,8 @@ import pandas as pd
 from reanalysis.checks.forensics import flagged_rows
 from reanalysis.curated import read_curated
 from reanalysis.meta.pooling import sensitivity
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.report.tables import write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

@@ -7,8 +7,9 @@ from reanalysis.bayes.priors import TauPrior
 from reanalysis.curated import read_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.sample_sizes import with_sizes
+from reanalysis.report.tables import write_html_table
 from reanalysis.simulation.credibility import credibility_table, shrinkage_table, subgroup_pair
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg

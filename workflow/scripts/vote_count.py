@@ -3,9 +3,10 @@
 from reanalysis.curated import read_curated
 from reanalysis.report.html import fmt
 from reanalysis.report.plots import save
+from reanalysis.report.tables import write_html_table
 from reanalysis.simulation.plots import vote_count_alt, vote_count_plot
 from reanalysis.simulation.tables import vote_count_tables
-from reanalysis.workflow_io import script_log, write_csv, write_html_table
+from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):
     cfg = snakemake.params.cfg
