@@ -90,7 +90,7 @@ def test_reading_the_typed_tables_imports_no_pandera(root):
     """The jobs after validation neither import pandera nor validate again (they start faster)."""
     code = (
         "import sys; import reanalysis.curated, reanalysis.effects.build, reanalysis.checks.forensics, "
-        "reanalysis.report.pages, reanalysis.ledger, reanalysis.report.summary_of_findings; "
+        "reanalysis.report.pages, reanalysis.ledger.build, reanalysis.report.summary_of_findings; "
         "print('pandera' in sys.modules)"
     )
     out = subprocess.run(

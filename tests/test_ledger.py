@@ -6,8 +6,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reanalysis import data_io, ledger
-from reanalysis.ledger import VERDICTS, Evidence, build_ledger
+from reanalysis import data_io
+from reanalysis.ledger import effect_claims
+from reanalysis.ledger.build import RULES, build_ledger
+from reanalysis.ledger.effect_wording import pooled_text, status_sentence
+from reanalysis.ledger.evidence import Evidence, comparator_word, reported_significance, study_name
+from reanalysis.ledger.phrases import chance
+from reanalysis.ledger.verdicts import SUPPORTED, VERDICTS
+from reanalysis.ledger.within_arm import same_at_precision
+from reanalysis.simulation.credibility import PRESPECIFIED
 
 CONFIG = {
     "mcid": {"pain": {"value": 2.0}},
@@ -216,7 +223,7 @@ def _verdict(claim, ev):
 
 
 def test_every_claim_type_has_a_rule_and_every_verdict_a_definition():
-    assert set(data_io.CLAIM_TYPES) == set(ledger.RULES)
+    assert set(data_io.CLAIM_TYPES) == set(RULES)
     assert len(VERDICTS) == 9
 
 
@@ -239,7 +246,7 @@ def test_every_claim_type_has_a_rule_and_every_verdict_a_definition():
     ],
 )
 def test_effect_verdict_table(statuses, direction, scope, expected):
-    assert ledger.effect_verdict(statuses, direction, scope) == expected
+    assert effect_claims.effect_verdict(statuses, direction, scope).verdict == expected
 
 
 def test_effect_rule_reads_the_data():
@@ -281,9 +288,9 @@ def test_significance_from_a_confidence_interval_uses_the_right_null():
         _srow("x", "t", "between", "all", "o", "end", "ci_low", -0.2, instrument="risk difference"),
         _srow("y", "t", "between", "all", "o", "end", "ci_high", 0.1, instrument="risk difference"),
     )
-    assert ledger._significance(rd, 0.05) is False
+    assert reported_significance(rd, 0.05) is False
     ratio = rd.assign(instrument="odds ratio", value=[0.1, 0.6])
-    assert ledger._significance(ratio, 0.05) is True
+    assert reported_significance(ratio, 0.05) is True
 
 
 # ---- one trial's before/after figures --------------------------------------------------------
@@ -560,9 +567,7 @@ def test_subgroup_effect(scope, planned, expected, says):
         _srow("sd", "t", "dummy", "mild", "pain", "baseline", "sd", 11.9),
     )
     ev = _evidence(summary=summary)
-    ev.credibility = pd.DataFrame(
-        [{"criterion": ledger.PRESPECIFIED, "answer": planned, "evidence": "e"}]
-    )
+    ev.credibility = pd.DataFrame([{"criterion": PRESPECIFIED, "answer": planned, "evidence": "e"}])
     ev.forensics = pd.DataFrame([{"verdict": "flag", "row_id": "sd", "detail": "d"}])
     row = build_ledger(_claim("subgroup_effect", scope=scope, subgroup_label="the mild group"), ev).iloc[
         0
@@ -601,10 +606,10 @@ def test_evidence_without_optional_analyses_still_judges_other_claims():
 
 
 def test_asserted_means_are_compared_at_their_own_precision():
-    assert ledger._same_at_precision([7.8, 4.4], [7.84, 4.44])
-    assert ledger._same_at_precision([5.7, 5.1], [5.7, 5.1])
-    assert not ledger._same_at_precision([7.9, 4.4], [7.84, 4.44])
-    assert not ledger._same_at_precision([7.8], [7.84, 4.44])
+    assert same_at_precision([7.8, 4.4], [7.84, 4.44])
+    assert same_at_precision([5.7, 5.1], [5.7, 5.1])
+    assert not same_at_precision([7.9, 4.4], [7.84, 4.44])
+    assert not same_at_precision([7.8], [7.84, 4.44])
 
 
 @pytest.mark.parametrize(
@@ -612,7 +617,7 @@ def test_asserted_means_are_compared_at_their_own_precision():
     [(0.003, "less than 1%"), (0.42, "about 42%"), (0.999, "more than 99%"), (np.nan, "not known")],
 )
 def test_chances_are_said_in_words_a_reader_can_take(p, words):
-    assert ledger._chance(p) == words
+    assert chance(p) == words
 
 
 def test_levels_are_counted_per_study_and_intake_is_not_a_level():
@@ -641,14 +646,14 @@ def test_a_measured_outcome_without_a_result_is_no_reported_improvement():
     improvement reported without a placebo group (it is 'measured, no result reported'); a
     reported change of the same study is."""
     silent = _summary(_srow("u1", "u", "active", "all", "anxiety", "change", "not_reported", np.nan, 20))
-    found = ledger.outcome_evidence(_evidence(summary=silent), ["u"], "anxiety", True)
-    assert [(f.cls, f.who) for f in found] == [(ledger.MEASURED, "U 2010")]
+    found = effect_claims.outcome_evidence(_evidence(summary=silent), ["u"], "anxiety", True)
+    assert [(f.cls, f.who) for f in found] == [(effect_claims.MEASURED, "U 2010")]
     both = _summary(
         _srow("u1", "u", "active", "all", "anxiety", "change", "not_reported", np.nan, 20),
         _srow("u2", "u", "active", "all", "anxiety", "change", "p_below", 0.05, 20),
     )
-    found = ledger.outcome_evidence(_evidence(summary=both), ["u"], "anxiety", True)
-    assert [(f.cls, f.who) for f in found] == [(ledger.UNCONTROLLED, "U 2010")]
+    found = effect_claims.outcome_evidence(_evidence(summary=both), ["u"], "anxiety", True)
+    assert [(f.cls, f.who) for f in found] == [(effect_claims.UNCONTROLLED, "U 2010")]
 
 
 def test_a_figure_resting_on_an_assumption_has_its_range_beside_it():
@@ -729,10 +734,11 @@ def test_a_pooled_estimate_that_leaves_out_some_of_the_claims_studies_says_so():
         ]
     )
     row = build_ledger(_claim("effect", study_id="t;s;u;r"), ev).iloc[0]
-    assert row["verdict"] == ledger.SUPPORTED  # decided by the pooled estimate (CI above 0)
+    assert row["verdict"] == SUPPORTED  # decided by the pooled estimate (CI above 0)
+    assert row["branch"] == "effect.benefit.pooled"
     assert row["studies_not_pooled"].split(";") == ["r", "u"]
     for sid, reason in (("u", "no placebo group"), ("r", "no whole-sample result")):
-        assert f"{ledger._name(ev.study(sid))} ({reason}" in row["plain"]
+        assert f"{study_name(ev.study(sid))} ({reason}" in row["plain"]
     only_pooled = build_ledger(_claim("effect", study_id="t;s"), ev).iloc[0]
     assert only_pooled["studies_not_pooled"] == "" and "leaves out" not in only_pooled["plain"]
 
@@ -741,21 +747,120 @@ def test_the_comparator_word_reads_in_the_ledgers_sentences_without_a_report_blo
     from types import SimpleNamespace
 
     named = SimpleNamespace(config={"report": {"comparator": "routine care"}})
-    assert ledger.comparator_word(named) == "routine care"
-    word = ledger.comparator_word(SimpleNamespace(config={}))
+    assert comparator_word(named) == "routine care"
+    word = comparator_word(SimpleNamespace(config={}))
     # the sentences say "trials with a {word} group" and "no difference from {word}"
     assert word.split()[0] not in {"a", "an", "the"}, word
 
 
 def test_the_ledgers_pooled_intervals_are_named_at_the_configured_level():
-    from types import SimpleNamespace
-
-    row = pd.Series(
-        {"mu": 0.4, "ci_low": -0.1, "ci_high": 0.9, "method": "REML", "k": 3, "measure": "SMD"}
-    )
-    meta = {"primary_method": "REML", "knha": True, "level": 0.9}
-    ev = SimpleNamespace(config={"meta_analysis": meta}, instruments=pd.DataFrame())
-    text = ledger.pooled_text(ev, [row], beside=False)
+    row = effect_claims.PooledEstimate("ctrl", "SMD", "", 0.4, -0.1, 0.9, "REML", 3)
+    text = pooled_text((row,), level=0.9, knha=True, beside=False)
     assert "90% CI -0.10 to 0.90" in text and "95%" not in text
-    words = ledger.status_sentence(ledger.NODIFF, "placebo", pooled=True, level=0.9)
+    words = status_sentence(effect_claims.NODIFF, "placebo", pooled=True, level=0.9)
     assert "90% confidence interval" in words and "95%" not in words
+
+
+# ---- the branch that fired --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "md,p,sub,kw,branch",
+    [
+        (3.0, 0.01, "all", {}, "within_arm_change.significant"),
+        (3.0, 0.01, "mild", {}, "within_arm_change.subgroup_presented_as_general"),
+        (3.0, 0.01, "mild", {"scope": "subgroup"}, "within_arm_change.significant_in_subgroup"),
+        (0.9, 0.01, "all", {"asserts_meaningful": True}, "within_arm_change.meaningful_unlikely"),
+        (0.9, 0.40, "all", {}, "within_arm_change.no_significant_difference"),
+        (3.0, 0.01, "all", {"asserted_value": "5.9;5.1"}, "within_arm_change.asserted_means_differ"),
+    ],
+)
+def test_the_branch_column_names_the_within_arm_branch_that_fired(md, p, sub, kw, branch):
+    """Two branches give 'overstated' (a subgroup shown as general, a change below the MCID
+    called meaningful): the branch column tells them apart."""
+    ev = _evidence(effects=_effects(md, 0.25, sub), summary=_pain_summary(p, sub))
+    assert build_ledger(_claim("within_arm_change", **kw), ev)["branch"].iloc[0] == branch
+
+
+def test_the_branch_column_names_the_effect_branch_that_fired():
+    summary = _summary(
+        _srow("a", "t", "between", "all", "sleep", "end", "p_above", 0.05),
+        _srow("b", "t", "between", "all", "pain", "end", "p_value", 0.01),
+        _srow("c", "t", "between", "sub", "stress", "end", "p_value", 0.003),
+        _srow("d", "t", "between", "all", "stress", "end", "p_value", 0.93),
+        _srow("e", "u", "active", "all", "fatigue", "change", "p_below", 0.05, n=20),
+    )
+    ev = _evidence(summary=summary)
+    cases = {
+        "effect.benefit": _claim("effect", outcome="pain"),
+        "effect.no_difference": _claim("effect", outcome="sleep"),
+        "effect.null_claimed.no_difference_found": _claim(
+            "effect", outcome="sleep", direction="no difference"
+        ),
+        "effect.stronger_than_evidence": _claim("effect", outcome="stress"),
+        "effect.subgroup_claimed_for_subgroup": _claim("effect", outcome="stress", scope="subgroup"),
+        "effect.never_tested": _claim("effect", study_id="u", outcome="fatigue"),
+        # a rule that defers to another names both
+        "within_arm_change.no_comparator/effect.never_tested": _claim(
+            "within_arm_change", study_id="u", outcome="fatigue"
+        ),
+    }
+    out = build_ledger(pd.concat(cases.values(), ignore_index=True), ev)
+    assert list(out["branch"]) == list(cases)
+
+
+def test_the_branch_column_names_the_rule_of_the_claim_type():
+    """Every row's branch starts with its claim type (first_of_kind names the effect branch it
+    deferred to; levels its scope); distinct verdict paths of one rule get distinct branches."""
+    studies = _studies()
+    studies.loc[len(studies)] = studies.iloc[0].to_dict() | {
+        "study_id": "e",
+        "year": 1995,
+        "label": "E 1995",
+    }
+    summary = _summary(_srow("b", "t", "between", "all", "pain", "end", "p_value", 0.01))
+    first = build_ledger(_claim("first_of_kind"), _evidence(summary=summary, studies=studies))
+    assert first["branch"].iloc[0] == "first_of_kind.not_first"
+    studies["co_intervention"] = [np.nan, np.nan, "another substance"]
+    first = build_ledger(_claim("first_of_kind"), _evidence(summary=summary, studies=studies))
+    assert first["branch"].iloc[0] == "first_of_kind.first/effect.benefit"
+    lv = _evidence(levels=_levels(["lower in FM", "no difference"]))
+    branches = {
+        scope: build_ledger(_claim("levels", study_id=np.nan, outcome=np.nan, scope=scope), lv)[
+            "branch"
+        ].iloc[0]
+        for scope in ("general", "some", "mixed")
+    }
+    assert branches == {
+        "general": "levels.general.some_lower",
+        "some": "levels.some.one_lower",
+        "mixed": "levels.mixed.studies_disagree",
+    }
+    claims = pd.concat(
+        [
+            _claim("fact", asserted_value="a", reference_value="b"),
+            _claim("fact", asserted_value="a", reference_value="a"),
+            _claim("design", asserted_value="dose_mg_per_day=200"),
+            _claim("not_checkable", reason="Physiology."),
+            _claim("untraceable_citation", study_id="t", reason="No such trial."),
+        ],
+        ignore_index=True,
+    )
+    out = build_ledger(claims, _evidence())
+    assert list(out["branch"]) == [
+        "fact.differs_from_reference",
+        "fact.matches_reference",
+        "design.differs_from_record",
+        "not_checkable.recorded",
+        "untraceable_citation.recorded",
+    ]
+    assert (out["branch"].str.split(".").str[0] == out["claim_type"]).all()
+
+
+def test_a_judgement_names_a_known_verdict_and_its_branch():
+    from reanalysis.ledger.verdicts import Judgement
+
+    with pytest.raises(ValueError, match="unknown verdict"):
+        Judgement("probably true", "effect.benefit", None)
+    with pytest.raises(ValueError, match="branch"):
+        Judgement(SUPPORTED, "", None)

@@ -9,11 +9,16 @@ import pandas as pd
 import pytest
 
 from reanalysis import config as config_mod
-from reanalysis import data_io, ledger
+from reanalysis import data_io
 from reanalysis.checks.forensics import flagged_rows, run_checks
 from reanalysis.curated import curate
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
+from reanalysis.ledger import effect_claims
+from reanalysis.ledger.build import build_ledger
+from reanalysis.ledger.evidence import Evidence, split_list
+from reanalysis.ledger.phrases import share
+from reanalysis.ledger.verdicts import NEVER_TESTED, NO_DIFFERENCE, OVERSTATED, WEAK
 from reanalysis.meta.pooling import pool_sets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +26,7 @@ CASES = [ROOT, ROOT / "cases/mg_leg_cramps", ROOT / "cases/normand1999", ROOT / 
 EFFECT_RULES = ("effect", "first_of_kind")  # the rules that read studies' outcomes
 
 
-def _evidence(folder: Path) -> tuple[pd.DataFrame, ledger.Evidence]:
+def _evidence(folder: Path) -> tuple[pd.DataFrame, Evidence]:
     cfg = config_mod.load_config(folder / "config/config.yaml")
     paths = {k: folder / v for k, v in cfg["data"].items()}
     t = curate(data_io.load_all(paths, cfg["assumptions"].get("sample_sizes") or []), cfg)
@@ -29,7 +34,7 @@ def _evidence(folder: Path) -> tuple[pd.DataFrame, ledger.Evidence]:
     effects = build_effect_sizes(
         t["summary"], t["studies"], Assumptions.from_config(cfg), flagged_rows(fz), arms=t["arms"]
     )
-    ev = ledger.Evidence(
+    ev = Evidence(
         summary=t["summary"],
         studies=t["studies"],
         levels=t.get("levels"),
@@ -50,7 +55,7 @@ def _evidence(folder: Path) -> tuple[pd.DataFrame, ledger.Evidence]:
 def case(request):
     claims, ev = _evidence(request.param)
     claims = claims[claims["claim_type"].isin(EFFECT_RULES)]
-    return claims, ev, ledger.build_ledger(claims, ev)
+    return claims, ev, build_ledger(claims, ev)
 
 
 @pytest.mark.parametrize(
@@ -60,28 +65,28 @@ def test_an_outcome_every_trial_measured_is_never_called_untested(folder):
     """Issue 18: the ledger read only reported p-values and said 'never tested against placebo
     ... no study measured it' for length of stay, which all nine trials measured."""
     claims, ev = _evidence(folder)
-    out = ledger.build_ledger(claims, ev)
+    out = build_ledger(claims, ev)
     comparator = ev.config["report"]["comparator"]
     for _, r in out.iterrows():
-        assert r["verdict"] != ledger.NEVER_TESTED
+        assert r["verdict"] != NEVER_TESTED
         assert "no study" not in r["plain"] and "placebo" not in r["plain"]
         assert comparator in r["plain"]
         measured = set(ev.effects["outcome"])
-        for outcome in ledger._list(claims.set_index("claim_id").loc[r["claim_id"], "outcome"]):
+        for outcome in split_list(claims.set_index("claim_id").loc[r["claim_id"], "outcome"]):
             if outcome in measured:
-                assert f"{outcome}: {ledger.NO_RESULT_FOUND}" not in r["numbers"]
+                assert f"{outcome}: {effect_claims.NO_RESULT_FOUND}" not in r["numbers"]
 
 
 def test_normand_claim_is_judged_on_the_pooled_estimate():
     claims, ev = _evidence(ROOT / "cases/normand1999")
-    row = ledger.build_ledger(claims, ev).iloc[0]
+    row = build_ledger(claims, ev).iloc[0]
     primary = ev.pooled[
         (ev.pooled["set"] == next(iter(ev.config["meta_analysis"]["sets"])))
         & (ev.pooled["method"] == ev.config["meta_analysis"]["primary_method"])
     ]
     mu, lo, hi = primary[["mu", "ci_low", "ci_high"]].iloc[0]
     assert lo < 0 < hi  # the pooled CI includes no difference, though several trials excluded it
-    assert row["verdict"] == ledger.NO_DIFFERENCE
+    assert row["verdict"] == NO_DIFFERENCE
     assert f"{mu:.2f} days (95% CI {lo:.2f} to {hi:.2f}" in row["plain"]
     assert "other analyses" in row["numbers"] and "DL" in row["numbers"]
 
@@ -93,12 +98,12 @@ def test_each_no_result_is_checked_against_the_data(case):
     ids_all = list(ev.studies.loc[ev.studies["role"] == "intervention", "study_id"])
     for _, claim in claims.iterrows():
         row = out.set_index("claim_id").loc[claim["claim_id"]]
-        ids = ledger._list(claim["study_id"]) or ids_all
-        for outcome in ledger._list(claim["outcome"]):
+        ids = split_list(claim["study_id"]) or ids_all
+        for outcome in split_list(claim["outcome"]):
             rows = ev.summary[ev.summary["study_id"].isin(ids) & (ev.summary["outcome"] == outcome)]
             results = rows[rows["value"].notna() & (rows["statistic"] != "n")]
-            says_none = f"{outcome}: {ledger.NO_RESULT_FOUND}" in row["numbers"]
-            says_measured = f"{outcome}: {ledger.MEASURED}" in row["numbers"]
+            says_none = f"{outcome}: {effect_claims.NO_RESULT_FOUND}" in row["numbers"]
+            says_measured = f"{outcome}: {effect_claims.MEASURED}" in row["numbers"]
             if says_none:
                 assert rows.empty, (claim["claim_id"], outcome)
             if says_measured:
@@ -132,12 +137,12 @@ def test_anxiety_measured_without_result_is_not_called_unmeasured():
     only that no result was found)."""
     claims, ev = _evidence(ROOT)
     claim = claims[claims["outcome"].fillna("").str.contains("anxiety")]
-    row = ledger.build_ledger(claim, ev).iloc[0]
+    row = build_ledger(claim, ev).iloc[0]
     assert "not measured" not in row["plain"] and "measured it" not in row["plain"].replace(
         "measured it (without", ""
     )
     anxiety = ev.summary[ev.summary["outcome"] == "anxiety"]
-    assert (f"anxiety: {ledger.MEASURED}" in row["numbers"]) == (
+    assert (f"anxiety: {effect_claims.MEASURED}" in row["numbers"]) == (
         not anxiety.empty and anxiety["value"].isna().all()
     )
 
@@ -152,19 +157,19 @@ def test_later_evidence_is_shown_and_does_not_decide():
         & claims["study_id"].fillna("").str.contains(";")
     ]
     assert not claim.empty
-    out = ledger.build_ledger(claim, ev)
+    out = build_ledger(claim, ev)
     for (_, c), (_, r) in zip(claim.iterrows(), out.iterrows(), strict=True):
         later = [
             s
-            for s in ledger._list(c["study_id"])
+            for s in split_list(c["study_id"])
             if ev.study(s) is not None and float(ev.study(s)["year"]) > c["claim_year"]
         ]
         assert later, "the test needs a claim with a later study"
         assert "published after the claim" in r["numbers"]
         assert "not used for the verdict" in r["plain"]
         without = c.copy()
-        without["study_id"] = ";".join(s for s in ledger._list(c["study_id"]) if s not in later)
-        assert r["verdict"] == ledger.build_ledger(pd.DataFrame([without]), ev)["verdict"].iloc[0]
+        without["study_id"] = ";".join(s for s in split_list(c["study_id"]) if s not in later)
+        assert r["verdict"] == build_ledger(pd.DataFrame([without]), ev)["verdict"].iloc[0]
 
 
 def test_the_migraine_frequency_claim_rests_on_prevention_outcomes_only():
@@ -173,17 +178,20 @@ def test_the_migraine_frequency_claim_rests_on_prevention_outcomes_only():
         claims["quote"].str.contains("frequency", case=False) & (claims["claim_type"] == "effect")
     ]
     for outcomes in freq["outcome"]:
-        assert not [o for o in ledger._list(outcomes) if "relief" in o]
+        assert not [o for o in split_list(outcomes) if "relief" in o]
 
 
 def test_same_evidence_same_category_across_outcomes():
     """A significant subgroup beside a null whole sample (stress) and a significant subgroup
     with no whole-sample result (pain) are the same evidence for a claim: overstated for a
     general claim of benefit, consistent but weak for a claim about the subgroup."""
-    classes = [{ledger.NODIFF, ledger.SUB_BENEFIT}, {ledger.SUB_BENEFIT}]
-    for scope, expected in (("general", ledger.OVERSTATED), ("subgroup", ledger.WEAK)):
+    classes = [{effect_claims.NODIFF, effect_claims.SUB_BENEFIT}, {effect_claims.SUB_BENEFIT}]
+    for scope, expected in (("general", OVERSTATED), ("subgroup", WEAK)):
         got = {
-            ledger.effect_verdict([ledger.outcome_status(c, scope)], "benefit", scope) for c in classes
+            effect_claims.effect_verdict(
+                [effect_claims.outcome_status(c, scope)], "benefit", scope
+            ).verdict
+            for c in classes
         }
         assert got == {expected}
 
@@ -213,4 +221,4 @@ def test_every_assumption_dependent_share_in_the_ledger_has_its_range(pipeline_r
         "p_at_least_k_if_no_effect_direction_low_nonspecific",
         "p_at_least_k_if_no_effect_direction_high_nonspecific",
     ):
-        assert ledger._share(vote[col]) in plain
+        assert share(vote[col]) in plain

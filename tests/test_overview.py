@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from overview_numbers import unmatched_numbers
 
+from reanalysis.ledger.verdicts import NOT_CHECKABLE, SUPPORTED
 from reanalysis.overview import answer_html, overview_html, sets_for_outcome
 from reanalysis.report.html import fmt
-from reanalysis.verdicts import NOT_CHECKABLE, SUPPORTED
 
 SETS = {
     "ctrl": {

@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reanalysis import data_io, readings
+from reanalysis import data_io
 from reanalysis.checks import forensics
 from reanalysis.config import load_config
 from reanalysis.curated import select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.sample_sizes import sample_sizes
+from reanalysis.ledger import readings
 from reanalysis.meta.pooling import sensitivity
 
 
@@ -157,7 +158,7 @@ def test_ledger_and_overview_show_the_verdicts_that_flip(pipeline_run):
     assert {"verdict_other_reading", "other_reading"} <= set(ledger.columns)
     flips = ledger[ledger["other_reading"] != ""]
     assert (flips["verdict_other_reading"] != flips["verdict"]).all()
-    from reanalysis.verdicts import VERDICTS
+    from reanalysis.ledger.verdicts import VERDICTS
 
     assert set(flips["verdict_other_reading"]) <= set(VERDICTS)
     overview = (res / "overview.html").read_text()

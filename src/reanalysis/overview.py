@@ -14,9 +14,9 @@ import pandas as pd
 
 from reanalysis.effects.intervals import ci_label, md_interval
 from reanalysis.effects.notes import in_unit
+from reanalysis.ledger.verdicts import NOT_CHECKABLE, VERDICTS, verdict_definition, verdict_name
 from reanalysis.meta.method_names import interval_name
 from reanalysis.report.html import fmt, p_text, page
-from reanalysis.verdicts import NOT_CHECKABLE, VERDICTS, verdict_definition, verdict_name
 
 COLOURS = {
     "supported": "#1a7f37",

@@ -2,12 +2,13 @@
 
 import pandas as pd
 
-from reanalysis import readings
 from reanalysis.checks.forensics import flagged_rows
 from reanalysis.curated import read_curated
-from reanalysis.ledger import VERDICTS, Evidence, build_ledger, comparator_word
+from reanalysis.ledger import readings
+from reanalysis.ledger.build import build_ledger
+from reanalysis.ledger.evidence import Evidence, comparator_word
+from reanalysis.ledger.verdicts import VERDICTS, verdict_definition, verdict_name
 from reanalysis.report.tables import write_html_table
-from reanalysis.verdicts import verdict_definition, verdict_name
 from reanalysis.workflow_io import script_log, write_csv
 
 with script_log(snakemake.log[0]):

@@ -24,6 +24,15 @@ from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.meta.pooling import pool_sets
 
+__all__ = [
+    "Reanalysis",
+    "add_other_verdicts",
+    "alternatives",
+    "name",
+    "reanalyse",
+    "with_results",
+]
+
 
 def alternatives(config: dict) -> list[tuple[str, str]]:
     """(primary row_id, other reading) of every ambiguous report the config names."""
@@ -71,7 +80,7 @@ def reanalyse(
 
 
 def _round_trip(df: pd.DataFrame) -> pd.DataFrame:
-    """As the table would be read back from results/ (pipeline.write_csv's float format), so a
+    """As the table would be read back from results/ (workflow_io.write_csv's float format), so a
     verdict under another reading is computed from the same kind of input as the ledger's own."""
     return pd.read_csv(io.StringIO(df.to_csv(index=False, float_format="%.10g")))
 

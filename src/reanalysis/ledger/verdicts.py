@@ -1,7 +1,27 @@
-"""The nine verdicts of the claims ledger and the definitions the report shows for them (a module
-of its own so that pages listing verdicts do not import the ledger's statistics)."""
+"""The nine verdicts of the claims ledger, the definitions the report shows for them, and
+:class:`Judgement`, what every rule returns: the verdict, the branch of the rule that fired (a
+stable identifier, the ledger's ``branch`` column), the rule's facts as typed values and the ledger's
+numeric columns (a module of its own so that pages listing verdicts do not import the ledger's
+statistics)."""
 
+import dataclasses
 import re
+
+__all__ = [
+    "CONTRADICTED",
+    "NEVER_TESTED",
+    "NOT_CHECKABLE",
+    "NO_DIFFERENCE",
+    "OVERSTATED",
+    "SUPPORTED",
+    "UNTRACEABLE",
+    "VERDICTS",
+    "WEAK",
+    "WRONG",
+    "Judgement",
+    "verdict_definition",
+    "verdict_name",
+]
 
 SUPPORTED = "supported"
 WEAK = "consistent but weak"
@@ -54,3 +74,28 @@ def verdict_definition(verdict: str, comparator: str | None = None) -> str:
     """The definition of ``verdict`` in the case's comparator words."""
     text = VERDICTS[verdict]
     return _COMPARATOR.sub(comparator, text) if comparator else text
+
+
+@dataclasses.dataclass(frozen=True)
+class Judgement:
+    """What a rule decided about one claim. ``branch`` names the branch of the rule that fired
+    ('effect.benefit', 'within_arm_change.no_significant_difference'; a rule that defers to another
+    prefixes the other's branch: 'first_of_kind.first/effect.benefit'); ``facts`` are the rule's
+    facts (a dataclass of typed values that :mod:`reanalysis.ledger.wording` turns into the ledger's
+    texts); the rest are the ledger's numeric columns."""
+
+    verdict: str
+    branch: str
+    facts: object
+    estimate: float = float("nan")
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
+    p_exceeds_mcid: float = float("nan")
+    # ids of the claim's studies with evidence that the deciding pooled estimate leaves out
+    studies_not_pooled: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}")
+        if not self.branch:
+            raise ValueError("a judgement names the branch of the rule that fired")
