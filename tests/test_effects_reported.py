@@ -1,8 +1,6 @@
 """Reported figures first: SE from reported statistics (Cochrane Handbook 6.5.2.3), the n and r a
-reported p implies, reproduction of a p to its reported precision, GRIM with round-half-up, and
-errors after validation reaching the console. References: scipy's t-tests, hand arithmetic."""
-
-import sys
+reported p implies, reproduction of a p to its reported precision (:mod:`reanalysis.effects.reported`).
+References: scipy's t-tests, hand arithmetic."""
 
 import numpy as np
 import pytest
@@ -10,9 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from reanalysis.checks.forensics import decimals, grim_consistent, grim_informative
 from reanalysis.effects import reported as ev
-from reanalysis.workflow_io import script_log
 
 
 @settings(max_examples=60, deadline=None)
@@ -63,24 +59,6 @@ def test_p_is_reproduced_to_its_reported_precision():
     assert ev.decimals("0.930") == 3 and ev.decimals(0.93) == 2 and ev.decimals("12") == 0
 
 
-def test_grim_rounds_half_up():
-    # 98 / 8 = 12.25: reported to one decimal it is 12.3 (half up) or 12.2 (half to even)
-    assert grim_consistent(12.3, 8) and grim_consistent(12.2, 8)
-    assert grim_consistent(5.67, 3) and not grim_consistent(5.65, 3)  # 17/3 = 5.667; none near
-    assert not grim_consistent(5.19, 10)  # k / 10 has one decimal
-    assert grim_consistent(5.2, 10)
-
-
-def test_an_error_after_validation_reaches_the_console(tmp_path, capfd):
-    log = tmp_path / "x.log"
-    with pytest.raises(SystemExit), script_log(log):
-        print("progress", file=sys.stderr)
-        raise ValueError("pooling set 'x' selects no estimable effect")
-    err = capfd.readouterr().err
-    assert "pooling set 'x' selects no estimable effect" in err and "Traceback" not in err
-    assert "progress" in log.read_text() and "Traceback" in log.read_text()
-
-
 @settings(max_examples=40, deadline=None)
 @given(st.floats(0.2, 5), st.floats(0.5, 5), st.floats(0.5, 5), st.integers(4, 200))
 def test_rounding_range_of_the_implied_n_contains_it(md, sd1, sd2, n):
@@ -93,20 +71,6 @@ def test_rounding_range_of_the_implied_n_contains_it(md, sd1, sd2, n):
     point = ev.implied_n(md, sd_of(sd1, sd2), p)
     lo, hi = ev.implied_n_range(md, 0.05, [sd1, sd2], 0.05, p, 3, sd_of)
     assert lo <= point <= hi or np.isnan(lo) or np.isnan(hi)
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(2, 400), st.sampled_from([1.0, 0.5, 0.25]), st.integers(1, 2), st.integers(0, 5000))
-def test_grim_is_informative_exactly_when_n_is_below_g_times_10_to_the_d(n, g, d, start):
-    """The docstring's rule n < g * 10^d: below it some mean reported to d decimals is GRIM
-    inconsistent at n; at or above it every mean on that grid is consistent (brute force over
-    one unit of the scale)."""
-    step = 10**-d
-    means = [round(start * step + i * step, d) for i in range(int(round(1 / step)) + 1)]
-    means = [m for m in means if decimals(m) == d]  # 0.10 reads as 0.1: one decimal
-    any_bad = any(not grim_consistent(m, n, g, d) for m in means)
-    assert any_bad == (n < g * 10**d)
-    assert all(grim_informative(m, n, g) == (n < g * 10**d) for m in means)
 
 
 @settings(max_examples=300, deadline=None)
