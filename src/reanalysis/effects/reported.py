@@ -101,7 +101,8 @@ def t_logsf(x: float, df: float) -> float:
     """log P(T_df > x), the value ``scipy.stats.t.logsf(x, df)`` returns, computed as it computes
     it above the median 0 (log of scipy.special.stdtr(df, -x), on one-element arrays) without its
     per-call argument handling: the root finders below evaluate it tens of thousands of times per
-    job (tests/test_evidence.py checks it is the same float). Other x and df go to scipy.stats."""
+    job (tests/test_effects_reported.py checks it is the same float). Other x and df go to
+    scipy.stats."""
     if 0.0 < x < math.inf and 0.0 < df < math.inf:
         with np.errstate(divide="ignore"):  # log 0 = -inf, as scipy.stats
             return float(np.log(special.stdtr(np.array([df]), -np.array([x])))[0])
