@@ -106,7 +106,7 @@ def test_without_a_paired_test_the_assumed_correlation_is_used_and_named(cramps)
         row = e.loc["frusso1999.all.cramp_frequency.between_post.between"]
         sd_diff = np.sqrt(7.6**2 + 7.3**2 - 2 * r * 7.6 * 7.3)  # Handbook 23.2.7.2
         assert np.sqrt(row["md_var"]) == pytest.approx(sd_diff / np.sqrt(42), rel=1e-12)
-        assert f"crossover_r={r:g}" in row["assumptions"]
+        assert f"crossover_r={r:g}" in row["assumptions"] and row["r_used"] == r
 
 
 def test_an_allocation_outside_the_vocabulary_is_rejected(tmp_path, root):

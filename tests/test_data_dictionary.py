@@ -37,3 +37,15 @@ def test_schema_rules_come_from_the_validation_schema():
     assert "a value in every row" in rows["statistic"][1]
     assert "`change`" in rows["timepoint"][1]
     assert "unique" in rows["row_id"][1]
+
+
+def test_every_column_of_the_effect_table_is_described():
+    """The columns later stages read as typed facts (n_source, r_used, ...) have one documented
+    meaning, in the order the effect table is written."""
+    from reanalysis.effects.build import COLUMNS
+
+    rows = data_dictionary.result_rows("effect_sizes")
+    assert [c for c, _ in rows] == COLUMNS
+    assert [c for c, m in rows if not m] == []
+    assert set(data_dictionary.RESULTS["effect_sizes"][2]) == set(COLUMNS)  # nothing stale
+    assert "`results/effect_sizes.csv`" in data_dictionary.render()

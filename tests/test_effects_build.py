@@ -59,7 +59,7 @@ def _n_reproducing(md, sd, p):
 PAIN = "macian2022.mild_moderate.pain.between_change.between"
 
 
-def test_macian_pain_reproduces_the_reported_p(effects):
+def test_macian_pain_reproduces_the_reported_p(curated, effects):
     # Mg 5.7±1.3 -> 5.1±1.7, placebo 5.3±0.7 -> 5.6±1.2, p = 0.029 reported, r = 0.5 assumed
     row = _one(effects, PAIN)
     sd1 = np.sqrt(1.3**2 + 1.7**2 - 2 * 0.5 * 1.3 * 1.7)
@@ -67,6 +67,10 @@ def test_macian_pain_reproduces_the_reported_p(effects):
     n = round(_n_reproducing(0.9, np.sqrt((sd1**2 + sd2**2) / 2), 0.029))
     assert n == 22  # the "about 22 per arm at r = 0.5"
     assert row["n1"] == row["n2"] == n and "implied by reported p_value = 0.029" in row["assumptions"]
+    # the same facts, typed: n implied by the p, the configured r imputes the change SDs
+    assert row["n_source"] == "implied" and row["n_used"] == n
+    assert row["r_used"] == curated[0]["assumptions"]["prepost_correlation"]["value"]
+    assert np.isnan(row["p_threshold_used"])
     assert row["md"] == pytest.approx(0.9)
     # the difference and its t-based CI give back p = 0.029 (Handbook 6.5.2.3)
     se = np.sqrt(row["md_var"])
@@ -97,6 +101,7 @@ def test_assumed_n_that_contradicts_the_p_is_flagged_with_the_reason(curated):
     e = build_effect_sizes(select_readings(summary, {}), studies, small, arms=arms)
     pain = _one(e, PAIN)
     assert pain["n1"] == 10 and pain["p_check"] == "not reproduced"
+    assert pain["n_source"] == "assumed" and pain["n_used"] == 10
     assert "n ≈ 22 per arm" in pain["p_check_detail"] and "r ≈ 0.83" in pain["p_check_detail"]
     assert pain["p_reanalysed_low"] > 0.029 + 0.0005  # the figure that disagrees, typed
     stress = _one(e, "macian2022.mild_moderate.stress.between_change.between")
@@ -125,10 +130,16 @@ def test_direction_only_rows_are_not_estimable(effects):
     assert (direction_only["status"] == "not estimable").all()
 
 
-def test_significant_only_rows_use_the_assumed_threshold(effects):
+def test_significant_only_rows_use_the_assumed_threshold(curated, effects):
     turan = effects[effects["study_id"] == "turan"]  # "significant improvement", n = 25
     assert len(turan) == 3 and turan["yi"].notna().all()
     assert turan["basis"].str.contains("assumed threshold").all()
+    threshold = curated[0]["assumptions"]["p_threshold_significant"]["value"]
+    assert (turan["p_threshold_used"] == threshold).all() and (turan["n_source"] == "reported").all()
+    # set exactly where the p was set to the threshold (no other row has one)
+    assert (
+        effects["p_threshold_used"].notna().eq(effects["basis"].str.contains("assumed threshold")).all()
+    )
 
 
 def test_implied_table_matches_an_independent_solver(curated):
@@ -446,6 +457,7 @@ def test_reported_change_sds_are_used_before_imputing_from_r(tmp_path):
     p = 2 * stats.t.sf(0.38 / (sp * np.sqrt(1 / 48 + 1 / 46)), 92)
     assert p == pytest.approx(0.67, abs=0.005)
     assert d["p_check"] == "reproduced" and "r=" not in str(d["assumptions"])
+    assert np.isnan(d["r_used"]) and d["n_source"] == "reported" and np.isnan(d["n_used"])
 
 
 def test_means_without_sds_use_the_reported_p_for_the_se(tmp_path):

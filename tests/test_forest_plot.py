@@ -68,6 +68,10 @@ def _effects():
         "n2": np.nan,
         "forensic_flags": "",
         "assumptions": "r=0.5",
+        "n_source": "reported",
+        "n_used": np.nan,
+        "r_used": 0.5,
+        "p_threshold_used": np.nan,
         "source_rows": "",
     }
     rows = [
@@ -83,6 +87,8 @@ def _effects():
             "n1": 10,
             "n2": 10,
             "assumptions": "n[s1]=10; r=0.5",
+            "n_source": "assumed",
+            "n_used": 10,
             "source_rows": SRC,
         },
         {
@@ -108,6 +114,7 @@ def _effects():
             "vi": 0.055,
             "n1": 20,
             "assumptions": "p=0.05; r=0.5",
+            "p_threshold_used": 0.05,
         },
         {
             "es_id": "d",
@@ -231,6 +238,24 @@ def test_per_arm_columns_and_assumed_n(rows):
     assert a["i_n"] == "10ᵃ" and a["c_n"] == "10ᵃ"
 
 
+def test_the_marks_follow_the_typed_columns_not_the_notes():
+    """An n implied by a reported p is marked like an assumed one; a threshold-only p and a
+    flagged figure (row ids, read back from CSV as numbers or missing) are read from their
+    columns, whatever the ``assumptions`` notes say."""
+    effects = _effects()
+    effects.loc[effects["es_id"] == "a", ["n_source", "assumptions"]] = ["implied", ""]
+    effects.loc[effects["es_id"] == "c", ["p_threshold_used", "assumptions"]] = [np.nan, "p=0.05"]
+    effects["forensic_flags"] = effects["forensic_flags"].astype(object)
+    effects.loc[effects["es_id"] == "d", "forensic_flags"] = 17
+    effects.loc[effects["es_id"] == "e", "forensic_flags"] = np.nan
+    rows = forest_rows(effects, POOLED, _summary(), ARMS, NAMES, SETS, "REML", 0.5)
+    res = rows[rows["kind"] == "result"].set_index("yi")  # the fixture's yi are distinct
+    yi = effects.set_index("es_id")["yi"]
+    assert res.at[yi["a"], "i_n"] == "10ᵃ"
+    assert not res.at[yi["c"], "p_only"] and not res.at[yi["c"], "effect"].endswith(MARK_P)
+    assert res.at[yi["d"], "flagged"] and not res.at[yi["e"], "flagged"]
+
+
 def test_figure_draws_side_labels_from_arguments(rows):
     fig = forest_plot(rows, "drug X", "dummy pill")
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
@@ -270,6 +295,8 @@ def _many(k: int, label_words: int = 1):
             "md_var": np.nan,
             "forensic_flags": "",
             "assumptions": "",
+            "n_source": "reported",
+            "p_threshold_used": np.nan,
             "source_rows": "",
         }
     )

@@ -207,6 +207,8 @@ def test_randomised_rows_need_between_arm_effects():
                 "n1": 20,
                 "n2": float("nan"),
                 "assumptions": "",
+                "n_source": "reported",
+                "p_threshold_used": float("nan"),
                 "forensic_flags": "",
             }
         ]
@@ -252,6 +254,8 @@ def test_effect_in_points_uses_the_mean_difference_and_its_variance():
             "arm": "between",
             "instrument": "BPI",
             "assumptions": "",
+            "n_source": "reported",
+            "p_threshold_used": float("nan"),
         }
     )
     # 0.9 ± 1.959964 · sqrt(0.346) = (-0.253, 2.053)
@@ -273,11 +277,15 @@ def test_effect_in_points_uses_the_mean_difference_and_its_variance():
 
 
 def test_an_n_implied_by_a_reported_p_is_not_a_reported_n():
+    """Read from the typed ``n_source`` (a missing value, as an empty cell reads back, is no n)."""
     from reanalysis.effects.notes import assumed_n
+    from reanalysis.report.summary_of_findings import _n
 
-    assert assumed_n("n per arm 22 implied by reported p_value = 0.029 at r=0.5; r=0.5")
-    assert assumed_n("n[t/all/active]=20")
-    assert not assumed_n("r=0.5")
+    assert assumed_n({"n_source": "implied"}) and assumed_n({"n_source": "assumed"})
+    assert not assumed_n({"n_source": "reported"}) and not assumed_n({"n_source": float("nan")})
+    row = pd.Series({"patients": 44.0, "n_source": "implied", "assumptions": ""})
+    assert _n(row) == (44.0, True)
+    assert _n(row.replace({"implied": "reported"})) == (44.0, False)
 
 
 def test_a_subgroup_estimate_says_it_is_a_subgroup():
@@ -312,6 +320,8 @@ def test_a_difference_is_given_in_its_instruments_unit():
             "arm": "between",
             "instrument": "NLC episodes",
             "assumptions": "",
+            "n_source": "reported",
+            "p_threshold_used": float("nan"),
         }
     )
     text = effect_text(row, "B", 0.95, "drug", "dummy", {}, unit=md_unit("NLC episodes", instruments))

@@ -81,13 +81,15 @@ def test_forest_table_notice_follows_the_rows():
         {
             "panel": ["between", "between", "between"],
             "kind": ["study", "result", "pooled"],
-            "label": ["A 2020", "pain", "Pooled, k = 2: Placebo trials"],
+            "label": ["A 2020", "pain", "Pooled: placebo trials"],  # the facts are typed
+            "results": [1, np.nan, np.nan],
+            "k": [np.nan, np.nan, 2],
         }
     )
     text = forest_notice(pooled)
     assert "pooled estimate rests on 2 studies" in text and "no pooled estimate" not in text
     assert "descriptive" not in text and "not independent" not in text
-    single = pooled.iloc[:2].assign(label=["A 2020  (2 results of one study: not independent)", "pain"])
+    single = pooled.iloc[:2].assign(results=[2, np.nan])
     text = forest_notice(
         pd.concat([single, pd.DataFrame({"panel": ["within"], "kind": ["study"], "label": ["B 2019"]})])
     )

@@ -1,4 +1,5 @@
-"""The data dictionary: what every column of every table in a case's ``data/`` means.
+"""The data dictionary: what every column of every table in a case's ``data/`` means, and of the
+result tables whose columns later stages read as typed facts (:data:`RESULTS`).
 
 Types, whether a column is required or may be empty, uniqueness and allowed values are read from
 the validation schemas (``data_io``) and the report-only column lists, so they cannot drift from
@@ -241,6 +242,86 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
+# result table -> (what one row is, which stages read it, {column: meaning}); its columns are the
+# list the writing module declares (:func:`_result_columns`)
+RESULTS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "effect_sizes": (
+        "one effect (or one comparison that gives none): study x subgroup x outcome x estimand x arm",
+        "meta-analyses, Bayesian fits, subgroup simulation, ledger, summary of findings, forest plot",
+        {
+            "es_id": "unique id: `study.subgroup.outcome.estimand.arm`",
+            "study_id": "the study",
+            "subgroup": "the subgroup (`all`: the whole sample)",
+            "outcome": "the outcome",
+            "instrument": "the measuring instrument",
+            "estimand": "`between_change`, `between_post` (end of treatment) or `within_change`",
+            "arm": "`between` for a comparison of the arms (or `A-vs-B` where a study has several "
+            "pairs), else the arm whose change it is",
+            "role": "the arm's role (arms.csv), `between` for a comparison",
+            "controlled": "`True` if the study has a comparator group",
+            "design": "`parallel`, `crossover` or `single group` (studies.csv `allocation`)",
+            "patients": "patients behind the effect, each counted once",
+            "md": "mean difference (or mean change) in the instrument's unit, positive = improvement",
+            "md_var": "its variance",
+            "md_ci_low": "lower end of its 95% t interval",
+            "md_ci_high": "upper end of its 95% t interval",
+            "md_df": "degrees of freedom of that interval",
+            "yi": "Hedges' g between arms, SMCR within an arm; positive = improvement; empty: not "
+            "estimable",
+            "vi": "its variance",
+            "n1": "n per arm of the intervention (or the arm), as used",
+            "n2": "n per arm of the comparator, as used",
+            "basis": "how the effect was computed, in words",
+            "status": "`derived`, `derived (assumption-dependent)`, `derived (from an inferred "
+            "reading)`, `derived (from second-hand figures)` or `not estimable`",
+            "assumptions": "the named assumptions the effect rests on, in words for the reader "
+            "(`;`-separated); code reads the typed columns that follow",
+            "n_source": "how `n1`/`n2` were obtained: `reported`, `implied` (solved from the "
+            "subgroup's reported p-values, results/sample_sizes.csv) or `assumed` (config "
+            "`assumptions.sample_sizes`), the least-reported of the arms; empty where the row has "
+            "no n",
+            "n_used": "the per-arm n no source reports that the effect uses (implied or assumed; "
+            "the first such arm's); empty where every n is reported",
+            "r_used": "the assumed correlation the effect uses: the pre-post correlation (config "
+            "`prepost_correlation`) or, for a crossover, the within-patient one "
+            "(`crossover_correlation`); empty where none is assumed (an r implied by a reported "
+            "test is named in `basis`)",
+            "p_threshold_used": "the p set for a result reported only as significant (config "
+            "`p_threshold_significant`); empty where none",
+            "source_rows": "the summary_stats.csv row ids it rests on (space-separated)",
+            "p_reported": "the reported p (or t) of the comparison",
+            "p_reanalysed": "that p recomputed from the reported means/SDs",
+            "p_reanalysed_low": "lowest recomputed p over the inputs' rounding",
+            "p_reanalysed_high": "highest recomputed p over the inputs' rounding",
+            "p_check": "`reproduced`, `consistent by construction` or `not reproduced`; empty: no "
+            "reported p to check",
+            "p_check_detail": "the check in words (the figure that disagrees)",
+            "p_n_low": "lowest n per arm that gives the p back (consistent by construction)",
+            "p_n_high": "highest n per arm that gives the p back",
+            "forensic_flags": "the source row ids (space-separated) that failed a forensic check; "
+            "empty for none. Such effects are never pooled",
+            "md_vtype": "how `md_var` was obtained: `LS` or `reported <statistic>`",
+            "vtype": "how `vi` was obtained: `LS2` (Hedges' g) or `LS` (SMCR)",
+            "rom": "log ratio of the end-of-treatment means",
+            "rom_var": "its variance",
+            "conversion": "the median/IQR/range conversion used; empty if none",
+        },
+    ),
+}
+
+
+def _result_columns() -> dict[str, list[str]]:
+    from reanalysis.effects import build
+
+    return {"effect_sizes": build.COLUMNS}
+
+
+def result_rows(table: str) -> list[tuple[str, str]]:
+    """(column, meaning) for every column of result ``table``, in the order it is written."""
+    _, _, meaning = RESULTS[table]
+    return [(c, meaning.get(c, "")) for c in _result_columns()[table]]
+
+
 def _schemas() -> dict[str, object]:
     from reanalysis import data_io
 
@@ -324,6 +405,12 @@ def render() -> str:
             "| column | type | rule | meaning |\n|---|---|---|---|\n"
         )
         out += [f"| `{c}` | {t} | {r} | {m} |\n" for c, t, r, m in column_rows(table)]
+    for table, (row, readers, _) in RESULTS.items():
+        out.append(
+            f"\n## `results/{table}.csv`\n\nWritten by the pipeline. One row: {row}. Read by: "
+            f"{readers}.\n\n| column | meaning |\n|---|---|\n"
+        )
+        out += [f"| `{c}` | {m} |\n" for c, m in result_rows(table)]
     return "".join(out)
 
 

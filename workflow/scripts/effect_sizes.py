@@ -45,7 +45,8 @@ with script_log(snakemake.log[0]):
         "(n solved from that p; p_n_low-p_n_high: the n per arm that gives it back) or 'not "
         "reproduced' (p_check_detail names the figure that disagrees). "
         "'assumptions' lists every named assumption a row depends on (config/config.yaml) and n "
-        "implied by a reported p. 'forensic_flags' lists source rows that failed a consistency "
+        "implied by a reported p; n_source, n_used, r_used and p_threshold_used give the same facts "
+        "as columns. 'forensic_flags' lists source rows that failed a consistency "
         "check (see Data forensics): such rows are shown but never pooled.",
     )
     write_html_table(

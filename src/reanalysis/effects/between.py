@@ -30,7 +30,7 @@ from reanalysis.effects.cells import (
     _test_for,
 )
 from reanalysis.effects.paired import _crossover
-from reanalysis.effects.rows import _row
+from reanalysis.effects.rows import Used, _row
 from reanalysis.effects.sample_sizes import Solved, _resolve_n
 from reanalysis.report.html import fmt
 
@@ -57,11 +57,11 @@ def _between(cell: _Cell, base: dict, a: Assumptions, solved: Solved | None = No
 
 
 def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
-    notes: list[str] = []
-    n1, n2, how, problem = _resolve_n(cell, arms, test, a, notes, estimand, solved)
+    used = Used()
+    n1, n2, how, problem = _resolve_n(cell, arms, test, a, used, estimand, solved)
     inputs = _between_inputs(cell, arms, estimand, (n1, n2))
     if inputs is None:
-        return _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes)
+        return _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, used)
     md, sd, src, conv = inputs
     md_of_means = md  # before a reported estimate replaces it
     if n1 is None:
@@ -78,10 +78,10 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
             np.nan,
             "not estimable: n per arm neither reported, implied nor assumed",
             src,
-            notes,
+            used,
         )
     if estimand == "between_change" and _imputed(sd):
-        notes.append(f"r={a.r}")
+        used.assume_r(a.r, f"r={a.r}")
     s_pooled = _pooled_sd_of(estimand, sd, n1, n2, a.r)
     df = n1 + n2 - 2
     if df <= 1:
@@ -98,7 +98,7 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
             n2,
             "not estimable: Hedges' J needs n1 + n2 - 2 > 1",
             src,
-            notes,
+            used,
         )
     applies = test is not None and test.estimand == estimand
     est = cell.between().get("estimate")
@@ -208,7 +208,7 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
         n2,
         basis,
         src,
-        notes,
+        used,
         df=df,
         p=p_info,
         md_vtype=md_vtype,
@@ -216,7 +216,7 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
     )
 
 
-def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, notes):
+def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, used):
     """Means but no SDs: a reported exact test (p, t, CI or SE of the difference) still fixes the
     SE of the mean difference (Cochrane Handbook 6.5.2.3), and the SD it implies standardises the
     SMD. None unless the test is of this estimand and the means and n are there."""
@@ -257,7 +257,7 @@ def _from_reported_test(cell, base, a, arms, label, estimand, test, n1, n2, note
         n2,
         basis,
         [*src, *test.rows, *n_src],
-        notes,
+        used,
         df=df,
         p={"p_reported": test.value if test.kind != "ci" else np.nan, "p_check_detail": check},
         md_vtype=f"reported {test.kind}",

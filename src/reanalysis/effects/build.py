@@ -48,6 +48,10 @@ COLUMNS = [
     "basis",
     "status",
     "assumptions",
+    "n_source",
+    "n_used",
+    "r_used",
+    "p_threshold_used",
     "source_rows",
     "p_reported",
     "p_reanalysed",
@@ -108,11 +112,12 @@ def build_effect_sizes(
     return df.sort_values(["estimand", "study_id", "subgroup", "outcome", "arm"]).reset_index(drop=True)
 
 
-def _cell_n(cell: _Cell, solved: Solved | None) -> dict[str, tuple[int, list[str]]]:
-    """The subgroup's implied n per arm (:func:`solve_sizes`), for the within-arm effects."""
+def _cell_n(cell: _Cell, solved: Solved | None) -> dict[str, tuple[int, str]]:
+    """The subgroup's implied n per arm (:func:`solve_sizes`) with its note, for the within-arm
+    effects."""
     if solved is None or solved.n is None:
         return {}
-    return {arm: (solved.n, [solved.note]) for arm in solved.pair if arm in cell.role}
+    return {arm: (solved.n, solved.note) for arm in solved.pair if arm in cell.role}
 
 
 IMPLIED_COLUMNS = [

@@ -1,22 +1,31 @@
-"""Read the ``assumptions`` column of results/effect_sizes.csv (notes such as
-``n[study/subgroup/arm]=10; p=0.05; r=0.5``, written by ``reanalysis.effects``): which effects
-rest on an assumed sample size, and which only on a reported p-value threshold."""
+"""Read the typed assumption columns of results/effect_sizes.csv (``n_source``,
+``p_threshold_used``, ``forensic_flags``, written by ``reanalysis.effects``): which effects rest on
+an unreported sample size, which only on a reported p-value threshold and which on a flagged
+figure; and the unit a mean difference is counted in."""
 
 from __future__ import annotations
 
+import pandas as pd
 
-def assumed_n(assumptions) -> bool:
-    """True when a per-arm n behind the effect was not reported: a named assumption (``n[...]=``)
-    or the n at which the reported figures reproduce a reported p (``n per arm K implied by``)."""
-    return isinstance(assumptions, str) and ("n[" in assumptions or "implied by" in assumptions)
+__all__ = ["assumed_n", "p_threshold_only", "forensically_flagged", "md_unit", "in_unit"]
 
 
-def p_threshold_only(assumptions) -> bool:
+def assumed_n(row) -> bool:
+    """True when a per-arm n behind the effect was not reported: assumed in the config or implied
+    by the reported p-values (``n_source``)."""
+    return row["n_source"] in ("implied", "assumed")
+
+
+def p_threshold_only(row) -> bool:
     """True when the effect was derived from 'significant' alone: p set to the assumed
-    threshold (``p=``)."""
-    return isinstance(assumptions, str) and any(
-        part.strip().startswith("p=") for part in assumptions.split(";")
-    )
+    threshold (``p_threshold_used``)."""
+    return bool(pd.notna(row["p_threshold_used"]))
+
+
+def forensically_flagged(flags) -> bool:
+    """True when ``forensic_flags`` (the space-separated row ids of the figures behind an effect
+    that failed a forensic check; empty, or missing once read back from CSV, for none) names one."""
+    return bool(pd.notna(flags)) and str(flags).strip() != ""
 
 
 def md_unit(instrument, instruments=None) -> str:

@@ -15,7 +15,7 @@ from reanalysis.effects import formulas as es
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import LEVEL
 from reanalysis.effects.cells import _between_inputs, _imputed, _p_span, _rounding, _test_for
-from reanalysis.effects.rows import _row
+from reanalysis.effects.rows import Used, _row
 from reanalysis.effects.sample_sizes import _resolve_n
 from reanalysis.report.html import fmt
 
@@ -35,8 +35,8 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
     test = _test_for(cell, a, False)
     if test is not None:
         test = dataclasses.replace(test, estimand=estimand)
-    notes: list[str] = []
-    n1, n2, how, _ = _resolve_n(cell, arms, None, a, notes, estimand)
+    used = Used()
+    n1, n2, how, _ = _resolve_n(cell, arms, None, a, used, estimand)
     inputs = _between_inputs(cell, arms, estimand, (n1, n2))
     if inputs is None or _imputed(inputs[1]):
         return []
@@ -56,7 +56,7 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
                 np.nan,
                 "not estimable: n neither reported nor assumed",
                 src,
-                notes,
+                used,
             )
         ]
     n = min(n1, n2)  # the same patients in both arms
@@ -76,7 +76,7 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
                 n,
                 "not estimable: a paired test needs N >= 3",
                 src,
-                notes,
+                used,
             )
         ]
     sd_e, sd_c = float(sd[0]), float(sd[1])
@@ -95,7 +95,7 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
     else:
         r = a.crossover_r
         se = cx.se_paired(sd_e, sd_c, n, r)
-        notes.append(f"crossover_r={r:g}")
+        used.assume_r(r, f"crossover_r={r:g}")
         basis = (
             "crossover analysed as paired: SE from the period SDs with the assumed "
             "within-patient r (Handbook 23.2.7.2)"
@@ -126,7 +126,7 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
             n,
             basis,
             src,
-            notes,
+            used,
             df=df,
             p=p_info,
         )

@@ -1,10 +1,12 @@
 """One effect-size row: the dict every estimand writes (columns of
-:data:`reanalysis.effects.build.COLUMNS`), with its status, the p-reproduction check and the
-patient count it rests on.
+:data:`reanalysis.effects.build.COLUMNS`), with its status, the p-reproduction check, the patient
+count it rests on and what it assumes (:class:`Used`: the ``assumptions`` notes for readers, the
+same facts as typed columns for code).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -14,7 +16,43 @@ from reanalysis.data_model import BETWEEN, CROSSOVER
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import LEVEL
 
-__all__ = ["NO_P_CHECK", "_row"]
+__all__ = ["NO_P_CHECK", "N_SOURCES", "Used", "_row"]
+
+
+N_SOURCES = ("reported", "implied", "assumed")
+
+
+@dataclasses.dataclass
+class Used:
+    """What one effect rests on beyond the figures it reads: ``notes`` (the named assumptions in
+    words, the ``assumptions`` column) and the same facts typed, for code to read: ``n_source``
+    (how its n per arm was obtained: one of :data:`N_SOURCES`, the least-reported of its arms; ''
+    where it has no n), ``n_used`` (the per-arm n that no source reports, implied or assumed: the
+    first such arm's; NaN where every n is reported), ``r`` (the assumed pre-post or
+    within-patient correlation used; NaN if none) and ``p_threshold`` (the assumed p of a result
+    reported only as significant; NaN if none)."""
+
+    notes: list[str] = dataclasses.field(default_factory=list)
+    n_source: str = ""
+    n_used: float = np.nan
+    r: float = np.nan
+    p_threshold: float = np.nan
+
+    def n(self, source: str, n_used: float = np.nan, note: str = "") -> None:
+        """Record how the n was obtained (and the unreported n with its note)."""
+        if source not in ("", *N_SOURCES):
+            raise ValueError(f"unknown n source {source!r}")
+        self.n_source, self.n_used = source, float(n_used)
+        if note:
+            self.notes.append(note)
+
+    def assume_r(self, r: float, note: str) -> None:
+        self.r = float(r)
+        self.notes.append(note)
+
+    def assume_p(self, p: float) -> None:
+        self.p_threshold = float(p)
+        self.notes.append(f"p={p}")
 
 
 def _status(rows: list[pd.Series], used_assumption: bool) -> str:
@@ -51,7 +89,7 @@ def _row(
     n2,
     basis,
     src,
-    notes,
+    used: Used,
     df=np.nan,
     p: dict | None = None,
     md_vtype="",
@@ -60,7 +98,10 @@ def _row(
     """One effect row. ``md_vtype``: how md_var was obtained (metafor's vtype names: ``LS`` =
     sd1²/n1 + sd2²/n2 between arms, SD_change²/n within one; ``reported <statistic>`` = the SE² a
     reported statistic fixes); ``vtype`` of yi/vi is ``LS2`` for Hedges' g and ``LS`` for SMCR.
-    Rows that rest on a median/IQR/range conversion name it in ``conversion``."""
+    Rows that rest on a median/IQR/range conversion name it in ``conversion``. ``used``: what the
+    effect assumes (:class:`Used`), written as the ``assumptions`` notes and the typed columns
+    ``n_source``, ``n_used``, ``r_used`` and ``p_threshold_used``."""
+    notes = used.notes
     conversion = "; ".join(
         dict.fromkeys(
             r["conversion"] for r in src if "conversion" in r and isinstance(r["conversion"], str)
@@ -93,6 +134,10 @@ def _row(
             "patients": _patients(base, arm, cell, n1, n2),
             "status": _status(src, bool(notes)) if np.isfinite(yi) else "not estimable",
             "assumptions": "; ".join(dict.fromkeys(notes)),
+            "n_source": used.n_source if pd.notna(n1) else "",
+            "n_used": used.n_used if pd.notna(n1) else np.nan,
+            "r_used": used.r,
+            "p_threshold_used": used.p_threshold,
             "source_rows": " ".join(dict.fromkeys(r["row_id"] for r in src)),
             "md_vtype": md_vtype if np.isfinite(md_var) else "",
             "vtype": ("LS" if estimand == "within_change" else "LS2") if np.isfinite(yi) else "",

@@ -321,23 +321,28 @@ def with_sizes(a: Assumptions, sizes: pd.DataFrame) -> Assumptions:
     )
 
 
-def _resolve_n(cell, arms, test, a, notes, estimand, solved: Solved | None = None):
+def _resolve_n(cell, arms, test, a, used, estimand, solved: Solved | None = None):
     """Per-arm n: reported > implied by the subgroup's reported p-values (one n per study and
-    subgroup, :func:`solve_sizes`) > assumed. Returns (n1, n2, how, problem)."""
+    subgroup, :func:`solve_sizes`) > assumed, recorded in ``used`` (:class:`.rows.Used`). Returns
+    (n1, n2, how, problem)."""
     n_rep = [cell.reported_n(arm)[0] for arm in arms]
     if all(n is not None for n in n_rep):
+        used.n("reported")
         return n_rep[0], n_rep[1], "reported", ""
     assumed = [a.n_for(cell.study, cell.subgroup, arm) for arm in arms]
     problem = ""
     if all(n is None for n in n_rep) and solved is not None:
         problem = solved.problem(test.rows[0]["row_id"]) if test is not None else ""
         if solved.n is not None and tuple(arms) == solved.pair:
-            notes.append(solved.note)
+            used.n("implied", solved.n, solved.note)
             return solved.n, solved.n, "implied", problem
     n = [n_rep[i] if n_rep[i] is not None else assumed[i] for i in range(2)]
+    first = None
     for arm, ni, nr in zip(arms, n, n_rep, strict=True):
         if nr is None and ni is not None:
-            notes.append(f"n[{cell.study}/{cell.subgroup}/{arm}]={ni}")
+            used.notes.append(f"n[{cell.study}/{cell.subgroup}/{arm}]={ni}")
+            first = ni if first is None else first
     if None in n:
         return None, None, "unknown", problem
+    used.n("assumed", first)
     return n[0], n[1], "assumed", problem

@@ -17,7 +17,7 @@ from reanalysis.effects import sd_recovery as sdr
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.bearing import _WithinBearing
 from reanalysis.effects.cells import _Cell, _p_span, _rounding
-from reanalysis.effects.rows import _row
+from reanalysis.effects.rows import Used, _row
 from reanalysis.effects.sample_sizes import Solved
 
 __all__ = ["_within"]
@@ -30,17 +30,19 @@ def _within(
     for arm in cell.arms():
         if cell.role[arm] == "other":
             continue
-        notes: list[str] = []
+        used = Used()
         n_rep, n_row = cell.reported_n(arm)
         n = n_rep
-        if n is None and arm in n_cell:
+        if n is not None:
+            used.n("reported")
+        elif arm in n_cell:
             n = n_cell[arm][0]
-            notes += n_cell[arm][1]
-        if n is None:
+            used.n("implied", n, n_cell[arm][1])
+        else:
             n = a.n_for(cell.study, cell.subgroup, arm)
             if n is not None:
-                notes.append(f"n[{cell.study}/{cell.subgroup}/{arm}]={n}")
-        row = _within_one(cell, base, a, arm, n, notes)
+                used.n("assumed", n, f"n[{cell.study}/{cell.subgroup}/{arm}]={n}")
+        row = _within_one(cell, base, a, arm, n, used)
         if row is None:
             continue
         if np.isfinite(row["yi"]) and n_rep is None:
@@ -125,7 +127,7 @@ def _within_p_check(cell: _Cell, a: Assumptions, arm: str, n: int, solved: Solve
     }
 
 
-def _within_one(cell, base, a, arm, n, notes):
+def _within_one(cell, base, a, arm, n, used):
     m_pre, m_post = cell.get(arm, "baseline", "mean"), cell.get(arm, "end", "mean")
     if m_pre is not None and m_post is not None and n is not None:
         sd_pre, r_pre, c1 = cell.arm_sd(arm, "baseline", n)
@@ -145,9 +147,9 @@ def _within_one(cell, base, a, arm, n, notes):
                     np.nan,
                     "not estimable: Hedges' J needs n - 1 > 1",
                     [m_pre, m_post],
-                    notes,
+                    used,
                 )
-            notes.append(f"r={a.r}")
+            used.assume_r(a.r, f"r={a.r}")
             pre, post = float(m_pre["value"]), float(m_post["value"])
             g, vg = es.smd_change_within(pre, post, sd_pre, n, a.r, exact=a.exact_j)
             md_var = float(es.mean_change_var(es.sd_change(sd_pre, sd_post, a.r), n))
@@ -167,7 +169,7 @@ def _within_one(cell, base, a, arm, n, notes):
                 np.nan,
                 basis,
                 [m_pre, *r_pre, m_post, *r_post],
-                notes,
+                used,
                 df=n - 1,
                 md_vtype="LS",
             )
@@ -175,7 +177,7 @@ def _within_one(cell, base, a, arm, n, notes):
     if m_chg is not None and n is not None:
         sd_chg, r_chg, conv = cell.arm_sd(arm, "change", n)
         if sd_chg is not None and n - 1 > 1:
-            notes.append(f"r={a.r}")
+            used.assume_r(a.r, f"r={a.r}")
             dz = float(m_chg["value"]) / sd_chg
             g, vg = es.smcr_from_dz(dz, n, a.r, exact=a.exact_j)
             basis = "mean and SD of the change, d_z converted with r" + (f"; {conv}" if conv else "")
@@ -192,7 +194,7 @@ def _within_one(cell, base, a, arm, n, notes):
                 np.nan,
                 basis,
                 [m_chg, *r_chg],
-                notes,
+                used,
                 df=n - 1,
                 md_vtype="LS",
             )
@@ -201,6 +203,8 @@ def _within_one(cell, base, a, arm, n, notes):
     src_row = next((r for r in (t_row, p_row, below) if r is not None), None)
     if src_row is not None:
         n_src = int(src_row["n"]) if pd.notna(src_row["n"]) else n
+        if pd.notna(src_row["n"]):  # the test's own n, whatever the arm's n would have been
+            used.n("reported")
         if n_src is None or n_src - 1 <= 1:
             return _row(
                 cell,
@@ -215,7 +219,7 @@ def _within_one(cell, base, a, arm, n, notes):
                 np.nan,
                 "not estimable: a paired test needs n >= 3",
                 [src_row],
-                notes,
+                used,
             )
         if t_row is not None:
             dz, basis = abs(float(t_row["value"])) / math.sqrt(n_src), "paired t and n (d_z)"
@@ -224,9 +228,9 @@ def _within_one(cell, base, a, arm, n, notes):
                 p, basis = p_row["value"], "exact paired p-value and n (d_z), converted with r"
             else:
                 p, basis = a.p_threshold, "'significant' only: p set to the assumed threshold"
-                notes.append(f"p={a.p_threshold}")
+                used.assume_p(a.p_threshold)
             dz = float(sdr.dz_from_p_paired(p, n_src))  # direction: sources report improvement
-        notes.append(f"r={a.r}")
+        used.assume_r(a.r, f"r={a.r}")
         g, vg = es.smcr_from_dz(dz, n_src, a.r, exact=a.exact_j)
         return _row(
             cell,
@@ -241,11 +245,13 @@ def _within_one(cell, base, a, arm, n, notes):
             np.nan,
             basis,
             [src_row],
-            notes,
+            used,
         )
     direction = cell.get(arm, "change", "reported_improvement")
     if direction is not None:
         n_d = direction["n"] if pd.notna(direction["n"]) else np.nan
+        if pd.notna(n_d):
+            used.n("reported")
         return _row(
             cell,
             base,
@@ -259,6 +265,6 @@ def _within_one(cell, base, a, arm, n, notes):
             np.nan,
             "not estimable: only the direction of change is reported",
             [direction],
-            notes,
+            used,
         )
     return None

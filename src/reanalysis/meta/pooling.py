@@ -12,6 +12,7 @@ from scipy import stats
 from reanalysis.curated import select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
+from reanalysis.effects.notes import forensically_flagged
 from reanalysis.meta.frequentist import fit_random_effects
 
 RESULT_COLUMNS = [
@@ -267,10 +268,9 @@ def sensitivity(
 
 
 def has_forensic_flag(effects: pd.DataFrame) -> pd.Series:
-    """True where an effect rests on a value that failed a forensic check (column read back from
-    CSV is float NaN when empty, text otherwise)."""
-    flags = effects["forensic_flags"]
-    return flags.notna() & (flags.astype(str).str.strip() != "")
+    """True where an effect rests on a value that failed a forensic check
+    (:func:`reanalysis.effects.notes.forensically_flagged`)."""
+    return effects["forensic_flags"].map(forensically_flagged).astype(bool)
 
 
 def select_for_pooling(effects: pd.DataFrame, spec: dict) -> pd.DataFrame:

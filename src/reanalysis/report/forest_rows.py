@@ -10,7 +10,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from reanalysis.effects.notes import assumed_n, p_threshold_only
+from reanalysis.effects.notes import assumed_n, forensically_flagged, p_threshold_only
 from reanalysis.meta.method_names import interval_name
 from reanalysis.report.html import p_text
 
@@ -78,7 +78,9 @@ def forest_rows(
 ) -> pd.DataFrame:
     """The forest plot as a table: one row per drawn line, in order, with a ``panel``
     ('between' or 'within'), a ``kind`` (study, result, pooled, note), texts per column and the
-    numbers to draw. Pure: the figure is drawn from this table by ``forest_plot``.
+    numbers to draw. Pure: the figure is drawn from this table by ``forest_plot``. The facts the
+    labels state are typed too: ``results`` (a study row: how many results sit under it) and ``k``
+    (a pooled row: studies pooled).
 
     The within panel holds the arms whose role a within-arm set pools (intervention by default);
     where it holds more than one role, each result names its arm (``role_names``: role -> word)
@@ -124,6 +126,7 @@ def forest_rows(
                     "kind": "study",
                     "label": names.get(study, study)
                     + (f"  ({len(g)} results of one study: not independent)" if several else ""),
+                    "results": len(g),
                 }
             )
             for _, e in g.iterrows():
@@ -137,13 +140,13 @@ def forest_rows(
                     imputed |= imp
                     own = roles.get((e["study_id"], e["arm"]))  # a within-arm effect's arm
                     n = e[n_col] if panel == "between" else e["n1"] if side == own else np.nan
-                    assumed = assumed_n(e["assumptions"])
+                    assumed = assumed_n(e)
                     texts[side] = (
                         (mean_sd + (MARK_SD if imp else "")) if mean_sd else "",
                         "" if pd.isna(n) else f"{int(n)}{MARK_N if assumed else ''}",
                     )
-                p_only = p_threshold_only(e["assumptions"])
-                flagged = isinstance(e.get("forensic_flags"), str) and bool(e["forensic_flags"])
+                p_only = p_threshold_only(e)
+                flagged = forensically_flagged(e["forensic_flags"])
                 est = np.isfinite(e["yi"])
                 se = np.sqrt(e["vi"]) if est else np.nan
                 sub = "" if e["subgroup"] == "all" else f", {e['subgroup'].replace('_', '/')}"
@@ -224,6 +227,7 @@ def forest_rows(
                     "panel": panel,
                     "kind": "pooled",
                     "label": f"Pooled, k = {int(p['k'])}{which}{mixed}",
+                    "k": int(p["k"]),
                     "effect": f"{p['mu']:.2f} [{p['ci_low']:.2f}, {p['ci_high']:.2f}]",
                     "weight": "100%",
                     "yi": p["mu"],

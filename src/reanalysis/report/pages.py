@@ -286,7 +286,8 @@ def _ci_svg(r: pd.Series, lim: float, width: int = 180, height: int = 20) -> str
 
 def forest_notice(rows: pd.DataFrame) -> str:
     """'Notice that ...' from the forest rows: whether the randomised comparison has a pooled
-    estimate, whether one study gives several rows, whether there is a descriptive panel."""
+    estimate (and its ``k``), whether one study gives several rows (a study row's ``results``),
+    whether there is a descriptive panel."""
     between = rows[rows["panel"] == "between"]
     pooled = between[between["kind"] == "pooled"]
     facts = []
@@ -297,11 +298,11 @@ def forest_notice(rows: pd.DataFrame) -> str:
             else "the randomised comparison's pooled estimate"
             + ("s rest" if len(pooled) > 1 else " rests")
             + " on "
-            + " and ".join(re.search(r"k = (\d+)", str(lbl)).group(1) for lbl in pooled["label"])
+            + " and ".join(str(int(k)) for k in pooled["k"])
             + " studies"
             + (" respectively" if len(pooled) > 1 else "")
         )
-    if rows["label"].astype(str).str.contains("results of one study").any():
+    if "results" in rows and (rows.loc[rows["kind"] == "study", "results"] > 1).any():
         facts.append("several rows of one study are not independent confirmations")
     if (rows["panel"] == "within").any():
         facts.append("the before-after set is descriptive")

@@ -18,7 +18,13 @@ import pandas as pd
 
 from reanalysis.appraisal.study_characteristics import adverse_event_text
 from reanalysis.effects.intervals import ci_label, md_interval
-from reanalysis.effects.notes import assumed_n, in_unit, md_unit, p_threshold_only
+from reanalysis.effects.notes import (
+    assumed_n,
+    forensically_flagged,
+    in_unit,
+    md_unit,
+    p_threshold_only,
+)
 
 SMALL_SMD = 0.2
 
@@ -52,10 +58,9 @@ def select_effects(effects: pd.DataFrame, spec: dict, arms: set) -> pd.DataFrame
     part = part[keep]
     if part.empty:
         return part
-    flags = part["forensic_flags"].fillna("").astype(str) if "forensic_flags" in part else ""
     part["_rank"] = list(
         zip(
-            flags.ne("").astype(int) if isinstance(flags, pd.Series) else [0] * len(part),
+            part["forensic_flags"].map(forensically_flagged).astype(int),
             part["yi"].isna().astype(int),
             part["estimand"].map(spec["estimands"].index),
             part["subgroup"].map(spec["subgroups"].index),
@@ -69,12 +74,13 @@ def select_effects(effects: pd.DataFrame, spec: dict, arms: set) -> pd.DataFrame
 
 def _n(row: pd.Series) -> tuple[float, bool]:
     """Patients behind an effect, each counted once (the effect table's ``patients``: a crossover's
-    patients are in both arms), and whether that number is an assumption (n[...] in config)."""
+    patients are in both arms), and whether that number is not reported (``n_source``: implied by
+    the reported p-values or assumed in the config)."""
     if "patients" in row.index and pd.notna(row["patients"]):
         n = row["patients"]
     else:
         n = row["n1"] + (row["n2"] if row["arm"] == "between" and pd.notna(row["n2"]) else 0)
-    assumed = assumed_n(row.get("assumptions"))
+    assumed = assumed_n(row)
     return n, assumed
 
 
@@ -105,7 +111,7 @@ def effect_text(
         )
     if pd.notna(row["yi"]):
         se = np.sqrt(row["vi"])
-        dagger = " †" if p_threshold_only(row.get("assumptions")) else ""
+        dagger = " †" if p_threshold_only(row) else ""
         kind = "change within one arm (SMCR)" if row["arm"] != "between" else "SMD"
         return (
             f"{name}: {kind} {row['yi']:.2f} ({ci_label(level)} {row['yi'] - z * se:.2f} to "
