@@ -11,7 +11,7 @@ import pytest
 from reanalysis import data_io
 from reanalysis.checks.forensics import max_sd, sd_checks
 from reanalysis.ledger.verdicts import VERDICTS
-from reanalysis.overview import impossible_figure_text, overview_html
+from reanalysis.report.overview import impossible_figure_text, overview_html
 
 ROOT = Path(__file__).resolve().parents[1]
 # In CI the repository is cloned with shared/ beside it; locally the same layout holds.

@@ -10,8 +10,9 @@ import pytest
 from overview_numbers import unmatched_numbers
 
 from reanalysis.ledger.verdicts import NOT_CHECKABLE, SUPPORTED
-from reanalysis.overview import answer_html, overview_html, sets_for_outcome
 from reanalysis.report.html import fmt
+from reanalysis.report.overview import overview_html
+from reanalysis.report.overview_answer import answer_html, sets_for_outcome
 
 SETS = {
     "ctrl": {
@@ -514,7 +515,7 @@ def test_a_single_studys_difference_in_its_unit_is_given_at_the_configured_level
     interval at that level (intervals.md_interval, t on md_df) instead of relabelling them."""
     from scipy import stats
 
-    from reanalysis.overview import _unit_item
+    from reanalysis.report.overview_answer import _unit_item
 
     effects = pd.DataFrame(
         [

@@ -4,7 +4,8 @@ import pandas as pd
 
 from reanalysis.curated import read_curated
 from reanalysis.effects.notes import md_unit
-from reanalysis.overview import answer_html, overview_html
+from reanalysis.report.overview import overview_html
+from reanalysis.report.overview_answer import answer_html
 from reanalysis.workflow_io import atomic_write, script_log
 
 with script_log(snakemake.log[0]):
