@@ -2,6 +2,7 @@
 by the functions the pipeline calls): what a verdict says was measured or tested comes from the
 data, in the case's own comparator words; claims resting on the same evidence get one category."""
 
+import functools
 import re
 from pathlib import Path
 
@@ -27,6 +28,14 @@ EFFECT_RULES = ("effect", "first_of_kind")  # the rules that read studies' outco
 
 
 def _evidence(folder: Path) -> tuple[pd.DataFrame, Evidence]:
+    """The case's claims and the evidence the ledger reads, computed once per case folder per
+    session (the tests only read them; the claims come as a copy)."""
+    claims, ev = _evidence_of(folder)
+    return claims.copy(), ev
+
+
+@functools.cache
+def _evidence_of(folder: Path) -> tuple[pd.DataFrame, Evidence]:
     cfg = config_mod.load_config(folder / "config/config.yaml")
     paths = {k: folder / v for k, v in cfg["data"].items()}
     t = curate(data_io.load_all(paths, cfg["assumptions"].get("sample_sizes") or []), cfg)

@@ -15,7 +15,6 @@ from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.sample_sizes import sample_sizes
 from reanalysis.ledger import readings
-from reanalysis.meta.pooling import sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -139,11 +138,14 @@ def test_other_verdicts_are_typed_columns():
     assert list(out["other_reading"]) == ["r2:y", "r1:x", ""]
 
 
-def test_sensitivity_pools_under_each_other_reading(data):
-    cfg, summary, studies, arms, flagged = data
-    table = sensitivity(
-        select_readings(summary, {}), studies, cfg, flagged, arms=arms, summary_all=summary
-    )
+@pytest.mark.workflow
+def test_sensitivity_pools_under_each_other_reading(data, pipeline_run):
+    """pooling.sensitivity as the session's run wrote it (results/sensitivity.csv, the shipped
+    data with its reading overrides, {}): a row set for each other reading, and a reading that
+    moves a pooled estimate."""
+    cfg = data[0]
+    assert not cfg["reading_overrides"]
+    table = pd.read_csv(pipeline_run / "results/sensitivity.csv")
     at = table[table["assumption"] == "reading"]
     assert set(at["assumption_value"]) == {readings.name(r, x) for r, x in readings.alternatives(cfg)}
     default = table[table["assumption"] == "default"].set_index("set")["mu"]
