@@ -239,7 +239,7 @@ def _counted_sentences(case, results) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     from reanalysis.effects.build import build_effect_sizes
     from reanalysis.effects.notes import md_unit
     from reanalysis.meta.pooling import pool_sets
-    from reanalysis.overview import overview_html
+    from reanalysis.report.overview import overview_html
 
     cfg = load_config(case / "config/config.yaml")
     t = curate(
