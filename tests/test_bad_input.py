@@ -2,9 +2,10 @@
 and checks the user gets a stop (or a warning) naming the file, line and field, in plain words,
 without a traceback; interrupted runs resume with one command.
 
-The data scenarios call the validation entry point in-process (``data_io.load_all``, what the
-validation job runs); the scenarios that need Snakemake (a deleted file, a failed validation after
-a completed run, the config) run it on a copy of the session's workflow run or with a dry run."""
+The data scenarios call the validation entry point in-process (``reanalysis.data.load.load_all``,
+what the validation job runs); the scenarios that need Snakemake (a deleted file, a failed
+validation after a completed run, the config) run it on a copy of the session's workflow run or
+with a dry run."""
 
 import os
 import shutil
@@ -19,8 +20,10 @@ import pytest
 import yaml
 
 from reanalysis import config as config_mod
-from reanalysis import curated, data_io
 from reanalysis.appraisal import study_characteristics
+from reanalysis.data.errors import DataValidationError
+from reanalysis.data.load import load_all
+from reanalysis.data.tables import curate, pooling_outcomes, unpooled_rows, unpooled_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
@@ -47,8 +50,8 @@ def _problems(case) -> list[str]:
     """What validation says about the case (every file), [] when it passes."""
     paths = {k: case / v for k, v in CFG["data"].items()}
     try:
-        data_io.load_all(paths, CFG["assumptions"]["sample_sizes"])
-    except data_io.DataValidationError as err:
+        load_all(paths, CFG["assumptions"]["sample_sizes"])
+    except DataValidationError as err:
         return err.problems
     return []
 
@@ -261,9 +264,7 @@ def test_optional_study_columns_may_be_absent(case):
     ]
     _edit("studies", lambda d: d.drop(columns=optional))(case)
     assert _problems(case) == []
-    tables = data_io.load_all(
-        {k: case / v for k, v in CFG["data"].items()}, CFG["assumptions"]["sample_sizes"]
-    )
+    tables = load_all({k: case / v for k, v in CFG["data"].items()}, CFG["assumptions"]["sample_sizes"])
     studies = tables["studies"]
     assert set(optional) <= set(studies.columns) and studies[optional].isna().all().all()
     table = study_characteristics.characteristics_table(
@@ -279,21 +280,19 @@ def test_an_outcome_no_set_pools_is_a_warning_and_an_estimability_row(case):
     df.loc[rows, "outcome"] = "symptom_severty"
     _save(df, case, "summary_stats")
     assert _problems(case) == []  # a warning, not an error
-    summary = curated.curate(
-        data_io.load_all(
-            {k: case / v for k, v in CFG["data"].items()}, CFG["assumptions"]["sample_sizes"]
-        ),
+    summary = curate(
+        load_all({k: case / v for k, v in CFG["data"].items()}, CFG["assumptions"]["sample_sizes"]),
         CFG,
     )["summary"]
-    outcomes = curated.pooling_outcomes(CFG)
-    warnings = curated.unpooled_warnings(summary, outcomes, "data/summary_stats.csv")
+    outcomes = pooling_outcomes(CFG)
+    warnings = unpooled_warnings(summary, outcomes, "data/summary_stats.csv")
     typo = [w for w in warnings if "'symptom_severty'" in w]
     assert len(typo) == 1
     assert typo[0].startswith("data/summary_stats.csv: line(s) ")
     assert "did you mean 'symptom_severity'?" in typo[0]
     for idx in rows:
         assert f"{idx + 2}" in typo[0].split("field")[0]
-    listed = curated.unpooled_rows(summary, outcomes)
+    listed = unpooled_rows(summary, outcomes)
     assert set(df.loc[rows, "row_id"]) <= set(listed["row_id"])
     assert listed["reason"].str.contains("in no pooling set").all()
 
@@ -530,7 +529,7 @@ def test_a_solver_failure_names_the_study_and_the_figure():
     names the study, subgroup, outcome and figures, not only scipy's words."""
     from reanalysis.effects.build import implied_assumptions
 
-    t = curated.curate(data_io.load_all(CFG["data"], CFG["assumptions"]["sample_sizes"]), CFG)
+    t = curate(load_all(CFG["data"], CFG["assumptions"]["sample_sizes"]), CFG)
     summary = t["summary"].copy()
     summary.loc[summary["row_id"] == "mac_pain_mm_mg_base_sd", "value"] = 1e308
     with pytest.raises(ValueError) as err:

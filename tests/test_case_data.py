@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from reanalysis import data_io
+from reanalysis.data.vocabulary import STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE_DATA = [ROOT / "data", *sorted(p / "data" for p in (ROOT / "cases").glob("*") if p.is_dir())]
@@ -59,8 +59,8 @@ def test_every_row_has_source_and_allowed_status(folder, table):
     df = _read(folder, table)
     assert {"source", "status"} <= set(df.columns), f"{table}.csv lacks source/status columns"
     assert not _lines(df, df["source"].str.strip() == ""), f"{table}.csv: rows without a source"
-    bad = ~df["status"].isin(data_io.STATUSES)
-    assert not bad.any(), f"{table}.csv lines {_lines(df, bad)}: status not in {data_io.STATUSES}"
+    bad = ~df["status"].isin(STATUSES)
+    assert not bad.any(), f"{table}.csv lines {_lines(df, bad)}: status not in {STATUSES}"
 
 
 @pytest.mark.parametrize("folder", CASE_DATA, ids=CASE_IDS)

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reanalysis import data_io
 from reanalysis.checks.forensics import max_sd, sd_checks
+from reanalysis.data.errors import DataValidationError
+from reanalysis.data.load import load_table
 from reanalysis.ledger.verdicts import VERDICTS
 from reanalysis.report.overview import impossible_figure_text, overview_html
 
@@ -24,7 +25,7 @@ def _norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def claims():
-    return data_io.load_claims(ROOT / "data/claims.csv")
+    return load_table("claims", ROOT / "data/claims.csv")
 
 
 def test_claims_cover_the_articles(claims):
@@ -64,7 +65,7 @@ def test_quotes_are_single_sentences(claims):
 
 
 def test_studies_design_flags_are_tri_state(tmp_path):
-    studies = data_io.load_studies(ROOT / "data/studies.csv").set_index("study_id")
+    studies = load_table("studies", ROOT / "data/studies.csv").set_index("study_id")
     assert studies.loc["bagis2013", "randomized"] is pd.NA  # "not stated" in the abstract
     assert studies.loc["demirkaya2001", "randomized"]
     text = (ROOT / "data/studies.csv").read_text().splitlines()
@@ -74,9 +75,9 @@ def test_studies_design_flags_are_tri_state(tmp_path):
         + "\n"
     )
     with pytest.raises(
-        data_io.DataValidationError, match="field 'controlled': expected true or false, got 'not stated'"
+        DataValidationError, match="field 'controlled': expected true or false, got 'not stated'"
     ):
-        data_io.load_studies(bad)
+        load_table("studies", bad)
 
 
 def test_max_sd_is_bhatia_davis():
@@ -208,9 +209,9 @@ def test_overview_lists_new_categories_without_internal_ids():
 
 
 def test_claims_name_known_studies_and_outcomes(claims):
-    summary = data_io.load_summary_stats(ROOT / "data/summary_stats.csv")
-    levels = data_io.load_levels(ROOT / "data/levels.csv")
-    studies = set(data_io.load_studies(ROOT / "data/studies.csv")["study_id"]) | set(levels["study_id"])
+    summary = load_table("summary_stats", ROOT / "data/summary_stats.csv")
+    levels = load_table("levels", ROOT / "data/levels.csv")
+    studies = set(load_table("studies", ROOT / "data/studies.csv")["study_id"]) | set(levels["study_id"])
     known_outcomes = set(summary["outcome"]) | {
         o for x in levels["linked_outcomes"].dropna() for o in x.split(";")
     }

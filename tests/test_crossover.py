@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.special import gammaln
 
-from reanalysis import data_io
 from reanalysis.checks.forensics import p_value_checks
 from reanalysis.config import load_config
-from reanalysis.curated import select_readings
+from reanalysis.data.errors import DataValidationError
+from reanalysis.data.load import load_table
+from reanalysis.data.tables import select_readings
 from reanalysis.effects import crossover as cx
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
@@ -50,9 +51,9 @@ def test_paired_p_equals_scipys_paired_t_test(n, rho, seed):
 def cramps(root):
     d = root / "cases/mg_leg_cramps"
     cfg = load_config(d / "config/config.yaml")
-    summary = data_io.load_summary_stats(d / "data/summary_stats.csv")
-    studies = data_io.load_studies(d / "data/studies.csv")
-    arms = data_io.load_arms(d / "data/arms.csv")
+    summary = load_table("summary_stats", d / "data/summary_stats.csv")
+    studies = load_table("studies", d / "data/studies.csv")
+    arms = load_table("arms", d / "data/arms.csv")
     return cfg, select_readings(summary, {}), studies, arms
 
 
@@ -112,6 +113,6 @@ def test_without_a_paired_test_the_assumed_correlation_is_used_and_named(cramps)
 def test_an_allocation_outside_the_vocabulary_is_rejected(tmp_path, root):
     text = (root / "cases/mg_leg_cramps/data/studies.csv").read_text()
     (tmp_path / "studies.csv").write_text(text.replace(",crossover,", ",cross-over,", 1))
-    with pytest.raises(data_io.DataValidationError, match="allocation"):
-        data_io.load_studies(tmp_path / "studies.csv")
+    with pytest.raises(DataValidationError, match="allocation"):
+        load_table("studies", tmp_path / "studies.csv")
     assert isinstance(pd.read_csv(tmp_path / "studies.csv"), pd.DataFrame)

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from reanalysis import data_dictionary
+from reanalysis.data import dictionary
 
 
 def test_docs_data_md_is_current(root):
-    assert (root / "docs/data.md").read_text() == data_dictionary.render(), (
-        "docs/data.md is stale: python -m reanalysis.data_dictionary --write docs/data.md"
+    assert (root / "docs/data.md").read_text() == dictionary.render(), (
+        "docs/data.md is stale: python -m reanalysis.data.dictionary --write docs/data.md"
     )
 
 
@@ -23,16 +23,16 @@ def _case_tables(root):
 @pytest.mark.parametrize("path", list(_case_tables(Path(__file__).resolve().parents[1])))
 def test_every_column_of_a_shipped_table_is_described(path):
     table = path.stem
-    assert table in data_dictionary.TABLES, f"{path.name} is not in the data dictionary"
+    assert table in dictionary.TABLES, f"{path.name} is not in the data dictionary"
     with path.open(newline="", encoding="utf-8-sig") as f:
         header = next(csv.reader(f))
-    described = {c: m for c, _, _, m in data_dictionary.column_rows(table)}
+    described = {c: m for c, _, _, m in dictionary.column_rows(table)}
     undescribed = [c for c in header if not described.get(c)]
     assert undescribed == [], f"{path}: columns without a meaning in the data dictionary"
 
 
 def test_schema_rules_come_from_the_validation_schema():
-    rows = {c: (t, r) for c, t, r, _ in data_dictionary.column_rows("summary_stats")}
+    rows = {c: (t, r) for c, t, r, _ in dictionary.column_rows("summary_stats")}
     assert rows["value"][0] == "number" and "may be empty" in rows["value"][1]  # not_reported
     assert "a value in every row" in rows["statistic"][1]
     assert "`change`" in rows["timepoint"][1]
@@ -44,8 +44,8 @@ def test_every_column_of_the_effect_table_is_described():
     meaning, in the order the effect table is written."""
     from reanalysis.effects.build import COLUMNS
 
-    rows = data_dictionary.result_rows("effect_sizes")
+    rows = dictionary.result_rows("effect_sizes")
     assert [c for c, _ in rows] == COLUMNS
     assert [c for c, m in rows if not m] == []
-    assert set(data_dictionary.RESULTS["effect_sizes"][2]) == set(COLUMNS)  # nothing stale
-    assert "`results/effect_sizes.csv`" in data_dictionary.render()
+    assert set(dictionary.RESULTS["effect_sizes"][2]) == set(COLUMNS)  # nothing stale
+    assert "`results/effect_sizes.csv`" in dictionary.render()

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from reanalysis import data_io
 from reanalysis.checks import forensics
 from reanalysis.config import load_config
-from reanalysis.curated import select_readings
+from reanalysis.data.load import load_table
+from reanalysis.data.tables import select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes, implied_assumptions
 from reanalysis.effects.estimability import estimability
@@ -21,9 +21,9 @@ from reanalysis.meta.pooling import SINGLE, EmptyPoolingSetError, pool_sets, sel
 @pytest.fixture(scope="module")
 def curated(root):
     cfg = load_config(root / "config/config.yaml")
-    summary = data_io.load_summary_stats(root / "data/summary_stats.csv")
-    studies = data_io.load_studies(root / "data/studies.csv")
-    arms = data_io.load_arms(root / "data/arms.csv")
+    summary = load_table("summary_stats", root / "data/summary_stats.csv")
+    studies = load_table("studies", root / "data/studies.csv")
+    arms = load_table("arms", root / "data/arms.csv")
     return cfg, summary, studies, arms
 
 
@@ -31,7 +31,7 @@ def curated(root):
 def flagged(root, curated):
     """Rows the forensic SD check flags (as the workflow passes them from forensics.csv)."""
     cfg, summary, _, _ = curated
-    ranges = data_io.load_score_ranges(root / "data/score_ranges.csv")
+    ranges = load_table("score_ranges", root / "data/score_ranges.csv")
     return frozenset(
         r["row_id"] for r in forensics.sd_checks(summary, ranges, cfg) if r["verdict"] == "flag"
     )
@@ -255,9 +255,9 @@ def test_effects_built_on_a_flagged_value_are_marked_and_never_pooled(curated):
 def fixture_tables(root):
     d = root / "tests/fixtures/roles"
     return (
-        data_io.load_summary_stats(d / "summary_stats.csv"),
-        data_io.load_studies(d / "studies.csv"),
-        data_io.load_arms(d / "arms.csv"),
+        load_table("summary_stats", d / "summary_stats.csv"),
+        load_table("studies", d / "studies.csv"),
+        load_table("arms", d / "arms.csv"),
     )
 
 
@@ -441,9 +441,9 @@ def _change_fixture(tmp_path):
         )
     )
     return (
-        data_io.load_summary_stats(tmp_path / "s.csv"),
-        data_io.load_studies(tmp_path / "studies.csv"),
-        data_io.load_arms(tmp_path / "arms.csv"),
+        load_table("summary_stats", tmp_path / "s.csv"),
+        load_table("studies", tmp_path / "studies.csv"),
+        load_table("arms", tmp_path / "arms.csv"),
     )
 
 
@@ -501,12 +501,12 @@ def _p_fixture(tmp_path, p, with_n):
         "study_id,arm,role,description,source,status\ntrial_p,active,intervention,x,fixture,"
         "reported\ntrial_p,control,comparator,y,fixture,reported\n"
     )
-    summary = data_io.load_summary_stats(tmp_path / "s.csv")
+    summary = load_table("summary_stats", tmp_path / "s.csv")
     e = build_effect_sizes(
         summary,
-        data_io.load_studies(tmp_path / "studies.csv"),
+        load_table("studies", tmp_path / "studies.csv"),
         Assumptions(),
-        arms=data_io.load_arms(tmp_path / "arms.csv"),
+        arms=load_table("arms", tmp_path / "arms.csv"),
     )
     return e.set_index("es_id").loc["trial_p.all.pain.between_post.between"]
 

@@ -7,9 +7,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reanalysis import data_io
 from reanalysis.appraisal import grade, risk_of_bias, study_characteristics
-from reanalysis.data_io import DataValidationError
+from reanalysis.data.errors import DataValidationError
+from reanalysis.data.load import load_table
 from reanalysis.report.summary_of_findings import direction, plain_statement
 
 
@@ -164,7 +164,7 @@ def test_every_shipped_study_reads_well(root):
     """Every study of every shipped case is named by its label, or author and year, or author
     and '(year not reported)': no 'year not found', no year borrowed from a citation."""
     for path in [root / "data/studies.csv", *sorted(root.glob("cases/*/data/studies.csv"))]:
-        studies = data_io.load_studies(path)
+        studies = load_table("studies", path)
         names = study_characteristics.labels(studies)
         for _, r in studies.iterrows():
             name = names[r["study_id"]]

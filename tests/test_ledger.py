@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reanalysis import data_io
+from reanalysis.data.vocabulary import CLAIM_TYPES
 from reanalysis.ledger import effect_claims
 from reanalysis.ledger.build import RULES, build_ledger
 from reanalysis.ledger.effect_wording import pooled_text, status_sentence
@@ -223,7 +223,7 @@ def _verdict(claim, ev):
 
 
 def test_every_claim_type_has_a_rule_and_every_verdict_a_definition():
-    assert set(data_io.CLAIM_TYPES) == set(RULES)
+    assert set(CLAIM_TYPES) == set(RULES)
     assert len(VERDICTS) == 9
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from reanalysis import config as config_mod
-from reanalysis import data_io
 from reanalysis.checks.forensics import flagged_rows, run_checks
-from reanalysis.curated import curate
+from reanalysis.data.load import load_all
+from reanalysis.data.tables import curate
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.ledger import effect_claims
@@ -38,7 +38,7 @@ def _evidence(folder: Path) -> tuple[pd.DataFrame, Evidence]:
 def _evidence_of(folder: Path) -> tuple[pd.DataFrame, Evidence]:
     cfg = config_mod.load_config(folder / "config/config.yaml")
     paths = {k: folder / v for k, v in cfg["data"].items()}
-    t = curate(data_io.load_all(paths, cfg["assumptions"].get("sample_sizes") or []), cfg)
+    t = curate(load_all(paths, cfg["assumptions"].get("sample_sizes") or []), cfg)
     fz = run_checks(t, cfg)
     effects = build_effect_sizes(
         t["summary"], t["studies"], Assumptions.from_config(cfg), flagged_rows(fz), arms=t["arms"]

@@ -54,7 +54,7 @@ def test_forensic_p_ranges_read_as_below_a_thousandth(root):
     import yaml
 
     from reanalysis.checks.forensics import run_checks
-    from reanalysis.curated import load_curated
+    from reanalysis.data.load import load_curated
 
     cfg = yaml.safe_load((root / "config/config.yaml").read_text())
     cfg["data"] = {k: str(root / v) for k, v in cfg["data"].items()}

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reanalysis import data_io
 from reanalysis.checks import forensics
 from reanalysis.config import load_config
-from reanalysis.curated import select_readings
+from reanalysis.data.load import load_table
+from reanalysis.data.tables import select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.sample_sizes import sample_sizes
@@ -20,10 +20,10 @@ from reanalysis.ledger import readings
 @pytest.fixture(scope="module")
 def data(root):
     cfg = load_config(root / "config/config.yaml")
-    summary = data_io.load_summary_stats(root / "data/summary_stats.csv")
-    studies = data_io.load_studies(root / "data/studies.csv")
-    arms = data_io.load_arms(root / "data/arms.csv")
-    ranges = data_io.load_score_ranges(root / "data/score_ranges.csv")
+    summary = load_table("summary_stats", root / "data/summary_stats.csv")
+    studies = load_table("studies", root / "data/studies.csv")
+    arms = load_table("arms", root / "data/arms.csv")
+    ranges = load_table("score_ranges", root / "data/score_ranges.csv")
     flagged = {r["row_id"] for r in forensics.sd_checks(summary, ranges, cfg) if r["verdict"] == "flag"}
     return cfg, summary, studies, arms, flagged
 

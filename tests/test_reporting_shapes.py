@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from reanalysis import data_io
+from reanalysis.data.load import load_table
 from reanalysis.effects import formulas as es
 from reanalysis.effects import sd_recovery as sdr
 from reanalysis.effects.assumptions import Assumptions
@@ -110,9 +110,9 @@ def _tables(tmp_path, rows):
         )
     )
     return (
-        data_io.load_summary_stats(tmp_path / "s.csv"),
-        data_io.load_studies(tmp_path / "studies.csv"),
-        data_io.load_arms(tmp_path / "arms.csv"),
+        load_table("summary_stats", tmp_path / "s.csv"),
+        load_table("studies", tmp_path / "studies.csv"),
+        load_table("arms", tmp_path / "arms.csv"),
     )
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reanalysis import data_io
+from reanalysis.data.load import load_table
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.sample_sizes import sample_sizes, with_sizes
@@ -57,9 +57,9 @@ def _case(tmp_path, p_a: float, p_b: float):
         "trial,usual,comparator,y,fixture,reported\n"
     )
     return (
-        data_io.load_summary_stats(tmp_path / "s.csv"),
-        data_io.load_studies(tmp_path / "studies.csv"),
-        data_io.load_arms(tmp_path / "arms.csv"),
+        load_table("summary_stats", tmp_path / "s.csv"),
+        load_table("studies", tmp_path / "studies.csv"),
+        load_table("arms", tmp_path / "arms.csv"),
     )
 
 

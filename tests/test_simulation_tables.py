@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from reanalysis.config import load_config
-from reanalysis.curated import load_curated
+from reanalysis.data.load import load_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.simulation import tables as st
 

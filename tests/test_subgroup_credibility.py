@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from reanalysis.bayes.priors import TauPrior
-from reanalysis.curated import load_curated
+from reanalysis.data.load import load_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.simulation.credibility import (
     credibility_table,

@@ -233,8 +233,8 @@ def _counted_sentences(case, results) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     ledger, the forensic table and the sample sizes) come from the session's run ``results``."""
     from reanalysis.checks.forensics import flagged_rows, run_checks
     from reanalysis.config import load_config
-    from reanalysis.curated import curate
-    from reanalysis.data_io import load_all
+    from reanalysis.data.load import load_all
+    from reanalysis.data.tables import curate
     from reanalysis.effects.assumptions import Assumptions
     from reanalysis.effects.build import build_effect_sizes
     from reanalysis.effects.notes import md_unit

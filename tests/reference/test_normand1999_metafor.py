@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reanalysis import data_io
 from reanalysis.config import load_config
+from reanalysis.data.load import load_table
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.effects.estimability import estimability
@@ -50,9 +50,9 @@ SETS = {"controlled_md": "MD_LS", "controlled_smd": "SMD_LS2", "controlled_rom":
 
 def _tables(summary_path=CASE / "data/summary_stats.csv"):
     return (
-        data_io.load_summary_stats(summary_path),
-        data_io.load_studies(CASE / "data/studies.csv"),
-        data_io.load_arms(CASE / "data/arms.csv"),
+        load_table("summary_stats", summary_path),
+        load_table("studies", CASE / "data/studies.csv"),
+        load_table("arms", CASE / "data/arms.csv"),
     )
 
 
@@ -192,7 +192,7 @@ def test_every_shape_lands_in_effect_sizes_and_pools_the_same_md(tmp_path, cfg, 
     reshaped = _reshape(summary).drop(columns=["value_decimals"])
     path = tmp_path / "summary_stats.csv"
     reshaped.to_csv(path, index=False)
-    loaded = data_io.load_summary_stats(path)  # the reshaped table passes validation
+    loaded = load_table("summary_stats", path)  # the reshaped table passes validation
     e = build_effect_sizes(loaded, studies, Assumptions.from_config(cfg), arms=arms)
     between = e[e["arm"] == "between"]
     assert len(between) == 9 and between["md"].notna().all() and between["yi"].notna().all()

@@ -4,7 +4,7 @@ figures imply for the unreported n and r, and every input row that no effect use
 import pandas as pd
 
 from reanalysis.checks.forensics import flagged_rows
-from reanalysis.curated import read_curated, unpooled_rows
+from reanalysis.data.tables import read_curated, unpooled_rows
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes, implied_assumptions
 from reanalysis.effects.estimability import estimability

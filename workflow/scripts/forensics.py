@@ -1,7 +1,7 @@
 """Snakemake script: consistency checks on every reported mean/SD and recomputed p-values."""
 
 from reanalysis.checks.forensics import run_checks
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.report.tables import write_html_table
 from reanalysis.workflow_io import script_log, write_csv
 

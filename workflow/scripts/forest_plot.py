@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.report.forest_rows import forest_rows_for
 from reanalysis.report.pages import forest_table_page
 from reanalysis.report.plots import DPI, forest_alt, forest_figures, plt, save

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from reanalysis.checks.forensics import flagged_rows
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.ledger import readings
 from reanalysis.ledger.build import build_ledger
 from reanalysis.ledger.evidence import Evidence, comparator_word

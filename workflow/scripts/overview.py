@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.effects.notes import md_unit
 from reanalysis.report.overview import overview_html
 from reanalysis.report.overview_answer import answer_html

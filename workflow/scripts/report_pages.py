@@ -4,7 +4,7 @@ and the reader's bottom line pages of the report."""
 import pandas as pd
 
 from reanalysis.appraisal import grade, study_characteristics
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.report.pages import bottom_line_page, rob_page, sof_page, studies_page
 from reanalysis.report.summary_of_findings import summary_of_findings
 from reanalysis.report.tables import write_html_table

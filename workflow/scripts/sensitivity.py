@@ -3,7 +3,7 @@
 import pandas as pd
 
 from reanalysis.checks.forensics import flagged_rows
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.meta.pooling import sensitivity
 from reanalysis.report.tables import write_html_table
 from reanalysis.workflow_io import script_log, write_csv

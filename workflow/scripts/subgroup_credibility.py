@@ -4,7 +4,7 @@ subgroup and its complement, and the credibility table of the subgroup claim."""
 import pandas as pd
 
 from reanalysis.bayes.priors import TauPrior
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.sample_sizes import with_sizes
 from reanalysis.report.tables import write_html_table

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.sample_sizes import with_sizes
 from reanalysis.simulation.tables import reported_effect, scenario_table

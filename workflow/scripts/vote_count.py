@@ -1,6 +1,6 @@
 """Snakemake script: the "k of n studies" vote count — binomial view and simulation curve."""
 
-from reanalysis.curated import read_curated
+from reanalysis.data.tables import read_curated
 from reanalysis.report.html import fmt
 from reanalysis.report.plots import save
 from reanalysis.report.tables import write_html_table

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reanalysis.data_model import DataValidationError, blank_fields, require_columns
+from reanalysis.data.errors import DataValidationError, blank_fields, require_columns
 
 DOMAINS = ["risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias"]
 DOMAIN_LABELS = {

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reanalysis.data_model import DataValidationError, blank_fields, require_columns
+from reanalysis.data.errors import DataValidationError, blank_fields, require_columns
 from reanalysis.report.html import esc
 
 DOMAINS = [

@@ -12,13 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reanalysis.data_model import (
-    DOSE_BASES,
-    NOT_REPORTED,
-    DataValidationError,
-    blank_fields,
-    require_columns,
-)
+from reanalysis.data.errors import DataValidationError, blank_fields, require_columns
+from reanalysis.data.vocabulary import DOSE_BASES, NOT_REPORTED
 
 AE_COLUMNS = [
     "study_id",

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reanalysis.curated import arm_roles
-from reanalysis.data_model import BETWEEN, CROSSOVER
+from reanalysis.data.tables import arm_roles
+from reanalysis.data.vocabulary import BETWEEN, CROSSOVER
 from reanalysis.effects import crossover as cx
 from reanalysis.effects.assumptions import sample_size_range, study_designs
 from reanalysis.effects.cells import find_row

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from reanalysis.data_model import BETWEEN, CROSSOVER
+from reanalysis.data.vocabulary import BETWEEN, CROSSOVER
 from reanalysis.effects import formulas as es
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import LEVEL, Assumptions

@@ -11,8 +11,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from reanalysis.curated import arm_roles
-from reanalysis.data_model import CROSSOVER, PARALLEL
+from reanalysis.data.tables import arm_roles
+from reanalysis.data.vocabulary import CROSSOVER, PARALLEL
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import Assumptions, study_designs
 from reanalysis.effects.bearing import implied_n_for

@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from reanalysis.data_model import BETWEEN
+from reanalysis.data.vocabulary import BETWEEN
 from reanalysis.effects import formulas as es
 from reanalysis.effects import reported as ev
 from reanalysis.effects import sd_recovery as sdr

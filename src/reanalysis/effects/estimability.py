@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reanalysis.curated import arm_roles
-from reanalysis.data_model import BETWEEN, NOT_REPORTED
+from reanalysis.data.tables import arm_roles
+from reanalysis.data.vocabulary import BETWEEN, NOT_REPORTED
 
 __all__ = ["MEDIAN_STATISTICS", "ESTIMABILITY_COLUMNS", "estimability"]
 

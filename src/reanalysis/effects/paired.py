@@ -9,7 +9,7 @@ import dataclasses
 
 import numpy as np
 
-from reanalysis.data_model import BETWEEN
+from reanalysis.data.vocabulary import BETWEEN
 from reanalysis.effects import crossover as cx
 from reanalysis.effects import formulas as es
 from reanalysis.effects import reported as ev

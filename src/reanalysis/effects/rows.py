@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from reanalysis.data_model import BETWEEN, CROSSOVER
+from reanalysis.data.vocabulary import BETWEEN, CROSSOVER
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import LEVEL
 

@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from reanalysis.curated import arm_roles
-from reanalysis.data_model import CROSSOVER
+from reanalysis.data.tables import arm_roles
+from reanalysis.data.vocabulary import CROSSOVER
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import Assumptions, study_designs
 from reanalysis.effects.bearing import _Bearing, _bearing, _r_grid

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reanalysis.data_model import NOT_REPORTED
+from reanalysis.data.vocabulary import NOT_REPORTED
 from reanalysis.effects.notes import md_unit
 from reanalysis.ledger.evidence import (
     BETWEEN,

@@ -4,10 +4,10 @@ Where a source sentence admits two analyses (between arms or within one arm; cha
 scores; ITT or completers), the data hold both readings: the primary row and rows whose
 ``reading`` names the other analysis (they may differ from the primary in arm, timepoint or
 statistic). ``config["ambiguous_readings"]`` lists each as {row_id: the primary row, reading: the
-other reading's name, why}; :func:`curated.select_readings` swaps them. :func:`reanalyse`
-recomputes the effects, the frequentist pooled sets and the exact Bayesian posterior (primary
-tau prior) under a reading, so the sensitivity table and the ledger can show what changes; the
-simulations are not rerun (they rest on the figures the config names for them).
+other reading's name, why}; :func:`~reanalysis.data.tables.select_readings` swaps them.
+:func:`reanalyse` recomputes the effects, the frequentist pooled sets and the exact Bayesian
+posterior (primary tau prior) under a reading, so the sensitivity table and the ledger can show
+what changes; the simulations are not rerun (they rest on the figures the config names for them).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pandas as pd
 
 from reanalysis.bayes.priors import TauPrior
 from reanalysis.bayes.tables import exact_summaries
-from reanalysis.curated import select_readings
+from reanalysis.data.tables import select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
 from reanalysis.meta.pooling import pool_sets

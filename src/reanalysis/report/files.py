@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reanalysis.appraisal import grade, risk_of_bias, study_characteristics
-from reanalysis.data_model import DataSetError, DataValidationError
+from reanalysis.data.errors import DataSetError, DataValidationError
 
 
 def load_report_data(report_cfg: dict, study_ids) -> dict[str, pd.DataFrame]:

@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 
 from reanalysis.appraisal import risk_of_bias
-from reanalysis.data_model import DOSE_BASES
+from reanalysis.data.vocabulary import DOSE_BASES
 from reanalysis.effects.intervals import ci_label
 from reanalysis.report.html import esc, page, table
 from reanalysis.report.summary_of_findings import patients_text

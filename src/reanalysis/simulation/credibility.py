@@ -76,7 +76,7 @@ def _arm_with_role(
     summary: pd.DataFrame, study: str, subgroup: str, outcome: str, role: str
 ) -> pd.Series | None:
     """The end-of-treatment mean row of the study's arm with ``role`` (column ``role``, added from
-    data/arms.csv by :func:`reanalysis.curated.load_curated`)."""
+    data/arms.csv by :func:`reanalysis.data.load.load_curated`)."""
     rows = summary[
         (summary["study_id"] == study)
         & (summary["subgroup"] == subgroup)

@@ -1,11 +1,30 @@
-"""The data model's vocabulary and its error types, without pandera (so that the jobs that read
-the typed tables written by the validation job import neither pandera nor the schemas)."""
+"""The data model's vocabulary: the values a field of the curated tables may take (statuses,
+statistics, timepoints, arm roles, allocations, dose bases, claim types) and which statistic an arm
+may carry. Plain Python, no pandas or pandera, so that every stage can name a value without
+importing the validation.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
+__all__ = [
+    "STATUSES",
+    "STATISTICS",
+    "NOT_REPORTED",
+    "TIMEPOINTS",
+    "NOT_STATED",
+    "KEY",
+    "ROLES",
+    "BETWEEN",
+    "PARALLEL",
+    "CROSSOVER",
+    "SINGLE_GROUP",
+    "ALLOCATIONS",
+    "DOSE_BASES",
+    "ARM_STATISTICS",
+    "BETWEEN_STATISTICS",
+    "TESTS",
+    "CLAIM_TYPES",
+]
 
 STATUSES = ["reported", "second-hand", "inference", "derived", "assumption"]
 STATISTICS = [
@@ -89,39 +108,19 @@ BETWEEN_STATISTICS = [
     NOT_REPORTED,
 ]
 TESTS = ["p_value", "p_below", "p_above", "t"]  # on an arm: a test of its change (timepoint change)
-
-
-class DataValidationError(ValueError):
-    """Invalid curated data; the message lists every problem with file, line and field."""
-
-    def __init__(self, path: str | Path, problems: list[str]):
-        self.path = str(path)
-        self.problems = problems
-        super().__init__(f"{path}: {len(problems)} problem(s)\n  " + "\n  ".join(problems))
-
-
-def require_columns(df: pd.DataFrame, path: str | Path, columns) -> None:
-    """Raise :class:`DataValidationError` naming the columns ``df`` lacks (a whole-file problem
-    that stops row checks)."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataValidationError(path, [f"missing column(s) {missing}"])
-
-
-def blank_fields(row: pd.Series, fields, where: str) -> list[str]:
-    """One "required" problem for each of ``fields`` that is empty in ``row``."""
-    return [
-        f"{where}, field '{f}': required" for f in fields if pd.isna(row[f]) or not str(row[f]).strip()
-    ]
-
-
-class DataSetError(DataValidationError):
-    """Problems in several files; each problem starts with its file."""
-
-    def __init__(self, problems: list[str]):
-        self.path = "data"
-        self.problems = problems
-        files = len({p.split(": ", 1)[0] for p in problems})
-        ValueError.__init__(
-            self, f"{len(problems)} problem(s) in {files} file(s)\n  " + "\n  ".join(problems)
-        )
+# claims.csv ``claim_type``: the ledger rule that judges the sentence (one rule per type)
+CLAIM_TYPES = [
+    "effect",
+    "within_arm_change",
+    "subgroup_effect",
+    "vote_count",
+    "uncontrolled_proportion",
+    "untraceable_citation",
+    "levels",
+    "level_study",
+    "association",
+    "design",
+    "first_of_kind",
+    "fact",
+    "not_checkable",
+]

@@ -1,6 +1,6 @@
 """The curated tables as every analysis sees them, and the typed tables that carry them between jobs.
 
-The validation gates parse and check the data files (:func:`reanalysis.data_io.load_all`) and
+The validation gates parse and check the data files (:func:`reanalysis.data.load.load_all`) and
 write each group of tables as typed tables (a pickle of pandas tables, ``results/data/<group>.pkl``);
 every other job reads the typed tables it declares, so it neither imports pandera nor validates
 again.
@@ -18,6 +18,20 @@ from pathlib import Path
 import pandas as pd
 
 from reanalysis.workflow_io import atomic_write
+
+__all__ = [
+    "OPTIONAL_TABLES",
+    "SUMMARY",
+    "arm_roles",
+    "select_readings",
+    "curate",
+    "pooling_outcomes",
+    "unpooled_rows",
+    "unpooled_warnings",
+    "write_typed",
+    "read_typed",
+    "read_curated",
+]
 
 # Tables a case may leave out of its config (schema: data); an analysis gets them empty.
 OPTIONAL_TABLES = ("levels", "score_ranges")
@@ -56,9 +70,9 @@ def select_readings(summary: pd.DataFrame, overrides: dict[str, str]) -> pd.Data
 
 def _empty(table: str) -> pd.DataFrame:
     """An optional table the case does not have: no rows, the schema's columns."""
-    from reanalysis import data_io  # the schemas (pandera) only on this path
+    from reanalysis.data.schemas import SCHEMAS  # the schemas (pandera) only on this path
 
-    return pd.DataFrame(columns=list(data_io.FILES[table][0].columns))
+    return pd.DataFrame(columns=list(SCHEMAS[table].columns))
 
 
 def curate(tables: Mapping[str, pd.DataFrame], config: dict) -> dict[str, pd.DataFrame]:
@@ -153,12 +167,3 @@ def read_typed(paths: Iterable[str | Path]) -> dict[str, object]:
 def read_curated(paths: Iterable[str | Path], config: dict) -> dict[str, pd.DataFrame]:
     """:func:`curate` of the typed tables at ``paths``: what a Snakemake job reads."""
     return curate(read_typed(paths), config)
-
-
-def load_curated(config: dict) -> dict[str, pd.DataFrame]:
-    """Load and validate every table named in ``config['data']`` (every problem of every file is
-    listed in one :class:`~reanalysis.data_io.DataSetError`), then :func:`curate` them.
-    Snakemake jobs read the validation job's typed tables instead (:func:`read_curated`)."""
-    from reanalysis import data_io  # pandera: only where the raw files are parsed
-
-    return curate(data_io.load_all(config["data"], config["assumptions"]["sample_sizes"]), config)
