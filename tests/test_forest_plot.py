@@ -456,3 +456,39 @@ def test_forest_p_values_read_as_below_a_thousandth():
     )
     assert "Test for overall effect: p < 0.001" in notes and "(p < 0.001); I²" in notes
     assert "p = 0.00" not in notes
+
+
+def test_bayes_forest_observed_intervals_are_study_level_and_say_so():
+    """Each study's observed interval in the Bayesian forest is yi ± z·sqrt(vi) at the study
+    level (effects.assumptions.LEVEL, z from scipy, not a typed 1.96), its legend names that
+    level, whatever level the pooled frequentist intervals are configured at (0.90 here: the
+    figure takes none)."""
+    from scipy.special import ndtri
+
+    from reanalysis.effects.assumptions import LEVEL
+    from reanalysis.effects.intervals import ci_label
+
+    chosen = pd.DataFrame(
+        {
+            "study_id": ["a", "b"],
+            "outcome": "pain",
+            "subgroup": "all",
+            "arm": "between",
+            "yi": [0.2, 0.6],
+            "vi": [0.04, 0.09],
+        }
+    )
+    post = posterior_exact(chosen["yi"], chosen["vi"], TauPrior("half_normal", 0.5), 2.0)
+    config_level = 0.90
+    fig = bayes_forest_plot({"all": (chosen, post)}, {"all": {"label": "All"}}, "half-normal(0.5)")
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    black = [ln.get_xdata() for ln in lines if ln.get_color() == "black" and len(ln.get_xdata()) == 2]
+    z = ndtri(0.5 + LEVEL / 2)
+    se = np.sqrt(chosen["vi"])
+    want = [(y - z * s, y + z * s) for y, s in zip(chosen["yi"], se, strict=True)]
+    assert np.allclose(np.array(black, dtype=float), np.array(want), rtol=0, atol=1e-12)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert f"observed ({ci_label(LEVEL)})" in labels
+    assert ci_label(config_level) not in " ".join(labels)
+    plt.close(fig)

@@ -115,3 +115,26 @@ def test_missing_subgroup_p_value_is_a_clear_error(shipped):
     summary = data["summary"][data["summary"]["row_id"] != "mac_str_sev_between_p"]
     with pytest.raises(ValueError, match="p-values of both subgroups"):
         subgroup_pair(summary, cfg["subgroup_simulation"], Assumptions.from_config(cfg), "stress", -1)
+
+
+def test_the_subgroups_own_interval_is_study_level_and_named_so_at_any_pooled_level(shipped):
+    """g_sub's interval is the study-level one (effects.assumptions.LEVEL, z from scipy, not a
+    typed 1.96), and a reader's table names it at that level even where the pooled intervals of
+    the same table are at another configured level (0.90)."""
+    from scipy.special import ndtri
+
+    from reanalysis.effects.assumptions import LEVEL
+    from reanalysis.report.tables import human_table
+
+    cfg, data = shipped
+    pair = subgroup_pair(
+        data["summary"], cfg["subgroup_simulation"], Assumptions.from_config(cfg), "stress", -1
+    )
+    row = shrinkage_table(pair, TauPrior("half_normal", 0.5), 2.0, "x")
+    half = ndtri(0.5 + LEVEL / 2) * np.sqrt(pair.v_sub)
+    assert row["g_sub_ci_low"] == pytest.approx(pair.g_sub - half, rel=0, abs=1e-12)
+    assert row["g_sub_ci_high"] == pytest.approx(pair.g_sub + half, rel=0, abs=1e-12)
+    table = pd.DataFrame([row | {"ci_low": -1.0, "ci_high": 1.0}])
+    shown = human_table(table, level=0.90).columns
+    assert {"Subgroup g 95% CI low", "Subgroup g 95% CI high"} <= set(shown)
+    assert {"90% CI low", "90% CI high"} <= set(shown)

@@ -7,8 +7,11 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from reanalysis.bayes.exact import ExactPosterior
+from reanalysis.effects.assumptions import LEVEL
+from reanalysis.effects.intervals import ci_label
 from reanalysis.report.html import fmt
 from reanalysis.report.plots import plt
 
@@ -23,11 +26,13 @@ def _study_label(r: pd.Series) -> str:
 
 
 def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: str = "the intervention"):
-    """Per pooling set: observed effects (95% CI, black), posterior shrunken study effects (95% CrI,
-    blue), the pooled mu (diamond, 95% CrI) and the 95% predictive interval of a new study (red).
-    A set with one study gets no diamond and no predictive interval: with k = 1 both would be
-    the tau prior's, not the data's."""
+    """Per pooling set: observed effects (each study's own interval, at the study level
+    :data:`~reanalysis.effects.assumptions.LEVEL`, 95%: black), posterior shrunken study effects
+    (95% CrI, blue), the pooled mu (diamond, 95% CrI) and the 95% predictive interval of a new
+    study (red). A set with one study gets no diamond and no predictive interval: with k = 1 both
+    would be the tau prior's, not the data's."""
     lines = []
+    z = float(ndtri(0.5 + LEVEL / 2))  # a study's observed interval is study-level (95%)
     for name, (chosen, post) in fits.items():
         if post is None:
             continue
@@ -51,7 +56,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: st
                 (
                     "study",
                     _study_label(r),
-                    (r["yi"], r["yi"] - 1.96 * se, r["yi"] + 1.96 * se, s[2], s[1], s[3]),
+                    (r["yi"], r["yi"] - z * se, r["yi"] + z * se, s[2], s[1], s[3]),
                 )
             )
         if len(chosen) < 2:
@@ -90,7 +95,7 @@ def bayes_forest_plot(fits: Fits, sets: dict, prior_label: str, intervention: st
             ax.plot([lo, hi], [pos, pos], color="tab:red", lw=2.5)
             ax.plot(med, pos, "|", color="tab:red", ms=10)
     ax.axvline(0, color="grey", lw=0.8, ls="--")
-    ax.plot([], [], "s", color="black", label="observed (95% CI)")
+    ax.plot([], [], "s", color="black", label=f"observed ({ci_label(LEVEL)})")
     ax.plot([], [], "o", color="tab:blue", label="shrunken by the model (95% CrI)")
     fig.legend(loc="lower left", fontsize=7, frameon=False)
     ax.set_yticks([])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reanalysis.effects.assumptions import LEVEL
 from reanalysis.effects.intervals import ci_label
 from reanalysis.report import html as html_page
 from reanalysis.workflow_io import atomic_write
@@ -49,6 +50,9 @@ HEADERS = {  # column names readers meet often, in words
     "n1": "n (intervention)",
     "n2": "n (comparator)",
     "set": "Pooling set",
+    # a single subgroup's own interval is study-level (LEVEL), whatever the pooled level
+    "g_sub_ci_low": f"Subgroup g {ci_label(LEVEL)} low",
+    "g_sub_ci_high": f"Subgroup g {ci_label(LEVEL)} high",
 }
 
 

@@ -9,10 +9,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import ndtri
 
 from reanalysis.bayes.exact import posterior_exact
 from reanalysis.bayes.priors import TauPrior
-from reanalysis.effects.assumptions import Assumptions
+from reanalysis.effects.assumptions import LEVEL, Assumptions
 from reanalysis.effects.cells import find_row
 from reanalysis.effects.formulas import hedges_j
 from reanalysis.effects.sd_recovery import t_from_p
@@ -140,13 +141,15 @@ def shrinkage_table(pair: SubgroupPair, prior: TauPrior, mu_prior_sd: float, lab
     post = posterior_exact([pair.g_sub, pair.g_comp], [pair.v_sub, pair.v_comp], prior, mu_prior_sd)
     s = post.shrunken()
     z, p = interaction_test(pair.g_sub, pair.v_sub, pair.g_comp, pair.v_comp)
+    # the subgroup's own g with its study-level interval (LEVEL, 95%; report.tables names the level)
+    half = float(ndtri(0.5 + LEVEL / 2)) * np.sqrt(pair.v_sub)
     return {
         "scenario": label,
         "n_per_arm_sub": pair.n_sub,
         "n_per_arm_comp": pair.n_comp,
         "g_sub": pair.g_sub,
-        "g_sub_ci_low": pair.g_sub - 1.96 * np.sqrt(pair.v_sub),
-        "g_sub_ci_high": pair.g_sub + 1.96 * np.sqrt(pair.v_sub),
+        "g_sub_ci_low": pair.g_sub - half,
+        "g_sub_ci_high": pair.g_sub + half,
         "g_comp": pair.g_comp,
         "interaction_z": z,
         "interaction_p": p,
