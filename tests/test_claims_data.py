@@ -64,6 +64,16 @@ def test_quotes_are_single_sentences(claims):
         assert not re.search(r"[a-z]\. [A-Z]", body), q
 
 
+@pytest.mark.parametrize("case", [".", "cases/mg_leg_cramps", "cases/normand1999"])
+def test_a_sentence_that_asserts_a_trend_records_its_direction(case):
+    """A sentence saying something 'trended' one way records that direction in ``trend``, so the
+    ledger checks it against the point estimate (not only the non-significance)."""
+    claims = load_table("claims", ROOT / case / "data/claims.csv")
+    said = claims["quote"].str.contains(r"\btrend", case=False, regex=True)
+    missing = claims.loc[said & claims["trend"].isna(), "claim_id"].tolist()
+    assert not missing, f"{case}: sentences asserting a trend without a trend direction: {missing}"
+
+
 def test_studies_design_flags_are_tri_state(tmp_path):
     studies = load_table("studies", ROOT / "data/studies.csv").set_index("study_id")
     assert studies.loc["bagis2013", "randomized"] is pd.NA  # "not stated" in the abstract

@@ -164,6 +164,10 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "claim_year": "the year the sentence was published, where its source states it "
             "(studies published in a later year are shown as later evidence and do "
             "not decide the verdict); empty: not known, every study counts",
+            "trend": "the direction of a non-significant trend the sentence asserts "
+            "(`favours intervention` or `favours comparator`; the ledger checks it against the "
+            "point estimate), for claim types `effect` (with direction `no difference`) and "
+            "`subgroup_effect` (the whole sample's trend); empty: the sentence asserts none",
         },
     ),
     "score_ranges": (

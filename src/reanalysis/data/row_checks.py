@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from reanalysis.data.errors import where
-from reanalysis.data.vocabulary import KEY, NOT_REPORTED
+from reanalysis.data.vocabulary import KEY, NOT_REPORTED, TREND_CLAIM_TYPES
 
 __all__ = [
     "N_MAX",
@@ -21,6 +21,7 @@ __all__ = [
     "sample_sizes_whole",
     "min_below_max",
     "summary_checks",
+    "claims_checks",
     "interval_order",
     "ROW_CHECKS",
 ]
@@ -144,8 +145,30 @@ def interval_order(df: pd.DataFrame) -> list[str]:
     return problems
 
 
+def claims_checks(df: pd.DataFrame) -> list[str]:
+    """A ``trend`` is checked only by the rules of :data:`TREND_CLAIM_TYPES`, and by the effect
+    rule only for a claim of no difference (a trend that is significant is a difference)."""
+    out = []
+    for idx, r in df.iterrows():
+        if "trend" not in df.columns or pd.isna(r["trend"]):
+            continue
+        if r["claim_type"] not in TREND_CLAIM_TYPES:
+            out.append(
+                f"{where(df, idx, 'claim_id')}, field 'trend': a trend is checked only on a claim "
+                f"of type {' or '.join(TREND_CLAIM_TYPES)}, not {r['claim_type']!r}"
+            )
+        elif r["claim_type"] == "effect" and r["direction"] != "no difference":
+            out.append(
+                f"{where(df, idx, 'claim_id')}, field 'trend': an effect claim with a trend "
+                f"asserts no significant difference (direction 'no difference'), not "
+                f"{r['direction']!r}"
+            )
+    return out
+
+
 ROW_CHECKS = {  # config data key -> the checks of its file beyond the schema (none: the schema's)
     "summary_stats": summary_checks,
+    "claims": claims_checks,
     "score_ranges": min_below_max("range_id"),
     "instruments": min_below_max("instrument"),
 }

@@ -18,6 +18,7 @@ from reanalysis.data.vocabulary import (
     STATISTICS,
     STATUSES,
     TIMEPOINTS,
+    TRENDS,
 )
 
 __all__ = [
@@ -169,6 +170,9 @@ CLAIMS_SCHEMA = pa.DataFrameSchema(
         # optional: the year the sentence was published (evidence from later years is shown as
         # later evidence and does not decide the verdict); empty or absent: not known
         "claim_year": pa.Column(float, pa.Check.in_range(1000, 3000), nullable=True, required=False),
+        # optional: the direction of a non-significant trend the sentence asserts (checked against
+        # the point estimate); empty or absent: the sentence asserts none
+        "trend": pa.Column(str, pa.Check.isin(TRENDS), nullable=True, required=False),
     },
     strict=True,
     coerce=True,

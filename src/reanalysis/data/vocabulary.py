@@ -24,6 +24,8 @@ __all__ = [
     "BETWEEN_STATISTICS",
     "TESTS",
     "CLAIM_TYPES",
+    "TRENDS",
+    "TREND_CLAIM_TYPES",
 ]
 
 STATUSES = ["reported", "second-hand", "inference", "derived", "assumption"]
@@ -124,3 +126,8 @@ CLAIM_TYPES = [
     "fact",
     "not_checkable",
 ]
+# what a claim of a non-significant result says about the direction of its point estimate
+# (claims.csv ``trend``: 'trended downward on the treatment, but not significantly')
+TRENDS = ["favours intervention", "favours comparator"]
+# the claim types whose rule checks ``trend`` (a trend on another type would be ignored)
+TREND_CLAIM_TYPES = ["effect", "subgroup_effect"]

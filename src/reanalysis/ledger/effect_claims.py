@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from reanalysis.data.vocabulary import NOT_REPORTED
+from reanalysis.effects.assumptions import LEVEL
 from reanalysis.effects.notes import md_unit
 from reanalysis.ledger.evidence import (
     BETWEEN,
@@ -25,6 +26,7 @@ from reanalysis.ledger.evidence import (
     StudyRef,
     claim_year,
     comparator_word,
+    intervention_word,
     is_later,
     is_true,
     outcome_labels,
@@ -32,6 +34,7 @@ from reanalysis.ledger.evidence import (
     split_list,
     study_name,
     study_refs,
+    text_field,
 )
 from reanalysis.ledger.verdicts import (
     CONTRADICTED,
@@ -65,6 +68,8 @@ __all__ = [
     "Finding",
     "OutcomeFacts",
     "PooledEstimate",
+    "TrendFacts",
+    "TrendPoint",
     "computed_effect",
     "effect",
     "effect_verdict",
@@ -72,7 +77,20 @@ __all__ = [
     "outcome_status",
     "pooled_class",
     "pooled_evidence",
+    "outcome_points",
+    "study_point",
+    "trend_decision",
+    "trend_facts",
 ]
+
+# claims.csv ``trend``: the direction of a non-significant trend a sentence asserts
+FAVOURS_INTERVENTION, FAVOURS_COMPARATOR = "favours intervention", "favours comparator"
+# how the trend check ended (the suffix of the branch that fired)
+TREND_AS_CLAIMED, TREND_NOT_AS_CLAIMED, TREND_NOT_ESTIMABLE = (
+    "trend_as_claimed",
+    "trend_not_as_claimed",
+    "trend_not_estimable",
+)
 
 # classes of one study's evidence on one outcome
 BENEFIT, NODIFF, HARM, SUB_BENEFIT, SUB_NODIFF, UNCONTROLLED, NO_RESULTS, MEASURED = (
@@ -157,6 +175,33 @@ class OutcomeFacts:
 
 
 @dataclasses.dataclass(frozen=True)
+class TrendPoint:
+    """One point estimate a claimed trend is checked against (benefit positive): the primary pooled
+    estimate of an outcome decided by a pool (``who`` the set's label), else one study's computed
+    whole-sample effect (``who`` the study)."""
+
+    label: str  # the outcome
+    who: str
+    measure: str  # MD, SMD, ROM
+    unit: str
+    estimate: float
+    favours: str = ""  # the side it lies on, in readers' words ('' at zero)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrendFacts:
+    """A claimed non-significant trend against the point estimates: ``outcome`` how it ended
+    (:data:`TREND_AS_CLAIMED`, :data:`TREND_NOT_AS_CLAIMED` where an estimate is zero or on the
+    other side, :data:`TREND_NOT_ESTIMABLE` where a claimed outcome has no estimate), ``claimed``
+    and ``other`` the sides in readers' words (config ``report.intervention``/``comparator``)."""
+
+    outcome: str
+    claimed: str
+    other: str
+    points: tuple[TrendPoint, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class EffectFacts:
     outcomes: tuple[OutcomeFacts, ...]
     traced: tuple[StudyRef, ...]  # the studies the claim lists
@@ -164,6 +209,10 @@ class EffectFacts:
     comparator: str
     level: float  # of pooled intervals
     knha: bool
+    trend: TrendFacts | None = None  # where the claim asserts a non-significant trend
+
+
+NULL_FOUND = "effect.null_claimed.no_difference_found"  # the branch a trend check refines
 
 
 class Decision(NamedTuple):
@@ -174,8 +223,9 @@ class Decision(NamedTuple):
 def computed_effect(ev: Evidence, sid: str, outcome: str, subgroup: str) -> tuple | None:
     """The pipeline's between-arm effect for one study x subgroup x outcome (results/
     effect_sizes.csv; effects resting on a forensically flagged figure are not used):
-    (class, :class:`Basis`) from its 95% CI, benefit positive: the mean difference in the
-    instrument's unit where computed, else the SMD ± 1.96 sqrt(vi)."""
+    (class, :class:`Basis`) from its study-level interval (:data:`LEVEL`, 95%), benefit positive:
+    the mean difference in the instrument's unit where computed (the effect table's
+    ``md_ci_low``/``md_ci_high``), else the SMD ± z_{(1+LEVEL)/2} sqrt(vi)."""
     e = ev.effects
     if e.empty:
         return None
@@ -189,7 +239,7 @@ def computed_effect(ev: Evidence, sid: str, outcome: str, subgroup: str) -> tupl
     if hit.empty:
         return None
     r = hit.iloc[0]
-    z = stats.norm.ppf(0.975)
+    z = stats.norm.ppf(0.5 + LEVEL / 2)
     if pd.notna(r.get("md")) and pd.notna(r.get("md_ci_low")) and pd.notna(r.get("md_ci_high")):
         est, lo, hi = float(r["md"]), float(r["md_ci_low"]), float(r["md_ci_high"])
         unit = md_unit(r.get("instrument"), ev.instruments)
@@ -348,7 +398,7 @@ def effect_verdict(statuses: list[str], direction: str, scope) -> Decision:
     untested = {NO_RESULT_FOUND, UNCONTROLLED_ONLY, MEASURED}
     if direction == "no difference":
         if s <= null:
-            return Decision(SUPPORTED, "effect.null_claimed.no_difference_found")
+            return Decision(SUPPORTED, NULL_FOUND)
         if s & {BENEFIT, MIXED, HARM}:
             return Decision(CONTRADICTED, "effect.null_claimed.difference_found")
         if s & null:
@@ -367,6 +417,67 @@ def effect_verdict(statuses: list[str], direction: str, scope) -> Decision:
     if s == {SUB_ONLY} and scope == "subgroup":
         return Decision(WEAK, "effect.subgroup_claimed_for_subgroup")
     return Decision(OVERSTATED, "effect.stronger_than_evidence")
+
+
+def study_point(ev: Evidence, sid: str, outcome: str, label: str, who: str) -> TrendPoint | None:
+    """One study's computed whole-sample effect on one outcome as a point estimate (benefit
+    positive): the mean difference in the instrument's unit where computed, else the SMD."""
+    hit = computed_effect(ev, sid, outcome, WHOLE)
+    if hit is None:
+        return None
+    b = hit[1]
+    measure, unit = ("MD", b.unit) if b.source == "computed_md" else ("SMD", "")
+    return TrendPoint(label, who, measure, unit, b.estimate)
+
+
+def outcome_points(ev: Evidence, o: OutcomeFacts) -> list[TrendPoint]:
+    """The point estimates of one claimed outcome of an effect claim: the primary pooled estimate
+    where a pool decided it, else each used controlled study's computed whole-sample effect."""
+    if o.decided_by_pool:
+        r = o.pooled[0]
+        return [TrendPoint(o.label, o.set_label, r.measure, r.unit, float(r.mu))]
+    found = [
+        study_point(ev, f.study_id, o.outcome, o.label, f.who)
+        for f in o.used
+        if f.cls in (BENEFIT, NODIFF, HARM)
+    ]
+    return [p for p in found if p is not None]
+
+
+def trend_facts(ev: Evidence, claim, points: dict[str, list[TrendPoint]]) -> TrendFacts | None:
+    """The claim's ``trend`` checked against the point estimates of each claimed outcome
+    (``points``: outcome -> its estimates). As claimed only where every outcome has an estimate
+    and every estimate lies on the claimed side of zero (benefit positive); None where the claim
+    asserts no trend."""
+    claimed = text_field(claim, "trend")
+    if not claimed:
+        return None
+    if claimed not in (FAVOURS_INTERVENTION, FAVOURS_COMPARATOR):
+        raise ValueError(f"claim {claim.get('claim_id')!r}: unknown trend {claimed!r}")
+    sides = {FAVOURS_INTERVENTION: intervention_word(ev), FAVOURS_COMPARATOR: comparator_word(ev)}
+    sign = 1.0 if claimed == FAVOURS_INTERVENTION else -1.0
+    other = sides[FAVOURS_COMPARATOR if claimed == FAVOURS_INTERVENTION else FAVOURS_INTERVENTION]
+
+    def side(x: float) -> str:
+        return sides[claimed] if sign * x > 0 else other if sign * x < 0 else ""
+
+    found = tuple(dataclasses.replace(p, favours=side(p.estimate)) for ps in points.values() for p in ps)
+    if not all(points.values()):
+        outcome = TREND_NOT_ESTIMABLE
+    elif all(p.favours == sides[claimed] for p in found):
+        outcome = TREND_AS_CLAIMED
+    else:
+        outcome = TREND_NOT_AS_CLAIMED
+    return TrendFacts(outcome, sides[claimed], other, found)
+
+
+def trend_decision(decision: Decision, trend: TrendFacts) -> Decision:
+    """A claim of no significant difference with a trend, where no significant difference was
+    found: supported only where the point estimates also lie on the claimed side; otherwise the
+    non-significance is right but the trend says more than the data (overstated, not contradicted:
+    a non-significant estimate on the other side does not show the opposite either)."""
+    verdict = SUPPORTED if trend.outcome == TREND_AS_CLAIMED else OVERSTATED
+    return Decision(verdict, f"{decision.branch}.{trend.outcome}")
 
 
 def _outcome_facts(ev: Evidence, claim, ids, in_time, listed, outcome, label) -> OutcomeFacts:
@@ -411,6 +522,11 @@ def effect(claim, ev: Evidence) -> Judgement:
     decision = effect_verdict(
         [o.status for o in outcomes], claim.get("direction") or "benefit", claim.get("scope")
     )
+    trend = None
+    if decision.branch == NULL_FOUND and (
+        trend := trend_facts(ev, claim, {o.outcome: outcome_points(ev, o) for o in outcomes})
+    ):
+        decision = trend_decision(decision, trend)
     facts = EffectFacts(
         outcomes,
         study_refs(ev, ids if listed else []),
@@ -418,6 +534,7 @@ def effect(claim, ev: Evidence) -> Judgement:
         comparator_word(ev),
         ev.level,
         bool(ev.config["meta_analysis"].get("knha")),
+        trend,
     )
     pooled = any(o.decided_by_pool for o in outcomes)
     not_pooled = sorted({f.study_id for o in outcomes for f in o.left_out})

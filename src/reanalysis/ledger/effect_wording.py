@@ -7,6 +7,7 @@ the ledger's (traced_to, numbers, plain); :func:`reanalysis.ledger.wording.rende
 
 from __future__ import annotations
 
+from reanalysis.effects.assumptions import LEVEL
 from reanalysis.effects.intervals import ci_label
 from reanalysis.effects.notes import in_unit
 from reanalysis.effects.reported import p_check_phrase
@@ -21,12 +22,15 @@ from reanalysis.ledger.effect_claims import (
     SUB_BENEFIT,
     SUB_NODIFF,
     SUB_ONLY,
+    TREND_AS_CLAIMED,
+    TREND_NOT_ESTIMABLE,
     UNCONTROLLED,
     UNCONTROLLED_ONLY,
     WHOLE_NULL_SUB,
     EffectFacts,
     Finding,
     PooledEstimate,
+    TrendFacts,
 )
 from reanalysis.ledger.evidence import WHOLE
 from reanalysis.ledger.phrases import chance, fmt_ci, join, traced, with_range
@@ -41,6 +45,7 @@ __all__ = [
     "pooled_text",
     "status_sentence",
     "subgroup_texts",
+    "trend_texts",
     "within_arm_texts",
 ]
 
@@ -55,7 +60,7 @@ def finding_text(f: Finding) -> str:
     elif b.source == "computed_md":
         basis = (
             f"computed difference {in_unit(f'{b.estimate:.2f}', b.unit)} "
-            f"(95% CI {b.ci_low:.2f} to {b.ci_high:.2f})"
+            f"({ci_label(LEVEL)} {b.ci_low:.2f} to {b.ci_high:.2f})"
         )
     else:
         basis = "computed SMD " + fmt_ci(b.estimate, b.ci_low, b.ci_high)
@@ -140,6 +145,36 @@ def left_out_reason(cls: str, comparator: str) -> str:
     return "no whole-sample result that could be pooled"
 
 
+def _point_text(p) -> str:
+    names = {"ROM": "log ratio of means"}
+    value = in_unit(f"{p.estimate:.2f}", p.unit)
+    return f"{p.who} ({p.label}): {names.get(p.measure, p.measure)} {value}"
+
+
+def trend_texts(t: TrendFacts, lead: str = "") -> tuple[str, str]:
+    """(numbers, plain) of a claimed trend checked against the point estimates (benefit
+    positive): 'trend claimed: favours drug X; point estimate ...: ...' and, after ``lead``
+    (default: the non-significance, as claimed), 'the point estimate favours control, not drug X
+    (...).'"""
+    said = "; ".join(_point_text(p) for p in t.points)
+    numbers = f"trend claimed: favours {t.claimed}; point estimate (benefit positive): " + (
+        said or "none found"
+    )
+    if t.outcome == TREND_NOT_ESTIMABLE:
+        clause = f"no point estimate was found to check the claimed trend towards {t.claimed}"
+    elif t.outcome == TREND_AS_CLAIMED:
+        clause = f"the point estimate favours {t.claimed}, as claimed ({said})"
+    elif all(p.favours == t.other for p in t.points):
+        clause = f"the point estimate favours {t.other}, not {t.claimed} ({said})"
+    elif all(not p.favours for p in t.points):
+        clause = f"the point estimate favours neither {t.claimed} nor {t.other} ({said})"
+    else:
+        clause = f"the point estimates do not all favour {t.claimed} ({said})"
+    if not lead:
+        lead = "Not significant, as claimed, " + ("and " if t.outcome == TREND_AS_CLAIMED else "but ")
+    return numbers, f"{lead}{clause}."
+
+
 def effect_texts(f: EffectFacts) -> tuple[str, str, str]:
     """(traced_to, numbers, plain) of an effect claim; outcomes with the same status (and the
     same pooled-or-not) share one sentence."""
@@ -184,6 +219,10 @@ def effect_texts(f: EffectFacts) -> tuple[str, str, str]:
     if left_out_said:
         said = "; ".join(left_out_said)
         plain.append(said[0].upper() + said[1:] + ".")
+    if f.trend is not None:
+        trend_numbers, trend_plain = trend_texts(f.trend)
+        numbers.append(trend_numbers)
+        plain.append(trend_plain)
     if later_said:
         plain.append(
             f"Published after the sentence ({f.claim_year:.0f}) and so not used "
@@ -313,6 +352,10 @@ def subgroup_texts(f: SubgroupFacts) -> tuple[str, str, str]:
             f"With as many comparisons as this trial made, a chance 'finding' like it "
             f"turns up in about {f.chance_rate:.0%} of trials of a treatment that does nothing."
         )
+    if f.trend is not None:
+        trend_numbers, trend_plain = trend_texts(f.trend, lead="In the whole trial, ")
+        parts.append(trend_numbers)
+        plain.append(trend_plain)
     if f.flags:
         plain.append(
             "One of the numbers reported for this group cannot be right (see 'Figures "

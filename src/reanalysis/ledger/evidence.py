@@ -22,6 +22,7 @@ __all__ = [
     "asserted_numbers",
     "claim_year",
     "comparator_word",
+    "intervention_word",
     "flag",
     "is_later",
     "is_true",
@@ -191,6 +192,13 @@ def comparator_word(ev: Evidence) -> str:
     sentence built on it ("trials with a control group", "no difference from control")."""
     word = (ev.config.get("report") or {}).get("comparator")
     return str(word) if isinstance(word, str) and word.strip() else "control"
+
+
+def intervention_word(ev: Evidence) -> str:
+    """The case's intervention in readers' words (config ``report.intervention``, required by the
+    schema); "the intervention" where a caller passes no report block."""
+    word = (ev.config.get("report") or {}).get("intervention")
+    return str(word) if isinstance(word, str) and word.strip() else "the intervention"
 
 
 def arm_name(ev: Evidence, study_id: str, role: str) -> str:

@@ -12,6 +12,7 @@ import dataclasses
 
 import numpy as np
 
+from reanalysis.ledger.effect_claims import TREND_AS_CLAIMED, TrendFacts, study_point, trend_facts
 from reanalysis.ledger.evidence import (
     BETWEEN,
     WHOLE,
@@ -20,6 +21,7 @@ from reanalysis.ledger.evidence import (
     arm_name,
     outcome_labels,
     reported_significance,
+    study_name,
     study_refs,
     text_field,
 )
@@ -55,6 +57,8 @@ class SubgroupFacts:
     subgroup_label: str
     comparator: str  # the trial's comparator arm
     chance_rate: float | None  # P(any benefit) under no effect at the most comparisons
+    # the whole sample's trend the sentence asserts, against the trial's point estimates
+    trend: TrendFacts | None = None
 
 
 def subgroup_effect(claim, ev: Evidence) -> Judgement:
@@ -98,6 +102,16 @@ def subgroup_effect(claim, ev: Evidence) -> Judgement:
         verdict, branch = WEAK, "subgroup_effect.significant_in_subgroup"
     else:
         verdict, branch = OVERSTATED, "subgroup_effect.subgroup_presented_as_general"
+    # a trend asserted for the whole trial ('the overall trend was modest'): the whole sample's
+    # point estimates must lie on the claimed side, else the sentence says more than the data
+    who = study_name(ev.study(sid))
+    found = {o: study_point(ev, sid, o, label, who) for o, label in labels.items()}
+    points = {o: [p] if p is not None else [] for o, p in found.items()}
+    trend = trend_facts(ev, claim, points)
+    if trend is not None:
+        branch = f"{branch}.{trend.outcome}"
+        if trend.outcome != TREND_AS_CLAIMED:
+            verdict = OVERSTATED
     facts = SubgroupFacts(
         traced=study_refs(ev, [sid]),
         labels=labels,
@@ -115,6 +129,7 @@ def subgroup_effect(claim, ev: Evidence) -> Judgement:
         subgroup_label=text_field(claim, "subgroup_label"),
         comparator=arm_name(ev, sid, "comparator"),
         chance_rate=rate,
+        trend=trend,
     )
     est = lo = hi = np.nan
     if shrinkage is not None:
