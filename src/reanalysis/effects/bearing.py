@@ -94,7 +94,7 @@ class _Bearing:
 
     @property
     def outcome(self) -> str:
-        return str(self.cell.rows.iloc[0]["outcome"])
+        return str(self.cell.outcome)
 
     def label(self) -> str:
         return f"{self.test.kind} = {_fmt(self.test.value)} ({self.outcome})"
@@ -141,7 +141,7 @@ class _WithinBearing:
 
     @property
     def outcome(self) -> str:
-        return str(self.cell.rows.iloc[0]["outcome"])
+        return str(self.cell.outcome)
 
     @property
     def kind(self) -> str:
@@ -243,10 +243,10 @@ def _within_bearing(cell: _Cell, pair, flagged) -> list[_WithinBearing]:
     return out
 
 
-def _bearing(rows: pd.DataFrame, roles, a: Assumptions, flagged) -> list[_Bearing]:
+def _bearing(cells: list[_Cell], a: Assumptions, flagged) -> list[_Bearing]:
+    """The reported tests of one study x subgroup (its cells, in outcome order) that bear on n."""
     out = []
-    for _, cell_rows in rows.groupby("outcome", sort=True):
-        cell = _Cell(cell_rows, roles)
+    for cell in cells:
         ints, comps = cell.arms("intervention"), cell.arms("comparator")
         if len(ints) != 1 or len(comps) != 1:
             continue

@@ -17,7 +17,15 @@ from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import Assumptions, study_designs
 from reanalysis.effects.bearing import implied_n_for
 from reanalysis.effects.between import _between
-from reanalysis.effects.cells import _CELL, _between_inputs, _Cell, _fmt, _names_the_figures, _test_for
+from reanalysis.effects.cells import (
+    _CELL,
+    _between_inputs,
+    _Cell,
+    _fmt,
+    _names_the_figures,
+    _test_for,
+    index_cells,
+)
 from reanalysis.effects.sample_sizes import Solved, solve_sizes
 from reanalysis.effects.within import _within
 
@@ -78,22 +86,23 @@ def build_effect_sizes(
     flagged: frozenset[str] | set[str] = frozenset(),
     *,
     arms: pd.DataFrame,
+    cells: dict[tuple, _Cell] | None = None,
 ) -> pd.DataFrame:
     """Compute every estimable effect size; unestimable comparisons get a row with NaN yi.
 
     ``arms``: data/arms.csv (roles). ``flagged``: row_ids that failed a forensic check; rows
     built from them list them in ``forensic_flags`` and :func:`select_for_pooling` leaves them out.
+    ``cells``: ``index_cells(summary, arm_roles(arms))`` where the caller builds the table at
+    several assumption points (the cells do not depend on the assumptions).
     """
-    roles = arm_roles(arms)
+    if cells is None:
+        cells = index_cells(summary, arm_roles(arms))
     controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
     designs = study_designs(studies)
-    solved = solve_sizes(summary, studies, a, flagged, arms=arms)
+    solved = solve_sizes(summary, studies, a, flagged, arms=arms, cells=cells)
     out = []
-    for (study, subgroup, outcome), rows in summary.groupby(
-        ["study_id", "subgroup", "outcome"], sort=True
-    ):
-        _CELL[0] = rows
-        cell = _Cell(rows, roles)
+    for (study, subgroup, outcome), cell in cells.items():
+        _CELL[0] = cell
         base = {
             "study_id": study,
             "subgroup": subgroup,
@@ -158,11 +167,9 @@ def implied_assumptions(
     summary = summary[~summary["study_id"].isin(crossover)]
     rc = config["assumptions"]["prepost_correlation"]
     r_grid = sorted({float(rc["range"][0]), float(rc["value"]), float(rc["range"][1])})
-    roles = arm_roles(arms)
     out = []
-    for _, rows in summary.groupby(["study_id", "subgroup", "outcome"], sort=True):
-        _CELL[0] = rows
-        cell = _Cell(rows, roles)
+    for cell in index_cells(summary, arm_roles(arms)).values():
+        _CELL[0] = cell
         ints, comps = cell.arms("intervention"), cell.arms("comparator")
         if len(ints) != 1 or len(comps) != 1:
             continue
@@ -176,7 +183,7 @@ def implied_assumptions(
             "row_id": test.rows[0]["row_id"],
             "study_id": cell.study,
             "subgroup": cell.subgroup,
-            "outcome": rows.iloc[0]["outcome"],
+            "outcome": cell.outcome,
             "reported": f"{test.kind} = {_fmt(test.value)}",
             "assumed_value": assumed,
             "assumed_low": rng[0],

@@ -24,6 +24,7 @@ __all__ = [
     "_p_span",
     "find_row",
     "_Cell",
+    "index_cells",
     "_Test",
     "_test_for",
     "_imputed",
@@ -56,28 +57,45 @@ def find_row(summary: pd.DataFrame, **criteria) -> pd.Series | None:
 
 
 class _Cell:
-    def __init__(self, rows: pd.DataFrame, roles: dict[tuple[str, str], str]):
-        self.rows = rows
-        first = rows.iloc[0]
+    """One study x subgroup x outcome cell. ``rows``: its rows of the long table (a DataFrame, or a
+    function returning it, called only when the frame is needed); ``records``: the same rows as
+    Series (as ``rows.iterrows()`` gives them), when the caller has them (:func:`index_cells`)."""
+
+    def __init__(
+        self,
+        rows,
+        roles: dict[tuple[str, str], str],
+        records: list[pd.Series] | None = None,
+    ):
+        self._rows = rows
+        if records is None:
+            records = [row for _, row in rows.iterrows()]
+        self.records = records
+        first = records[0]
         self.study, self.subgroup = first["study_id"], first["subgroup"]
+        self.outcome = first["outcome"]
         self.lower_is_better = bool(first["lower_is_better"])
         self.instrument = first["instrument"]
         self.sign = -1.0 if self.lower_is_better else 1.0
-        self.role = {arm: roles.get((self.study, arm), "other") for arm in set(rows["arm"])}
+        self.role = {arm: roles.get((self.study, arm), "other") for arm in {r["arm"] for r in records}}
         self.role.pop(BETWEEN, None)
         self._first = {}  # (arm, timepoint, statistic) -> the first such row (find_row's choice)
         self._n_row, self._row_with_n = {}, {}  # arm -> first 'n' row / first row giving an n
-        for (_, row), (arm, tp, stat, n) in zip(
-            rows.iterrows(),
-            zip(rows["arm"], rows["timepoint"], rows["statistic"], rows["n"], strict=True),
-            strict=True,
-        ):
+        for row in records:
+            arm, tp, stat, n = row["arm"], row["timepoint"], row["statistic"], row["n"]
             self._first.setdefault((arm, tp, stat), row)
             if stat == "n":
                 self._n_row.setdefault(arm, row)
             if pd.notna(n):
                 self._row_with_n.setdefault(arm, row)
         self._convert_medians()
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The cell's rows of the long table."""
+        if callable(self._rows):
+            self._rows = self._rows()
+        return self._rows
 
     def _convert_medians(self) -> None:
         """Where an arm gives a median with its IQR and/or range instead of a mean (and SD), add a
@@ -156,8 +174,32 @@ class _Cell:
         return None, None, f"no SD, SE or CI at {tp}"
 
     def between(self) -> dict[str, pd.Series]:
-        rows = self.rows[self.rows["arm"] == BETWEEN]
-        return {r["statistic"]: r for _, r in rows.iterrows()}
+        return {r["statistic"]: r for r in self.records if r["arm"] == BETWEEN}
+
+
+def index_cells(summary: pd.DataFrame, roles: dict[tuple[str, str], str]) -> dict[tuple, _Cell]:
+    """Every study x subgroup x outcome cell of the long table, keyed and ordered as
+    ``summary.groupby(["study_id", "subgroup", "outcome"], sort=True)``: the table is split once
+    (one ``iterrows`` of the whole table, no per-cell boolean filters), so a caller that computes
+    the effect sizes at several assumption points builds the cells once. Each cell's
+    ``positions`` are its rows' positions in ``summary``."""
+    if summary.empty:
+        return {}
+    grouped = summary.groupby(["study_id", "subgroup", "outcome"], sort=True)
+    codes = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)
+    keys = list(grouped.size().index)
+    records = [row for _, row in summary.iterrows()]
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes[codes >= 0], minlength=len(keys)))
+    out = {}
+    start = int((codes < 0).sum())  # rows with a missing key (groupby drops them) sort first
+    for key, stop in zip(keys, bounds + start, strict=True):
+        pos = order[start:stop]
+        cell = _Cell(lambda pos=pos: summary.iloc[pos], roles, [records[i] for i in pos])
+        cell.positions = pos
+        out[tuple(key)] = cell
+        start = stop
+    return out
 
 
 @dataclasses.dataclass
@@ -367,6 +409,7 @@ def _names_the_figures(fn):
             rows = _CELL[0]
             if rows is None:
                 raise
+            rows = rows.rows if isinstance(rows, _Cell) else rows() if callable(rows) else rows
             first = rows.iloc[0]
             figures = ", ".join(f"{r.row_id} ({r.statistic} {r.value:g})" for r in rows.itertuples())
             raise ValueError(

@@ -7,6 +7,7 @@ picks the n one effect uses.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -17,7 +18,7 @@ from reanalysis.data.vocabulary import CROSSOVER
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import Assumptions, study_designs
 from reanalysis.effects.bearing import _Bearing, _bearing, _r_grid
-from reanalysis.effects.cells import _CELL
+from reanalysis.effects.cells import _CELL, _Cell, index_cells
 
 __all__ = ["Solved", "solve_sizes", "SIZE_COLUMNS", "sample_sizes", "with_sizes", "_resolve_n"]
 
@@ -232,22 +233,33 @@ def solve_sizes(
     flagged=frozenset(),
     *,
     arms: pd.DataFrame,
+    cells: dict[tuple, _Cell] | None = None,
 ) -> dict[tuple[str, str], Solved]:
     """One per-arm n per (study, subgroup) of a parallel, controlled study whose n no source
     reports, solved once from every exact between-arm p or t of that subgroup (:class:`Solved`
-    states the rule); every effect, the simulation and the ledger use it."""
-    roles = arm_roles(arms)
+    states the rule); every effect, the simulation and the ledger use it. ``cells``: the table's
+    :func:`~reanalysis.effects.cells.index_cells`, where the caller has it."""
+    if cells is None:
+        cells = index_cells(summary, arm_roles(arms))
     controlled = dict(zip(studies["study_id"], studies["controlled"], strict=True))
     designs = study_designs(studies)
+    by_subgroup: dict[tuple[str, str], list[_Cell]] = {}
+    for (study, subgroup, _), cell in cells.items():  # in (study, subgroup, outcome) order
+        by_subgroup.setdefault((study, subgroup), []).append(cell)
     out = {}
-    for (study, subgroup), rows in summary.groupby(["study_id", "subgroup"], sort=True):
+    for (study, subgroup), group in by_subgroup.items():
         if designs.get(study) == CROSSOVER or not controlled.get(study, False):
             continue
-        _CELL[0] = rows
-        tests = _bearing(rows, roles, a, flagged)
+        _CELL[0] = functools.partial(_rows_of, summary, group)
+        tests = _bearing(group, a, flagged)
         if tests:
             out[study, subgroup] = _solve_one(study, subgroup, tests, a)
     return out
+
+
+def _rows_of(summary: pd.DataFrame, cells: list[_Cell]) -> pd.DataFrame:
+    """The rows of ``cells`` in the order of the long table (for an error message)."""
+    return summary.iloc[np.sort(np.concatenate([c.positions for c in cells]))]
 
 
 SIZE_COLUMNS = [

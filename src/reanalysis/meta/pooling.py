@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reanalysis.data.tables import select_readings
+from reanalysis.data.tables import arm_roles, select_readings
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.build import build_effect_sizes
+from reanalysis.effects.cells import index_cells
 from reanalysis.effects.notes import forensically_flagged
 from reanalysis.meta.frequentist import fit_random_effects
 
@@ -239,8 +240,9 @@ def sensitivity(
     ``ambiguous_readings``) is a point too: assumption ``reading``, value ``row_id:reading``."""
     meta = config["meta_analysis"] | {"methods": [config["meta_analysis"]["primary_method"]]}
     frames = []
+    cells = index_cells(summary, arm_roles(arms))  # the same cells at every point
     for name, value, assumptions in sensitivity_points(config):
-        effects = build_effect_sizes(summary, studies, assumptions, flagged, arms=arms)
+        effects = build_effect_sizes(summary, studies, assumptions, flagged, arms=arms, cells=cells)
         pooled = pool_sets(effects, meta)
         frames.append(pooled.assign(assumption=name, assumption_value=value))
         if name == "default" and effects["conversion"].fillna("").astype(bool).any():
