@@ -12,6 +12,7 @@ from reanalysis.ledger.build import RULES, build_ledger
 from reanalysis.ledger.effect_wording import pooled_text, status_sentence
 from reanalysis.ledger.evidence import Evidence, comparator_word, reported_significance, study_name
 from reanalysis.ledger.phrases import chance
+from reanalysis.ledger.pooled import PooledEstimate
 from reanalysis.ledger.verdicts import SUPPORTED, VERDICTS
 from reanalysis.ledger.within_arm import same_at_precision
 from reanalysis.simulation.credibility import PRESPECIFIED
@@ -754,7 +755,7 @@ def test_the_comparator_word_reads_in_the_ledgers_sentences_without_a_report_blo
 
 
 def test_the_ledgers_pooled_intervals_are_named_at_the_configured_level():
-    row = effect_claims.PooledEstimate("ctrl", "SMD", "", 0.4, -0.1, 0.9, "REML", 3)
+    row = PooledEstimate("ctrl", "SMD", "", 0.4, -0.1, 0.9, "REML", 3)
     text = pooled_text((row,), level=0.9, knha=True, beside=False)
     assert "90% CI -0.10 to 0.90" in text and "95%" not in text
     words = status_sentence(effect_claims.NODIFF, "placebo", pooled=True, level=0.9)

@@ -1,16 +1,16 @@
 """The rule for claims about effects (``effect``; ``first_of_kind`` and ``within_arm_change`` defer
 to it): each claimed outcome's evidence, study by study (:func:`outcome_evidence`: a reported
 between-arm test, else the pipeline's computed effect, or why there is none), the pooled estimates
-that can decide it (:func:`pooled_evidence`), the outcome's status (:func:`outcome_status`) and the
-verdict from the statuses of all claimed outcomes (:func:`effect_verdict`, which also names the
-branch that fired). The facts come back typed (:class:`EffectFacts`); the sentences are
-:mod:`reanalysis.ledger.wording`'s.
+that can decide it (:mod:`reanalysis.ledger.pooled`), the outcome's status
+(:func:`outcome_status`) and the verdict from the statuses of all claimed outcomes
+(:func:`effect_verdict`, which also names the branch that fired; a claimed trend is checked by
+:mod:`reanalysis.ledger.trends`). The facts come back typed (:class:`EffectFacts`); the sentences
+are :mod:`reanalysis.ledger.wording`'s.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,6 @@ from reanalysis.ledger.evidence import (
     StudyRef,
     claim_year,
     comparator_word,
-    intervention_word,
     is_later,
     is_true,
     outcome_labels,
@@ -34,8 +33,9 @@ from reanalysis.ledger.evidence import (
     split_list,
     study_name,
     study_refs,
-    text_field,
 )
+from reanalysis.ledger.pooled import PooledEstimate, other_methods, pooled_evidence
+from reanalysis.ledger.trends import TrendFacts, TrendPoint, trend_decision, trend_facts
 from reanalysis.ledger.verdicts import (
     CONTRADICTED,
     NEVER_TESTED,
@@ -44,6 +44,7 @@ from reanalysis.ledger.verdicts import (
     SUPPORTED,
     UNTRACEABLE,
     WEAK,
+    Decision,
     Judgement,
 )
 from reanalysis.meta.pooling import has_forensic_flag
@@ -63,34 +64,19 @@ __all__ = [
     "UNCONTROLLED_ONLY",
     "WHOLE_NULL_SUB",
     "Basis",
-    "Decision",
     "EffectFacts",
     "Finding",
     "OutcomeFacts",
-    "PooledEstimate",
-    "TrendFacts",
-    "TrendPoint",
     "computed_effect",
     "effect",
     "effect_verdict",
     "outcome_evidence",
     "outcome_status",
     "pooled_class",
-    "pooled_evidence",
     "outcome_points",
     "study_point",
-    "trend_decision",
-    "trend_facts",
 ]
 
-# claims.csv ``trend``: the direction of a non-significant trend a sentence asserts
-FAVOURS_INTERVENTION, FAVOURS_COMPARATOR = "favours intervention", "favours comparator"
-# how the trend check ended (the suffix of the branch that fired)
-TREND_AS_CLAIMED, TREND_NOT_AS_CLAIMED, TREND_NOT_ESTIMABLE = (
-    "trend_as_claimed",
-    "trend_not_as_claimed",
-    "trend_not_estimable",
-)
 
 # classes of one study's evidence on one outcome
 BENEFIT, NODIFF, HARM, SUB_BENEFIT, SUB_NODIFF, UNCONTROLLED, NO_RESULTS, MEASURED = (
@@ -141,21 +127,6 @@ class Finding:
 
 
 @dataclasses.dataclass(frozen=True)
-class PooledEstimate:
-    """One pooled estimate of a configured set under one method (meta_frequentist.csv)."""
-
-    set_name: str
-    measure: str  # MD, SMD, ROM
-    unit: str  # of a mean difference ('' for points or another measure)
-    mu: float
-    ci_low: float
-    ci_high: float
-    method: str
-    k: float
-    members: frozenset = frozenset()  # the studies it pools
-
-
-@dataclasses.dataclass(frozen=True)
 class OutcomeFacts:
     """One claimed outcome: its status and the findings, pooled estimates and left-out studies
     behind it. ``pooled`` are the estimates that decide it (the first is the primary analysis)
@@ -175,33 +146,6 @@ class OutcomeFacts:
 
 
 @dataclasses.dataclass(frozen=True)
-class TrendPoint:
-    """One point estimate a claimed trend is checked against (benefit positive): the primary pooled
-    estimate of an outcome decided by a pool (``who`` the set's label), else one study's computed
-    whole-sample effect (``who`` the study)."""
-
-    label: str  # the outcome
-    who: str
-    measure: str  # MD, SMD, ROM
-    unit: str
-    estimate: float
-    favours: str = ""  # the side it lies on, in readers' words ('' at zero)
-
-
-@dataclasses.dataclass(frozen=True)
-class TrendFacts:
-    """A claimed non-significant trend against the point estimates: ``outcome`` how it ended
-    (:data:`TREND_AS_CLAIMED`, :data:`TREND_NOT_AS_CLAIMED` where an estimate is zero or on the
-    other side, :data:`TREND_NOT_ESTIMABLE` where a claimed outcome has no estimate), ``claimed``
-    and ``other`` the sides in readers' words (config ``report.intervention``/``comparator``)."""
-
-    outcome: str
-    claimed: str
-    other: str
-    points: tuple[TrendPoint, ...]
-
-
-@dataclasses.dataclass(frozen=True)
 class EffectFacts:
     outcomes: tuple[OutcomeFacts, ...]
     traced: tuple[StudyRef, ...]  # the studies the claim lists
@@ -213,11 +157,6 @@ class EffectFacts:
 
 
 NULL_FOUND = "effect.null_claimed.no_difference_found"  # the branch a trend check refines
-
-
-class Decision(NamedTuple):
-    verdict: str
-    branch: str
 
 
 def computed_effect(ev: Evidence, sid: str, outcome: str, subgroup: str) -> tuple | None:
@@ -315,46 +254,6 @@ def outcome_evidence(
     return found
 
 
-def _estimate(ev: Evidence, name: str, r: pd.Series, members=frozenset()) -> PooledEstimate:
-    measure = str(r.get("measure")) if isinstance(r.get("measure"), str) else "SMD"
-    unit = md_unit(r.get("instrument"), ev.instruments) if r.get("measure") == "MD" else ""
-    return PooledEstimate(
-        name, measure, unit, r["mu"], r["ci_low"], r["ci_high"], str(r["method"]), r["k"], members
-    )
-
-
-def pooled_evidence(ev: Evidence, outcome: str, study_ids: list[str]) -> list[PooledEstimate]:
-    """The pooled estimates that judge one outcome: every configured set that pools only this
-    outcome's controlled whole-sample effects (k >= 2) from studies in ``study_ids``, one per
-    set under the primary method, in the config's order (the first is the primary analysis)."""
-    if ev.pooled.empty or ev.effects.empty:
-        return []
-    primary = ev.config["meta_analysis"]["primary_method"]
-    study_of = dict(zip(ev.effects["es_id"], ev.effects["study_id"], strict=False))
-    out = []
-    for name, spec in ev.config["meta_analysis"].get("sets", {}).items():
-        if (
-            list(spec.get("outcomes") or []) != [outcome]
-            or not spec.get("controlled_only")
-            or list(spec.get("subgroups") or [WHOLE]) != [WHOLE]
-        ):
-            continue
-        hit = ev.pooled[(ev.pooled["set"] == name) & (ev.pooled["method"] == primary)]
-        if hit.empty or not hit["k"].iloc[0] >= 2 or pd.isna(hit["ci_low"].iloc[0]):
-            continue
-        members = {study_of.get(es) for es in str(hit["studies"].iloc[0]).split()}
-        if members <= set(study_ids):
-            out.append(_estimate(ev, name, hit.iloc[0], frozenset(members)))
-    return out
-
-
-def _other_methods(ev: Evidence, first: PooledEstimate) -> tuple[PooledEstimate, ...]:
-    """The first set's estimates under the other configured methods (with an interval)."""
-    primary = ev.config["meta_analysis"]["primary_method"]
-    others = ev.pooled[(ev.pooled["set"] == first.set_name) & (ev.pooled["method"] != primary)]
-    return tuple(_estimate(ev, first.set_name, r) for _, r in others.iterrows() if pd.notna(r["ci_low"]))
-
-
 def pooled_class(row: PooledEstimate) -> str:
     """Benefit / harm where the pooled 95% CI excludes the null (benefit positive; log ratio of
     means: null 0 too), else no difference."""
@@ -444,42 +343,6 @@ def outcome_points(ev: Evidence, o: OutcomeFacts) -> list[TrendPoint]:
     return [p for p in found if p is not None]
 
 
-def trend_facts(ev: Evidence, claim, points: dict[str, list[TrendPoint]]) -> TrendFacts | None:
-    """The claim's ``trend`` checked against the point estimates of each claimed outcome
-    (``points``: outcome -> its estimates). As claimed only where every outcome has an estimate
-    and every estimate lies on the claimed side of zero (benefit positive); None where the claim
-    asserts no trend."""
-    claimed = text_field(claim, "trend")
-    if not claimed:
-        return None
-    if claimed not in (FAVOURS_INTERVENTION, FAVOURS_COMPARATOR):
-        raise ValueError(f"claim {claim.get('claim_id')!r}: unknown trend {claimed!r}")
-    sides = {FAVOURS_INTERVENTION: intervention_word(ev), FAVOURS_COMPARATOR: comparator_word(ev)}
-    sign = 1.0 if claimed == FAVOURS_INTERVENTION else -1.0
-    other = sides[FAVOURS_COMPARATOR if claimed == FAVOURS_INTERVENTION else FAVOURS_INTERVENTION]
-
-    def side(x: float) -> str:
-        return sides[claimed] if sign * x > 0 else other if sign * x < 0 else ""
-
-    found = tuple(dataclasses.replace(p, favours=side(p.estimate)) for ps in points.values() for p in ps)
-    if not all(points.values()):
-        outcome = TREND_NOT_ESTIMABLE
-    elif all(p.favours == sides[claimed] for p in found):
-        outcome = TREND_AS_CLAIMED
-    else:
-        outcome = TREND_NOT_AS_CLAIMED
-    return TrendFacts(outcome, sides[claimed], other, found)
-
-
-def trend_decision(decision: Decision, trend: TrendFacts) -> Decision:
-    """A claim of no significant difference with a trend, where no significant difference was
-    found: supported only where the point estimates also lie on the claimed side; otherwise the
-    non-significance is right but the trend says more than the data (overstated, not contradicted:
-    a non-significant estimate on the other side does not show the opposite either)."""
-    verdict = SUPPORTED if trend.outcome == TREND_AS_CLAIMED else OVERSTATED
-    return Decision(verdict, f"{decision.branch}.{trend.outcome}")
-
-
 def _outcome_facts(ev: Evidence, claim, ids, in_time, listed, outcome, label) -> OutcomeFacts:
     scope = claim.get("scope")
     found = outcome_evidence(ev, ids, outcome, listed, claim)
@@ -503,7 +366,7 @@ def _outcome_facts(ev: Evidence, claim, ids, in_time, listed, outcome, label) ->
         decided_by_pool=True,
         set_label=spec.get("label") or pooled[0].set_name,
         pooled=tuple(pooled),
-        other_methods=_other_methods(ev, pooled[0]),
+        other_methods=other_methods(ev, pooled[0]),
         left_out=tuple(left.values()),
     )
 

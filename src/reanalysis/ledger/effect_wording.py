@@ -22,19 +22,17 @@ from reanalysis.ledger.effect_claims import (
     SUB_BENEFIT,
     SUB_NODIFF,
     SUB_ONLY,
-    TREND_AS_CLAIMED,
-    TREND_NOT_ESTIMABLE,
     UNCONTROLLED,
     UNCONTROLLED_ONLY,
     WHOLE_NULL_SUB,
     EffectFacts,
     Finding,
-    PooledEstimate,
-    TrendFacts,
 )
 from reanalysis.ledger.evidence import WHOLE
 from reanalysis.ledger.phrases import chance, fmt_ci, join, traced, with_range
+from reanalysis.ledger.pooled import PooledEstimate
 from reanalysis.ledger.subgroups import SubgroupFacts
+from reanalysis.ledger.trends import TREND_AS_CLAIMED, TREND_NOT_ESTIMABLE, TrendFacts
 from reanalysis.ledger.within_arm import WithinArmFacts
 from reanalysis.meta.method_names import interval_name
 

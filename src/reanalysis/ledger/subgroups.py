@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from reanalysis.ledger.effect_claims import TREND_AS_CLAIMED, TrendFacts, study_point, trend_facts
+from reanalysis.ledger.effect_claims import study_point
 from reanalysis.ledger.evidence import (
     BETWEEN,
     WHOLE,
@@ -25,6 +25,7 @@ from reanalysis.ledger.evidence import (
     study_refs,
     text_field,
 )
+from reanalysis.ledger.trends import TREND_AS_CLAIMED, TrendFacts, trend_facts
 from reanalysis.ledger.verdicts import OVERSTATED, WEAK, Judgement
 from reanalysis.simulation.credibility import MULTIPLICITY, PRESPECIFIED
 

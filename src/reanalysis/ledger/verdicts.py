@@ -6,6 +6,7 @@ statistics)."""
 
 import dataclasses
 import re
+from typing import NamedTuple
 
 __all__ = [
     "CONTRADICTED",
@@ -18,6 +19,7 @@ __all__ = [
     "VERDICTS",
     "WEAK",
     "WRONG",
+    "Decision",
     "Judgement",
     "verdict_definition",
     "verdict_name",
@@ -74,6 +76,13 @@ def verdict_definition(verdict: str, comparator: str | None = None) -> str:
     """The definition of ``verdict`` in the case's comparator words."""
     text = VERDICTS[verdict]
     return _COMPARATOR.sub(comparator, text) if comparator else text
+
+
+class Decision(NamedTuple):
+    """A rule's verdict and the branch that fired (a stable identifier, ledger.csv ``branch``)."""
+
+    verdict: str
+    branch: str
 
 
 @dataclasses.dataclass(frozen=True)
