@@ -208,6 +208,7 @@ def test_same_evidence_same_category_across_outcomes():
 ASSUMED = re.compile(r"(about \d+(?:\.\d+)?%|less than 1%|more than 99%|under 0\.1%|over 99\.9%)")
 
 
+@pytest.mark.workflow  # reads the session's workflow run
 def test_every_assumption_dependent_share_in_the_ledger_has_its_range(pipeline_run):
     """Issue 24: a share that rests on an assumption (the vote count's improvement with no effect,
     over the assumed placebo-plus-time change; the chance of a patient-noticeable difference, over
