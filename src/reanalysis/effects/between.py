@@ -30,7 +30,7 @@ from reanalysis.effects.cells import (
     _test_for,
 )
 from reanalysis.effects.paired import _crossover
-from reanalysis.effects.rows import Used, _row
+from reanalysis.effects.rows import Used, _row, not_estimable
 from reanalysis.effects.sample_sizes import Solved, _resolve_n
 from reanalysis.report.html import fmt
 
@@ -65,15 +65,11 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
     md, sd, src, conv = inputs
     md_of_means = md  # before a reported estimate replaces it
     if n1 is None:
-        return _row(
+        return not_estimable(
             cell,
             base,
             estimand,
             label,
-            np.nan,
-            np.nan,
-            np.nan,
-            np.nan,
             np.nan,
             np.nan,
             "not estimable: n per arm neither reported, implied nor assumed",
@@ -85,15 +81,11 @@ def _between_one(cell, base, a, arms, label, estimand, test, solved=None):
     s_pooled = _pooled_sd_of(estimand, sd, n1, n2, a.r)
     df = n1 + n2 - 2
     if df <= 1:
-        return _row(
+        return not_estimable(
             cell,
             base,
             estimand,
             label,
-            np.nan,
-            np.nan,
-            np.nan,
-            np.nan,
             n1,
             n2,
             "not estimable: Hedges' J needs n1 + n2 - 2 > 1",

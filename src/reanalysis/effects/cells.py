@@ -66,8 +66,10 @@ class _Cell:
         rows,
         roles: dict[tuple[str, str], str],
         records: list[pd.Series] | None = None,
+        positions: np.ndarray | None = None,
     ):
         self._rows = rows
+        self.positions = positions  # the rows' positions in the long table (index_cells)
         if records is None:
             records = [row for _, row in rows.iterrows()]
         self.records = records
@@ -195,9 +197,7 @@ def index_cells(summary: pd.DataFrame, roles: dict[tuple[str, str], str]) -> dic
     start = int((codes < 0).sum())  # rows with a missing key (groupby drops them) sort first
     for key, stop in zip(keys, bounds + start, strict=True):
         pos = order[start:stop]
-        cell = _Cell(lambda pos=pos: summary.iloc[pos], roles, [records[i] for i in pos])
-        cell.positions = pos
-        out[tuple(key)] = cell
+        out[tuple(key)] = _Cell(lambda pos=pos: summary.iloc[pos], roles, [records[i] for i in pos], pos)
         start = stop
     return out
 
@@ -393,7 +393,7 @@ def _rom(cell: _Cell, arms: tuple[str, str], estimand: str, sd, n1, n2) -> tuple
     return cell.sign * float(y), float(v)
 
 
-_CELL: list = [None]  # the study x subgroup x outcome rows being computed, for error messages
+_CELL: list = [None]  # the cell being computed (a _Cell, or a function giving its rows), for errors
 
 
 def _names_the_figures(fn):
@@ -409,7 +409,7 @@ def _names_the_figures(fn):
             rows = _CELL[0]
             if rows is None:
                 raise
-            rows = rows.rows if isinstance(rows, _Cell) else rows() if callable(rows) else rows
+            rows = rows.rows if isinstance(rows, _Cell) else rows()  # a cell, or its rows on demand
             first = rows.iloc[0]
             figures = ", ".join(f"{r.row_id} ({r.statistic} {r.value:g})" for r in rows.itertuples())
             raise ValueError(

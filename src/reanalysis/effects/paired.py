@@ -15,7 +15,7 @@ from reanalysis.effects import formulas as es
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import LEVEL
 from reanalysis.effects.cells import _between_inputs, _imputed, _p_span, _rounding, _test_for
-from reanalysis.effects.rows import Used, _row
+from reanalysis.effects.rows import Used, _row, not_estimable
 from reanalysis.effects.sample_sizes import _resolve_n
 from reanalysis.report.html import fmt
 
@@ -43,15 +43,11 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
     md, sd, src, conv = inputs
     if n1 is None:
         return [
-            _row(
+            not_estimable(
                 cell,
                 base,
                 estimand,
                 BETWEEN,
-                np.nan,
-                np.nan,
-                np.nan,
-                np.nan,
                 np.nan,
                 np.nan,
                 "not estimable: n neither reported nor assumed",
@@ -63,15 +59,11 @@ def _crossover(cell, base, a, pairs) -> list[dict]:
     df = n - 1
     if df <= 1:
         return [
-            _row(
+            not_estimable(
                 cell,
                 base,
                 estimand,
                 BETWEEN,
-                np.nan,
-                np.nan,
-                np.nan,
-                np.nan,
                 n,
                 n,
                 "not estimable: a paired test needs N >= 3",

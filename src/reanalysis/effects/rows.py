@@ -16,7 +16,7 @@ from reanalysis.data.vocabulary import BETWEEN, CROSSOVER
 from reanalysis.effects import reported as ev
 from reanalysis.effects.assumptions import LEVEL
 
-__all__ = ["NO_P_CHECK", "N_SOURCES", "Used", "_row"]
+__all__ = ["NO_P_CHECK", "N_SOURCES", "Used", "_row", "not_estimable"]
 
 
 N_SOURCES = ("reported", "implied", "assumed")
@@ -156,3 +156,9 @@ def _patients(base, arm, cell, n1, n2) -> float:
     if arm in cell.role or base.get("design") == CROSSOVER:
         return n1
     return n1 + n2 if pd.notna(n1) and pd.notna(n2) else np.nan
+
+
+def not_estimable(cell, base, estimand, arm, n1, n2, reason: str, src, used: Used) -> dict:
+    """The row of a comparison with no effect: :func:`_row` with NaN mean difference, SMD and
+    their variances, ``reason`` ('not estimable: ...') as its basis."""
+    return _row(cell, base, estimand, arm, np.nan, np.nan, np.nan, np.nan, n1, n2, reason, src, used)

@@ -17,7 +17,7 @@ from reanalysis.effects import sd_recovery as sdr
 from reanalysis.effects.assumptions import Assumptions
 from reanalysis.effects.bearing import _WithinBearing
 from reanalysis.effects.cells import _Cell, _p_span, _rounding
-from reanalysis.effects.rows import Used, _row
+from reanalysis.effects.rows import Used, _row, not_estimable
 from reanalysis.effects.sample_sizes import Solved
 
 __all__ = ["_within"]
@@ -134,15 +134,11 @@ def _within_one(cell, base, a, arm, n, used):
         sd_post, r_post, c2 = cell.arm_sd(arm, "end", n)
         if sd_pre is not None and sd_post is not None:
             if n - 1 <= 1:
-                return _row(
+                return not_estimable(
                     cell,
                     base,
                     "within_change",
                     arm,
-                    np.nan,
-                    np.nan,
-                    np.nan,
-                    np.nan,
                     n,
                     np.nan,
                     "not estimable: Hedges' J needs n - 1 > 1",
@@ -206,15 +202,11 @@ def _within_one(cell, base, a, arm, n, used):
         if pd.notna(src_row["n"]):  # the test's own n, whatever the arm's n would have been
             used.n("reported")
         if n_src is None or n_src - 1 <= 1:
-            return _row(
+            return not_estimable(
                 cell,
                 base,
                 "within_change",
                 arm,
-                np.nan,
-                np.nan,
-                np.nan,
-                np.nan,
                 np.nan if n_src is None else n_src,
                 np.nan,
                 "not estimable: a paired test needs n >= 3",
@@ -252,15 +244,11 @@ def _within_one(cell, base, a, arm, n, used):
         n_d = direction["n"] if pd.notna(direction["n"]) else np.nan
         if pd.notna(n_d):
             used.n("reported")
-        return _row(
+        return not_estimable(
             cell,
             base,
             "within_change",
             arm,
-            np.nan,
-            np.nan,
-            np.nan,
-            np.nan,
             n_d,
             np.nan,
             "not estimable: only the direction of change is reported",

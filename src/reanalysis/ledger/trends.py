@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from reanalysis.data.vocabulary import TRENDS
 from reanalysis.ledger.evidence import Evidence, comparator_word, intervention_word, text_field
 from reanalysis.ledger.verdicts import OVERSTATED, SUPPORTED, Decision
 
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 # claims.csv ``trend``: the direction of a non-significant trend a sentence asserts
-FAVOURS_INTERVENTION, FAVOURS_COMPARATOR = "favours intervention", "favours comparator"
+FAVOURS_INTERVENTION, FAVOURS_COMPARATOR = TRENDS
 # how the trend check ended (the suffix of the branch that fired)
 TREND_AS_CLAIMED, TREND_NOT_AS_CLAIMED, TREND_NOT_ESTIMABLE = (
     "trend_as_claimed",
