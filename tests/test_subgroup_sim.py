@@ -53,6 +53,27 @@ def test_cell_statistics_match_scipy_and_ols(n_ms, n_mc, n_ps, n_pc, seed):
     assert out.df_interaction == fit.df_resid
 
 
+@pytest.mark.parametrize("n, k, rho", [(2, 2, 0.5), (6, 3, 0.0), (9, 4, 0.6)])
+def test_sufficient_statistics_have_the_distribution_of_simulated_patients(n, k, rho):
+    """The drawn (mean, SS) of a cell against normal theory and against drawing the patients."""
+    reps, shift = 60_000, 0.3
+    mean, ss = sim._cell_moments(np.random.default_rng(1), reps, n, k, rho, shift)
+    ref_mean, ref_ss = sim._moments(sim._cells(np.random.default_rng(2), reps, n, k, rho, shift))
+    # exact moments: mean ~ N(shift, 1/n), SS ~ chi2(n - 1), corr(mean_1, mean_2) = rho,
+    # corr(SS_1, SS_2) = rho^2 (Wishart with equicorrelation rho)
+    se = 4 / np.sqrt(reps)
+    assert mean.mean() == pytest.approx(shift, abs=se)
+    assert (mean.var(axis=0) * n) == pytest.approx(np.ones(k), abs=6 * se)
+    assert ss.mean(axis=0) / (n - 1) == pytest.approx(np.ones(k), abs=6 * se)
+    assert ss.var(axis=0) / (2 * (n - 1)) == pytest.approx(np.ones(k), abs=20 * se)
+    assert np.corrcoef(mean[:, 0], mean[:, 1])[0, 1] == pytest.approx(rho, abs=se)
+    assert np.corrcoef(ss[:, 0], ss[:, 1])[0, 1] == pytest.approx(rho**2, abs=2 * se)
+    for drawn, patients in ((mean[:, 0], ref_mean[:, 0]), (ss[:, 1], ref_ss[:, 1])):
+        assert stats.ks_2samp(drawn, patients).pvalue > 1e-3
+    # the statistic that couples the outcomes: the smallest SS across them
+    assert stats.ks_2samp(ss.min(axis=1), ref_ss.min(axis=1)).pvalue > 1e-3
+
+
 def test_one_test_has_size_alpha_and_independent_outcomes_give_the_textbook_fwer():
     design = sim.TrialDesign(n_sub=10, n_comp=10, n_outcomes=5, outcome_correlation=0.0)
     res = sim.simulate(design, sim.Scenario(0.0, 0.0), reps=100_000, seed=1)
