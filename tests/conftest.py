@@ -1,5 +1,6 @@
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +18,16 @@ def _needs_workflow(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     """The tests that use the session's workflow run go last: the run starts in the background
     once the tests are collected (pytest_collection_finish) and overlaps the other tests; of
-    those, the ones waiting for a run that follows it (helpers.after_workflow) go at the end."""
+    those, the ones that need the report (built after the run) come after the ones that need the
+    run alone, and the ones waiting for a run that follows it (helpers.after_workflow) at the end."""
     from helpers import FOLLOWERS
 
     def order(item) -> int:
         if not _needs_workflow(item):
             return 0
-        return 2 if getattr(item, "originalname", item.name) in FOLLOWERS else 1
+        if getattr(item, "originalname", item.name) in FOLLOWERS:
+            return 3
+        return 2 if "report_html" in item.fixturenames else 1
 
     items.sort(key=order)  # stable: the order within each part is kept
 
@@ -42,14 +46,44 @@ def _start_workflow():
     base = Path(tempfile.mkdtemp(prefix="mg-reanalysis-wf-"))
     work = base / "wf"
     work.mkdir()
-    _WORKFLOW.update(base=base, run=BackgroundRun(project_copy(ROOT, work)))
-    return _WORKFLOW["run"]
+    run = BackgroundRun(project_copy(ROOT, work))
+    chain = threading.Thread(target=_after_the_run, args=(run,), daemon=True)
+    _WORKFLOW.update(base=base, run=run, chain=chain)
+    chain.start()
+    return run
+
+
+def _after_the_run(run):
+    """In a thread: as soon as the session's workflow run has finished (well), start the runs
+    that follow it (helpers.after_workflow) in copies of it, then the report in the run itself;
+    they overlap the tests that are still running, whether or not those need the workflow."""
+    from helpers import FOLLOWERS, BackgroundRun
+
+    try:
+        if run.proc.wait() != 0 or _WORKFLOW.get("stopping"):
+            return
+        followers = _WORKFLOW.setdefault("followers", {})
+        for name, start in FOLLOWERS.items():
+            if name in _WORKFLOW.get("selected", ()):
+                copy = _WORKFLOW["base"] / name
+                shutil.copytree(run.workdir, copy, symlinks=True)  # keeps mtimes and metadata
+                followers[name] = start(copy)
+        # the report is built last: copying the run while it writes results/report.html would race
+        _WORKFLOW["report"] = BackgroundRun(
+            run.workdir, "--report", "results/report.html", label="report"
+        )
+    except BaseException as err:  # raised again by pipeline_run, in the test that needs it
+        _WORKFLOW["chain_error"] = err
 
 
 def pytest_sessionfinish(session, exitstatus):
     """Stop what still runs; the workflow copies are removed after a green run and kept (their
     Snakemake output beside them) for a look after a red one."""
-    for run in [_WORKFLOW.get("run"), _WORKFLOW.get("report"), *_WORKFLOW.get("followers", {}).values()]:
+    _WORKFLOW["stopping"] = True
+    if "run" in _WORKFLOW:
+        _WORKFLOW["run"].stop()
+        _WORKFLOW["chain"].join(timeout=120)
+    for run in [_WORKFLOW.get("report"), *_WORKFLOW.get("followers", {}).values()]:
         if run is not None:
             run.stop()
     if "base" in _WORKFLOW and exitstatus == 0:
@@ -64,20 +98,14 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def pipeline_run():
     """The whole workflow (small configuration) run once per session in a temporary copy of the
-    project, started in the background when the tests were collected."""
-    from helpers import FOLLOWERS, BackgroundRun
-
+    project, started in the background when the tests were collected; the runs that follow it
+    and the report start in the background as soon as it has finished (_after_the_run)."""
     run = _WORKFLOW.get("run") or _start_workflow()
     proc = run.result()
     assert proc.returncode == 0, proc.stderr[-4000:]
-    followers = _WORKFLOW.setdefault("followers", {})
-    for name, start in FOLLOWERS.items():  # the runs that start from this one (helpers.py)
-        if name in _WORKFLOW.get("selected", ()):
-            copy = _WORKFLOW["base"] / name
-            shutil.copytree(run.workdir, copy, symlinks=True)  # keeps mtimes and metadata
-            followers[name] = start(copy)
-    # the report is built in the background too, while the notebook and table tests run
-    _WORKFLOW["report"] = BackgroundRun(run.workdir, "--report", "results/report.html", label="report")
+    _WORKFLOW["chain"].join()
+    if "chain_error" in _WORKFLOW:
+        raise _WORKFLOW["chain_error"]
     return run.workdir
 
 

@@ -9,6 +9,20 @@ from pathlib import Path
 PROJECT_PARTS = ("workflow", "config", "data", "profiles")
 SMALL_CONFIG = Path(__file__).with_name("small_config.yaml")
 
+# tests/fixtures/broken, copied over a case's data/: five problems in two files, each named by
+# file, line, row id and field (test_bad_input's in-process scenarios take each kind one by one).
+BROKEN = {  # file: where each of its problems is
+    "summary_stats.csv": (
+        "data/summary_stats.csv: line 3 (row_id mac_str_all_mg_end_sd), field 'value'",
+        "data/summary_stats.csv: line 5 (row_id mac_str_all_pl_end_sd), field 'status'",
+        "data/summary_stats.csv: line 7 (row_id mac_str_mm_mg_base_mean), field 'value'",
+    ),
+    "arms.csv": (
+        "data/arms.csv: line 4 (study_id bagis2013, arm magnesium), field 'description'",
+        "data/arms.csv: line 5 (study_id engen2015, arm magnesium), field 'status'",
+    ),
+}
+
 
 def project_copy(root: Path, dest: Path) -> Path:
     for part in PROJECT_PARTS:

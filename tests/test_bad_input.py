@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from helpers import BROKEN
 
 from reanalysis import config as config_mod
 from reanalysis.appraisal import study_characteristics
@@ -429,18 +430,24 @@ def test_a_deleted_data_file_stops_make_report(report_html, tmp_path, name):
 
 
 def test_failed_validation_leaves_results_and_the_report_refuses(report_html, tmp_path):
-    """After a completed run, an empty studies.csv: the validator's 'file is empty' once, on
-    the console, no traceback; results/ as they were (but the typed tables, which Snakemake
-    removes before rerunning their job); the report is not rebuilt from the earlier run."""
+    """After a completed run, broken data (five problems in two files): `make report` lists
+    every problem once, on the console, no traceback (the gates share one list per run);
+    results/ as they were (but the typed tables, which Snakemake removes before rerunning their
+    job), so no job past the gates ran; the report is not rebuilt from the earlier run. (The same
+    data on a fresh copy, nothing written at all, is the slow
+    test_workflow.py::test_broken_data_stops_before_any_result.)"""
     work = _small_case_copy(report_html.parents[1], tmp_path / "case")
-    (work / "data/studies.csv").write_text("")
+    for name in BROKEN:
+        shutil.copy(ROOT / "tests/fixtures/broken" / name, work / "data" / name)
     keep = {k: v for k, v in _snapshot(work / "results").items() if not k.startswith("data/")}
     proc = _make("report", f"CASE={work}")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert out.count("file is empty") == 1, out[-4000:]
+    assert out.count("5 problem(s) in 2 file(s)") == 1, out[-4000:]
+    for where in (w for ws in BROKEN.values() for w in ws):
+        assert out.count(where) == 1, (where, out[-4000:])
     assert out.count("DATA VALIDATION FAILED") == 1
-    assert "Traceback" not in out and "EmptyDataError" not in out
+    assert "Traceback" not in out
     after = {k: v for k, v in _snapshot(work / "results").items() if not k.startswith("data/")}
     assert after == keep
     report = subprocess.run(

@@ -24,6 +24,12 @@ FORCED = (
 )
 LOCAL = ("tables/software.html",)
 TARGETS = [f"results/{f}" for f in FORCED + LOCAL]
+# The NUTS fit is submitted as a job of its own, as the profile submits every job; the three
+# simulations go as one group job (one job script, one Snakemake process for the three instead of
+# three, each of which costs its start-up): both kinds of job script a scheduler receives.
+GROUPED = ("subgroup_scenario", "subgroup_power", "vote_count")
+GROUPING = ("--groups", *(f"{rule}=seeded" for rule in GROUPED), "--group-components", "seeded=3")
+SUBMITTED = 2  # job scripts: the NUTS fit and the group
 
 
 def _results(work) -> dict:
@@ -40,14 +46,16 @@ def _force_seeded_jobs_through_the_cluster_profile(work) -> BackgroundRun:
             }
         )
     )
-    return BackgroundRun(work, "--force", *TARGETS, "--profile", "profiles/local-cluster")
+    return BackgroundRun(
+        work, "--force", *TARGETS, "--profile", "profiles/local-cluster", *GROUPING, label="cluster"
+    )
 
 
 def test_seeded_jobs_rerun_identically_through_the_cluster_generic_executor(followed):
     """Determinism and the cluster executor at once: in a copy of the session's workflow run the
     seeded jobs are forced to run again, handed to profiles/local-cluster's submit script as job
-    scripts exactly as a scheduler would receive them, and every result file comes out
-    byte-identical. (The whole workflow forced to rerun locally is the slow
+    scripts exactly as a scheduler would receive them (one job alone, three as a group job), and
+    every result file comes out byte-identical. (The whole workflow forced to rerun locally is the slow
     test_rerun_is_byte_identical.)"""
     work, run = followed
     proc = run.result(timeout=600)
@@ -60,8 +68,11 @@ def test_seeded_jobs_rerun_identically_through_the_cluster_generic_executor(foll
     for rel in TARGETS:  # they were written again, not left alone
         assert (work / rel).stat().st_mtime_ns > before[rel][1], rel
     submitted = list((work / ".snakemake/local-cluster").glob("*.exit"))
-    assert len(submitted) == len(FORCED), proc.stderr[-2000:]  # the localrule was not submitted
+    assert len(submitted) == SUBMITTED, proc.stderr[-2000:]  # the localrule was not submitted
     assert all(f.read_text().strip() == "0" for f in submitted)
+    scripts = "".join(f.with_suffix(".out").read_text() for f in submitted)
+    for rule in ("bayes_nuts", *GROUPED):  # each forced job ran in a submitted job script
+        assert f"rule {rule}:" in scripts or f"localrule {rule}:" in scripts, (rule, scripts[-3000:])
     null = pd.read_csv(work / "results" / FORCED[0]).set_index("metric")
     p = null.loc["p_primary_significant", "value"]
     reps = yaml.safe_load((work / "small_config.yaml").read_text())["subgroup_simulation"]["reps"]
