@@ -11,7 +11,7 @@ export PYTENSOR_FLAGS ?= compiledir=$(CURDIR)/.cache/pytensor
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba  # the NUTS model's compiled density (bayes_density)
 export MPLBACKEND := Agg
 
-.PHONY: env lock case browser report workflow notebooks test test-all lint bench compare clean cores
+.PHONY: env env-slurm lock case browser report workflow notebooks test test-all lint bench compare clean cores
 
 # CORES is a whole number >= 1 (or 'all'); anything else is refused before anything runs.
 cores:
@@ -44,6 +44,19 @@ $(VENV)/.installed: requirements.lock tools/uv-bootstrap.txt pyproject.toml
 $(VENV)/.compiled: $(VENV)/.installed
 	@$(PY) -m compileall -q -j 0 $(VENV)/lib src >/dev/null || echo "note: some files could not be byte-compiled (imports still work)"
 	@touch $@
+
+# profiles/slurm's executor (pyproject extra slurm), from requirements-slurm.lock: the pins of
+# requirements.lock plus the plugin and what it needs. make env leaves it out: Snakemake imports
+# every installed executor plugin at the start of every run, and this one imports pandas (0.7 s of
+# CPU on each run, a no-op included). A .venv that has it keeps it (make env removes nothing):
+# .venv/bin/uv pip uninstall --python .venv/bin/python snakemake-executor-plugin-slurm{,-jobstep}
+env-slurm: env
+	@if test -x $(VENV)/bin/uv; then \
+	  $(VENV)/bin/uv pip install -q --python $(PY) --require-hashes -r requirements-slurm.lock; \
+	else \
+	  $(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements-slurm.lock; \
+	fi
+	@$(PY) -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
 
 lock: env
 	tools/update-lock.sh

@@ -2,9 +2,10 @@
 
 The direct dependencies are those of pyproject.toml (runtime and the `dev` extra); each is pinned to
 the exact version requirements.lock resolved, so a conda environment and the tested pip environment
-hold the same releases of what the project imports. workflow/envs/reanalysis.yaml (for
-`snakemake --use-conda`) holds the runtime dependencies only. `--check` exits 1 when a file is stale;
-`--write` rewrites both (used by tools/update-lock.sh).
+hold the same releases of what the project imports. The `slurm` extra (profiles/slurm's executor,
+pinned in requirements-slurm.lock) is listed commented out, as make env leaves it out.
+workflow/envs/reanalysis.yaml (for `snakemake --use-conda`) holds the runtime dependencies only.
+`--check` exits 1 when a file is stale; `--write` rewrites both (used by tools/update-lock.sh).
 """
 
 import re
@@ -43,6 +44,11 @@ def direct_dependencies(pyproject: Path) -> tuple[list[str], list[str]]:
     return project["dependencies"], project["optional-dependencies"]["dev"]
 
 
+def slurm_dependencies(pyproject: Path) -> list[str]:
+    """The `slurm` extra: pinned in requirements-slurm.lock, not installed by make env."""
+    return tomllib.loads(pyproject.read_text())["project"]["optional-dependencies"]["slurm"]
+
+
 def locked_versions(lock: Path) -> dict[str, str]:
     """name -> exact version of every `name==version` line of a pip-compile style lock file."""
     pins = {}
@@ -53,8 +59,11 @@ def locked_versions(lock: Path) -> dict[str, str]:
     return pins
 
 
-def render(pyproject: Path, lock: Path, target: str = "environment.yml") -> str:
-    """The conda file `target` (a key of HEADER) pinned to the lock's versions."""
+def render(
+    pyproject: Path, lock: Path, target: str = "environment.yml", slurm_lock: Path | None = None
+) -> str:
+    """The conda file `target` (a key of HEADER) pinned to the lock's versions (the slurm extra's
+    to ``slurm_lock``'s, by default requirements-slurm.lock next to ``lock``)."""
     runtime, dev = direct_dependencies(pyproject)
     pins = locked_versions(lock)
     missing = [requirement_name(r) for r in runtime + dev if requirement_name(r) not in pins]
@@ -65,6 +74,12 @@ def render(pyproject: Path, lock: Path, target: str = "environment.yml") -> str:
     if target == "environment.yml":
         lines.append("  # dev\n")
         lines += [f"  - {requirement_name(r)}={pins[requirement_name(r)]}\n" for r in dev]
+        slurm_pins = locked_versions(slurm_lock or lock.with_name("requirements-slurm.lock"))
+        lines.append("  # slurm (profiles/slurm; make env-slurm): uncomment to install\n")
+        for r in slurm_dependencies(pyproject):
+            if requirement_name(r) not in slurm_pins:
+                raise SystemExit(f"requirements-slurm.lock lacks {requirement_name(r)}: run make lock")
+            lines.append(f"  # - {requirement_name(r)}={slurm_pins[requirement_name(r)]}\n")
     lines.append(f"  - pip:\n      - -e {EDITABLE[target]}\n")
     return "".join(lines)
 
