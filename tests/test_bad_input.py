@@ -22,9 +22,10 @@ from helpers import BROKEN
 
 from reanalysis import config as config_mod
 from reanalysis.appraisal import study_characteristics
+from reanalysis.config import pooling_outcomes
 from reanalysis.data.errors import DataValidationError
 from reanalysis.data.load import load_all
-from reanalysis.data.tables import curate, pooling_outcomes, unpooled_rows, unpooled_warnings
+from reanalysis.data.tables import curate, unpooled_rows, unpooled_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = yaml.safe_load((ROOT / "config/config.yaml").read_text())

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
+from reanalysis import config as config_mod
 from reanalysis.config import ConfigError, load_config, validate_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,30 @@ def test_lock_pins_every_dependency_within_its_range(root):
     pinned_lines = [ln for ln in lock.splitlines() if re.match(r"^[A-Za-z0-9].*==", ln)]
     assert len(pinned_lines) == len(pins) > len(runtime + dev)  # transitive dependencies too
     assert lock.count("--hash=sha256:") >= len(pins)
+
+
+def test_slurm_lock_adds_only_the_slurm_extra(root):
+    """requirements-slurm.lock (make env-slurm) holds every pin of requirements.lock at the same
+    version and hash, and the slurm extra within its range; requirements.lock (make env) does not
+    hold the slurm extra."""
+    tool = _environment_tool()
+    pins = tool.locked_versions(root / "requirements.lock")
+    slurm_pins = tool.locked_versions(root / "requirements-slurm.lock")
+    assert {name: slurm_pins.get(name) for name in pins} == pins
+    for spec in tool.slurm_dependencies(root / "pyproject.toml"):
+        name = tool.requirement_name(spec)
+        assert name not in pins, f"{name} is in requirements.lock: make env would install it"
+        assert Requirement(spec).specifier.contains(slurm_pins[name], prereleases=True)
+
+    def hashes(lock):  # name -> the sha256 hashes of its entry
+        entries = re.split(r"\n(?=[A-Za-z0-9])", lock.read_text())
+        return {
+            tool.requirement_name(e.split("==")[0]): sorted(re.findall(r"sha256:\w+", e))
+            for e in entries
+        }
+
+    slurm_hashes = hashes(root / "requirements-slurm.lock")
+    assert all(slurm_hashes[n] == h != [] for n, h in hashes(root / "requirements.lock").items())
 
 
 @pytest.mark.parametrize("target", ["environment.yml", "workflow/envs/reanalysis.yaml"])
@@ -73,6 +98,43 @@ def test_installed_versions_are_the_locked_ones(root):
 
 def test_shipped_config_is_valid(root):
     assert load_config(root / "config/config.yaml")["seed"] >= 0
+
+
+def _defaults(node, path=(), names=False):
+    """Key paths of the `default` keywords of a JSON schema (not of properties named default)."""
+    if isinstance(node, dict):
+        if not names and "default" in node:
+            yield path
+        for key, value in node.items():
+            subschemas = not names and key in ("properties", "patternProperties", "$defs")
+            yield from _defaults(value, (*path, key), names=subschemas)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _defaults(value, (*path, i))
+
+
+def test_schema_sets_no_defaults(root):
+    """The Snakefile validates the config with reanalysis.config only; snakemake.utils.validate would
+    also fill in a schema's defaults, so a default added to the schema needs it back."""
+    schema = yaml.safe_load((root / "workflow/schemas/config.schema.yaml").read_text())
+    assert list(_defaults({"properties": {"default": {"type": "string"}}})) == []
+    assert list(_defaults({"$defs": {"x": {"oneOf": [{"default": 1}]}}})) == [("$defs", "x", "oneOf", 0)]
+    assert list(_defaults(schema)) == []
+
+
+def test_fast_yaml_reading_is_yaml_safe_load(root):
+    """The config and schema are read by libyaml where PyYAML has it: the same values as
+    yaml.safe_load, for every shipped config and the schema."""
+    files = [
+        root / "workflow/schemas/config.schema.yaml",
+        *root.glob("config/*.yaml"),
+        *root.glob("cases/*/config/*.yaml"),
+        *root.glob("templates/case/config/*.yaml"),
+    ]
+    assert len(files) >= 3
+    for path in files:
+        text = path.read_text()
+        assert config_mod._safe_load(text) == yaml.safe_load(text), path
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,27 @@
 
 Problems are listed all at once, one line each, in the user's words: the file and line where the
 YAML cannot be read; for a schema problem the key's path, its value and what is allowed (with the
-line in the config file where the key is written), never the schema or the whole config."""
+line in the config file where the key is written), never the schema or the whole config. Also the
+config's derived views that the Snakefile reads at parse time (:func:`pooling_outcomes`): this
+module imports no pandas."""
 
 from __future__ import annotations
 
 import re
 import reprlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
 import yaml
 
+if TYPE_CHECKING:
+    import jsonschema
+
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+# libyaml's parser where PyYAML was built with it (about 8x faster; every Snakemake run reads the
+# config and the schema at start-up); a document it rejects is read again by the pure-Python
+# parser, whose error messages (line, column, what) are the ones shown.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxdict, _short.maxlevel = 60, 60, 4, 3, 2
@@ -29,19 +38,26 @@ class ConfigError(ValueError):
         )
 
 
-def yaml_problems(path: str | Path) -> list[str]:
-    """Why the file at ``path`` cannot be read as a YAML mapping ([] when it can): missing, not
-    UTF-8, a YAML syntax error (with its line and column) or not a mapping of keys."""
+def _safe_load(text: str):
+    """``yaml.safe_load(text)``, by libyaml where it can."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)  # the pure-Python parser's error (or its reading)
+
+
+def _read_yaml(path: str | Path) -> tuple[object, list[str]]:
+    """The YAML document at ``path`` and why it cannot be read as a mapping (see yaml_problems)."""
     path = Path(path)
     if not path.is_file():
-        return [f"{path}: file not found"]
+        return None, [f"{path}: file not found"]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         line = path.read_bytes()[: err.start].count(b"\n") + 1
-        return [f"{path} line {line}: not valid UTF-8; save the file as UTF-8"]
+        return None, [f"{path} line {line}: not valid UTF-8; save the file as UTF-8"]
     try:
-        data = yaml.safe_load(text)
+        data = _safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -52,16 +68,22 @@ def yaml_problems(path: str | Path) -> list[str]:
         start = getattr(err, "context_mark", None)
         if start is not None and mark is not None and start.line != mark.line:
             what += f" (started on line {start.line + 1})"
-        return [
+        return None, [
             f"{path}{where}: not valid YAML: {what}; check the indentation, brackets and "
             "quotes there and on the line before"
         ]
     if not isinstance(data, dict):
-        return [
+        return data, [
             f"{path}: expected keys and values (a YAML mapping), got "
             f"{type(data).__name__ if data is not None else 'an empty file'}"
         ]
-    return []
+    return data, []
+
+
+def yaml_problems(path: str | Path) -> list[str]:
+    """Why the file at ``path`` cannot be read as a YAML mapping ([] when it can): missing, not
+    UTF-8, a YAML syntax error (with its line and column) or not a mapping of keys."""
+    return _read_yaml(path)[1]
 
 
 def _key_lines(path: str | Path | None) -> dict[tuple, int]:
@@ -144,7 +166,9 @@ def _describe(err: jsonschema.ValidationError) -> str:
     if v == "not":
         return f"got {got}; this combination is not allowed ({_short.repr(err.validator_value)})"
     if v in ("oneOf", "anyOf") and err.context:
-        best = jsonschema.exceptions.best_match(err.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(err.context)
         return _describe(best) if best is not None else f"got {got}; no allowed form matches"
     return f"got {got}: {err.message[:200]}"
 
@@ -154,12 +178,14 @@ def config_problems(
 ) -> list[str]:
     """Every schema problem of ``config``, one line each: ``path (line N): value and what is
     allowed``; the line is that of the key in ``config_path`` where the file has it."""
-    schema = yaml.safe_load(Path(schema_path).read_text())
-    lines = _key_lines(config_path)
+    import jsonschema  # here: the jobs that import pooling_outcomes never validate
+
+    schema = _safe_load(Path(schema_path).read_text())
     errors = sorted(
         jsonschema.Draft202012Validator(schema).iter_errors(config),
         key=lambda e: [str(p) for p in e.absolute_path],
     )
+    lines = _key_lines(config_path) if errors else {}
     problems = []
     for err in errors:
         path = tuple(err.absolute_path)
@@ -184,7 +210,13 @@ def validate_config(
 
 
 def load_config(path: str | Path) -> dict:
-    problems = yaml_problems(path)
+    config, problems = _read_yaml(path)
     if problems:
         raise ConfigError(problems)
-    return validate_config(yaml.safe_load(Path(path).read_text()), config_path=path)
+    return validate_config(config, config_path=path)
+
+
+def pooling_outcomes(config: dict) -> list[str]:
+    """Every outcome that some pooling set (config meta_analysis.sets) pools."""
+    sets = config["meta_analysis"]["sets"].values()
+    return sorted({o for s in sets for o in s["outcomes"]})

@@ -10,10 +10,12 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reanalysis.job_guard import exit_with_snakemake
+
+if TYPE_CHECKING:  # pandas is not imported here: the Snakefile reads SHOWN_ON_CONSOLE at parse time
+    import pandas as pd
 
 
 def atomic_write(path: str | Path, content: str | bytes) -> None:

@@ -3,7 +3,7 @@ import sys as _sys
 import time as _time
 from pathlib import Path as _Path
 
-from reanalysis.data.tables import pooling_outcomes
+from reanalysis.config import pooling_outcomes  # (no pandas at parse time)
 
 REPORT_FILES = list(
     config["report"]["files"].values()

@@ -12,9 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+from reanalysis.config import pooling_outcomes
 from reanalysis.data.errors import DataSetError, DataValidationError
 from reanalysis.data.load import load_all
-from reanalysis.data.tables import curate, pooling_outcomes, unpooled_warnings, write_typed
+from reanalysis.data.tables import curate, unpooled_warnings, write_typed
 from reanalysis.report.files import load_report_data
 from reanalysis.workflow_io import script_log
 

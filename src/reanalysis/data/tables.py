@@ -25,7 +25,6 @@ __all__ = [
     "arm_roles",
     "select_readings",
     "curate",
-    "pooling_outcomes",
     "unpooled_rows",
     "unpooled_warnings",
     "write_typed",
@@ -96,12 +95,6 @@ def curate(tables: Mapping[str, pd.DataFrame], config: dict) -> dict[str, pd.Dat
         out["summary_all"] = summary
         out["summary"] = select_readings(summary, config.get("reading_overrides") or {})
     return out
-
-
-def pooling_outcomes(config: dict) -> list[str]:
-    """Every outcome that some pooling set (config meta_analysis.sets) pools."""
-    sets = config["meta_analysis"]["sets"].values()
-    return sorted({o for s in sets for o in s["outcomes"]})
 
 
 def _did_you_mean(outcome: str, known: Iterable[str]) -> str:
