@@ -52,3 +52,11 @@ def test_the_patch_spares_the_pandas_import():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out[-1] == "False"
+
+
+def test_a_snakemake_without_the_method_is_left_as_it_is(monkeypatch):
+    from reanalysis.snakemake_startup import lazy_pandas_params
+
+    monkeypatch.delattr(PersistenceBase, "_serialize_param_pandas")
+    lazy_pandas_params()
+    assert not hasattr(PersistenceBase, "_serialize_param_pandas")

@@ -23,12 +23,15 @@ def serialize_param(persistence, value, original):
 
 
 def lazy_pandas_params():
-    """Make Snakemake's params check import pandas only when pandas is already imported."""
+    """Make Snakemake's params check import pandas only when pandas is already imported.
+
+    A Snakemake without this private method (not the locked version) is left as it is.
+    """
     from snakemake.persistence import PersistenceBase
 
-    original = PersistenceBase._serialize_param_pandas
-    if getattr(original, "_lazy_pandas", False):
-        return
+    original = getattr(PersistenceBase, "_serialize_param_pandas", None)
+    if original is None or getattr(original, "_lazy_pandas", False):
+        return  # another Snakemake than the locked one, or already patched: nothing to do
 
     def _serialize_param_pandas(self, value):
         return serialize_param(self, value, original)
